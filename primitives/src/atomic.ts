@@ -1,0 +1,160 @@
+import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
+import { type Placement, place } from './memory.js';
+import { nextPrimitiveId } from './registry.js';
+import { checkName } from './validate.js';
+import { yieldPoint } from './yield-point.js';
+import { invalidArg } from './errors.js';
+
+export interface AtomicOptions {
+  name?: string;
+  at?: Placement;
+}
+
+export type AtomicIntHandle = HandleBase<'atomic-int'>;
+
+/** A 32-bit signed integer in shared memory; every operation is one sequentially consistent Atomics call. Wraps on overflow like Int32Array. */
+export class AtomicInt implements AtomicIntHandle {
+  static readonly byteLength = 8;
+  readonly kind = 'atomic-int' as const;
+  readonly name: string;
+  readonly id: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly #i32: Int32Array;
+
+  constructor(initial = 0, options: AtomicOptions & AttachOption = {}) {
+    const attached = options[ATTACH];
+    if (attached !== undefined) {
+      this.name = attached.name;
+      this.id = attached.id;
+      this.buffer = attached.buffer;
+      this.byteOffset = attached.byteOffset;
+      this.#i32 = new Int32Array(this.buffer, this.byteOffset, 1);
+      return;
+    }
+    if (!Number.isInteger(initial)) throw invalidArg('initial', 'an integer', initial);
+    this.id = nextPrimitiveId();
+    this.name = checkName(options.name, `AtomicInt#${this.id}`);
+    const at = place(options.at, AtomicInt.byteLength);
+    this.buffer = at.buffer;
+    this.byteOffset = at.byteOffset;
+    this.#i32 = new Int32Array(this.buffer, this.byteOffset, 1);
+    Atomics.store(this.#i32, 0, initial);
+  }
+
+  static from(handle: unknown): AtomicInt {
+    return new AtomicInt(0, { [ATTACH]: checkHandle(handle, 'atomic-int') });
+  }
+
+  handle(): AtomicIntHandle {
+    return { kind: this.kind, name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset };
+  }
+
+  get(): number {
+    yieldPoint('atomic.read', this.name);
+    return Atomics.load(this.#i32, 0);
+  }
+  set(value: number): void {
+    yieldPoint('atomic.write', this.name);
+    Atomics.store(this.#i32, 0, value);
+  }
+  /** Adds `delta`; returns the new value. */
+  add(delta: number): number {
+    yieldPoint('atomic.rmw', this.name);
+    return (Atomics.add(this.#i32, 0, delta) + delta) | 0;
+  }
+  sub(delta: number): number {
+    return this.add(-delta);
+  }
+  increment(): number {
+    return this.add(1);
+  }
+  decrement(): number {
+    return this.add(-1);
+  }
+  /** Stores `value`; returns the previous value. */
+  exchange(value: number): number {
+    yieldPoint('atomic.rmw', this.name);
+    return Atomics.exchange(this.#i32, 0, value);
+  }
+  /** Stores `replacement` if the value is `expected`; returns the value seen (equal to `expected` on success). */
+  compareExchange(expected: number, replacement: number): number {
+    yieldPoint('atomic.rmw', this.name);
+    return Atomics.compareExchange(this.#i32, 0, expected, replacement);
+  }
+  /** Sets to `value` if that is larger; returns the resulting maximum. */
+  max(value: number): number {
+    let seen = this.get();
+    while (value > seen) {
+      const prev = Atomics.compareExchange(this.#i32, 0, seen, value);
+      if (prev === seen) return value;
+      seen = prev;
+    }
+    return seen;
+  }
+}
+
+export type AtomicBigIntHandle = HandleBase<'atomic-bigint'>;
+
+/** A 64-bit signed integer (bigint) in shared memory, for counters that would overflow 32 bits. */
+export class AtomicBigInt implements AtomicBigIntHandle {
+  static readonly byteLength = 8;
+  readonly kind = 'atomic-bigint' as const;
+  readonly name: string;
+  readonly id: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly #i64: BigInt64Array;
+
+  constructor(initial = 0n, options: AtomicOptions & AttachOption = {}) {
+    const attached = options[ATTACH];
+    if (attached !== undefined) {
+      this.name = attached.name;
+      this.id = attached.id;
+      this.buffer = attached.buffer;
+      this.byteOffset = attached.byteOffset;
+      this.#i64 = new BigInt64Array(this.buffer, this.byteOffset, 1);
+      return;
+    }
+    if (typeof initial !== 'bigint') throw invalidArg('initial', 'a bigint', initial);
+    this.id = nextPrimitiveId();
+    this.name = checkName(options.name, `AtomicBigInt#${this.id}`);
+    const at = place(options.at, AtomicBigInt.byteLength);
+    this.buffer = at.buffer;
+    this.byteOffset = at.byteOffset;
+    this.#i64 = new BigInt64Array(this.buffer, this.byteOffset, 1);
+    Atomics.store(this.#i64, 0, initial);
+  }
+
+  static from(handle: unknown): AtomicBigInt {
+    return new AtomicBigInt(0n, { [ATTACH]: checkHandle(handle, 'atomic-bigint') });
+  }
+
+  handle(): AtomicBigIntHandle {
+    return { kind: this.kind, name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset };
+  }
+
+  get(): bigint {
+    yieldPoint('atomic.read', this.name);
+    return Atomics.load(this.#i64, 0);
+  }
+  set(value: bigint): void {
+    yieldPoint('atomic.write', this.name);
+    Atomics.store(this.#i64, 0, value);
+  }
+  add(delta: bigint): bigint {
+    yieldPoint('atomic.rmw', this.name);
+    return BigInt.asIntN(64, Atomics.add(this.#i64, 0, delta) + delta);
+  }
+  increment(): bigint {
+    return this.add(1n);
+  }
+  exchange(value: bigint): bigint {
+    yieldPoint('atomic.rmw', this.name);
+    return Atomics.exchange(this.#i64, 0, value);
+  }
+  compareExchange(expected: bigint, replacement: bigint): bigint {
+    yieldPoint('atomic.rmw', this.name);
+    return Atomics.compareExchange(this.#i64, 0, expected, replacement);
+  }
+}

@@ -1,0 +1,95 @@
+import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
+import { CACHE_LINE, type Placement, place } from './memory.js';
+import { nextPrimitiveId } from './registry.js';
+import { checkName, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { type Blocking, runAsync, runSync } from './wait.js';
+import { yieldPoint } from './yield-point.js';
+
+/** 1 when set. Waiters sleep on this word while it is 0; set() stores 1 then wakes all. */
+const E_FLAG = 0;
+
+export interface EventOptions {
+  name?: string;
+  at?: Placement;
+}
+
+export type EventHandle = HandleBase<'event'>;
+
+/** A flag threads can wait on: set() releases every waiter, and later waits return at once until clear(). */
+export class Event implements EventHandle {
+  static readonly byteLength = CACHE_LINE;
+  readonly kind = 'event' as const;
+  readonly name: string;
+  readonly id: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly #i32: Int32Array;
+
+  constructor(options: EventOptions & AttachOption = {}) {
+    const attached = options[ATTACH];
+    if (attached !== undefined) {
+      this.name = attached.name;
+      this.id = attached.id;
+      this.buffer = attached.buffer;
+      this.byteOffset = attached.byteOffset;
+    } else {
+      this.id = nextPrimitiveId();
+      this.name = checkName(options.name, `Event#${this.id}`);
+      const at = place(options.at, Event.byteLength);
+      this.buffer = at.buffer;
+      this.byteOffset = at.byteOffset;
+    }
+    this.#i32 = new Int32Array(this.buffer, this.byteOffset, 1);
+  }
+
+  static from(handle: unknown): Event {
+    return new Event({ [ATTACH]: checkHandle(handle, 'event') });
+  }
+
+  handle(): EventHandle {
+    return { kind: this.kind, name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset };
+  }
+
+  set(): void {
+    yieldPoint('event.set', this.name);
+    Atomics.store(this.#i32, E_FLAG, 1);
+    Atomics.notify(this.#i32, E_FLAG);
+  }
+
+  clear(): void {
+    yieldPoint('event.clear', this.name);
+    Atomics.store(this.#i32, E_FLAG, 0);
+  }
+
+  isSet(): boolean {
+    return Atomics.load(this.#i32, E_FLAG) === 1;
+  }
+
+  /** Waits until set (true) or `timeoutMs` passes (false). */
+  wait(timeoutMs?: number): boolean {
+    const timeout = checkTimeout(timeoutMs);
+    yieldPoint('event.wait', this.name);
+    const ok = this.isSet() || runSync(this.#waitSlow(timeout));
+    if (ok) yieldPoint('event.woken', this.name);
+    return ok;
+  }
+
+  async waitAsync(timeoutMs?: number): Promise<boolean> {
+    const timeout = checkTimeout(timeoutMs);
+    yieldPoint('event.wait', this.name);
+    const ok = this.isSet() || (await runAsync(this.#waitSlow(timeout)));
+    if (ok) yieldPoint('event.woken', this.name);
+    return ok;
+  }
+
+  *#waitSlow(timeoutMs: number): Blocking<boolean> {
+    const deadline = deadlineOf(timeoutMs);
+    while (!this.isSet()) {
+      const remaining = remainingUntil(deadline);
+      if (remaining === 0) return false;
+      // The kernel re-checks "still 0" atomically, so a set() between our check and the sleep is not lost.
+      yield { i32: this.#i32, index: E_FLAG, value: 0, timeoutMs: remaining };
+    }
+    return true;
+  }
+}

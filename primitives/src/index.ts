@@ -1,0 +1,48 @@
+/**
+ * @shakedown/primitives: concurrency primitives over SharedArrayBuffer +
+ * Atomics for Node.js worker threads. Zero dependencies.
+ *
+ * Create a primitive in one thread, send it to workers (`postMessage(lock)`,
+ * `workerData: { lock }`, or `lock.handle()`), and attach it there with
+ * `Lock.from(...)` or `attach(...)`. Every blocking call has a synchronous form
+ * (Atomics.wait: workers) and an async form (Atomics.waitAsync: the main
+ * thread), takes an optional timeout in milliseconds, and passes through the
+ * yield-point hook.
+ */
+export { Lock, type LockHandle, type LockOptions } from './lock.js';
+export { RLock, type RLockHandle, type RLockOptions } from './rlock.js';
+export { Semaphore, BoundedSemaphore, type SemaphoreHandle, type SemaphoreOptions } from './semaphore.js';
+export { Barrier, type BarrierHandle, type BarrierOptions } from './barrier.js';
+export { Event, type EventHandle, type EventOptions } from './event.js';
+export { Condition, type ConditionHandle, type ConditionOptions, type ConditionLock } from './condition.js';
+export { Queue, type QueueHandle, type QueueOptions } from './queue.js';
+export { AtomicInt, AtomicBigInt, type AtomicIntHandle, type AtomicBigIntHandle, type AtomicOptions } from './atomic.js';
+export {
+  currentThread,
+  mainThread,
+  setThreadName,
+  enumerateThreads,
+  activeThreadCount,
+  startThread,
+  ThreadLocal,
+  createLogger,
+  type Logger,
+  type ThreadInfo,
+  type StartThreadOptions,
+} from './threads.js';
+export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, type WaitRecord } from './registry.js';
+export { setYieldHook, getYieldHook, yieldPoint, type YieldHook, type YieldOp } from './yield-point.js';
+export { type Guard } from './guard.js';
+export { type Placement, CACHE_LINE } from './memory.js';
+export { attach, type AnyHandle, type AnyPrimitive } from './attach.js';
+export {
+  ShakedownError,
+  DeadlockError,
+  BrokenBarrierError,
+  QueueFullError,
+  QueueEmptyError,
+  QueueClosedError,
+  describeCycle,
+  type ErrorCode,
+  type WaitEdge,
+} from './errors.js';

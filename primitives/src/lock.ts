@@ -1,0 +1,178 @@
+import { ShakedownError } from './errors.js';
+import { type Guard, makeGuard } from './guard.js';
+import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
+import { CACHE_LINE, type Placement, place } from './memory.js';
+import { MUTEX_WORDS, M_STATE, type MutexRef, lockSlow, ownerOf, selfDeadlock, tryLockWord, unlockWord } from './mutex-core.js';
+import { nextPrimitiveId, ownerToken, threadNameOf } from './registry.js';
+import { checkName, checkTimeout } from './validate.js';
+import { runAsync, runSync } from './wait.js';
+import { yieldPoint } from './yield-point.js';
+import { CONDITION_LOCK, type ConditionLockOps, type ConditionLockable } from './internal.js';
+import type { Blocking } from './wait.js';
+
+export interface LockOptions {
+  /** Shown in traces and deadlock reports; default `Lock#<id>`. */
+  name?: string;
+  /** Lay the lock out inside an existing buffer instead of allocating one. */
+  at?: Placement;
+}
+
+export type LockHandle = HandleBase<'lock'>;
+
+/**
+ * A non-reentrant mutual-exclusion lock over shared memory. It tracks its
+ * owner: release by another thread throws ERR_LOCK_NOT_OWNER, and the owner
+ * acquiring it again throws a DeadlockError instead of hanging forever.
+ */
+export class Lock implements LockHandle, ConditionLockable {
+  static readonly byteLength = CACHE_LINE;
+  readonly kind = 'lock' as const;
+  readonly name: string;
+  readonly id: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly #m: MutexRef;
+
+  constructor(options: LockOptions & AttachOption = {}) {
+    const attached = options[ATTACH];
+    if (attached !== undefined) {
+      this.name = attached.name;
+      this.id = attached.id;
+      this.buffer = attached.buffer;
+      this.byteOffset = attached.byteOffset;
+    } else {
+      this.id = nextPrimitiveId();
+      this.name = checkName(options.name, `Lock#${this.id}`);
+      const at = place(options.at, Lock.byteLength);
+      this.buffer = at.buffer;
+      this.byteOffset = at.byteOffset;
+    }
+    this.#m = { i32: new Int32Array(this.buffer, this.byteOffset, MUTEX_WORDS), id: this.id, name: this.name };
+  }
+
+  /** Attaches to a lock made in another thread: pass its handle, or the Lock itself as it arrived by postMessage. */
+  static from(handle: unknown): Lock {
+    return new Lock({ [ATTACH]: checkHandle(handle, 'lock') });
+  }
+
+  handle(): LockHandle {
+    return { kind: this.kind, name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset };
+  }
+
+  /** Takes the lock without waiting; false if anyone (including this thread) holds it. */
+  tryAcquire(): boolean {
+    yieldPoint('lock.acquire', this.name);
+    const ok = tryLockWord(this.#m, ownerToken());
+    if (ok) yieldPoint('lock.acquired', this.name);
+    return ok;
+  }
+
+  /**
+   * Blocks until the lock is taken (true) or `timeoutMs` passes (false).
+   * Throws DeadlockError if this thread already holds it, or if waiting would
+   * close a cycle of threads each waiting for a lock the next one holds.
+   */
+  acquire(timeoutMs?: number): boolean {
+    const timeout = checkTimeout(timeoutMs);
+    const me = this.#enter();
+    const ok = tryLockWord(this.#m, me) || (timeout > 0 && runSync(lockSlow(this.#m, me, timeout)));
+    if (ok) yieldPoint('lock.acquired', this.name);
+    return ok;
+  }
+
+  /** As acquire, without blocking the event loop (Atomics.waitAsync): usable on the main thread. */
+  async acquireAsync(timeoutMs?: number): Promise<boolean> {
+    const timeout = checkTimeout(timeoutMs);
+    const me = this.#enter();
+    const ok = tryLockWord(this.#m, me) || (timeout > 0 && (await runAsync(lockSlow(this.#m, me, timeout))));
+    if (ok) yieldPoint('lock.acquired', this.name);
+    return ok;
+  }
+
+  #enter(): number {
+    yieldPoint('lock.acquire', this.name);
+    const me = ownerToken();
+    if (ownerOf(this.#m) === me) throw selfDeadlock(this.#m, me);
+    return me;
+  }
+
+  /** Releases the lock; only the thread that holds it may. */
+  release(): void {
+    yieldPoint('lock.release', this.name);
+    const me = ownerToken();
+    const owner = ownerOf(this.#m);
+    if (owner !== me) {
+      throw new ShakedownError(
+        'ERR_LOCK_NOT_OWNER',
+        owner === 0
+          ? `${threadNameOf(me - 1)} released ${this.name}, which is not locked`
+          : `${threadNameOf(me - 1)} released ${this.name}, which is held by ${threadNameOf(owner - 1)}`,
+      );
+    }
+    unlockWord(this.#m);
+  }
+
+  /** Whether anyone holds the lock at this instant. */
+  locked(): boolean {
+    return Atomics.load(this.#m.i32, M_STATE) !== 0;
+  }
+
+  /** Whether the calling thread holds the lock. */
+  heldByMe(): boolean {
+    return ownerOf(this.#m) === ownerToken();
+  }
+
+  /** threadId of the holder, or -1 when free. */
+  ownerThreadId(): number {
+    return ownerOf(this.#m) - 1;
+  }
+
+  /** Runs `fn` holding the lock, releasing it however `fn` ends. */
+  withLock<T>(fn: () => T, timeoutMs?: number): T {
+    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
+    try {
+      return fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  async withLockAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** `using g = lock.guard();` holds the lock until the end of the enclosing block. */
+  guard(timeoutMs?: number): Guard {
+    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
+    return makeGuard(() => this.release());
+  }
+
+  async guardAsync(timeoutMs?: number): Promise<Guard> {
+    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
+    return makeGuard(() => this.release());
+  }
+
+  [CONDITION_LOCK](): ConditionLockOps {
+    const m = this.#m;
+    return {
+      heldByMe: () => this.heldByMe(),
+      releaseAll: () => {
+        this.release();
+        return 1;
+      },
+      reacquire: function* (): Blocking<void> {
+        const me = ownerToken();
+        if (!tryLockWord(m, me)) yield* lockSlow(m, me, Infinity);
+      },
+    };
+  }
+}
+
+export function timedOut(name: string, timeoutMs: number | undefined): ShakedownError {
+  return new ShakedownError('ERR_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${name}`);
+}

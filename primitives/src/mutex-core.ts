@@ -1,0 +1,112 @@
+/**
+ * The futex mutex shared by Lock, RLock and Condition: Drepper's "mutex2"
+ * (state 0 = free, 1 = locked, 2 = locked and maybe waiters), plus an owner
+ * word, plus deadlock detection on the slow path only.
+ */
+import { DeadlockError } from './errors.js';
+import {
+  clearWait,
+  cycleStillHolds,
+  deadlockDetectionEnabled,
+  describeEdges,
+  findCycleThroughSelf,
+  noteHeld,
+  noteReleased,
+  recordWait,
+  threadNameOf,
+} from './registry.js';
+import { deadlineOf, remainingUntil } from './validate.js';
+import { type Blocking, sleepStep } from './wait.js';
+
+/** Word offsets inside a mutex's Int32Array view. */
+export const M_STATE = 0;
+/** threadId + 1 of the holder, 0 when free. Written only by the holder, after it wins M_STATE. */
+export const M_OWNER = 1;
+export const MUTEX_WORDS = 2;
+
+const FREE = 0;
+const LOCKED = 1;
+const CONTENDED = 2;
+
+/** Spins before sleeping: a short critical section is usually over before a futex round trip (~60 us) would be. */
+const SPIN_LIMIT = 100;
+/** While blocked with detection on, wake this often to re-check the wait-for graph. */
+const DETECT_SLICE_MS = 20;
+/** Pause between the two checks that confirm a cycle is real and not a stale record. */
+const CONFIRM_PAUSE_MS = 2;
+
+export interface MutexRef {
+  i32: Int32Array;
+  id: number;
+  name: string;
+}
+
+export function tryLockWord(m: MutexRef, me: number): boolean {
+  if (Atomics.compareExchange(m.i32, M_STATE, FREE, LOCKED) !== FREE) return false;
+  Atomics.store(m.i32, M_OWNER, me);
+  if (deadlockDetectionEnabled()) noteHeld(m.id);
+  return true;
+}
+
+/** Slow path of acquire: spin, then sleep on the state word. Returns false on timeout. */
+export function* lockSlow(m: MutexRef, me: number, timeoutMs: number): Blocking<boolean> {
+  const { i32 } = m;
+  for (let i = 0; i < SPIN_LIMIT; i++) {
+    if (Atomics.load(i32, M_STATE) === FREE && tryLockWord(m, me)) return true;
+  }
+  const deadline = deadlineOf(timeoutMs);
+  // Announce a sleeper by setting CONTENDED; if the old value was FREE we took the lock.
+  let c = Atomics.exchange(i32, M_STATE, CONTENDED);
+  try {
+    while (c !== FREE) {
+      const remaining = remainingUntil(deadline);
+      if (remaining === 0) return false;
+      let slice = remaining;
+      if (deadlockDetectionEnabled()) {
+        recordWait(m.id, m.name, Atomics.load(i32, M_OWNER));
+        yield* breakCycleIfVictim();
+        slice = Math.min(remaining, DETECT_SLICE_MS);
+      }
+      // Sleep while the lock is still CONTENDED; a release stores FREE and wakes one sleeper.
+      yield { i32, index: M_STATE, value: CONTENDED, timeoutMs: slice };
+      c = Atomics.exchange(i32, M_STATE, CONTENDED);
+    }
+  } finally {
+    clearWait();
+  }
+  Atomics.store(i32, M_OWNER, me);
+  if (deadlockDetectionEnabled()) noteHeld(m.id);
+  return true;
+}
+
+function* breakCycleIfVictim(): Blocking<void> {
+  const cycle = findCycleThroughSelf();
+  if (cycle === null || !cycle.thisThreadIsVictim) return;
+  if (!cycleStillHolds(cycle)) return;
+  yield sleepStep(CONFIRM_PAUSE_MS);
+  if (!cycleStillHolds(cycle)) return;
+  throw new DeadlockError(describeEdges(cycle));
+}
+
+/** Releases a mutex held by the caller (the caller has checked ownership). */
+export function unlockWord(m: MutexRef): void {
+  noteReleased(m.id);
+  Atomics.store(m.i32, M_OWNER, 0);
+  // From LOCKED straight to FREE needs no wake-up; from CONTENDED, free it and wake one sleeper.
+  if (Atomics.sub(m.i32, M_STATE, 1) !== LOCKED) {
+    Atomics.store(m.i32, M_STATE, FREE);
+    Atomics.notify(m.i32, M_STATE, 1);
+  }
+}
+
+export function ownerOf(m: MutexRef): number {
+  return Atomics.load(m.i32, M_OWNER);
+}
+
+export function selfDeadlock(m: MutexRef, me: number): DeadlockError {
+  const name = threadNameOf(me - 1);
+  return new DeadlockError(
+    [{ thread: name, threadId: me - 1, waitsFor: m.name, heldBy: name, heldById: me - 1 }],
+    `deadlock: ${name} tried to acquire ${m.name}, which it already holds (a Lock is not reentrant; use RLock for recursive code)`,
+  );
+}

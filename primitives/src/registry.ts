@@ -1,0 +1,403 @@
+/**
+ * The process-wide thread registry: one SharedArrayBuffer that every thread of
+ * the process sees. It holds each live thread's name and, while the thread is
+ * blocked on a lock, what it waits for and who holds that (the wait-for table
+ * that deadlock detection walks).
+ *
+ * How threads find it: the first thread to import this module creates it and
+ * publishes it with `setEnvironmentData`, which Node copies into every Worker
+ * created afterwards (a SharedArrayBuffer is shared, not copied). So import
+ * `@shakedown/primitives` in the main thread before starting workers.
+ */
+import { getEnvironmentData, setEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
+import { ShakedownError } from './errors.js';
+
+const ENV_KEY = 'shakedown.primitives.registry.v1';
+const ENV_THREAD_NAME = 'shakedown.primitives.threadName';
+const MAGIC = 0x5348_4b44; // "SHKD"
+
+// Header words.
+const H_MAGIC = 0;
+const H_CAPACITY = 1;
+/** Number of registered (live) threads. */
+const H_LIVE = 2;
+/** Source of process-unique primitive ids (0 is never handed out: it means "none"). */
+const H_NEXT_PRIMITIVE_ID = 3;
+/** 1 while deadlock detection is on, for every thread at once. */
+const H_DEADLOCK_DETECTION = 4;
+/** Global order of "started waiting" events; the latest waiter of a cycle is its victim. */
+const H_WAIT_SEQ = 5;
+const HEADER_WORDS = 16;
+
+// Per-thread slot words. A slot is 16 words (64 bytes) so that two threads'
+// wait records never share a cache line.
+const SLOT_WORDS = 16;
+/** threadId + 1 of the thread in this slot; 0 = free. Claimed by CAS. */
+const S_THREAD = 0;
+/** Id of the primitive this thread is blocked on; 0 = not blocked on a lock. */
+const S_WAITS_FOR = 1;
+/** threadId + 1 of that primitive's owner as last seen by the waiter; refreshed on every wake-up. */
+const S_WAIT_OWNER = 2;
+/** H_WAIT_SEQ value taken when this wait started. */
+const S_WAIT_SEQ = 3;
+/** Bumped on every change of this slot's wait record, so a reader can tell a stable record from a moving one. */
+const S_VERSION = 4;
+const S_NAME_LEN = 5;
+const S_PRIM_NAME_LEN = 6;
+const S_IS_MAIN = 7;
+/** Words 8..15: ids of the locks this thread holds right now (0 = empty entry), so that a
+ *  wait-for edge "X waits for L held by Y" can be checked against the truth: does Y hold L? */
+const S_HELD = 8;
+const HELD_ENTRIES = 8;
+
+const NAME_BYTES = 64;
+const DEFAULT_CAPACITY = 1024;
+
+interface RegistryViews {
+  i32: Int32Array;
+  bytes: Uint8Array;
+  capacity: number;
+  namesOffset: number;
+  primNamesOffset: number;
+}
+
+function layout(buffer: SharedArrayBuffer): RegistryViews {
+  const i32 = new Int32Array(buffer);
+  const capacity = i32[H_CAPACITY]!;
+  const wordsEnd = (HEADER_WORDS + capacity * SLOT_WORDS) * 4;
+  return {
+    i32,
+    bytes: new Uint8Array(buffer),
+    capacity,
+    namesOffset: wordsEnd,
+    primNamesOffset: wordsEnd + capacity * NAME_BYTES,
+  };
+}
+
+function createRegistryBuffer(capacity: number): SharedArrayBuffer {
+  const bytes = (HEADER_WORDS + capacity * SLOT_WORDS) * 4 + 2 * capacity * NAME_BYTES;
+  const buffer = new SharedArrayBuffer(bytes);
+  const i32 = new Int32Array(buffer);
+  i32[H_CAPACITY] = capacity;
+  i32[H_NEXT_PRIMITIVE_ID] = 1;
+  i32[H_DEADLOCK_DETECTION] = 1;
+  Atomics.store(i32, H_MAGIC, MAGIC);
+  return buffer;
+}
+
+function obtainRegistry(): RegistryViews {
+  const inherited = getEnvironmentData(ENV_KEY);
+  if (inherited instanceof SharedArrayBuffer && new Int32Array(inherited)[H_MAGIC] === MAGIC) {
+    return layout(inherited);
+  }
+  const buffer = createRegistryBuffer(DEFAULT_CAPACITY);
+  setEnvironmentData(ENV_KEY, buffer);
+  return layout(buffer);
+}
+
+const R = obtainRegistry();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+let mySlot = -1;
+
+function writeName(offset: number, lenIndex: number, name: string): void {
+  const encoded = encoder.encode(name).subarray(0, NAME_BYTES);
+  R.bytes.set(encoded, offset);
+  Atomics.store(R.i32, lenIndex, encoded.length);
+}
+
+function readName(offset: number, lenIndex: number): string {
+  const len = Atomics.load(R.i32, lenIndex);
+  return decoder.decode(R.bytes.slice(offset, offset + len));
+}
+
+function slotBase(slot: number): number {
+  return HEADER_WORDS + slot * SLOT_WORDS;
+}
+
+function defaultThreadName(): string {
+  const given = getEnvironmentData(ENV_THREAD_NAME);
+  if (typeof given === 'string' && given.length > 0) return given;
+  return isMainThread ? 'main' : `worker-${threadId}`;
+}
+
+/** This thread's slot, claimed on first use. */
+export function ownSlot(): number {
+  if (mySlot >= 0) return mySlot;
+  const want = threadId + 1;
+  for (let i = 0; i < R.capacity; i++) {
+    const slot = (threadId + i) % R.capacity;
+    if (Atomics.compareExchange(R.i32, slotBase(slot) + S_THREAD, 0, want) === 0) {
+      mySlot = slot;
+      const base = slotBase(slot);
+      Atomics.store(R.i32, base + S_WAITS_FOR, 0);
+      Atomics.store(R.i32, base + S_IS_MAIN, isMainThread ? 1 : 0);
+      writeName(R.namesOffset + slot * NAME_BYTES, base + S_NAME_LEN, defaultThreadName());
+      Atomics.add(R.i32, H_LIVE, 1);
+      if (!isMainThread) process.once('exit', releaseOwnSlot);
+      return slot;
+    }
+  }
+  throw new ShakedownError(
+    'ERR_THREAD_REGISTRY_FULL',
+    `thread registry is full (${R.capacity} threads); threads that were terminated without reapThread() still hold slots`,
+  );
+}
+
+function releaseOwnSlot(): void {
+  if (mySlot < 0) return;
+  freeSlot(mySlot);
+  mySlot = -1;
+}
+
+function freeSlot(slot: number): void {
+  const base = slotBase(slot);
+  for (let i = 0; i < HELD_ENTRIES; i++) Atomics.store(R.i32, base + S_HELD + i, 0);
+  Atomics.store(R.i32, base + S_WAITS_FOR, 0);
+  Atomics.store(R.i32, base + S_THREAD, 0);
+  Atomics.sub(R.i32, H_LIVE, 1);
+}
+
+function findSlot(tid: number): number {
+  const want = tid + 1;
+  for (let i = 0; i < R.capacity; i++) {
+    const slot = (tid + i) % R.capacity;
+    if (Atomics.load(R.i32, slotBase(slot) + S_THREAD) === want) return slot;
+  }
+  return -1;
+}
+
+/**
+ * Frees the registry slot of a thread that ended without running its exit
+ * handlers (a Worker stopped with `terminate()`). Safe to call for any id.
+ */
+export function reapThread(tid: number): void {
+  const slot = findSlot(tid);
+  if (slot >= 0) freeSlot(slot);
+}
+
+/** The owner value stored in locks: threadId + 1, so that 0 can mean "nobody". */
+export function ownerToken(): number {
+  ownSlot();
+  return threadId + 1;
+}
+
+export function setThreadName(name: string): void {
+  const slot = ownSlot();
+  writeName(R.namesOffset + slot * NAME_BYTES, slotBase(slot) + S_NAME_LEN, name);
+}
+
+export function threadNameOf(tid: number): string {
+  const slot = findSlot(tid);
+  if (slot < 0) return `thread-${tid}`;
+  return readName(R.namesOffset + slot * NAME_BYTES, slotBase(slot) + S_NAME_LEN);
+}
+
+export interface ThreadInfo {
+  /** `worker_threads.threadId` (0 for the main thread). */
+  id: number;
+  name: string;
+  isMain: boolean;
+}
+
+export function liveThreads(): ThreadInfo[] {
+  const out: ThreadInfo[] = [];
+  for (let slot = 0; slot < R.capacity; slot++) {
+    const base = slotBase(slot);
+    const token = Atomics.load(R.i32, base + S_THREAD);
+    if (token === 0) continue;
+    out.push({
+      id: token - 1,
+      name: readName(R.namesOffset + slot * NAME_BYTES, base + S_NAME_LEN),
+      isMain: Atomics.load(R.i32, base + S_IS_MAIN) === 1,
+    });
+  }
+  return out;
+}
+
+export function liveThreadCount(): number {
+  return Atomics.load(R.i32, H_LIVE);
+}
+
+export function nextPrimitiveId(): number {
+  return Atomics.add(R.i32, H_NEXT_PRIMITIVE_ID, 1);
+}
+
+/** Name to give a Worker about to be constructed by this thread (read back by the worker's registry). */
+export function presetChildThreadName(name: string | undefined): void {
+  setEnvironmentData(ENV_THREAD_NAME, name ?? '');
+}
+
+// ---- deadlock detection: the wait-for table ------------------------------------------
+
+export function deadlockDetectionEnabled(): boolean {
+  return Atomics.load(R.i32, H_DEADLOCK_DETECTION) === 1;
+}
+
+/** Switches deadlock detection for every thread of the process. On by default. */
+export function setDeadlockDetection(on: boolean): void {
+  Atomics.store(R.i32, H_DEADLOCK_DETECTION, on ? 1 : 0);
+}
+
+/** Notes that this thread now holds lock `primId` (first free entry; beyond 8 held locks, not tracked). */
+export function noteHeld(primId: number): void {
+  const base = slotBase(ownSlot()) + S_HELD;
+  for (let i = 0; i < HELD_ENTRIES; i++) {
+    if (R.i32[base + i] === 0) {
+      Atomics.store(R.i32, base + i, primId);
+      return;
+    }
+  }
+}
+
+/** Notes that this thread released lock `primId`. Only this thread writes its own entries. */
+export function noteReleased(primId: number): void {
+  if (mySlot < 0) return;
+  const base = slotBase(mySlot) + S_HELD;
+  for (let i = 0; i < HELD_ENTRIES; i++) {
+    if (R.i32[base + i] === primId) {
+      Atomics.store(R.i32, base + i, 0);
+      return;
+    }
+  }
+}
+
+function holds(slot: number, primId: number): boolean {
+  const base = slotBase(slot) + S_HELD;
+  for (let i = 0; i < HELD_ENTRIES; i++) if (Atomics.load(R.i32, base + i) === primId) return true;
+  return false;
+}
+
+/** Records "this thread waits for primitive `primId` (named `primName`), held by owner token `owner`". */
+export function recordWait(primId: number, primName: string, owner: number): void {
+  const slot = ownSlot();
+  const base = slotBase(slot);
+  if (Atomics.load(R.i32, base + S_WAITS_FOR) !== primId) {
+    writeName(R.primNamesOffset + slot * NAME_BYTES, base + S_PRIM_NAME_LEN, primName);
+    Atomics.store(R.i32, base + S_WAIT_SEQ, Atomics.add(R.i32, H_WAIT_SEQ, 1));
+    Atomics.store(R.i32, base + S_WAITS_FOR, primId);
+    Atomics.store(R.i32, base + S_WAIT_OWNER, owner);
+    Atomics.add(R.i32, base + S_VERSION, 1);
+  } else if (Atomics.load(R.i32, base + S_WAIT_OWNER) !== owner) {
+    Atomics.store(R.i32, base + S_WAIT_OWNER, owner);
+    Atomics.add(R.i32, base + S_VERSION, 1);
+  }
+}
+
+export function clearWait(): void {
+  if (mySlot < 0) return;
+  const base = slotBase(mySlot);
+  if (Atomics.load(R.i32, base + S_WAITS_FOR) !== 0) {
+    Atomics.store(R.i32, base + S_WAITS_FOR, 0);
+    Atomics.store(R.i32, base + S_WAIT_OWNER, 0);
+    Atomics.add(R.i32, base + S_VERSION, 1);
+  }
+}
+
+interface RawEdge {
+  slot: number;
+  tid: number;
+  waitsFor: number;
+  owner: number;
+  seq: number;
+  version: number;
+}
+
+function readEdge(slot: number): RawEdge {
+  const base = slotBase(slot);
+  return {
+    slot,
+    tid: Atomics.load(R.i32, base + S_THREAD) - 1,
+    waitsFor: Atomics.load(R.i32, base + S_WAITS_FOR),
+    owner: Atomics.load(R.i32, base + S_WAIT_OWNER),
+    seq: Atomics.load(R.i32, base + S_WAIT_SEQ),
+    version: Atomics.load(R.i32, base + S_VERSION),
+  };
+}
+
+/** A snapshot of a wait-for cycle through this thread, or null. */
+export interface CycleSnapshot {
+  edges: RawEdge[];
+  /** True when this thread is the one that should break the cycle (the latest to start waiting). */
+  thisThreadIsVictim: boolean;
+}
+
+/** Follows this thread's wait record from owner to owner; returns the cycle if it comes back here. */
+export function findCycleThroughSelf(): CycleSnapshot | null {
+  if (mySlot < 0) return null;
+  const edges: RawEdge[] = [];
+  const seen = new Set<number>();
+  let slot = mySlot;
+  while (!seen.has(slot)) {
+    seen.add(slot);
+    const edge = readEdge(slot);
+    if (edge.waitsFor === 0 || edge.owner === 0) return null;
+    edges.push(edge);
+    const next = findSlot(edge.owner - 1);
+    if (next < 0) return null;
+    if (next === mySlot) {
+      const mySeq = edges[0]!.seq;
+      return { edges, thisThreadIsVictim: edges.every((e) => e.seq <= mySeq) };
+    }
+    slot = next;
+  }
+  return null; // a cycle that does not pass through this thread: one of its members will report it
+}
+
+/**
+ * True when every edge of the snapshot is still exactly as recorded (no waiter
+ * moved: versions unchanged) AND true now: the thread each edge names as the
+ * holder really holds that lock, read from the holder's own held list. Called
+ * twice with a pause between; a waiter that stayed blocked across both checks
+ * cannot have released what it held in between, so a cycle that passes both is
+ * a real deadlock, not a stale record.
+ */
+export function cycleStillHolds(snapshot: CycleSnapshot): boolean {
+  return snapshot.edges.every((e) => {
+    const now = readEdge(e.slot);
+    if (now.version !== e.version || now.tid !== e.tid || now.waitsFor !== e.waitsFor || now.owner !== e.owner) {
+      return false;
+    }
+    const holderSlot = findSlot(e.owner - 1);
+    return holderSlot >= 0 && holds(holderSlot, e.waitsFor);
+  });
+}
+
+export interface WaitRecord {
+  thread: string;
+  threadId: number;
+  waitsFor: string;
+  heldBy: string;
+  heldById: number;
+}
+
+export function describeEdges(snapshot: CycleSnapshot): WaitRecord[] {
+  return snapshot.edges.map((e) => ({
+    thread: readName(R.namesOffset + e.slot * NAME_BYTES, slotBase(e.slot) + S_NAME_LEN),
+    threadId: e.tid,
+    waitsFor: readName(R.primNamesOffset + e.slot * NAME_BYTES, slotBase(e.slot) + S_PRIM_NAME_LEN),
+    heldBy: threadNameOf(e.owner - 1),
+    heldById: e.owner - 1,
+  }));
+}
+
+/**
+ * Every thread currently blocked on a lock, with what it waits for and who
+ * holds it. The harness prints this when a trial hangs.
+ */
+export function waitForTable(): WaitRecord[] {
+  const out: WaitRecord[] = [];
+  for (let slot = 0; slot < R.capacity; slot++) {
+    const e = readEdge(slot);
+    if (e.tid < 0 || e.waitsFor === 0) continue;
+    out.push({
+      thread: readName(R.namesOffset + slot * NAME_BYTES, slotBase(slot) + S_NAME_LEN),
+      threadId: e.tid,
+      waitsFor: readName(R.primNamesOffset + slot * NAME_BYTES, slotBase(slot) + S_PRIM_NAME_LEN),
+      heldBy: e.owner === 0 ? '(nobody)' : threadNameOf(e.owner - 1),
+      heldById: e.owner - 1,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+import { ShakedownError } from './errors.js';
+import { type Guard, makeGuard } from './guard.js';
+import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
+import { CONDITION_LOCK, type ConditionLockOps, type ConditionLockable } from './internal.js';
+import { timedOut } from './lock.js';
+import { CACHE_LINE, type Placement, place } from './memory.js';
+import { MUTEX_WORDS, type MutexRef, lockSlow, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
+import { nextPrimitiveId, ownerToken, threadNameOf } from './registry.js';
+import { checkName, checkTimeout } from './validate.js';
+import { type Blocking, runAsync, runSync } from './wait.js';
+import { yieldPoint } from './yield-point.js';
+
+/** Recursion depth of the holder. Only the holder reads or writes it, so plain accesses suffice. */
+const R_DEPTH = MUTEX_WORDS;
+
+export interface RLockOptions {
+  name?: string;
+  at?: Placement;
+}
+
+export type RLockHandle = HandleBase<'rlock'>;
+
+/**
+ * A reentrant lock: the holder may acquire it again, and must release it as
+ * many times as it acquired it. Only the holder may release.
+ */
+export class RLock implements RLockHandle, ConditionLockable {
+  static readonly byteLength = CACHE_LINE;
+  readonly kind = 'rlock' as const;
+  readonly name: string;
+  readonly id: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly #m: MutexRef;
+
+  constructor(options: RLockOptions & AttachOption = {}) {
+    const attached = options[ATTACH];
+    if (attached !== undefined) {
+      this.name = attached.name;
+      this.id = attached.id;
+      this.buffer = attached.buffer;
+      this.byteOffset = attached.byteOffset;
+    } else {
+      this.id = nextPrimitiveId();
+      this.name = checkName(options.name, `RLock#${this.id}`);
+      const at = place(options.at, RLock.byteLength);
+      this.buffer = at.buffer;
+      this.byteOffset = at.byteOffset;
+    }
+    this.#m = { i32: new Int32Array(this.buffer, this.byteOffset, MUTEX_WORDS + 1), id: this.id, name: this.name };
+  }
+
+  static from(handle: unknown): RLock {
+    return new RLock({ [ATTACH]: checkHandle(handle, 'rlock') });
+  }
+
+  handle(): RLockHandle {
+    return { kind: this.kind, name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset };
+  }
+
+  tryAcquire(): boolean {
+    yieldPoint('rlock.acquire', this.name);
+    const me = ownerToken();
+    if (this.#reenter(me)) return true;
+    if (!tryLockWord(this.#m, me)) return false;
+    this.#m.i32[R_DEPTH] = 1;
+    yieldPoint('rlock.acquired', this.name);
+    return true;
+  }
+
+  acquire(timeoutMs?: number): boolean {
+    const timeout = checkTimeout(timeoutMs);
+    yieldPoint('rlock.acquire', this.name);
+    const me = ownerToken();
+    if (this.#reenter(me)) return true;
+    const ok = tryLockWord(this.#m, me) || (timeout > 0 && runSync(lockSlow(this.#m, me, timeout)));
+    if (ok) this.#entered();
+    return ok;
+  }
+
+  async acquireAsync(timeoutMs?: number): Promise<boolean> {
+    const timeout = checkTimeout(timeoutMs);
+    yieldPoint('rlock.acquire', this.name);
+    const me = ownerToken();
+    if (this.#reenter(me)) return true;
+    const ok = tryLockWord(this.#m, me) || (timeout > 0 && (await runAsync(lockSlow(this.#m, me, timeout))));
+    if (ok) this.#entered();
+    return ok;
+  }
+
+  #reenter(me: number): boolean {
+    if (ownerOf(this.#m) !== me) return false;
+    this.#m.i32[R_DEPTH]!++;
+    return true;
+  }
+
+  #entered(): void {
+    this.#m.i32[R_DEPTH] = 1;
+    yieldPoint('rlock.acquired', this.name);
+  }
+
+  release(): void {
+    yieldPoint('rlock.release', this.name);
+    const me = ownerToken();
+    const owner = ownerOf(this.#m);
+    if (owner !== me) {
+      throw new ShakedownError(
+        'ERR_LOCK_NOT_OWNER',
+        owner === 0
+          ? `${threadNameOf(me - 1)} released ${this.name}, which is not locked`
+          : `${threadNameOf(me - 1)} released ${this.name}, which is held by ${threadNameOf(owner - 1)}`,
+      );
+    }
+    const depth = this.#m.i32[R_DEPTH]! - 1;
+    this.#m.i32[R_DEPTH] = depth;
+    if (depth === 0) unlockWord(this.#m);
+  }
+
+  locked(): boolean {
+    return ownerOf(this.#m) !== 0;
+  }
+
+  heldByMe(): boolean {
+    return ownerOf(this.#m) === ownerToken();
+  }
+
+  /** How many times the calling thread holds it (0 if it does not). */
+  depth(): number {
+    return this.heldByMe() ? this.#m.i32[R_DEPTH]! : 0;
+  }
+
+  ownerThreadId(): number {
+    return ownerOf(this.#m) - 1;
+  }
+
+  withLock<T>(fn: () => T, timeoutMs?: number): T {
+    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
+    try {
+      return fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  async withLockAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  guard(timeoutMs?: number): Guard {
+    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
+    return makeGuard(() => this.release());
+  }
+
+  [CONDITION_LOCK](): ConditionLockOps {
+    const m = this.#m;
+    return {
+      heldByMe: () => this.heldByMe(),
+      releaseAll: () => {
+        if (!this.heldByMe()) return 0;
+        const depth = m.i32[R_DEPTH]!;
+        m.i32[R_DEPTH] = 0;
+        unlockWord(m);
+        return depth;
+      },
+      reacquire: function* (depth: number): Blocking<void> {
+        const me = ownerToken();
+        if (!tryLockWord(m, me)) yield* lockSlow(m, me, Infinity);
+        m.i32[R_DEPTH] = depth;
+      },
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { Worker, type WorkerOptions, isMainThread, threadId } from 'node:worker_threads';
+import { liveThreadCount, liveThreads, ownSlot, presetChildThreadName, reapThread, setThreadName as setName, threadNameOf, type ThreadInfo } from './registry.js';
+
+export type { ThreadInfo } from './registry.js';
+
+/** The calling thread: its `worker_threads.threadId`, its name (`main`, `worker-<id>`, or as set) and whether it is the main thread. */
+export function currentThread(): ThreadInfo {
+  ownSlot();
+  return { id: threadId, name: threadNameOf(threadId), isMain: isMainThread };
+}
+
+export function mainThread(): ThreadInfo {
+  return liveThreads().find((t) => t.isMain) ?? { id: 0, name: 'main', isMain: true };
+}
+
+/** Names the calling thread in logs, traces and deadlock reports (up to 64 UTF-8 bytes are kept). */
+export function setThreadName(name: string): void {
+  setName(name);
+}
+
+/** Threads that have used the primitives (or called currentThread) and not exited. */
+export function enumerateThreads(): ThreadInfo[] {
+  return liveThreads();
+}
+
+export function activeThreadCount(): number {
+  return liveThreadCount();
+}
+
+export interface StartThreadOptions extends WorkerOptions {
+  /** The thread's name, visible to it from its first line. */
+  name?: string;
+}
+
+/**
+ * `new Worker(...)` that names the thread and removes it from the registry
+ * when it exits, however it exits (including `terminate()`).
+ */
+export function startThread(filename: string | URL, options: StartThreadOptions = {}): Worker {
+  const { name, ...workerOptions } = options;
+  ownSlot();
+  presetChildThreadName(name);
+  let worker: Worker;
+  try {
+    worker = new Worker(filename, workerOptions);
+  } finally {
+    presetChildThreadName(undefined);
+  }
+  const id = worker.threadId;
+  worker.once('exit', () => reapThread(id));
+  return worker;
+}
+
+/**
+ * A value per thread. Every worker has its own module instances, so plain
+ * module state is already thread-local in JavaScript; this class just makes
+ * the intent explicit and gives each thread a lazily built default.
+ */
+export class ThreadLocal<T> {
+  #initialised = false;
+  #value: T | undefined;
+  readonly #init: () => T;
+  constructor(init: () => T) {
+    this.#init = init;
+  }
+  get(): T {
+    if (!this.#initialised) {
+      this.#value = this.#init();
+      this.#initialised = true;
+    }
+    return this.#value as T;
+  }
+  set(value: T): void {
+    this.#value = value;
+    this.#initialised = true;
+  }
+}
+
+export interface Logger {
+  (...parts: unknown[]): void;
+}
+
+/**
+ * A logger that prefixes each line with the wall-clock time to the
+ * microsecond and the thread's name, so lines from different threads
+ * interleave readably: `12:03:04.123456 [producer-1] put 7`.
+ */
+export function createLogger(sink: (line: string) => void = (line) => console.log(line)): Logger {
+  return (...parts: unknown[]) => {
+    const text = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+    sink(`${timestamp()} [${threadNameOf(threadId)}] ${text}`);
+  };
+}
+
+function timestamp(): string {
+  const epochMs = performance.timeOrigin + performance.now();
+  const d = new Date(Math.floor(epochMs));
+  const micros = Math.floor((epochMs % 1000) * 1000);
+  const hh = String(d.getHours()).padStart(2, '0');
+  const mm = String(d.getMinutes()).padStart(2, '0');
+  const ss = String(d.getSeconds()).padStart(2, '0');
+  return `${hh}:${mm}:${ss}.${String(micros).padStart(6, '0')}`;
+}
