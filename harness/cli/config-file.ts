@@ -1,0 +1,69 @@
+/**
+ * stress.config.json / .mjs / .js: the same settings as the flags, flags
+ * win. Unknown keys and wrong types are errors (ERR_CONFIG), never ignored.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { HarnessError } from '../errors.js';
+
+export const CONFIG_NAMES = ['stress.config.json', 'stress.config.mjs', 'stress.config.js'];
+
+export interface ConfigFile {
+  suites?: string[];
+  threads?: number[];
+  cores?: Array<number | 'all'>;
+  jitter?: string[];
+  runs?: number;
+  timeBudget?: string | number;
+  seed?: string;
+  timeout?: string | number;
+  failFast?: boolean;
+  grep?: string;
+  params?: Record<string, number | string | boolean>;
+  traceEvents?: number;
+}
+
+const KEYS: Record<keyof ConfigFile, string> = {
+  suites: 'array of suite names or paths',
+  threads: 'array of thread counts',
+  cores: 'array of core counts or "all"',
+  jitter: 'array of jitter profile names',
+  runs: 'number',
+  timeBudget: 'duration string such as "30s" or a number of ms',
+  seed: 'string',
+  timeout: 'duration string such as "1s" or a number of ms',
+  failFast: 'boolean',
+  grep: 'string (regular expression)',
+  params: 'object of name: value',
+  traceEvents: 'number',
+};
+
+export async function loadConfigFile(explicit: string | undefined): Promise<{ path: string; config: ConfigFile } | null> {
+  const path = explicit !== undefined ? resolve(explicit) : CONFIG_NAMES.map((n) => resolve(n)).find((p) => existsSync(p));
+  if (path === undefined) return null;
+  if (!existsSync(path)) throw new HarnessError('ERR_CONFIG', `config file ${explicit} not found`);
+  let raw: unknown;
+  try {
+    if (path.endsWith('.json')) raw = JSON.parse(readFileSync(path, 'utf8'));
+    else raw = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+  } catch (err) {
+    throw new HarnessError('ERR_CONFIG', `${path}: cannot read config: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new HarnessError('ERR_CONFIG', `${path}: expected an object of settings (default export for .js/.mjs)`);
+  }
+  for (const [k, v] of Object.entries(raw)) {
+    const expected = KEYS[k as keyof ConfigFile];
+    if (expected === undefined) throw new HarnessError('ERR_CONFIG', `${path}: unknown key ${JSON.stringify(k)}; known keys: ${Object.keys(KEYS).join(', ')}`);
+    const ok =
+      expected.startsWith('array') ? Array.isArray(v)
+      : expected === 'number' ? typeof v === 'number'
+      : expected === 'boolean' ? typeof v === 'boolean'
+      : expected.startsWith('string') ? typeof v === 'string'
+      : expected.startsWith('duration') ? typeof v === 'string' || typeof v === 'number'
+      : typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!ok) throw new HarnessError('ERR_CONFIG', `${path}: ${k} must be a ${expected}, got ${JSON.stringify(v)}`);
+  }
+  return { path, config: raw };
+}

@@ -1,0 +1,32 @@
+import { plan } from '../plan.js';
+import { hasAffinity } from '../pinned.js';
+import { runOptionsFrom } from './options.js';
+
+export async function listCommand(argv: string[]): Promise<number> {
+  const { options } = await runOptionsFrom(argv);
+  const planned = await plan(
+    {
+      suites: options.suites ?? [],
+      seed: 'list',
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.cores ? { cores: options.cores } : {}),
+      ...(options.jitter ? { jitter: options.jitter } : {}),
+      ...(options.grep ? { grep: options.grep } : {}),
+    },
+    hasAffinity(),
+  );
+  let suite = '';
+  for (const p of planned) {
+    if (p.suite.name !== suite) {
+      suite = p.suite.name;
+      process.stdout.write(`\n${suite}: ${p.suite.description}\n`);
+      for (const [name, v] of Object.entries(p.suite.variants ?? { default: { description: p.suite.description } })) {
+        process.stdout.write(`  ${name}${v.canary ? ' [canary]' : ''}: ${v.description}${v.bug ? ` (bug: ${v.bug})` : ''}\n`);
+      }
+      process.stdout.write('  configurations:\n');
+    }
+    process.stdout.write(`    ${p.config.key}${p.skip ? `  (skipped: ${p.skip})` : ''}\n`);
+  }
+  process.stdout.write(`\n${planned.length} configurations\n`);
+  return 0;
+}

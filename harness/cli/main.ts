@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * `stress`: run, list, replay. Exit codes: 0 all held; 1 an invariant failed
+ * or was flaky, a correct variant hung, or a canary survived; 2 usage or
+ * config error (nothing ran); 3 harness error (an actor threw, a worker
+ * crashed); 130 interrupted.
+ */
+import '@shakedown/primitives';
+import { HarnessError } from '../errors.js';
+import { EXIT } from '../verdict.js';
+import { runCommand } from './run-command.js';
+import { listCommand } from './list-command.js';
+import { replayCommandMain } from './replay-command.js';
+import { HELP, RUN_HELP, LIST_HELP, REPLAY_HELP } from './help.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const verbose = rest.includes('--verbose');
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(HELP);
+        return command === undefined ? EXIT.USAGE : EXIT.OK;
+      case 'run':
+        if (rest.includes('--help') || rest.includes('-h')) return write(RUN_HELP);
+        return await runCommand(rest);
+      case 'list':
+        if (rest.includes('--help') || rest.includes('-h')) return write(LIST_HELP);
+        return await listCommand(rest);
+      case 'replay':
+        if (rest.includes('--help') || rest.includes('-h')) return write(REPLAY_HELP);
+        return await replayCommandMain(rest);
+      default:
+        throw new HarnessError('ERR_USAGE', `unknown command ${JSON.stringify(command)}; expected run, list or replay (see stress --help)`);
+    }
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const usage = e.code === 'ERR_USAGE' || e.code === 'ERR_CONFIG' || e.code === 'ERR_SUITE_LOAD' || e.code === 'ERR_SUITE_SHAPE' || e.code === 'ERR_REPLAY_TOKEN' || e.code === 'ERR_INVALID_ARG' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`stress: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
+    if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+    else if (!usage) process.stderr.write('(run with --verbose for the stack)\n');
+    return usage ? EXIT.USAGE : EXIT.HARNESS;
+  }
+}
+
+function write(text: string): number {
+  process.stdout.write(text);
+  return EXIT.OK;
+}
+
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`stress: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = EXIT.HARNESS;
+  },
+);

@@ -1,0 +1,80 @@
+/** Flags (and config file) -> RunOptions, validated. */
+import { parseArgs } from 'node:util';
+import type { RunOptions } from '../run.js';
+import { loadConfigFile } from './config-file.js';
+import {
+  parseCores,
+  parseDuration,
+  parseGrep,
+  parseJitter,
+  parseParams,
+  parsePositiveInt,
+  parseSeed,
+  parseThreads,
+} from './parse.js';
+import { HarnessError } from '../errors.js';
+
+export const RUN_FLAGS = {
+  threads: { type: 'string' },
+  cores: { type: 'string' },
+  jitter: { type: 'string' },
+  runs: { type: 'string' },
+  'time-budget': { type: 'string' },
+  seed: { type: 'string' },
+  timeout: { type: 'string' },
+  'fail-fast': { type: 'boolean' },
+  grep: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  'trace-events': { type: 'string' },
+  json: { type: 'string' },
+  config: { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+export interface CliRun {
+  options: RunOptions;
+  jsonPath?: string;
+}
+
+export function parseFlags(argv: string[], flags: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true });
+    return { values: values, positionals };
+  } catch (err) {
+    throw new HarnessError('ERR_USAGE', `${(err as Error).message} (see stress run --help)`);
+  }
+}
+
+export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
+  const { values: v, positionals } = parseFlags(argv, RUN_FLAGS);
+  const file = await loadConfigFile(v.config as string | undefined);
+  const c = file?.config ?? {};
+  const where = file === null ? '' : `${file.path}: `;
+  const options: RunOptions = {};
+  const suites = positionals.length > 0 ? positionals : c.suites;
+  if (suites !== undefined) options.suites = suites;
+  if (v.threads !== undefined) options.threads = parseThreads('--threads', v.threads as string);
+  else if (c.threads !== undefined) options.threads = parseThreads(`${where}threads`, c.threads);
+  if (v.cores !== undefined) options.cores = parseCores('--cores', v.cores as string);
+  else if (c.cores !== undefined) options.cores = parseCores(`${where}cores`, c.cores);
+  if (v.jitter !== undefined) options.jitter = parseJitter('--jitter', v.jitter as string);
+  else if (c.jitter !== undefined) options.jitter = parseJitter(`${where}jitter`, c.jitter);
+  if (v.runs !== undefined) options.runs = parsePositiveInt('--runs', v.runs as string);
+  else if (c.runs !== undefined) options.runs = parsePositiveInt(`${where}runs`, c.runs);
+  if (v['time-budget'] !== undefined) options.timeBudgetMs = parseDuration('--time-budget', v['time-budget'] as string);
+  else if (c.timeBudget !== undefined) options.timeBudgetMs = parseDuration(`${where}timeBudget`, c.timeBudget);
+  const seed = (v.seed as string | undefined) ?? process.env.STRESS_SEED ?? c.seed;
+  if (seed !== undefined && seed !== '') options.seed = parseSeed(v.seed !== undefined ? '--seed' : 'STRESS_SEED', seed);
+  if (v.timeout !== undefined) options.timeoutMs = parseDuration('--timeout', v.timeout as string);
+  else if (c.timeout !== undefined) options.timeoutMs = parseDuration(`${where}timeout`, c.timeout);
+  if (v['fail-fast'] === true || c.failFast === true) options.failFast = true;
+  if (v.grep !== undefined) options.grep = parseGrep('--grep', v.grep as string);
+  else if (c.grep !== undefined) options.grep = parseGrep(`${where}grep`, c.grep);
+  const params = { ...(c.params ?? {}), ...parseParams('--param', (v.param as string[] | undefined) ?? []) };
+  if (Object.keys(params).length > 0) options.params = params;
+  if (v['trace-events'] !== undefined) options.traceEvents = parsePositiveInt('--trace-events', v['trace-events'] as string, 4096);
+  else if (c.traceEvents !== undefined) options.traceEvents = parsePositiveInt(`${where}traceEvents`, c.traceEvents, 4096);
+  const out: CliRun = { options };
+  if (v.json !== undefined) out.jsonPath = v.json as string;
+  return out;
+}

@@ -1,0 +1,96 @@
+/**
+ * Flag and config values -> validated RunOptions. Every message names the
+ * flag, the bad value and what was expected; errors carry ERR_USAGE or
+ * ERR_CONFIG and map to exit code 2.
+ */
+import { HarnessError } from '../errors.js';
+import { JITTER_PROFILES } from '../jitter.js';
+import type { Params } from '../suite-api.js';
+
+export const MAX_THREADS = 256;
+
+function usage(message: string): HarnessError {
+  return new HarnessError('ERR_USAGE', message);
+}
+
+export function parseList(flag: string, raw: string): string[] {
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw usage(`${flag}: empty item in ${JSON.stringify(raw)}; expected a comma-separated list`);
+  return items;
+}
+
+export function parseThreads(flag: string, raw: string | number[]): number[] {
+  const items = Array.isArray(raw) ? raw.map(String) : parseList(flag, raw);
+  return items.map((s) => {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+      throw usage(`${flag}: ${JSON.stringify(s)} is not a thread count; expected whole numbers from 1 to ${MAX_THREADS}, e.g. 2,4,8`);
+    }
+    return n;
+  });
+}
+
+export function parseCores(flag: string, raw: string | Array<number | string>): Array<'all' | number> {
+  const items = Array.isArray(raw) ? raw.map(String) : parseList(flag, raw);
+  return items.map((s) => {
+    if (s === 'all') return 'all';
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || n < 1 || n > 4096) throw usage(`${flag}: ${JSON.stringify(s)} is not a core count; expected whole numbers >= 1 or "all", e.g. 1,all`);
+    return n;
+  });
+}
+
+export function parseJitter(flag: string, raw: string | string[]): string[] {
+  const items = Array.isArray(raw) ? raw : parseList(flag, raw);
+  for (const j of items) {
+    if (!(j in JITTER_PROFILES)) throw usage(`${flag}: unknown jitter profile ${JSON.stringify(j)}; expected one of ${Object.keys(JITTER_PROFILES).join(', ')}`);
+  }
+  return items;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "500ms", "30s", "2m", "1h", or a plain number of milliseconds. */
+export function parseDuration(flag: string, raw: string | number): number {
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw) || raw <= 0) throw usage(`${flag}: ${raw} is not a duration; expected a positive number of ms or e.g. 30s`);
+    return raw;
+  }
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  const value = m === null ? NaN : Number(m[1]) * UNITS[m[2] ?? 'ms']!;
+  if (m === null || !(value > 0)) throw usage(`${flag}: ${JSON.stringify(raw)} is not a duration; expected e.g. 500ms, 30s, 2m, 1h`);
+  return value;
+}
+
+export function parsePositiveInt(flag: string, raw: string | number, max = 1e9): number {
+  const s = String(raw);
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || n < 1 || n > max) throw usage(`${flag}: ${JSON.stringify(s)} is not valid; expected a whole number from 1 to ${max}`);
+  return n;
+}
+
+export function parseSeed(flag: string, raw: string | number): string {
+  const s = String(raw);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(s)) throw usage(`${flag}: ${JSON.stringify(s)} is not a seed; expected 1-64 letters, digits, _ . -`);
+  return s;
+}
+
+export function parseParams(flag: string, raws: string[]): Params {
+  const out: Params = {};
+  for (const raw of raws) {
+    const m = /^([A-Za-z_][\w-]*)=(.*)$/.exec(raw);
+    if (m === null) throw usage(`${flag}: ${JSON.stringify(raw)} is not name=value`);
+    const v = m[2]!;
+    out[m[1]!] = v === 'true' ? true : v === 'false' ? false : v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}
+
+export function parseGrep(flag: string, raw: string): string {
+  try {
+    new RegExp(raw);
+  } catch (err) {
+    throw usage(`${flag}: ${JSON.stringify(raw)} is not a regular expression (${(err as Error).message})`);
+  }
+  return raw;
+}

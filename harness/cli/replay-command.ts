@@ -1,0 +1,46 @@
+import { decodeReplay } from '../replay-token.js';
+import { loadSuite } from '../load-suite.js';
+import { runOne } from '../run.js';
+import type { Configuration } from '../results.js';
+import { formatRate } from '../stats.js';
+import { parseFlags } from './options.js';
+import { parsePositiveInt } from './parse.js';
+import { HarnessError } from '../errors.js';
+import { formatTrace } from '../../reporters/console.js';
+import { hasAffinity } from '../pinned.js';
+
+const REPLAY_FLAGS = { runs: { type: 'string' }, trace: { type: 'boolean' }, verbose: { type: 'boolean' } } as const;
+
+export async function replayCommandMain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS);
+  if (positionals.length !== 1) throw new HarnessError('ERR_USAGE', 'stress replay takes exactly one token (printed after "replay:" by stress run)');
+  const target = decodeReplay(positionals[0]!);
+  const runs = values.runs === undefined ? 100 : parsePositiveInt('--runs', values.runs as string, 1_000_000);
+  const suite = await loadSuite(target.suiteUrl);
+  const variant = suite.variants?.[target.variant];
+  const config: Configuration = {
+    key: `${target.suite}/${target.variant}/t${target.threads}/c-${target.cores}/j-${target.jitter}`,
+    suite: target.suite,
+    suiteUrl: target.suiteUrl,
+    variant: target.variant,
+    canary: variant?.canary === true,
+    threads: target.threads,
+    cores: target.cores,
+    jitter: target.jitter,
+    params: target.params,
+    seed: target.seed,
+  };
+  process.stdout.write(`replaying ${config.key}, seed ${target.seed}, trial ${target.trial}, ${runs} times\n`);
+  const planned = { config, suite, ...(target.cores !== 'all' && !hasAffinity() ? { skip: 'CPU affinity not available' } : {}) };
+  const result = await runOne(planned, { timeoutMs: target.timeoutMs, traceEvents: 48, budget: { runs }, fixedSeedTrial: target.trial });
+  process.stdout.write(`reproduced in ${result.failedTrials} of ${result.trials} runs (${formatRate(result.failedTrials, result.trials)})\n`);
+  for (const inv of result.invariants) {
+    if (inv.failures > 0) process.stdout.write(`  ${inv.name}: ${inv.failures} failures; e.g. ${inv.samples[0]?.details ?? ''}\n`);
+  }
+  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${e.name}: ${e.message}\n`);
+  if (values.trace === true) {
+    const trace = formatTrace(result);
+    if (trace.length > 0) process.stdout.write(`  trace of the first reproduction:\n${trace.join('\n')}\n`);
+  }
+  return result.failedTrials > 0 || result.errors.count > 0 ? 1 : 0;
+}

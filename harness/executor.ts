@@ -1,0 +1,209 @@
+/**
+ * Runs one configuration: a pool of exactly `threads` workers (tinypool; a
+ * group never gets more actors than idle threads, which would deadlock at the
+ * start gate), batches of trials with fresh state each, a watchdog on the
+ * main thread, and recovery from hangs and crashes by replacing the pool.
+ */
+import { Tinypool } from 'tinypool';
+import { reapThread, waitForTable } from '@shakedown/primitives';
+import { availableParallelism } from 'node:os';
+import { ConfigGrader } from './grade.js';
+import { jitterProfile } from './jitter.js';
+import type { AnySuite } from './load-suite.js';
+import type { ConfigResult, Configuration } from './results.js';
+import type { ActorOutcome } from './suite-api.js';
+import { namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
+import { cancelGate, createGateBuffer } from './gate.js';
+import type { BatchReply, BatchTask } from './worker/task.js';
+
+const WORKER_URL = new URL('./worker/trial-loop.js', import.meta.url).href;
+
+export interface Budget {
+  /** Stop after this many trials. */
+  runs?: number;
+  /** Stop after this much wall time (ms). */
+  timeMs?: number;
+}
+
+export interface ExecuteOptions {
+  timeoutMs: number;
+  traceEvents: number;
+  budget: Budget;
+  /** Replay: every trial draws its randomness as this trial. */
+  fixedSeedTrial?: number;
+  /** Polled between batches: stop early (interrupt, fail-fast). */
+  shouldStop?: () => boolean;
+  /** Progress callback after each batch. */
+  onBatch?: (trialsSoFar: number, failuresSoFar: number) => void;
+}
+
+const FIRST_BATCH = 8;
+const MAX_BATCH = 512;
+/** Aim for batches this long: long enough to amortise a dispatch (~0.2-0.5 ms), short enough to stop promptly. */
+const TARGET_BATCH_MS = 100;
+const WATCHDOG_POLL_MS = 20;
+/**
+ * A configuration stops after this many hangs or crashes: each costs a full
+ * timeout plus a new worker group, the verdict is already "hang" or "error",
+ * and the rest of the matrix should not wait for it.
+ */
+export const MAX_RECOVERIES = 3;
+/** Extra time for a batch's first trial: workers may still be starting or importing the suite. */
+const STARTUP_GRACE_MS = 10_000;
+
+type BatchOutcome =
+  | { kind: 'done'; replies: BatchReply[] }
+  | { kind: 'hang'; trialIndex: number; progress: number[]; waitFor: Array<{ thread: string; waitsFor: string; heldBy: string }> }
+  | { kind: 'crash'; message: string };
+
+export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
+  const started = performance.now();
+  const grader = new ConfigGrader(suite, config, options.timeoutMs);
+  const jitter = jitterProfile(config.jitter);
+  const ctx = { threads: config.threads, params: config.params, variant: config.variant };
+  const threadNames = Array.from({ length: config.threads }, (_, t) => suite.threadName?.(t, ctx) ?? `t${t}`);
+  const cores = config.cores === 'all' ? availableParallelism() : config.cores;
+  const pureSpin = config.threads <= cores;
+  const budgetRuns = options.budget.runs ?? Infinity;
+  const deadline = options.budget.timeMs === undefined ? Infinity : started + options.budget.timeMs;
+
+  // One trace arena per configuration, sized for the largest batch and reused: each trial's region is reset when it starts.
+  const trace = new SharedArrayBuffer(traceArenaBytes(MAX_BATCH, config.threads, options.traceEvents));
+  const traceNames = new SharedArrayBuffer(namesArenaBytes(config.threads));
+  const traceOf = (i: number): ReturnType<typeof readTrace> => {
+    const tables = threadNames.map((_, t) => readNames(traceNames, t));
+    return readTrace(trace, config.threads, options.traceEvents, i, tables, threadNames);
+  };
+  let pool = newPool(config.threads);
+  let nextTrial = 0;
+  let batchSize = FIRST_BATCH;
+  let recoveries = 0;
+  try {
+    while (recoveries < MAX_RECOVERIES && nextTrial < budgetRuns && performance.now() < deadline && !(options.shouldStop?.() ?? false)) {
+      const k = Math.min(batchSize, budgetRuns - nextTrial);
+      const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(ctx));
+      const gate = createGateBuffer();
+      const progress = new SharedArrayBuffer(4 * config.threads);
+      const controllers = threadNames.map(() => new AbortController());
+      const batchStart = performance.now();
+      const tasks = threadNames.map((threadName, thread) => {
+        const task: BatchTask = {
+          suiteUrl: config.suiteUrl,
+          variant: config.variant,
+          params: config.params,
+          threads: config.threads,
+          thread,
+          threadName,
+          states,
+          firstTrial: nextTrial,
+          fixedSeedTrial: options.fixedSeedTrial ?? null,
+          gate,
+          progress,
+          trace,
+          traceNames,
+          traceEvents: options.traceEvents,
+          jitter,
+          seed: config.seed,
+          configKey: config.key,
+          pureSpin,
+          timeoutMs: options.timeoutMs,
+        };
+        return pool.run(task, { signal: controllers[thread]!.signal }) as Promise<BatchReply>;
+      });
+      const outcome = await watch(tasks, progress, config.threads, nextTrial, options.timeoutMs);
+      if (outcome.kind === 'done') {
+        for (let i = 0; i < k; i++) {
+          const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
+          grader.addTrial(nextTrial + i, states[i], outcomes, () => traceOf(i));
+        }
+        nextTrial += k;
+        const elapsed = performance.now() - batchStart;
+        if (elapsed < TARGET_BATCH_MS / 2 && batchSize < MAX_BATCH) batchSize *= 2;
+        else if (elapsed > TARGET_BATCH_MS * 2 && batchSize > 1) batchSize = Math.max(1, batchSize >> 1);
+      } else {
+        // The batch cannot finish: free spinners at the gate, kill the group, start a new one.
+        cancelGate(gate);
+        const dead = pool.threads.map((w) => w?.threadId).filter((id): id is number => typeof id === 'number');
+        for (const c of controllers) c.abort();
+        await Promise.allSettled(tasks);
+        await pool.destroy().catch(() => undefined);
+        for (const id of dead) reapThread(id);
+        if (outcome.kind === 'hang') {
+          const i = outcome.trialIndex - nextTrial;
+          grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, traceOf(i));
+          nextTrial = outcome.trialIndex + 1;
+        } else {
+          grader.addCrash(nextTrial, outcome.message);
+          nextTrial += k;
+        }
+        batchSize = FIRST_BATCH;
+        recoveries++;
+        pool = newPool(config.threads);
+      }
+      options.onBatch?.(grader.trials, 0);
+    }
+  } finally {
+    const ids = pool.threads.map((w) => w?.threadId).filter((id): id is number => typeof id === 'number');
+    await pool.destroy().catch(() => undefined);
+    for (const id of ids) reapThread(id);
+  }
+  return grader.result(performance.now() - started);
+}
+
+function newPool(threads: number): Tinypool {
+  return new Tinypool({
+    filename: WORKER_URL,
+    minThreads: threads,
+    maxThreads: threads,
+    isolateWorkers: false,
+    idleTimeout: 60_000,
+  });
+}
+
+/**
+ * Waits for every worker's reply while watching the progress words. A trial
+ * is hung when no thread has entered a new trial for `timeoutMs` (plus a
+ * start-up grace before the first trial of a batch).
+ */
+function watch(tasks: Array<Promise<BatchReply>>, progressBuf: SharedArrayBuffer, threads: number, firstTrial: number, timeoutMs: number): Promise<BatchOutcome> {
+  const progress = new Int32Array(progressBuf);
+  return new Promise<BatchOutcome>((resolve) => {
+    let settled = false;
+    const finish = (o: BatchOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      resolve(o);
+    };
+    let lastSum = -1;
+    let lastChange = performance.now();
+    const timer = setInterval(() => {
+      let sum = 0;
+      let min = Infinity;
+      for (let t = 0; t < threads; t++) {
+        const p = Atomics.load(progress, t);
+        sum += p;
+        min = Math.min(min, p);
+      }
+      const now = performance.now();
+      if (sum !== lastSum) {
+        lastSum = sum;
+        lastChange = now;
+        return;
+      }
+      const started = min > 0;
+      const limit = started ? timeoutMs : timeoutMs + STARTUP_GRACE_MS;
+      if (now - lastChange > limit) {
+        const snapshot = Array.from(progress, (p) => p - 1);
+        // The slowest thread is in the hung trial (or has not entered it yet).
+        const trialIndex = started ? Math.min(...snapshot) : firstTrial;
+        const waitFor = waitForTable().map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
+        finish({ kind: 'hang', trialIndex: Math.max(trialIndex, firstTrial), progress: snapshot, waitFor });
+      }
+    }, WATCHDOG_POLL_MS);
+    Promise.all(tasks).then(
+      (replies) => finish({ kind: 'done', replies }),
+      (err: unknown) => finish({ kind: 'crash', message: (err as Error)?.message ?? String(err) }),
+    );
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * Grading: turns each trial's state and actor outcomes into invariant
+ * verdicts, outcome counts, hangs and errors, and finally one ConfigResult.
+ * Knows nothing about printing.
+ */
+import type { AnySuite } from './load-suite.js';
+import type {
+  ConfigResult,
+  ConfigStatus,
+  Configuration,
+  ErrorSample,
+  FailureSample,
+  HangSample,
+  InvariantResult,
+  OutcomeCount,
+} from './results.js';
+import { encodeReplay } from './replay-token.js';
+import { wilson } from './stats.js';
+import type { ActorOutcome, InvariantVerdict, OutcomeGrade, SuiteContext } from './suite-api.js';
+import type { TraceEvent } from './trace.js';
+
+/** Failing trials kept in full per invariant; the rest are counted only, so reports stay bounded. */
+export const SAMPLES_KEPT = 3;
+
+const OUTCOME_INVARIANT = 'outcome is not forbidden';
+const HANG_INVARIANT = 'no hang';
+
+interface InvariantTally {
+  failures: number;
+  samples: FailureSample[];
+}
+
+export class ConfigGrader {
+  readonly #suite: AnySuite;
+  readonly #config: Configuration;
+  readonly #ctx: SuiteContext;
+  readonly #timeoutMs: number;
+  readonly #tallies = new Map<string, InvariantTally>();
+  readonly #outcomes = new Map<string, number>();
+  readonly #startedAt = performance.now();
+  #trials = 0;
+  #failedTrials = 0;
+  #hangs: { count: number; samples: HangSample[] } = { count: 0, samples: [] };
+  #errors: { count: number; samples: ErrorSample[] } = { count: 0, samples: [] };
+  #firstDetection: { trial: number; ms: number } | undefined;
+
+  constructor(suite: AnySuite, config: Configuration, timeoutMs: number) {
+    this.#suite = suite;
+    this.#config = config;
+    this.#timeoutMs = timeoutMs;
+    this.#ctx = { threads: config.threads, params: config.params, variant: config.variant };
+    for (const name of Object.keys(suite.invariants)) this.#tallies.set(name, { failures: 0, samples: [] });
+    if (suite.outcome !== undefined) this.#tallies.set(OUTCOME_INVARIANT, { failures: 0, samples: [] });
+    this.#tallies.set(HANG_INVARIANT, { failures: 0, samples: [] });
+  }
+
+  get trials(): number {
+    return this.#trials;
+  }
+
+  get detected(): boolean {
+    return this.#firstDetection !== undefined;
+  }
+
+  /** Grades one finished trial. `trace` is read lazily, only for kept failures. */
+  addTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[]): void {
+    this.#trials++;
+    const errored = outcomes.findIndex((o) => !o.ok);
+    if (errored >= 0 && this.#suite.actorErrorsAreFailures !== true) {
+      const o = outcomes[errored] as { ok: false; error: ErrorSample };
+      this.#errors.count++;
+      if (this.#errors.samples.length < SAMPLES_KEPT) {
+        this.#errors.samples.push({ ...o.error, trial, thread: errored, replay: this.#token(trial) });
+      }
+      return;
+    }
+    let failed = false;
+    for (const [name, check] of Object.entries(this.#suite.invariants)) {
+      let verdict: InvariantVerdict;
+      try {
+        verdict = check(state, outcomes, this.#ctx);
+      } catch (err) {
+        verdict = `invariant check threw: ${(err as Error).message ?? String(err)}`;
+      }
+      if (!isOk(verdict)) {
+        failed = true;
+        this.#fail(name, trial, verdict, trace);
+      }
+    }
+    if (this.#suite.outcome !== undefined) {
+      let key: string;
+      try {
+        key = String(this.#suite.outcome(state, outcomes, this.#ctx));
+      } catch (err) {
+        key = `outcome threw: ${(err as Error).message}`;
+      }
+      this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
+      const g = this.#gradeOf(key);
+      if (g.grade === 'forbidden') {
+        failed = true;
+        this.#fail(OUTCOME_INVARIANT, trial, `forbidden outcome ${key}: ${g.description}`, trace);
+      }
+    }
+    if (failed) {
+      this.#failedTrials++;
+      this.#detect(trial);
+    }
+  }
+
+  /** A trial that did not finish within the timeout. Counts as a trial that failed "no hang". */
+  addHang(trial: number, waitFor: HangSample['waitFor'], progress: number[], trace: TraceEvent[]): void {
+    this.#trials++;
+    this.#hangs.count++;
+    const tally = this.#tallies.get(HANG_INVARIANT)!;
+    tally.failures++;
+    const replay = this.#token(trial);
+    if (this.#hangs.samples.length < SAMPLES_KEPT) this.#hangs.samples.push({ trial, waitFor, progress, trace, replay });
+    if (tally.samples.length < SAMPLES_KEPT) {
+      const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor} held by ${w.heldBy}`).join('; ');
+      tally.samples.push({
+        trial,
+        details: `trial did not finish within ${this.#timeoutMs} ms${cycle ? `; blocked: ${cycle}` : '; no thread was blocked on a lock (a busy loop, or a wait on a queue, event, semaphore, barrier or condition)'}`,
+        trace,
+        replay,
+      });
+    }
+    this.#failedTrials++;
+    this.#detect(trial);
+  }
+
+  /** A worker died or the batch failed outside any actor (process.exit, out of memory, ...). */
+  addCrash(trial: number, message: string): void {
+    this.#errors.count++;
+    if (this.#errors.samples.length < SAMPLES_KEPT) {
+      this.#errors.samples.push({ trial, thread: -1, name: 'WorkerCrash', message, replay: this.#token(trial) });
+    }
+  }
+
+  #fail(name: string, trial: number, verdict: InvariantVerdict, trace: () => TraceEvent[]): void {
+    const tally = this.#tallies.get(name)!;
+    tally.failures++;
+    if (tally.samples.length >= SAMPLES_KEPT) return;
+    const sample: FailureSample = { trial, details: describeVerdict(verdict), trace: trace(), replay: this.#token(trial) };
+    if (typeof verdict === 'object') {
+      if ('expected' in verdict) sample.expected = verdict.expected;
+      if ('observed' in verdict) sample.observed = verdict.observed;
+    }
+    tally.samples.push(sample);
+  }
+
+  #detect(trial: number): void {
+    if (this.#firstDetection === undefined) {
+      this.#firstDetection = { trial, ms: performance.now() - this.#startedAt };
+    }
+  }
+
+  #gradeOf(key: string): OutcomeGrade {
+    return this.#suite.grading?.[key] ?? this.#suite.otherwise ?? { grade: 'acceptable', description: 'not graded' };
+  }
+
+  #token(trial: number): string {
+    return encodeReplay(this.#config, trial, this.#timeoutMs);
+  }
+
+  result(durationMs: number): ConfigResult {
+    const invariants: InvariantResult[] = [];
+    for (const [name, t] of this.#tallies) {
+      const trials = this.#trials;
+      invariants.push({
+        name,
+        trials,
+        failures: t.failures,
+        rate: trials === 0 ? 0 : t.failures / trials,
+        interval: wilson(t.failures, trials),
+        status: t.failures === 0 ? 'pass' : t.failures >= trials ? 'fail' : 'flaky',
+        samples: t.samples,
+      });
+    }
+    const outcomes: OutcomeCount[] = [...this.#outcomes].map(([outcome, count]) => {
+      const g = this.#gradeOf(outcome);
+      return { outcome, count, grade: g.grade, description: g.description };
+    });
+    outcomes.sort((a, b) => b.count - a.count);
+    let status: ConfigStatus = 'pass';
+    for (const inv of invariants) status = worse(status, inv.status);
+    if (this.#hangs.count > 0) status = worse(status, 'hang');
+    if (this.#errors.count > 0) status = worse(status, 'error');
+    const failedTrials = this.#failedTrials;
+    const result: ConfigResult = {
+      config: this.#config,
+      status,
+      trials: this.#trials,
+      failedTrials,
+      invariants,
+      outcomes,
+      hangs: this.#hangs,
+      errors: this.#errors,
+      durationMs,
+    };
+    if (this.#config.canary) result.canaryVerdict = this.#firstDetection !== undefined ? 'caught' : 'survived';
+    if (this.#firstDetection !== undefined) result.firstDetection = this.#firstDetection;
+    return result;
+  }
+}
+
+const SEVERITY: ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped'];
+
+export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
+  return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
+}
+
+function isOk(v: InvariantVerdict): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return false;
+  return v.ok;
+}
+
+function describeVerdict(v: InvariantVerdict): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return 'invariant returned false';
+  const parts: string[] = [];
+  if (v.details !== undefined) parts.push(v.details);
+  if ('expected' in v || 'observed' in v) parts.push(`expected ${JSON.stringify(v.expected)}, observed ${JSON.stringify(v.observed)}`);
+  return parts.join('; ') || 'invariant failed';
+}

@@ -1,0 +1,22 @@
+/** Child process side of pinned.ts: runs one configuration on the cores it was confined to. */
+import '@shakedown/primitives';
+import { executeConfiguration } from './executor.js';
+import { loadSuite } from './load-suite.js';
+import type { PinnedRequest } from './pinned.js';
+
+process.once('message', (request: PinnedRequest) => {
+  void (async () => {
+    try {
+      const suite = await loadSuite(request.config.suiteUrl);
+      const opts = { timeoutMs: request.timeoutMs, traceEvents: request.traceEvents, budget: request.budget };
+      const result = await executeConfiguration(
+        suite,
+        request.config,
+        request.fixedSeedTrial === undefined ? opts : { ...opts, fixedSeedTrial: request.fixedSeedTrial },
+      );
+      process.send?.({ result }, () => process.exit(0));
+    } catch (err) {
+      process.send?.({ error: (err as Error).message }, () => process.exit(1));
+    }
+  })();
+});

@@ -1,0 +1,106 @@
+/**
+ * Results are plain data (JSON-serialisable): the CLI, reporters and the
+ * mocha integration read the same shapes.
+ */
+import type { TraceEvent } from './trace.js';
+import type { Params } from './suite-api.js';
+
+export interface Configuration {
+  /** Stable, unique, human-readable: `suite/variant/t4/c-all/j-spin-1us`. */
+  key: string;
+  suite: string;
+  /** Where the suite module lives (file URL); built-ins too. */
+  suiteUrl: string;
+  variant: string;
+  canary: boolean;
+  bug?: string;
+  threads: number;
+  /** 'all' or a number of cores the group is confined to. */
+  cores: 'all' | number;
+  jitter: string;
+  params: Params;
+  seed: string;
+}
+
+/** pass: held in every trial. flaky: failed in some. fail: failed in all. */
+export type InvariantStatus = 'pass' | 'flaky' | 'fail';
+
+export interface FailureSample {
+  trial: number;
+  details: string;
+  expected?: unknown;
+  observed?: unknown;
+  trace: TraceEvent[];
+  replay: string;
+}
+
+export interface InvariantResult {
+  name: string;
+  trials: number;
+  failures: number;
+  rate: number;
+  interval: [number, number];
+  status: InvariantStatus;
+  /** The first few failing trials (bounded); later ones are only counted. */
+  samples: FailureSample[];
+}
+
+export interface HangSample {
+  trial: number;
+  /** Threads blocked on locks when the watchdog fired: who waits for what, held by whom. */
+  waitFor: Array<{ thread: string; waitsFor: string; heldBy: string }>;
+  /** Trial index each thread had reached. */
+  progress: number[];
+  trace: TraceEvent[];
+  replay: string;
+}
+
+export interface ErrorSample {
+  trial: number;
+  thread: number;
+  name: string;
+  code?: string;
+  message: string;
+  stack?: string;
+  replay: string;
+}
+
+/**
+ * Severity order (worst last), used to combine: pass < flaky < fail < hang < error < skipped.
+ * For a canary, the verdict is separate: caught (some failure or hang) or survived.
+ */
+export type ConfigStatus = 'pass' | 'flaky' | 'fail' | 'hang' | 'error' | 'skipped';
+
+export interface OutcomeCount {
+  outcome: string;
+  count: number;
+  grade: 'acceptable' | 'interesting' | 'forbidden';
+  description: string;
+}
+
+export interface ConfigResult {
+  config: Configuration;
+  status: ConfigStatus;
+  /** For canaries: caught means the run found the planted bug. */
+  canaryVerdict?: 'caught' | 'survived';
+  skippedReason?: string;
+  trials: number;
+  /** Trials in which at least one invariant failed, or that hung. */
+  failedTrials: number;
+  invariants: InvariantResult[];
+  outcomes: OutcomeCount[];
+  hangs: { count: number; samples: HangSample[] };
+  errors: { count: number; samples: ErrorSample[] };
+  durationMs: number;
+  /** First detection (failure or hang): its trial and the ms since the configuration started. */
+  firstDetection?: { trial: number; ms: number };
+}
+
+export interface RunSummary {
+  seed: string;
+  startedAt: string;
+  durationMs: number;
+  configs: ConfigResult[];
+  interrupted: boolean;
+  exitCode: number;
+}

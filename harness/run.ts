@@ -1,0 +1,158 @@
+/**
+ * The programmatic API shared by the CLI, the reporters and the mocha
+ * integration: `run(options)` yields typed events and returns the summary.
+ */
+import { executeConfiguration } from './executor.js';
+import { HarnessError } from './errors.js';
+import { hasAffinity, runPinned } from './pinned.js';
+import { type PlannedConfig, plan } from './plan.js';
+import type { ConfigResult, Configuration, RunSummary } from './results.js';
+import { newSeed } from './rng.js';
+import type { Params } from './suite-api.js';
+import { exitCodeFor } from './verdict.js';
+
+export interface RunOptions {
+  suites?: string[];
+  threads?: number[];
+  cores?: Array<'all' | number>;
+  jitter?: string[];
+  /** Trials per configuration. Takes precedence over timeBudgetMs. */
+  runs?: number;
+  /** Wall time for the whole matrix, spread evenly over its configurations. */
+  timeBudgetMs?: number;
+  seed?: string;
+  /** Per-trial hang timeout in ms. */
+  timeoutMs?: number;
+  failFast?: boolean;
+  grep?: string;
+  params?: Params;
+  traceEvents?: number;
+  signal?: AbortSignal;
+}
+
+export type RunEvent =
+  | { type: 'run-start'; seed: string; configs: Configuration[]; startedAt: string }
+  | { type: 'config-start'; config: Configuration; index: number; total: number }
+  | { type: 'progress'; config: Configuration; trials: number; elapsedMs: number; totalTrials: number; totalFailures: number; configsLeft: number }
+  | { type: 'config-end'; result: ConfigResult; index: number; total: number }
+  | { type: 'run-end'; summary: RunSummary };
+
+export const DEFAULT_TIME_BUDGET_MS = 60_000;
+export const DEFAULT_TIMEOUT_MS = 1000;
+export const DEFAULT_TRACE_EVENTS = 48;
+
+export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, RunSummary> {
+  const seed = options.seed ?? newSeed();
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const planned = await plan(
+    {
+      suites: options.suites ?? [],
+      seed,
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.cores ? { cores: options.cores } : {}),
+      ...(options.jitter ? { jitter: options.jitter } : {}),
+      ...(options.grep ? { grep: options.grep } : {}),
+      ...(options.params ? { params: options.params } : {}),
+    },
+    hasAffinity(),
+  );
+  if (planned.length === 0) throw new HarnessError('ERR_USAGE', 'no configuration matches (check --grep, suite names and thread counts)');
+  yield { type: 'run-start', seed, configs: planned.map((p) => p.config), startedAt };
+
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const traceEvents = options.traceEvents ?? DEFAULT_TRACE_EVENTS;
+  const runnable = planned.filter((p) => p.skip === undefined).length;
+  const perConfigMs = options.runs === undefined ? (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / Math.max(1, runnable) : undefined;
+  const results: ConfigResult[] = [];
+  let totalTrials = 0;
+  let totalFailures = 0;
+  let stopped = false;
+  const stop = (): boolean => stopped || (options.signal?.aborted ?? false);
+
+  for (let index = 0; index < planned.length; index++) {
+    if (stop()) break;
+    const p = planned[index]!;
+    yield { type: 'config-start', config: p.config, index, total: planned.length };
+    const result = await runOne(p, {
+      timeoutMs,
+      traceEvents,
+      budget: options.runs !== undefined ? { runs: options.runs } : { timeMs: perConfigMs! },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    results.push(result);
+    totalTrials += result.trials;
+    totalFailures += result.failedTrials;
+    yield {
+      type: 'progress',
+      config: p.config,
+      trials: result.trials,
+      elapsedMs: performance.now() - t0,
+      totalTrials,
+      totalFailures,
+      configsLeft: planned.length - index - 1,
+    };
+    yield { type: 'config-end', result, index, total: planned.length };
+    if (options.failFast && !p.config.canary && result.status !== 'pass' && result.status !== 'skipped') stopped = true;
+  }
+  const interrupted = options.signal?.aborted ?? false;
+  const summary: RunSummary = {
+    seed,
+    startedAt,
+    durationMs: performance.now() - t0,
+    configs: results,
+    interrupted,
+    exitCode: 0,
+  };
+  summary.exitCode = exitCodeFor(summary);
+  yield { type: 'run-end', summary };
+  return summary;
+}
+
+interface OneOptions {
+  timeoutMs: number;
+  traceEvents: number;
+  budget: { runs?: number; timeMs?: number };
+  fixedSeedTrial?: number;
+  signal?: AbortSignal;
+}
+
+export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigResult> {
+  if (p.skip !== undefined) return skipped(p.config, p.skip);
+  const shouldStop = (): boolean => o.signal?.aborted ?? false;
+  if (p.config.cores === 'all') {
+    return executeConfiguration(p.suite, p.config, {
+      timeoutMs: o.timeoutMs,
+      traceEvents: o.traceEvents,
+      budget: o.budget,
+      shouldStop,
+      ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
+    });
+  }
+  return runPinned(
+    {
+      config: p.config,
+      timeoutMs: o.timeoutMs,
+      traceEvents: o.traceEvents,
+      budget: o.budget,
+      ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
+    },
+    p.config.cores,
+    o.signal,
+  );
+}
+
+function skipped(config: Configuration, reason: string): ConfigResult {
+  return {
+    config,
+    status: 'skipped',
+    skippedReason: reason,
+    trials: 0,
+    failedTrials: 0,
+    invariants: [],
+    outcomes: [],
+    hangs: { count: 0, samples: [] },
+    errors: { count: 0, samples: [] },
+    durationMs: 0,
+  };
+}

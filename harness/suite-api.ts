@@ -1,0 +1,112 @@
+/**
+ * What a suite module is. A suite file default-exports `defineSuite({...})`;
+ * the harness loads it by path in the main thread (setup, invariants) and in
+ * every worker (actor). Suites import only this file and the primitives.
+ */
+
+/** Parameters are plain JSON values, so they fit in a replay token. */
+export type Params = Record<string, number | string | boolean>;
+
+export interface SuiteContext<P extends Params = Params> {
+  /** Threads in this trial (each runs the actor once). */
+  threads: number;
+  params: P;
+  variant: string;
+}
+
+export interface ActorContext<P extends Params = Params> extends SuiteContext<P> {
+  /** This thread's index, 0 .. threads - 1. */
+  thread: number;
+  /** The trial's index within its configuration. */
+  trial: number;
+  /** Per-trial timeout in ms: give blocking calls a timeout below it where a hang is not the point. */
+  timeoutMs: number;
+}
+
+/**
+ * An invariant's verdict for one trial: true (held), false (violated), a
+ * string (violated, with this explanation), or an object with expected vs
+ * observed values.
+ */
+export type InvariantVerdict = boolean | string | { ok: boolean; expected?: unknown; observed?: unknown; details?: string };
+
+/** What one thread's actor ended with in a trial. */
+export type ActorOutcome<R> = { ok: true; value: R } | { ok: false; error: ActorError };
+
+export interface ActorError {
+  name: string;
+  code?: string;
+  message: string;
+  stack?: string;
+  /** For a DeadlockError: the cycle, edge by edge. */
+  cycle?: Array<{ thread: string; waitsFor: string; heldBy: string }>;
+}
+
+export type Grade = 'acceptable' | 'interesting' | 'forbidden';
+
+export interface OutcomeGrade {
+  grade: Grade;
+  description: string;
+}
+
+export interface VariantSpec<P extends Params = Params> {
+  description: string;
+  /** A canary has a real, known bug: the run is expected to catch it. */
+  canary?: boolean;
+  /** For a canary: the bug, in a sentence (shown when it is caught or survives). */
+  bug?: string;
+  /** Overrides of the suite's default parameters for this variant. */
+  params?: Partial<P>;
+  /** Overrides of the suite's default thread counts for this variant. */
+  threads?: number[];
+}
+
+export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
+  name: string;
+  description: string;
+  /** Default parameters, merged under variant and command-line overrides. */
+  params?: P;
+  /** Default thread counts; the run's --threads overrides. */
+  threads?: number[];
+  /** Variants by name; a suite without variants has one called "default". */
+  variants?: Record<string, VariantSpec<P>>;
+  /** Thread name shown in traces and deadlock reports; default `t<index>`. */
+  threadName?: (thread: number, ctx: SuiteContext<P>) => string;
+  /**
+   * Builds one trial's shared state, in the main thread. It is sent to every
+   * worker by structured clone: put primitives, SharedArrayBuffers and typed
+   * arrays over them in it (plain values arrive as copies).
+   */
+  setup(ctx: SuiteContext<P>): S;
+  /**
+   * One thread's part of a trial; runs in a worker, once per trial per
+   * thread, all threads released together. Attach primitives with
+   * `Lock.from(state.lock)` etc. (cheap). May return a structured-cloneable result.
+   */
+  actor(state: S, ctx: ActorContext<P>): R | Promise<R>;
+  /** Named invariants, checked in the main thread after every trial. */
+  invariants: Record<string, (state: S, results: Array<ActorOutcome<R>>, ctx: SuiteContext<P>) => InvariantVerdict>;
+  /** Optional jcstress-style grading: the trial's outcome as a short string key... */
+  outcome?: (state: S, results: Array<ActorOutcome<R>>, ctx: SuiteContext<P>) => string;
+  /** ...graded here. Outcomes not listed get `otherwise` (default: acceptable). */
+  grading?: Record<string, OutcomeGrade>;
+  otherwise?: OutcomeGrade;
+  /**
+   * How actor errors are judged. Default: any thrown error is a harness-level
+   * "error" of the configuration. List invariant names here to let a suite
+   * judge errors itself (e.g. the deadlock suite turns a DeadlockError into a
+   * failure of "no deadlock").
+   */
+  actorErrorsAreFailures?: boolean;
+}
+
+/** Identity function that gives a suite file its types. */
+export function defineSuite<S, P extends Params = Params, R = unknown>(suite: SuiteDefinition<S, P, R>): SuiteDefinition<S, P, R> {
+  return suite;
+}
+
+export function verdictOk(v: InvariantVerdict): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return false;
+  return v.ok;
+}

@@ -1,0 +1,132 @@
+/**
+ * Trial traces in shared memory: while a batch runs, each thread writes the
+ * primitive events of each trial into its own region of a shared arena (plain
+ * stores, no contention); after the batch the main thread reads the regions
+ * of the trials that failed. Strings (op and primitive names) are interned
+ * per worker; each worker sends its table back with its batch result.
+ */
+export interface TraceEvent {
+  /** Absolute time in ms (performance.timeOrigin + now): comparable across threads. */
+  time: number;
+  thread: number;
+  threadName: string;
+  op: string;
+  primitive: string;
+}
+
+/** Float64 slots per event: interned op, interned primitive name, time. */
+const EVENT_SLOTS = 3;
+
+export function traceArenaBytes(trials: number, threads: number, eventsPerThread: number): number {
+  return trials * threads * (1 + EVENT_SLOTS * eventsPerThread) * 8;
+}
+
+/** Bytes per thread for its interned strings (length-prefixed UTF-8), readable even if the worker is killed. */
+const NAMES_BYTES_PER_THREAD = 16 * 1024;
+
+export function namesArenaBytes(threads: number): number {
+  return threads * NAMES_BYTES_PER_THREAD;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Reads thread `t`'s interned strings from the names arena. */
+export function readNames(names: SharedArrayBuffer, t: number): string[] {
+  const bytes = new Uint8Array(names, t * NAMES_BYTES_PER_THREAD, NAMES_BYTES_PER_THREAD);
+  const view = new DataView(names, t * NAMES_BYTES_PER_THREAD, NAMES_BYTES_PER_THREAD);
+  const out: string[] = [];
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const len = view.getUint16(at, true);
+    if (len === 0) break;
+    out.push(decoder.decode(bytes.slice(at + 2, at + 2 + len)));
+    at += 2 + len;
+  }
+  return out;
+}
+
+export class TraceWriter {
+  readonly #f64: Float64Array;
+  readonly #threads: number;
+  readonly #events: number;
+  readonly #thread: number;
+  readonly #intern = new Map<string, number>();
+  readonly table: string[] = [];
+  readonly #names: Uint8Array;
+  readonly #namesView: DataView;
+  #namesAt = 0;
+  #base = 0;
+  #count = 0;
+
+  constructor(arena: SharedArrayBuffer, names: SharedArrayBuffer, threads: number, eventsPerThread: number, thread: number) {
+    this.#f64 = new Float64Array(arena);
+    this.#names = new Uint8Array(names, thread * NAMES_BYTES_PER_THREAD, NAMES_BYTES_PER_THREAD);
+    this.#namesView = new DataView(names, thread * NAMES_BYTES_PER_THREAD, NAMES_BYTES_PER_THREAD);
+    this.#names.fill(0);
+    this.#threads = threads;
+    this.#events = eventsPerThread;
+    this.#thread = thread;
+  }
+
+  beginTrial(k: number): void {
+    this.#base = (k * this.#threads + this.#thread) * (1 + EVENT_SLOTS * this.#events);
+    this.#count = 0;
+    this.#f64[this.#base] = 0;
+  }
+
+  record(op: string, primitive: string): void {
+    if (this.#count >= this.#events) return; // bounded: the first events of a trial are kept
+    const at = this.#base + 1 + this.#count * EVENT_SLOTS;
+    this.#f64[at] = this.#id(op);
+    this.#f64[at + 1] = this.#id(primitive);
+    this.#f64[at + 2] = performance.timeOrigin + performance.now();
+    this.#count++;
+    this.#f64[this.#base] = this.#count;
+  }
+
+  #id(s: string): number {
+    let id = this.#intern.get(s);
+    if (id === undefined) {
+      id = this.table.length;
+      this.table.push(s);
+      this.#intern.set(s, id);
+      // Mirror into shared memory so the main thread can name events even after killing this worker.
+      const encoded = encoder.encode(s).subarray(0, 200);
+      if (this.#namesAt + 2 + encoded.length + 2 <= this.#names.length && encoded.length > 0) {
+        this.#names.set(encoded, this.#namesAt + 2);
+        this.#namesView.setUint16(this.#namesAt, encoded.length, true);
+        this.#namesAt += 2 + encoded.length;
+      }
+    }
+    return id;
+  }
+}
+
+export function readTrace(
+  arena: SharedArrayBuffer,
+  threads: number,
+  eventsPerThread: number,
+  k: number,
+  tables: string[][],
+  threadNames: string[],
+): TraceEvent[] {
+  const f64 = new Float64Array(arena);
+  const events: TraceEvent[] = [];
+  for (let t = 0; t < threads; t++) {
+    const base = (k * threads + t) * (1 + EVENT_SLOTS * eventsPerThread);
+    const count = f64[base]!;
+    const table = tables[t] ?? [];
+    for (let i = 0; i < count; i++) {
+      const at = base + 1 + i * EVENT_SLOTS;
+      events.push({
+        time: f64[at + 2]!,
+        thread: t,
+        threadName: threadNames[t] ?? `t${t}`,
+        op: table[f64[at]!] ?? '?',
+        primitive: table[f64[at + 1]!] ?? '?',
+      });
+    }
+  }
+  return events.sort((a, b) => a.time - b.time);
+}

@@ -1,0 +1,58 @@
+/**
+ * Runs in a pooled worker: one thread's part of a batch of trials. Per trial:
+ * mark progress, meet the others at the start gate, run the actor with the
+ * yield hook doing this trial's seeded jitter and trace, record the outcome.
+ * The next trial's gate is also the end of this one.
+ */
+import { setThreadName, setYieldHook } from '@shakedown/primitives';
+import { GateCancelled, StartGate } from '../gate.js';
+import { delay } from '../jitter.js';
+import { threadRng, trialRng } from '../rng.js';
+import { TraceWriter } from '../trace.js';
+import { loadSuite } from '../load-suite.js';
+import { serializeError } from '../errors.js';
+import type { BatchReply, BatchTask } from './task.js';
+
+export default async function runBatch(task: BatchTask): Promise<BatchReply> {
+  const suite = await loadSuite(task.suiteUrl);
+  setThreadName(task.threadName);
+  const gate = new StartGate(task.gate, task.threads, task.pureSpin);
+  const progress = new Int32Array(task.progress);
+  const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread);
+  const { jitter } = task;
+  const outcomes: BatchReply['outcomes'] = [];
+
+  let jitterOn = false;
+  let rng: () => number = Math.random;
+  setYieldHook((op, primitive) => {
+    trace.record(op, primitive);
+    if (jitterOn && rng() < jitter.pointProbability) delay(rng() * jitter.maxMicros, jitter.spin);
+  });
+
+  try {
+    for (let k = 0; k < task.states.length; k++) {
+      const trial = task.firstTrial + k;
+      const seedTrial = task.fixedSeedTrial ?? trial;
+      Atomics.store(progress, task.thread, trial + 1);
+      trace.beginTrial(k);
+      // Same decision in every thread of the trial: derived from the trial alone.
+      jitterOn = jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
+      if (jitterOn) rng = threadRng(task.seed, task.configKey, seedTrial, task.thread);
+      gate.arrive();
+      try {
+        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial, timeoutMs: task.timeoutMs };
+        let value: unknown = suite.actor(task.states[k], ctx);
+        if (value instanceof Promise) value = (await value) as unknown;
+        outcomes.push({ ok: true, value });
+      } catch (err) {
+        outcomes.push({ ok: false, error: serializeError(err) });
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof GateCancelled)) throw err;
+  } finally {
+    setYieldHook(null);
+    jitterOn = false;
+  }
+  return { outcomes, traceTable: trace.table };
+}

@@ -1,0 +1,90 @@
+/**
+ * Console reporter: turns run events into text. It never writes anywhere
+ * itself; the CLI decides where the text goes.
+ */
+import type { RunEvent } from '../harness/run.js';
+import type { ConfigResult, RunSummary } from '../harness/results.js';
+import { formatRate } from '../harness/stats.js';
+import { replayCommand } from '../harness/replay-token.js';
+import { canaryVerdicts } from '../harness/verdict.js';
+
+export function formatEvent(e: RunEvent): string | null {
+  switch (e.type) {
+    case 'run-start':
+      return `stress run: ${e.configs.length} configurations, seed ${e.seed} (rerun with --seed ${e.seed})`;
+    case 'progress': {
+      const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;
+      return `${(e.elapsedMs / 1000).toFixed(0)}s: ${e.totalTrials.toLocaleString('en-US')} trials, ${e.totalFailures} failures (${pct.toPrecision(2)}%), ${e.configsLeft} configs left`;
+    }
+    case 'config-end':
+      return formatConfigLine(e.result);
+    case 'run-end':
+      return formatSummary(e.summary);
+    default:
+      return null;
+  }
+}
+
+export function formatConfigLine(r: ConfigResult): string {
+  const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : 'SURVIVED') : r.status.toUpperCase();
+  const rate = r.status === 'skipped' ? r.skippedReason ?? '' : `${r.trials.toLocaleString('en-US')} trials, failed ${formatRate(r.failedTrials, r.trials)}`;
+  const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
+  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${rate}${first}`;
+}
+
+export function formatSummary(s: RunSummary): string {
+  const lines: string[] = [''];
+  const correct = s.configs.filter((r) => !r.config.canary);
+  const bad = correct.filter((r) => r.status !== 'pass' && r.status !== 'skipped');
+  lines.push('Failures:');
+  if (bad.length === 0) lines.push('  none: every invariant of every correct variant held');
+  for (const r of bad) lines.push(...describeFailure(r));
+  lines.push('', 'Canaries (planted bugs the run must catch):');
+  const canaries = canaryVerdicts(s.configs);
+  if (canaries.length === 0) lines.push('  none in this run');
+  for (const c of canaries) {
+    const when = c.firstDetectionMs !== undefined ? `, first detection after ${(c.firstDetectionMs / 1000).toFixed(2)} s` : '';
+    lines.push(
+      c.caught
+        ? `  caught    ${c.suite}/${c.variant}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${c.trials.toLocaleString('en-US')} trials${when}`
+        : `  SURVIVED  ${c.suite}/${c.variant}: not sensitive enough with these settings (${c.trials.toLocaleString('en-US')} trials); raise --time-budget or --runs, add --jitter, or more --threads`,
+    );
+  }
+  const shown = s.configs.filter((r) => r.config.canary && r.canaryVerdict === 'caught').slice(0, 4);
+  if (shown.length > 0) {
+    lines.push('', 'Example detections (replay reproduces the trial seed):');
+    for (const r of shown) lines.push(...describeFailure(r).slice(0, 4));
+  }
+  const trials = s.configs.reduce((n, r) => n + r.trials, 0);
+  lines.push(
+    '',
+    `${s.configs.length} configurations, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${s.seed}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+  );
+  return lines.join('\n');
+}
+
+export function describeFailure(r: ConfigResult): string[] {
+  const out: string[] = [`  ${r.config.key}: ${r.status}`];
+  for (const inv of r.invariants) {
+    if (inv.failures === 0) continue;
+    out.push(`    ${inv.name}: ${inv.status}, ${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`);
+    const s = inv.samples[0];
+    if (s !== undefined) {
+      out.push(`      trial ${s.trial}: ${s.details}`);
+      out.push(`      replay: ${replayCommand(s.replay)}`);
+    }
+  }
+  for (const e of r.errors.samples.slice(0, 1)) {
+    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);
+    out.push(`      replay: ${replayCommand(e.replay)}`);
+  }
+  if (r.errors.count > 1) out.push(`    (${r.errors.count} errors in all)`);
+  return out;
+}
+
+export function formatTrace(r: ConfigResult): string[] {
+  const sample = r.invariants.flatMap((i) => i.samples)[0] ?? r.hangs.samples[0];
+  if (sample === undefined || sample.trace.length === 0) return [];
+  const t0 = sample.trace[0]!.time;
+  return sample.trace.map((e) => `      +${((e.time - t0) * 1000).toFixed(1).padStart(8)} us  ${e.threadName.padEnd(12)} ${e.op.padEnd(18)} ${e.primitive}`);
+}
