@@ -4,8 +4,8 @@
  * start gate), batches of trials with fresh state each, a watchdog on the
  * main thread, and recovery from hangs and crashes by replacing the pool.
  */
-import { Tinypool } from 'tinypool';
-import { reapThread, waitForTable } from '@shakedown/primitives';
+import { waitForTable } from '@shakedown/primitives';
+import { WorkerGroups } from './pools.js';
 import { availableParallelism } from 'node:os';
 import { ConfigGrader } from './grade.js';
 import { jitterProfile } from './jitter.js';
@@ -15,8 +15,6 @@ import type { ActorOutcome } from './suite-api.js';
 import { namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
 import { cancelGate, createGateBuffer } from './gate.js';
 import type { BatchReply, BatchTask } from './worker/task.js';
-
-const WORKER_URL = new URL('./worker/trial-loop.js', import.meta.url).href;
 
 export interface Budget {
   /** Stop after this many trials. */
@@ -34,7 +32,9 @@ export interface ExecuteOptions {
   /** Polled between batches: stop early (interrupt, fail-fast). */
   shouldStop?: () => boolean;
   /** Progress callback after each batch. */
-  onBatch?: (trialsSoFar: number, failuresSoFar: number) => void;
+  onBatch?: (trialsSoFar: number, failedTrialsSoFar: number) => void;
+  /** Worker groups shared across configurations; without it, this call makes and closes its own. */
+  groups?: WorkerGroups;
 }
 
 const FIRST_BATCH = 8;
@@ -74,7 +74,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     const tables = threadNames.map((_, t) => readNames(traceNames, t));
     return readTrace(trace, config.threads, options.traceEvents, i, tables, threadNames);
   };
-  let pool = newPool(config.threads);
+  const groups = options.groups ?? new WorkerGroups();
   let nextTrial = 0;
   let batchSize = FIRST_BATCH;
   let recoveries = 0;
@@ -108,7 +108,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
           pureSpin,
           timeoutMs: options.timeoutMs,
         };
-        return pool.run(task, { signal: controllers[thread]!.signal }) as Promise<BatchReply>;
+        return groups.get(config.threads).run(task, { signal: controllers[thread]!.signal }) as Promise<BatchReply>;
       });
       const outcome = await watch(tasks, progress, config.threads, nextTrial, options.timeoutMs);
       if (outcome.kind === 'done') {
@@ -123,11 +123,9 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
       } else {
         // The batch cannot finish: free spinners at the gate, kill the group, start a new one.
         cancelGate(gate);
-        const dead = pool.threads.map((w) => w?.threadId).filter((id): id is number => typeof id === 'number');
         for (const c of controllers) c.abort();
         await Promise.allSettled(tasks);
-        await pool.destroy().catch(() => undefined);
-        for (const id of dead) reapThread(id);
+        await groups.discard(config.threads);
         if (outcome.kind === 'hang') {
           const i = outcome.trialIndex - nextTrial;
           grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, traceOf(i));
@@ -138,26 +136,13 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         }
         batchSize = FIRST_BATCH;
         recoveries++;
-        pool = newPool(config.threads);
       }
-      options.onBatch?.(grader.trials, 0);
+      options.onBatch?.(grader.trials, grader.failedTrials);
     }
   } finally {
-    const ids = pool.threads.map((w) => w?.threadId).filter((id): id is number => typeof id === 'number');
-    await pool.destroy().catch(() => undefined);
-    for (const id of ids) reapThread(id);
+    if (options.groups === undefined) await groups.close();
   }
   return grader.result(performance.now() - started);
-}
-
-function newPool(threads: number): Tinypool {
-  return new Tinypool({
-    filename: WORKER_URL,
-    minThreads: threads,
-    maxThreads: threads,
-    isolateWorkers: false,
-    idleTimeout: 60_000,
-  });
 }
 
 /**

@@ -58,6 +58,10 @@ export class ConfigGrader {
     return this.#trials;
   }
 
+  get failedTrials(): number {
+    return this.#failedTrials;
+  }
+
   get detected(): boolean {
     return this.#firstDetection !== undefined;
   }

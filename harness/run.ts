@@ -3,6 +3,7 @@
  * integration: `run(options)` yields typed events and returns the summary.
  */
 import { executeConfiguration } from './executor.js';
+import { WorkerGroups } from './pools.js';
 import { HarnessError } from './errors.js';
 import { hasAffinity, runPinned } from './pinned.js';
 import { type PlannedConfig, plan } from './plan.js';
@@ -40,6 +41,8 @@ export type RunEvent =
 export const DEFAULT_TIME_BUDGET_MS = 60_000;
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_TRACE_EVENTS = 48;
+/** Progress events during a configuration come at most this often. */
+const PROGRESS_EVERY_MS = 1000;
 
 export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, RunSummary> {
   const seed = options.seed ?? newSeed();
@@ -70,30 +73,81 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
   let stopped = false;
   const stop = (): boolean => stopped || (options.signal?.aborted ?? false);
 
-  for (let index = 0; index < planned.length; index++) {
-    if (stop()) break;
-    const p = planned[index]!;
-    yield { type: 'config-start', config: p.config, index, total: planned.length };
-    const result = await runOne(p, {
-      timeoutMs,
-      traceEvents,
-      budget: options.runs !== undefined ? { runs: options.runs } : { timeMs: perConfigMs! },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    results.push(result);
-    totalTrials += result.trials;
-    totalFailures += result.failedTrials;
-    yield {
-      type: 'progress',
-      config: p.config,
-      trials: result.trials,
-      elapsedMs: performance.now() - t0,
-      totalTrials,
-      totalFailures,
-      configsLeft: planned.length - index - 1,
-    };
-    yield { type: 'config-end', result, index, total: planned.length };
-    if (options.failFast && !p.config.canary && result.status !== 'pass' && result.status !== 'skipped') stopped = true;
+  const groups = new WorkerGroups();
+  try {
+    for (let index = 0; index < planned.length; index++) {
+      if (stop()) break;
+      const p = planned[index]!;
+      yield { type: 'config-start', config: p.config, index, total: planned.length };
+      // Progress arrives from the executor's batch callback; queue it and yield it from here.
+      const pendingEvents: RunEvent[] = [];
+      let wake: (() => void) | null = null;
+      let lastProgress = performance.now();
+      const configsLeft = planned.length - index - 1;
+      const onBatch = (trials: number, failed: number): void => {
+        const now = performance.now();
+        if (now - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = now;
+        pendingEvents.push({
+          type: 'progress',
+          config: p.config,
+          trials,
+          elapsedMs: now - t0,
+          totalTrials: totalTrials + trials,
+          totalFailures: totalFailures + failed,
+          configsLeft,
+        });
+        wake?.();
+      };
+      let settled: { result: ConfigResult } | { error: unknown } | undefined;
+      runOne(p, {
+        timeoutMs,
+        traceEvents,
+        budget: options.runs !== undefined ? { runs: options.runs } : { timeMs: perConfigMs! },
+        onBatch,
+        groups,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }).then(
+        (result) => {
+          settled = { result };
+          wake?.();
+        },
+        (error: unknown) => {
+          settled = { error };
+          wake?.();
+        },
+      );
+      while (settled === undefined || pendingEvents.length > 0) {
+        const next = pendingEvents.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+      }
+      const outcome = settled;
+      if ('error' in outcome) throw outcome.error;
+      const result = outcome.result;
+      results.push(result);
+      totalTrials += result.trials;
+      totalFailures += result.failedTrials;
+      yield {
+        type: 'progress',
+        config: p.config,
+        trials: result.trials,
+        elapsedMs: performance.now() - t0,
+        totalTrials,
+        totalFailures,
+        configsLeft,
+      };
+      yield { type: 'config-end', result, index, total: planned.length };
+      if (options.failFast && !p.config.canary && result.status !== 'pass' && result.status !== 'skipped') stopped = true;
+    }
+  } finally {
+    await groups.close();
   }
   const interrupted = options.signal?.aborted ?? false;
   const summary: RunSummary = {
@@ -110,6 +164,8 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
 }
 
 interface OneOptions {
+  onBatch?: (trials: number, failedTrials: number) => void;
+  groups?: WorkerGroups;
   timeoutMs: number;
   traceEvents: number;
   budget: { runs?: number; timeMs?: number };
@@ -126,6 +182,8 @@ export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigRes
       traceEvents: o.traceEvents,
       budget: o.budget,
       shouldStop,
+      ...(o.onBatch ? { onBatch: o.onBatch } : {}),
+      ...(o.groups ? { groups: o.groups } : {}),
       ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
     });
   }

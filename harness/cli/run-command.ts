@@ -22,14 +22,31 @@ export async function runCommand(argv: string[]): Promise<number> {
   const tty = process.stdout.isTTY === true;
   let lastStatus = 0;
   let summary: RunSummary | undefined;
+  // On a terminal the status is one line redrawn in place; in CI logs, a plain line every few seconds.
+  let liveLine = false;
+  const clearLive = (): void => {
+    if (liveLine) process.stdout.write('\r\x1b[K');
+    liveLine = false;
+  };
   try {
     for await (const event of run({ ...options, signal: controller.signal })) {
       if (event.type === 'progress') {
         const now = performance.now();
         if (!tty && now - lastStatus < STATUS_EVERY_MS) continue;
         lastStatus = now;
+        const text = formatEvent(event);
+        if (text === null) continue;
+        if (tty) {
+          clearLive();
+          process.stdout.write(text.slice(0, (process.stdout.columns ?? 80) - 1));
+          liveLine = true;
+        } else {
+          process.stdout.write(`${text}\n`);
+        }
+        continue;
       }
       const text = formatEvent(event);
+      clearLive();
       if (text !== null) process.stdout.write(`${text}\n`);
       if (event.type === 'config-end' && event.result.status !== 'pass' && !event.result.config.canary) {
         const trace = formatTrace(event.result);
