@@ -50,9 +50,13 @@ export function formatSummary(s: RunSummary): string {
         : `  SURVIVED  ${c.suite}/${c.variant}: not sensitive enough with these settings (${c.trials.toLocaleString('en-US')} trials); raise --time-budget or --runs, add --jitter, or more --threads`,
     );
   }
-  const shown = s.configs.filter((r) => r.config.canary && r.canaryVerdict === 'caught').slice(0, 4);
+  // One detection per caught canary, so every kind of finding (lost update, hang, cycle) is shown once.
+  const shown = canaries
+    .filter((c) => c.caught)
+    .map((c) => s.configs.find((r) => r.config.suite === c.suite && r.config.variant === c.variant && r.canaryVerdict === 'caught'))
+    .filter((r): r is ConfigResult => r !== undefined);
   if (shown.length > 0) {
-    lines.push('', 'Example detections (replay reproduces the trial seed):');
+    lines.push('', 'What the canaries looked like (replay reruns that trial\'s seed):');
     for (const r of shown) lines.push(...describeFailure(r).slice(0, 4));
   }
   const trials = s.configs.reduce((n, r) => n + r.trials, 0);
