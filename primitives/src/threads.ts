@@ -88,7 +88,10 @@ export interface Logger {
 export function createLogger(sink: (line: string) => void = (line) => console.log(line)): Logger {
   return (...parts: unknown[]) => {
     const text = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
-    sink(`${timestamp()} [${threadNameOf(threadId)}] ${text}`);
+    // Through currentThread(), which registers the thread first: a thread's name lives in its
+    // registry slot, so a thread that logs before using any primitive would otherwise be
+    // printed as `thread-<id>` instead of the name startThread gave it.
+    sink(`${timestamp()} [${currentThread().name}] ${text}`);
   };
 }
 

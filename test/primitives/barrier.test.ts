@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { Barrier, BrokenBarrierError, type ShakedownError } from '@shakedown/primitives';
+import { Workers, waitUntil } from '../helpers/workers.js';
+import { sharedInt32 } from '../helpers/sync.js';
+
+const fixture = new URL('./fixtures/barrier-worker.js', import.meta.url);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return (err as ShakedownError).code;
+  }
+  return undefined;
+}
+
+describe('Barrier', function () {
+  this.timeout(20000);
+  const workers = new Workers();
+  afterEach(() => workers.terminateAll());
+
+  for (const [parties, generations] of [
+    [2, 400],
+    [3, 300],
+    [4, 200],
+  ] as const) {
+    it(`${parties} workers x ${generations} generations: nobody passes early, action once per generation, indices a permutation`, async function () {
+      const barrier = new Barrier(parties, { name: `gen-${parties}` });
+      const arrivals = sharedInt32(generations);
+      const passed = sharedInt32(generations);
+      const actions = sharedInt32(generations);
+      const indexHits = sharedInt32(generations * parties);
+      const violations = sharedInt32(1);
+      const ws = Array.from({ length: parties }, (_, i) =>
+        workers.start(fixture, {
+          name: `party-${i}`,
+          workerData: {
+            scenario: 'generations',
+            barrier: i % 2 === 0 ? barrier : barrier.handle(),
+            parties,
+            generations,
+            arrivals: arrivals.buffer,
+            passed: passed.buffer,
+            actions: actions.buffer,
+            indexHits: indexHits.buffer,
+            violations: violations.buffer,
+          },
+        }),
+      );
+      await Promise.all(ws.map((w) => w.result(15000)));
+      assert.equal(violations[0], 0, 'a thread passed a generation before every party had arrived');
+      for (let g = 0; g < generations; g++) {
+        assert.equal(actions[g], 1, `action ran ${actions[g]} times in generation ${g}`);
+        assert.equal(passed[g], parties);
+        for (let i = 0; i < parties; i++) assert.equal(indexHits[g * parties + i], 1, `generation ${g}: index ${i} handed out ${indexHits[g * parties + i]} times`);
+      }
+      assert.equal(barrier.generation, generations);
+      assert.equal(barrier.broken, false);
+    });
+  }
+
+  function startWaiters(barrier: Barrier, n: number, timeoutMs = 5000): ReturnType<Workers['start']>[] {
+    return Array.from({ length: n }, (_, i) => workers.start(fixture, { name: `waiter-${i}`, workerData: { scenario: 'waitOnce', barrier, timeoutMs } }));
+  }
+
+  it('abort() wakes every waiter with BrokenBarrierError and breaks later waits', async function () {
+    const barrier = new Barrier(3);
+    const ws = startWaiters(barrier, 2);
+    await waitUntil(() => barrier.waiting === 2, 5000, 'both workers wait');
+    barrier.abort();
+    const results = await Promise.all(ws.map((w) => w.result<{ code?: string }>()));
+    assert.deepEqual(results, [{ code: 'ERR_BARRIER_BROKEN' }, { code: 'ERR_BARRIER_BROKEN' }]);
+    assert.equal(barrier.broken, true);
+    await assert.rejects(barrier.waitAsync(1000), (err: unknown) => err instanceof BrokenBarrierError && err.code === 'ERR_BARRIER_BROKEN');
+  });
+
+  it('a wait that times out breaks the barrier for the others too', async function () {
+    const barrier = new Barrier(3);
+    const [w] = startWaiters(barrier, 1);
+    await waitUntil(() => barrier.waiting === 1, 5000, 'the worker waits');
+    const t0 = performance.now();
+    await assert.rejects(barrier.waitAsync(80), (err: unknown) => err instanceof BrokenBarrierError);
+    assert.ok(performance.now() - t0 >= 79);
+    assert.deepEqual(await w!.result(), { code: 'ERR_BARRIER_BROKEN' });
+    assert.equal(barrier.broken, true);
+  });
+
+  it('reset() breaks current waiters, then the barrier works again', async function () {
+    const barrier = new Barrier(2);
+    const [w] = startWaiters(barrier, 1);
+    await waitUntil(() => barrier.waiting === 1, 5000, 'the worker waits');
+    barrier.reset();
+    assert.deepEqual(await w!.result(), { code: 'ERR_BARRIER_BROKEN' });
+    assert.equal(barrier.broken, false);
+    assert.equal(barrier.waiting, 0);
+
+    const ws = startWaiters(barrier, 2);
+    const results = await Promise.all(ws.map((x) => x.result<{ index: number }>()));
+    assert.deepEqual(results.map((r) => r.index).sort(), [0, 1]);
+    assert.equal(barrier.broken, false);
+  });
+
+  it('waitAsync on the main thread meets workers', async function () {
+    const barrier = new Barrier(3);
+    const ws = startWaiters(barrier, 2);
+    const mine = await barrier.waitAsync(5000);
+    const theirs = await Promise.all(ws.map((w) => w.result<{ index: number }>()));
+    assert.deepEqual([mine, ...theirs.map((r) => r.index)].sort(), [0, 1, 2]);
+  });
+
+  it('a throwing action breaks the barrier and reaches the thread that ran it', async function () {
+    const barrier = new Barrier(2, {
+      action: () => {
+        throw new Error('action failed');
+      },
+    });
+    const [w] = startWaiters(barrier, 1);
+    await waitUntil(() => barrier.waiting === 1, 5000, 'the worker waits');
+    await assert.rejects(barrier.waitAsync(1000), /action failed/);
+    assert.deepEqual(await w!.result(), { code: 'ERR_BARRIER_BROKEN' });
+  });
+
+  it('rejects invalid parties and timeouts', function () {
+    assert.equal(codeOf(() => new Barrier(0)), 'ERR_INVALID_ARG');
+    assert.equal(codeOf(() => new Barrier(-2)), 'ERR_INVALID_ARG');
+    assert.equal(codeOf(() => new Barrier(1.5)), 'ERR_INVALID_ARG');
+    assert.equal(codeOf(() => new Barrier(2).wait(Number.NaN)), 'ERR_INVALID_TIMEOUT');
+    const one = new Barrier(1);
+    assert.equal(one.wait(0), 0, 'a 1-party barrier never waits');
+  });
+});

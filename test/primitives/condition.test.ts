@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { Condition, Lock, RLock, type ShakedownError } from '@shakedown/primitives';
+import { Workers, delay, waitUntil } from '../helpers/workers.js';
+import { sharedInt32 } from '../helpers/sync.js';
+
+const fixture = new URL('./fixtures/condition-worker.js', import.meta.url);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return (err as ShakedownError).code;
+  }
+  return undefined;
+}
+
+describe('Condition', function () {
+  this.timeout(20000);
+  const workers = new Workers();
+  afterEach(() => workers.terminateAll());
+
+  async function producerConsumer(producers: number, consumers: number, perProducer: number, lock: Lock | RLock, notifyAll: boolean): Promise<void> {
+    const cond = new Condition(lock, { name: 'pc' });
+    const buf = sharedInt32(3);
+    const total = producers * perProducer;
+    assert.equal(total % consumers, 0);
+    const ps = Array.from({ length: producers }, (_, p) =>
+      workers.start(fixture, { name: `producer-${p}`, workerData: { scenario: 'producer', cond, buf: buf.buffer, count: perProducer, base: (p + 1) * 1_000_000, seed: p, notifyAll } }),
+    );
+    const cs = Array.from({ length: consumers }, (_, c) =>
+      workers.start(fixture, { name: `consumer-${c}`, workerData: { scenario: 'consumer', cond: cond.handle(), buf: buf.buffer, count: total / consumers, seed: 100 + c, notifyAll } }),
+    );
+    const [, gots] = await Promise.all([Promise.all(ps.map((w) => w.result(15000))), Promise.all(cs.map((w) => w.result<number[]>(15000)))]);
+    const all = gots.flat().sort((a, b) => a - b);
+    const expected = Array.from({ length: producers }, (_, p) => Array.from({ length: perProducer }, (_, i) => (p + 1) * 1_000_000 + i)).flat();
+    assert.deepEqual(all, expected, 'every item consumed exactly once');
+    assert.equal(buf[0], 0);
+  }
+
+  it('1 producer x 1 consumer over a Lock, notify(): no lost wake-up in 2000 rounds', async function () {
+    await producerConsumer(1, 1, 2000, new Lock({ name: 'pc-lock' }), false);
+  });
+
+  it('2 producers x 2 consumers over a Lock, notifyAll(): no lost wake-up in 2 x 1000 rounds', async function () {
+    await producerConsumer(2, 2, 1000, new Lock({ name: 'pc-lock2' }), true);
+  });
+
+  it('2 producers x 2 consumers over an RLock, notifyAll()', async function () {
+    await producerConsumer(2, 2, 500, new RLock({ name: 'pc-rlock' }), true);
+  });
+
+  it('notify(2) wakes exactly 2 of 5 waiters; the rest wait until notifyAll()', async function () {
+    const cond = new Condition(undefined, { name: 'n2' });
+    const counts = sharedInt32(2);
+    const k = 5;
+    const ws = Array.from({ length: k }, (_, i) => workers.start(fixture, { name: `cw-${i}`, workerData: { scenario: 'waitOnce', cond, counts: counts.buffer, timeoutMs: 5000 } }));
+    await Promise.all(ws.map((w) => w.next('waiting')));
+    await waitUntil(() => Atomics.load(counts, 0) === k, 3000, 'all waiters registered');
+    // Each waiter bumped counts[0] and entered wait() in one holding of the lock, so once we hold it all k are waiting.
+    assert.equal(await cond.lock.acquireAsync(3000), true);
+    assert.equal(cond.notify(2), 2);
+    cond.release();
+    await waitUntil(() => Atomics.load(counts, 1) >= 2, 3000, 'two waiters woke');
+    // Give a third, wrongly woken waiter ample time to show up.
+    await delay(150);
+    assert.equal(Atomics.load(counts, 1), 2, 'notify(2) woke more than 2');
+    assert.equal(await cond.lock.acquireAsync(3000), true);
+    assert.equal(cond.notifyAll(), k - 2);
+    cond.release();
+    for (const r of await Promise.all(ws.map((w) => w.result<{ notified: boolean; held: boolean }>()))) {
+      assert.deepEqual(r, { notified: true, held: true });
+    }
+    assert.equal(Atomics.load(counts, 1), k);
+  });
+
+  it('wait/notify without holding the lock throw ERR_LOCK_NOT_OWNER', function () {
+    const cond = new Condition();
+    assert.equal(codeOf(() => cond.wait(100)), 'ERR_LOCK_NOT_OWNER');
+    assert.equal(codeOf(() => cond.notify()), 'ERR_LOCK_NOT_OWNER');
+    assert.equal(codeOf(() => cond.notifyAll()), 'ERR_LOCK_NOT_OWNER');
+  });
+
+  it('over an RLock held at depth 2: wait releases it fully and restores depth 2', async function () {
+    const rlock = new RLock({ name: 'deep' });
+    const cond = new Condition(rlock);
+    const buf = sharedInt32(1);
+    assert.equal(rlock.acquire(1000), true);
+    assert.equal(rlock.acquire(1000), true);
+    const w = workers.start(fixture, { name: 'notifier', workerData: { scenario: 'notifier', cond, buf: buf.buffer } });
+    // The notifier can only take the lock if wait gave up both levels.
+    assert.equal(await cond.waitForAsync(() => buf[0] === 1, 5000), true);
+    assert.equal(rlock.heldByMe(), true);
+    assert.equal(rlock.depth(), 2);
+    await w.result();
+    rlock.release();
+    rlock.release();
+    assert.equal(rlock.locked(), false);
+  });
+
+  it('wait(timeout) returns false after the timeout and holds the lock again', async function () {
+    const cond = new Condition();
+    assert.equal(cond.acquire(1000), true);
+    const t0 = performance.now();
+    assert.equal(cond.wait(50), false);
+    assert.ok(performance.now() - t0 >= 49);
+    assert.equal(cond.lock.heldByMe(), true);
+    const t1 = performance.now();
+    assert.equal(await cond.waitAsync(50), false);
+    assert.ok(performance.now() - t1 >= 49);
+    assert.equal(cond.waitFor(() => false, 30), false);
+    // A timed-out waiter's ticket must not absorb a later notify.
+    const counts = sharedInt32(2);
+    cond.release();
+    const w = workers.start(fixture, { workerData: { scenario: 'waitOnce', cond, counts: counts.buffer, timeoutMs: 5000 } });
+    await w.next('waiting');
+    assert.equal(await cond.lock.acquireAsync(3000), true);
+    assert.equal(cond.notify(), 1);
+    cond.release();
+    assert.deepEqual(await w.result(), { notified: true, held: true });
+  });
+});

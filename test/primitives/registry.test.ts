@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { Lock, deadlockDetectionEnabled, setDeadlockDetection, waitForTable, type WaitEdge } from '@shakedown/primitives';
+import { Workers, waitUntil } from '../helpers/workers.js';
+import { sharedInt32 } from '../helpers/sync.js';
+
+const fixture = new URL('./fixtures/lock-worker.js', import.meta.url);
+
+/** The required bound between a lock cycle closing and one member getting DeadlockError. */
+const REPORT_WITHIN_MS = 100;
+
+interface CycleResult {
+  outcome: 'acquired' | 'timed-out' | 'deadlock';
+  t0: number;
+  t1: number;
+  code?: string;
+  cycle?: WaitEdge[];
+  message?: string;
+}
+
+describe('deadlock detection (registry wait-for table)', function () {
+  this.timeout(20000);
+  const workers = new Workers();
+  afterEach(async () => {
+    setDeadlockDetection(true);
+    await workers.terminateAll();
+  });
+
+  /** Worker i holds lock i and then asks for lock (i + 1) % n: a cycle through all n. */
+  async function runCycle(n: number, timeoutMs: number, holdUntilAllTried = false): Promise<{ results: CycleResult[]; names: string[]; locks: Lock[] }> {
+    const locks = Array.from({ length: n }, (_, i) => new Lock({ name: `L${i}` }));
+    const names = Array.from({ length: n }, (_, i) => `cyc-${n}-${i}`);
+    const sync = sharedInt32(2);
+    const starts = new Float64Array(new SharedArrayBuffer(8 * n));
+    const ws = names.map((name, i) =>
+      workers.start(fixture, {
+        name,
+        workerData: { scenario: 'cycle', first: locks[i], second: locks[(i + 1) % n], sync: sync.buffer, starts: starts.buffer, parties: n, index: i, timeoutMs, holdUntilAllTried },
+      }),
+    );
+    const results = await Promise.all(ws.map((w) => w.result<CycleResult>()));
+    return { results, names, locks };
+  }
+
+  function checkOneVictim(n: number, { results, names, locks }: { results: CycleResult[]; names: string[]; locks: Lock[] }): number {
+    const victims = results.filter((r) => r.outcome === 'deadlock');
+    assert.equal(victims.length, 1, `expected exactly one DeadlockError, got outcomes ${results.map((r) => r.outcome).join(', ')}`);
+    assert.deepEqual(
+      results.filter((r) => r.outcome !== 'deadlock').map((r) => r.outcome),
+      Array(n - 1).fill('acquired'),
+      'the other members must complete once the victim backs off',
+    );
+    const v = victims[0]!;
+    assert.equal(v.code, 'ERR_DEADLOCK');
+    const cycle = v.cycle!;
+    assert.equal(cycle.length, n);
+    assert.deepEqual(cycle.map((e) => e.thread).sort(), [...names].sort(), 'cycle must name every thread');
+    assert.deepEqual(cycle.map((e) => e.waitsFor).sort(), locks.map((l) => l.name).sort(), 'cycle must name every lock');
+    assert.deepEqual(cycle.map((e) => e.heldBy).sort(), [...names].sort());
+    for (const e of cycle) {
+      // Worker i holds L_i and waits for L_(i+1), held by worker i+1.
+      const i = names.indexOf(e.thread);
+      assert.equal(e.waitsFor, `L${(i + 1) % n}`);
+      assert.equal(e.heldBy, names[(i + 1) % n]);
+    }
+    for (const name of names) assert.ok(v.message!.includes(name), `message should name ${name}: ${v.message}`);
+    // The cycle closes when its last member starts waiting.
+    const closed = Math.max(...results.map((r) => r.t0));
+    return v.t1 - closed;
+  }
+
+  it('2 threads taking two locks in opposite orders: exactly one gets DeadlockError, within 100 ms, and the other completes', async function () {
+    const latency = checkOneVictim(2, await runCycle(2, 4000));
+    assert.ok(latency < REPORT_WITHIN_MS, `deadlock reported ${latency.toFixed(1)} ms after the cycle closed`);
+  });
+
+  it('3-thread cycle: exactly one gets DeadlockError naming all three threads and locks, within 100 ms', async function () {
+    const latency = checkOneVictim(3, await runCycle(3, 4000));
+    assert.ok(latency < REPORT_WITHIN_MS, `deadlock reported ${latency.toFixed(1)} ms after the cycle closed`);
+  });
+
+  it('with setDeadlockDetection(false) the cycle is not detected: both timed acquires just time out', async function () {
+    setDeadlockDetection(false);
+    assert.equal(deadlockDetectionEnabled(), false);
+    const timeoutMs = 250;
+    const { results } = await runCycle(2, timeoutMs, true);
+    assert.deepEqual(results.map((r) => r.outcome), ['timed-out', 'timed-out']);
+    for (const r of results) assert.ok(r.t1 - r.t0 >= timeoutMs - 1, `timed out after only ${(r.t1 - r.t0).toFixed(1)} ms`);
+  });
+
+  it('never raises a false alarm on a contended workload that takes locks in a global order', async function () {
+    const parties = 4;
+    const iterations = 1500;
+    const locks = Array.from({ length: 3 }, (_, i) => new Lock({ name: `ordered-${i}` }));
+    const counters = sharedInt32(locks.length);
+    const start = sharedInt32(1);
+    const ws = Array.from({ length: parties }, (_, i) =>
+      workers.start(fixture, {
+        name: `ordered-${i}`,
+        workerData: { scenario: 'ordered', locks, counters: counters.buffer, start: start.buffer, parties, iterations, seed: 1000 + i },
+      }),
+    );
+    // A DeadlockError in any worker rejects here with the worker's error.
+    const takes = await Promise.all(ws.map((w) => w.result<number[]>(15000)));
+    for (let k = 0; k < locks.length; k++) {
+      assert.equal(counters[k], takes.reduce((s, t) => s + t[k]!, 0), `lost updates under ${locks[k]!.name}`);
+      assert.equal(locks[k]!.locked(), false);
+    }
+  });
+
+  it('waitForTable lists a blocked thread, what it waits for and who holds it', async function () {
+    const lock = new Lock({ name: 'tabled' });
+    assert.equal(lock.acquire(1000), true);
+    const flags = sharedInt32(1);
+    const w = workers.start(fixture, { name: 'table-waiter', workerData: { scenario: 'tryFor', lock, flags: flags.buffer, timeoutMs: 5000 } });
+    await w.next('trying');
+    await waitUntil(() => waitForTable().some((r) => r.thread === 'table-waiter'), 3000, 'the waiter shows in the wait-for table');
+    const row = waitForTable().find((r) => r.thread === 'table-waiter')!;
+    assert.equal(row.waitsFor, 'tabled');
+    assert.equal(row.heldBy, 'main');
+    assert.equal(row.heldById, 0);
+    lock.release();
+    assert.equal((await w.result<{ ok: boolean }>()).ok, true);
+    assert.equal(waitForTable().some((r) => r.thread === 'table-waiter'), false);
+  });
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { ThreadLocal, activeThreadCount, createLogger, currentThread, enumerateThreads, mainThread, type ThreadInfo } from '@shakedown/primitives';
+import { Workers, withTimeout } from '../helpers/workers.js';
+import { sharedInt32 } from '../helpers/sync.js';
+
+const fixture = new URL('./fixtures/threads-worker.js', import.meta.url);
+
+interface Info {
+  me: ThreadInfo;
+  seen: ThreadInfo[];
+  main: ThreadInfo;
+}
+
+describe('threads', function () {
+  this.timeout(20000);
+  const workers = new Workers();
+  afterEach(() => workers.terminateAll());
+
+  it('currentThread in the main thread', function () {
+    assert.deepEqual(currentThread(), { id: 0, name: 'main', isMain: true });
+    assert.deepEqual(mainThread(), { id: 0, name: 'main', isMain: true });
+  });
+
+  it('workers started with startThread({name}) know their name and id, are enumerated, and are gone after exit', async function () {
+    currentThread();
+    const before = activeThreadCount();
+    const ctl = sharedInt32(1);
+    const ws = ['alpha', 'beta'].map((name) => workers.start(fixture, { name, workerData: { scenario: 'info', ctl: ctl.buffer } }));
+    const infos = (await Promise.all(ws.map((w) => w.next('info')))).map((m) => m.payload as Info);
+    for (const [i, w] of ws.entries()) {
+      assert.deepEqual(infos[i]!.me, { id: w.worker.threadId, name: w.name, isMain: false });
+      assert.equal(infos[i]!.main.name, 'main');
+    }
+    // Both have registered (each posted after currentThread()), so each sees itself; the main thread sees both.
+    const listed = enumerateThreads();
+    for (const w of ws) assert.ok(listed.some((t) => t.id === w.worker.threadId && t.name === w.name && !t.isMain), `${w.name} not enumerated`);
+    assert.ok(listed.some((t) => t.isMain && t.name === 'main'));
+    assert.equal(activeThreadCount(), before + 2);
+
+    Atomics.store(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    await Promise.all(ws.map((w) => w.result()));
+    await Promise.all(ws.map((w) => withTimeout(w.exited, 5000, 'worker exit')));
+    assert.equal(activeThreadCount(), before);
+    const after = enumerateThreads();
+    for (const w of ws) assert.ok(!after.some((t) => t.id === w.worker.threadId), `${w.name} still enumerated after exit`);
+  });
+
+  it('activeThreadCount drops after worker.terminate()', async function () {
+    currentThread();
+    const before = activeThreadCount();
+    const ctl = sharedInt32(1);
+    const w = workers.start(fixture, { name: 'doomed', workerData: { scenario: 'block', ctl: ctl.buffer } });
+    await w.next('registered');
+    assert.equal(activeThreadCount(), before + 1);
+    await w.worker.terminate();
+    await withTimeout(w.exited, 5000, 'worker exit');
+    assert.equal(activeThreadCount(), before);
+    assert.ok(!enumerateThreads().some((t) => t.name === 'doomed'));
+  });
+
+  it('createLogger prefixes lines with the thread name, in a worker even before anything else registered it', async function () {
+    const lines: string[] = [];
+    createLogger((l) => lines.push(l))('from', 'main', 7);
+    assert.match(lines[0]!, /^\d\d:\d\d:\d\d\.\d{6} \[main\] from main 7$/);
+
+    const w = workers.start(fixture, { name: 'scribe', workerData: { scenario: 'logFirst' } });
+    const workerLines = await w.result<string[]>();
+    assert.equal(workerLines.length, 1);
+    assert.match(workerLines[0]!, /^\d\d:\d\d:\d\d\.\d{6} \[scribe\] hello \{"n":1\}$/);
+  });
+
+  it('ThreadLocal: one lazily built value per thread', async function () {
+    let inits = 0;
+    const local = new ThreadLocal(() => ({ n: ++inits }));
+    assert.equal(local.get(), local.get());
+    assert.equal(inits, 1);
+    local.set({ n: 42 });
+    const w = workers.start(fixture, { name: 'local', workerData: { scenario: 'threadLocal' } });
+    assert.deepEqual(await w.result(), { first: { thread: 'local', n: 1 }, same: true, inits: 1, after: { thread: 'changed', n: 99 } });
+    assert.deepEqual(local.get(), { n: 42 }, "a worker's value does not leak into this thread");
+  });
+});
