@@ -10,23 +10,23 @@ import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
 /*
- * Each wait() takes a ticket and sleeps on its own slot word, so notify(n)
- * wakes exactly the n longest-waiting threads (FIFO), never more, and a thread
- * that starts waiting after a notify cannot steal that notify. All ticket and
- * slot bookkeeping happens under the condition's lock, except the woken
- * waiter's own "I saw it, slot is free again" store.
+ * Each wait() takes a ticket and a free slot, and sleeps on its slot's state
+ * word, so notify(n) wakes exactly the n longest-waiting threads (lowest
+ * tickets), never more, and a thread that starts waiting after a notify
+ * cannot steal it. Slot bookkeeping happens under the condition's lock,
+ * except the woken waiter's own "seen, slot free again" store. A waiter that
+ * times out frees its slot itself, so maxWaiters bounds the threads waiting
+ * at once, not the number of waits.
  */
-/** Next ticket to hand out. */
+/** Next ticket to hand out (int32, wraps; compared by difference). */
 const C_NEXT_TICKET = 0;
-/** Tickets below this have been decided (woken, or cancelled and skipped). */
-const C_WAKE_UPTO = 1;
-const C_CAPACITY = 2;
 const HEADER_WORDS = CACHE_LINE / 4;
+/** Per slot: [state, ticket]. */
+const SLOT_WORDS = 2;
 
 const FREE = 0;
 const WAITING = 1;
 const WOKEN = 2;
-const CANCELLED = 3;
 
 export interface ConditionOptions {
   name?: string;
@@ -45,7 +45,7 @@ export type ConditionLock = Lock | RLock;
 /** A condition variable over a Lock or RLock: wait, waitFor(predicate), notify(n), notifyAll. */
 export class Condition implements ConditionHandle {
   static byteLengthFor(maxWaiters = 256): number {
-    return CACHE_LINE + maxWaiters * 4;
+    return CACHE_LINE + maxWaiters * SLOT_WORDS * 4;
   }
   readonly kind = 'condition' as const;
   readonly name: string;
@@ -79,8 +79,7 @@ export class Condition implements ConditionHandle {
       this.buffer = at.buffer;
       this.byteOffset = at.byteOffset;
     }
-    this.#i32 = new Int32Array(this.buffer, this.byteOffset, HEADER_WORDS + this.maxWaiters);
-    this.#i32[C_CAPACITY] = this.maxWaiters;
+    this.#i32 = new Int32Array(this.buffer, this.byteOffset, HEADER_WORDS + this.maxWaiters * SLOT_WORDS);
     this.#ops = this.lock[CONDITION_LOCK]();
   }
 
@@ -147,24 +146,18 @@ export class Condition implements ConditionHandle {
     return result;
   }
 
-  #slotIndex(ticket: number): number {
-    // Tickets are int32 and wrap after 2^31 waits; keep the ring index non-negative across the wrap.
-    return HEADER_WORDS + (((ticket % this.maxWaiters) + this.maxWaiters) % this.maxWaiters);
-  }
-
   *#wait(timeoutMs: number): Blocking<boolean> {
     yieldPoint('condition.wait', this.name);
     this.#checkOwner('wait on');
     const i32 = this.#i32;
-    const ticket = i32[C_NEXT_TICKET]!;
-    const slot = this.#slotIndex(ticket);
-    // A woken waiter frees its slot without the lock; wait for it briefly if the ring wrapped onto it.
-    while (Atomics.load(i32, slot) === WOKEN) yield { i32, index: slot, value: WOKEN, timeoutMs: 1 };
-    if (Atomics.load(i32, slot) !== FREE) {
-      throw new ShakedownError('ERR_CONDITION_TOO_MANY_WAITERS', `${this.name}: more than ${this.maxWaiters} threads waiting (raise maxWaiters)`);
+    const slot = this.#freeSlot();
+    if (slot < 0) {
+      throw new ShakedownError('ERR_CONDITION_TOO_MANY_WAITERS', `${this.name}: more than ${this.maxWaiters} threads waiting at once (raise maxWaiters)`);
     }
-    Atomics.store(i32, slot, WAITING);
+    const ticket = i32[C_NEXT_TICKET]!;
     i32[C_NEXT_TICKET] = (ticket + 1) | 0;
+    Atomics.store(i32, slot + 1, ticket);
+    Atomics.store(i32, slot, WAITING);
     const depth = this.#ops.releaseAll();
     const deadline = deadlineOf(timeoutMs);
     let notified = false;
@@ -180,34 +173,24 @@ export class Condition implements ConditionHandle {
     }
     if (notified) {
       Atomics.store(i32, slot, FREE);
-      Atomics.notify(i32, slot);
       yield* this.#ops.reacquire(depth);
     } else {
-      // Timed out: settle our ticket under the lock, where notify decides.
+      // Timed out: settle under the lock, where notify decides. A notify may have chosen us meanwhile.
       yield* this.#ops.reacquire(depth);
-      if (Atomics.compareExchange(i32, slot, WAITING, CANCELLED) === WOKEN) {
-        notified = true; // a notify chose us after all; count it
-        Atomics.store(i32, slot, FREE);
-      } else {
-        this.#skipCancelled();
-      }
+      notified = Atomics.compareExchange(i32, slot, WAITING, FREE) === WOKEN;
+      if (notified) Atomics.store(i32, slot, FREE);
     }
     yieldPoint('condition.woken', this.name);
     return notified;
   }
 
-  /** Moves the wake cursor past cancelled tickets at its head, freeing their slots. */
-  #skipCancelled(): void {
-    const i32 = this.#i32;
-    let upto = i32[C_WAKE_UPTO]!;
-    const next = i32[C_NEXT_TICKET]!;
-    while (upto !== next) {
-      const slot = this.#slotIndex(upto);
-      if (Atomics.load(i32, slot) !== CANCELLED) break;
-      Atomics.store(i32, slot, FREE);
-      upto = (upto + 1) | 0;
+  /** Index of a FREE slot's state word, or -1. Called under the lock. */
+  #freeSlot(): number {
+    for (let s = 0; s < this.maxWaiters; s++) {
+      const at = HEADER_WORDS + s * SLOT_WORDS;
+      if (Atomics.load(this.#i32, at) === FREE) return at;
     }
-    i32[C_WAKE_UPTO] = upto;
+    return -1;
   }
 
   /** Wakes up to `n` of the longest-waiting threads. The caller must hold the lock. Returns how many were woken. */
@@ -216,20 +199,37 @@ export class Condition implements ConditionHandle {
     yieldPoint('condition.notify', this.name);
     this.#checkOwner('notify');
     const i32 = this.#i32;
-    let upto = i32[C_WAKE_UPTO]!;
     const next = i32[C_NEXT_TICKET]!;
     let woken = 0;
-    while (woken < n && upto !== next) {
-      const slot = this.#slotIndex(upto);
-      if (Atomics.compareExchange(i32, slot, WAITING, WOKEN) === WAITING) {
-        Atomics.notify(i32, slot, 1);
+    if (n === Infinity) {
+      // Everyone: order does not matter, one pass.
+      for (let s = 0; s < this.maxWaiters; s++) {
+        const at = HEADER_WORDS + s * SLOT_WORDS;
+        if (Atomics.load(i32, at) !== WAITING) continue;
+        Atomics.store(i32, at, WOKEN);
+        Atomics.notify(i32, at, 1);
         woken++;
-      } else {
-        Atomics.store(i32, slot, FREE); // a cancelled (timed-out) waiter's ticket
       }
-      upto = (upto + 1) | 0;
+      return woken;
     }
-    i32[C_WAKE_UPTO] = upto;
+    while (woken < n) {
+      // The waiting slot with the oldest ticket (largest distance behind the next ticket; wrap-safe).
+      let oldest = -1;
+      let oldestAge = -1;
+      for (let s = 0; s < this.maxWaiters; s++) {
+        const at = HEADER_WORDS + s * SLOT_WORDS;
+        if (Atomics.load(i32, at) !== WAITING) continue;
+        const age = (next - Atomics.load(i32, at + 1)) | 0;
+        if (age > oldestAge) {
+          oldestAge = age;
+          oldest = at;
+        }
+      }
+      if (oldest < 0) break;
+      Atomics.store(i32, oldest, WOKEN);
+      Atomics.notify(i32, oldest, 1);
+      woken++;
+    }
     return woken;
   }
 

@@ -2,7 +2,7 @@ import { ShakedownError } from './errors.js';
 import { type Guard, makeGuard } from './guard.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
 import { CACHE_LINE, type Placement, place } from './memory.js';
-import { MUTEX_WORDS, M_STATE, type MutexRef, lockSlow, ownerOf, selfDeadlock, tryLockWord, unlockWord } from './mutex-core.js';
+import { MUTEX_WORDS, M_STATE, type MutexRef, lockSlow, ownerForSelfCheck, ownerOf, selfDeadlock, tryLockWord, unlockWord } from './mutex-core.js';
 import { nextPrimitiveId, ownerToken, threadNameOf } from './registry.js';
 import { checkName, checkTimeout } from './validate.js';
 import { runAsync, runSync } from './wait.js';
@@ -92,7 +92,7 @@ export class Lock implements LockHandle, ConditionLockable {
   #enter(): number {
     yieldPoint('lock.acquire', this.name);
     const me = ownerToken();
-    if (ownerOf(this.#m) === me) throw selfDeadlock(this.#m, me);
+    if (ownerForSelfCheck(this.#m) === me) throw selfDeadlock(this.#m, me);
     return me;
   }
 
@@ -100,7 +100,7 @@ export class Lock implements LockHandle, ConditionLockable {
   release(): void {
     yieldPoint('lock.release', this.name);
     const me = ownerToken();
-    const owner = ownerOf(this.#m);
+    const owner = ownerForSelfCheck(this.#m);
     if (owner !== me) {
       throw new ShakedownError(
         'ERR_LOCK_NOT_OWNER',
@@ -119,7 +119,7 @@ export class Lock implements LockHandle, ConditionLockable {
 
   /** Whether the calling thread holds the lock. */
   heldByMe(): boolean {
-    return ownerOf(this.#m) === ownerToken();
+    return ownerForSelfCheck(this.#m) === ownerToken();
   }
 
   /** threadId of the holder, or -1 when free. */

@@ -245,7 +245,7 @@ export function noteHeld(primId: number): void {
   const base = slotBase(ownSlot()) + S_HELD;
   for (let i = 0; i < HELD_ENTRIES; i++) {
     if (R.i32[base + i] === 0) {
-      Atomics.store(R.i32, base + i, primId);
+      R.i32[base + i] = primId; // plain: only this thread writes its entries (see mutex-core.ts)
       return;
     }
   }
@@ -257,7 +257,7 @@ export function noteReleased(primId: number): void {
   const base = slotBase(mySlot) + S_HELD;
   for (let i = 0; i < HELD_ENTRIES; i++) {
     if (R.i32[base + i] === primId) {
-      Atomics.store(R.i32, base + i, 0);
+      R.i32[base + i] = 0;
       return;
     }
   }

@@ -4,7 +4,7 @@ import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handl
 import { CONDITION_LOCK, type ConditionLockOps, type ConditionLockable } from './internal.js';
 import { timedOut } from './lock.js';
 import { CACHE_LINE, type Placement, place } from './memory.js';
-import { MUTEX_WORDS, type MutexRef, lockSlow, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
+import { MUTEX_WORDS, type MutexRef, lockSlow, ownerForSelfCheck, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
 import { nextPrimitiveId, ownerToken, threadNameOf } from './registry.js';
 import { checkName, checkTimeout } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
@@ -89,7 +89,7 @@ export class RLock implements RLockHandle, ConditionLockable {
   }
 
   #reenter(me: number): boolean {
-    if (ownerOf(this.#m) !== me) return false;
+    if (ownerForSelfCheck(this.#m) !== me) return false;
     this.#m.i32[R_DEPTH]!++;
     return true;
   }
@@ -102,7 +102,7 @@ export class RLock implements RLockHandle, ConditionLockable {
   release(): void {
     yieldPoint('rlock.release', this.name);
     const me = ownerToken();
-    const owner = ownerOf(this.#m);
+    const owner = ownerForSelfCheck(this.#m);
     if (owner !== me) {
       throw new ShakedownError(
         'ERR_LOCK_NOT_OWNER',
@@ -121,7 +121,7 @@ export class RLock implements RLockHandle, ConditionLockable {
   }
 
   heldByMe(): boolean {
-    return ownerOf(this.#m) === ownerToken();
+    return ownerForSelfCheck(this.#m) === ownerToken();
   }
 
   /** How many times the calling thread holds it (0 if it does not). */

@@ -73,6 +73,24 @@ describe('Condition', function () {
     assert.equal(Atomics.load(counts, 1), k);
   });
 
+  it('maxWaiters bounds threads waiting at once, not waits: timed-out waits free their slots while another thread waits long', async function () {
+    const cond = new Condition(undefined, { name: 'slots', maxWaiters: 2 });
+    const counts = sharedInt32(2);
+    const long = workers.start(fixture, { name: 'long-waiter', workerData: { scenario: 'waitOnce', cond, counts: counts.buffer, timeoutMs: 5000 } });
+    await long.next('waiting');
+    await waitUntil(() => Atomics.load(counts, 0) === 1, 3000, 'the long waiter registered');
+    assert.equal(await cond.lock.acquireAsync(3000), true);
+    try {
+      // One slot stays taken by the long waiter; each of these timed waits must reuse the other one.
+      for (let i = 0; i < 10; i++) assert.equal(await cond.waitAsync(1), false, `timed wait ${i}`);
+      assert.equal(cond.notify(), 1, 'the long waiter is still there to wake');
+    } finally {
+      cond.release();
+    }
+    const r = await long.result<{ notified: boolean; held: boolean }>(5000);
+    assert.deepEqual(r, { notified: true, held: true });
+  });
+
   it('wait/notify without holding the lock throw ERR_LOCK_NOT_OWNER', function () {
     const cond = new Condition();
     assert.equal(codeOf(() => cond.wait(100)), 'ERR_LOCK_NOT_OWNER');
