@@ -84,6 +84,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
       const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(ctx));
       const gate = createGateBuffer();
       const progress = new SharedArrayBuffer(4 * config.threads);
+      const exited = new SharedArrayBuffer(4 * config.threads);
       const controllers = threadNames.map(() => new AbortController());
       const batchStart = performance.now();
       const tasks = threadNames.map((threadName, thread) => {
@@ -99,6 +100,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
           fixedSeedTrial: options.fixedSeedTrial ?? null,
           gate,
           progress,
+          exited,
           trace,
           traceNames,
           traceEvents: options.traceEvents,
@@ -110,7 +112,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         };
         return groups.get(config.threads).run(task, { signal: controllers[thread]!.signal }) as Promise<BatchReply>;
       });
-      const outcome = await watch(tasks, progress, config.threads, nextTrial, options.timeoutMs);
+      const outcome = await watch(tasks, progress, exited, threadNames, nextTrial, options.timeoutMs);
       if (outcome.kind === 'done') {
         for (let i = 0; i < k; i++) {
           const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
@@ -150,8 +152,17 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
  * is hung when no thread has entered a new trial for `timeoutMs` (plus a
  * start-up grace before the first trial of a batch).
  */
-function watch(tasks: Array<Promise<BatchReply>>, progressBuf: SharedArrayBuffer, threads: number, firstTrial: number, timeoutMs: number): Promise<BatchOutcome> {
+function watch(
+  tasks: Array<Promise<BatchReply>>,
+  progressBuf: SharedArrayBuffer,
+  exitedBuf: SharedArrayBuffer,
+  threadNames: string[],
+  firstTrial: number,
+  timeoutMs: number,
+): Promise<BatchOutcome> {
   const progress = new Int32Array(progressBuf);
+  const exited = new Int32Array(exitedBuf);
+  const threads = threadNames.length;
   return new Promise<BatchOutcome>((resolve) => {
     let settled = false;
     const finish = (o: BatchOutcome): void => {
@@ -163,6 +174,14 @@ function watch(tasks: Array<Promise<BatchReply>>, progressBuf: SharedArrayBuffer
     let lastSum = -1;
     let lastChange = performance.now();
     const timer = setInterval(() => {
+      for (let t = 0; t < threads; t++) {
+        const note = Atomics.load(exited, t);
+        if (note !== 0) {
+          const trial = Atomics.load(progress, t) - 1;
+          finish({ kind: 'crash', message: `${threadNames[t]} ended its worker thread (process.exit(${note - 1})) in trial ${trial}` });
+          return;
+        }
+      }
       let sum = 0;
       let min = Infinity;
       for (let t = 0; t < threads; t++) {

@@ -63,7 +63,8 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   else if (c.runs !== undefined) options.runs = parsePositiveInt(`${where}runs`, c.runs);
   if (v['time-budget'] !== undefined) options.timeBudgetMs = parseDuration('--time-budget', v['time-budget'] as string);
   else if (c.timeBudget !== undefined) options.timeBudgetMs = parseDuration(`${where}timeBudget`, c.timeBudget);
-  const seed = (v.seed as string | undefined) ?? process.env.STRESS_SEED ?? c.seed;
+  // An empty STRESS_SEED counts as unset (CI templates often export it empty).
+  const seed = (v.seed as string | undefined) ?? (process.env.STRESS_SEED || undefined) ?? c.seed;
   if (seed !== undefined && seed !== '') options.seed = parseSeed(v.seed !== undefined ? '--seed' : 'STRESS_SEED', seed);
   if (v.timeout !== undefined) options.timeoutMs = parseDuration('--timeout', v.timeout as string);
   else if (c.timeout !== undefined) options.timeoutMs = parseDuration(`${where}timeout`, c.timeout);

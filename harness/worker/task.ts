@@ -18,6 +18,8 @@ export interface BatchTask {
   gate: SharedArrayBuffer;
   /** Int32 per thread: the trial index (+1) the thread has entered; the watchdog reads it. */
   progress: SharedArrayBuffer;
+  /** Int32 per thread: 0 while alive; 1 + exit code if the actor ended the thread (process.exit). */
+  exited: SharedArrayBuffer;
   trace: SharedArrayBuffer;
   traceNames: SharedArrayBuffer;
   traceEvents: number;

@@ -13,7 +13,17 @@ import { loadSuite } from '../load-suite.js';
 import { serializeError } from '../errors.js';
 import type { BatchReply, BatchTask } from './task.js';
 
+/** The batch this worker is running, for the exit hook below. */
+let current: { exited: Int32Array; thread: number } | null = null;
+
+// An actor calling process.exit ends this thread without a reply; leave a note
+// in shared memory so the watchdog reports a crash at once instead of a hang.
+process.on('exit', (code) => {
+  if (current !== null) Atomics.store(current.exited, current.thread, 1 + (code & 0xff));
+});
+
 export default async function runBatch(task: BatchTask): Promise<BatchReply> {
+  current = { exited: new Int32Array(task.exited), thread: task.thread };
   const suite = await loadSuite(task.suiteUrl);
   setThreadName(task.threadName);
   const gate = new StartGate(task.gate, task.threads, task.pureSpin);
@@ -53,6 +63,7 @@ export default async function runBatch(task: BatchTask): Promise<BatchReply> {
   } finally {
     setYieldHook(null);
     jitterOn = false;
+    current = null;
   }
   return { outcomes, traceTable: trace.table };
 }

@@ -1,13 +1,24 @@
 /** The `stress` binary as a user runs it: exit codes and messages. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
 
 function stress(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, STRESS_SEED: '' } });
+  return stressIn(process.cwd(), ...args);
+}
+
+function stressIn(cwd: string, ...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 90_000, env: { ...process.env, STRESS_SEED: '' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0;
 }
 
 describe('harness/cli', function () {
@@ -58,6 +69,58 @@ describe('harness/cli', function () {
     const r = stress('replay', token, '--runs', '300');
     assert.match(r.out, /reproduced in \d+ of 300 runs/);
     assert.equal(r.code, 1, 'a reproduced failure exits 1');
+  });
+
+  it('reads stress.config.json from the working directory; flags win; unknown keys are a usage error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stress-config-'));
+    try {
+      writeFileSync(join(dir, 'stress.config.json'), JSON.stringify({ suites: ['counter'], threads: [2], jitter: ['none'], runs: 60, grep: 'atomic', seed: 'cfg' }));
+      const r = stressIn(dir, 'run');
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /counter\/atomic\/t2\/c-all\/j-none: 60 trials/);
+      assert.match(r.out, /seed cfg/);
+      const flagged = stressIn(dir, 'run', '--runs', '30');
+      assert.match(flagged.out, /counter\/atomic\/t2\/c-all\/j-none: 30 trials/);
+      writeFileSync(join(dir, 'stress.config.json'), JSON.stringify({ thread: [2] }));
+      const bad = stressIn(dir, 'run');
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /unknown key "thread"/);
+      writeFileSync(join(dir, 'stress.config.json'), '{ "runs": ');
+      const broken = stressIn(dir, 'run');
+      assert.equal(broken.code, 2);
+      assert.match(broken.err, /cannot read config/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('confines a configuration to one core with --cores 1 (taskset)', function () {
+    if (!hasTaskset()) {
+      console.log('      SKIPPED: taskset is not available on this machine');
+      this.skip();
+    }
+    const r = stress('run', 'counter', '--grep', 'atomic', '--threads', '2', '--cores', '1', '--jitter', 'none', '--runs', '100', '--seed', 'c1');
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /PASS\s+counter\/atomic\/t2\/c-1\/j-none: 100 trials/);
+  });
+
+  it('on SIGINT stops, reports what completed as interrupted and exits 130', async () => {
+    const child = spawn(process.execPath, [CLI, 'run', 'counter', '--grep', 'atomic', '--threads', '2', '--jitter', 'none', '--runs', '100000000', '--seed', 'int'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 2500));
+    const sentAt = performance.now();
+    child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(killer);
+    assert.equal(code, 130, out);
+    assert.ok(performance.now() - sentAt < 15_000, 'stopped promptly');
+    assert.match(out, /INTERRUPTED/);
+    assert.match(out, /counter\/atomic\/t2\/c-all\/j-none: [\d,]+ trials/);
   });
 
   it('has --help on every command', () => {

@@ -94,6 +94,25 @@ describe('harness/run', function () {
     assert.equal(s.exitCode, 3);
   });
 
+  it('reports an actor that calls process.exit as an error (worker crash) and keeps the run going', async () => {
+    const s = await runAll({ suites: [fixture('exits')], runs: 20, jitter: ['none'], seed: 'exit' });
+    const r = s.configs[0]!;
+    assert.equal(r.status, 'error');
+    assert.ok(r.errors.count >= 1);
+    assert.equal(r.errors.samples[0]!.name, 'WorkerCrash');
+    assert.equal(s.exitCode, 3);
+  });
+
+  it('reports an actor stuck in a busy loop as a hang with no lock involved, and finishes', async () => {
+    const s = await runAll({ suites: [fixture('spins-forever')], runs: 5, timeoutMs: 300, jitter: ['none'], seed: 'spin' });
+    const r = s.configs[0]!;
+    assert.equal(r.status, 'hang');
+    assert.equal(r.hangs.samples[0]!.trial, 0);
+    assert.deepEqual(r.hangs.samples[0]!.waitFor, []);
+    assert.match(r.invariants.find((i) => i.name === 'no hang')!.samples[0]!.details, /no thread was blocked on a lock/);
+    assert.equal(r.trials, 5, 'the trials after the hung one still ran');
+  });
+
   it('rejects a malformed suite module before any trial, naming what is missing', async () => {
     await assert.rejects(runAll({ suites: [fixture('wrong-shape')], runs: 1 }), (e: unknown) => {
       assert.ok(e instanceof HarnessError);
