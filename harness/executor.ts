@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   timeoutMs: number;
   traceEvents: number;
   budget: Budget;
+  /** Stop the configuration once this many trials have failed (hangs included). */
+  maxFailures?: number;
   /** Replay: every trial draws its randomness as this trial. */
   fixedSeedTrial?: number;
   /** Polled between batches: stop early (interrupt, fail-fast). */
@@ -79,7 +81,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   let batchSize = FIRST_BATCH;
   let recoveries = 0;
   try {
-    while (recoveries < MAX_RECOVERIES && nextTrial < budgetRuns && performance.now() < deadline && !(options.shouldStop?.() ?? false)) {
+    const maxFailures = options.maxFailures ?? Infinity;
+    while (recoveries < MAX_RECOVERIES && grader.failedTrials < maxFailures && nextTrial < budgetRuns && performance.now() < deadline && !(options.shouldStop?.() ?? false)) {
       const k = Math.min(batchSize, budgetRuns - nextTrial);
       const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(ctx));
       const gate = createGateBuffer();

@@ -82,7 +82,7 @@ export class ConfigGrader {
     for (const [name, check] of Object.entries(this.#suite.invariants)) {
       let verdict: InvariantVerdict;
       try {
-        verdict = check(state, outcomes, this.#ctx);
+        verdict = checkedVerdict(check(state, outcomes, this.#ctx));
       } catch (err) {
         verdict = `invariant check threw: ${(err as Error).message ?? String(err)}`;
       }
@@ -217,6 +217,19 @@ function isOk(v: InvariantVerdict): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string') return false;
   return v.ok;
+}
+
+/** Suite code is user code: a verdict of the wrong type is reported as such, never trusted or crashed on. */
+function checkedVerdict(v: unknown): InvariantVerdict {
+  if (typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean') return v as InvariantVerdict;
+  let shown: string;
+  try {
+    shown = JSON.stringify(v) ?? String(v);
+  } catch {
+    shown = String(v);
+  }
+  return `invariant returned ${shown.slice(0, 200)}; expected true/false, a string (failed, with reason) or { ok: boolean, ... }`;
 }
 
 function describeVerdict(v: InvariantVerdict): string {

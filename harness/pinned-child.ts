@@ -8,7 +8,12 @@ process.once('message', (request: PinnedRequest) => {
   void (async () => {
     try {
       const suite = await loadSuite(request.config.suiteUrl);
-      const opts = { timeoutMs: request.timeoutMs, traceEvents: request.traceEvents, budget: request.budget };
+      const opts = {
+        timeoutMs: request.timeoutMs,
+        traceEvents: request.traceEvents,
+        budget: request.budget,
+        ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
+      };
       const result = await executeConfiguration(
         suite,
         request.config,

@@ -24,6 +24,7 @@ export interface PinnedRequest {
   traceEvents: number;
   budget: Budget;
   fixedSeedTrial?: number;
+  maxFailures?: number;
 }
 
 export function runPinned(request: PinnedRequest, cores: number, signal?: AbortSignal): Promise<ConfigResult> {

@@ -9,9 +9,16 @@ import { Tinypool } from 'tinypool';
 import { reapThread } from '@shakedown/primitives';
 
 const WORKER_URL = new URL('./worker/trial-loop.js', import.meta.url).href;
+/** Heap limit per trial worker. */
+export const WORKER_HEAP_MB = 1024;
 
 export class WorkerGroups {
   readonly #pools = new Map<number, Tinypool>();
+  readonly #heapMb: number;
+
+  constructor(heapMb = WORKER_HEAP_MB) {
+    this.#heapMb = heapMb;
+  }
 
   get(threads: number): Tinypool {
     let pool = this.#pools.get(threads);
@@ -23,6 +30,8 @@ export class WorkerGroups {
         isolateWorkers: false,
         // Idle groups stay for the whole run; close() ends them.
         idleTimeout: 2 ** 30,
+        // A runaway actor exhausts its own worker's heap (reported as a crash), not the run's.
+        resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
       });
       this.#pools.set(threads, pool);
     }

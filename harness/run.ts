@@ -25,6 +25,10 @@ export interface RunOptions {
   /** Per-trial hang timeout in ms. */
   timeoutMs?: number;
   failFast?: boolean;
+  /** Per configuration: stop once this many trials have failed (a detection is enough; saves time on canaries). */
+  maxFailures?: number;
+  /** Heap limit of each trial worker in MB (default 1024). */
+  workerHeapMb?: number;
   grep?: string;
   params?: Params;
   traceEvents?: number;
@@ -73,7 +77,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
   let stopped = false;
   const stop = (): boolean => stopped || (options.signal?.aborted ?? false);
 
-  const groups = new WorkerGroups();
+  const groups = new WorkerGroups(options.workerHeapMb);
   try {
     for (let index = 0; index < planned.length; index++) {
       if (stop()) break;
@@ -106,6 +110,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
         budget: options.runs !== undefined ? { runs: options.runs } : { timeMs: perConfigMs! },
         onBatch,
         groups,
+        ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       }).then(
         (result) => {
@@ -164,6 +169,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
 }
 
 interface OneOptions {
+  maxFailures?: number;
   onBatch?: (trials: number, failedTrials: number) => void;
   groups?: WorkerGroups;
   timeoutMs: number;
@@ -183,6 +189,7 @@ export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigRes
       budget: o.budget,
       shouldStop,
       ...(o.onBatch ? { onBatch: o.onBatch } : {}),
+      ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
       ...(o.groups ? { groups: o.groups } : {}),
       ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
     });
@@ -193,6 +200,7 @@ export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigRes
       timeoutMs: o.timeoutMs,
       traceEvents: o.traceEvents,
       budget: o.budget,
+      ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
       ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
     },
     p.config.cores,

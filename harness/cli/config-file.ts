@@ -19,6 +19,7 @@ export interface ConfigFile {
   seed?: string;
   timeout?: string | number;
   failFast?: boolean;
+  maxFailures?: number;
   grep?: string;
   params?: Record<string, number | string | boolean>;
   traceEvents?: number;
@@ -34,6 +35,7 @@ const KEYS: Record<keyof ConfigFile, string> = {
   seed: 'string',
   timeout: 'duration string such as "1s" or a number of ms',
   failFast: 'boolean',
+  maxFailures: 'number',
   grep: 'string (regular expression)',
   params: 'object of name: value',
   traceEvents: 'number',

@@ -27,6 +27,7 @@ Flags:
   --seed S               master seed (also STRESS_SEED); same seed, same jitter decisions
   --timeout 1s           per-trial hang timeout (default 1s)
   --fail-fast            stop after the first failing correct configuration
+  --max-failures N       per configuration, stop once N trials have failed
   --grep RE              only configurations whose key matches RE
   --param name=value     override a suite parameter (repeatable)
   --trace-events N       primitive events kept per thread per failing trial (default 48)

@@ -23,6 +23,7 @@ export const RUN_FLAGS = {
   seed: { type: 'string' },
   timeout: { type: 'string' },
   'fail-fast': { type: 'boolean' },
+  'max-failures': { type: 'string' },
   grep: { type: 'string' },
   param: { type: 'string', multiple: true },
   'trace-events': { type: 'string' },
@@ -69,6 +70,8 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   if (v.timeout !== undefined) options.timeoutMs = parseDuration('--timeout', v.timeout as string);
   else if (c.timeout !== undefined) options.timeoutMs = parseDuration(`${where}timeout`, c.timeout);
   if (v['fail-fast'] === true || c.failFast === true) options.failFast = true;
+  if (v['max-failures'] !== undefined) options.maxFailures = parsePositiveInt('--max-failures', v['max-failures'] as string);
+  else if (c.maxFailures !== undefined) options.maxFailures = parsePositiveInt(`${where}maxFailures`, c.maxFailures);
   if (v.grep !== undefined) options.grep = parseGrep('--grep', v.grep as string);
   else if (c.grep !== undefined) options.grep = parseGrep(`${where}grep`, c.grep);
   const params = { ...(c.params ?? {}), ...parseParams('--param', (v.param as string[] | undefined) ?? []) };
