@@ -1,7 +1,6 @@
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
-import { type Placement, place } from './memory.js';
-import { nextPrimitiveId } from './registry.js';
-import { checkName } from './validate.js';
+import { identityFor } from './identity.js';
+import { type Placement } from './memory.js';
 import { yieldPoint } from './yield-point.js';
 import { invalidArg } from './errors.js';
 
@@ -23,22 +22,11 @@ export class AtomicInt implements AtomicIntHandle {
   readonly #i32: Int32Array;
 
   constructor(initial = 0, options: AtomicOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      this.name = attached.name;
-      this.id = attached.id;
-      this.buffer = attached.buffer;
-      this.byteOffset = attached.byteOffset;
-      this.#i32 = new Int32Array(this.buffer, this.byteOffset, 1);
-      return;
-    }
-    if (!Number.isInteger(initial)) throw invalidArg('initial', 'an integer', initial);
-    this.id = nextPrimitiveId();
-    this.name = checkName(options.name, `AtomicInt#${this.id}`);
-    const at = place(options.at, AtomicInt.byteLength);
-    this.buffer = at.buffer;
-    this.byteOffset = at.byteOffset;
+    const attaching = options[ATTACH] !== undefined;
+    if (!attaching && !Number.isInteger(initial)) throw invalidArg('initial', 'an integer', initial);
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'AtomicInt', AtomicInt.byteLength));
     this.#i32 = new Int32Array(this.buffer, this.byteOffset, 1);
+    if (attaching) return;
     Atomics.store(this.#i32, 0, initial);
   }
 
@@ -107,22 +95,11 @@ export class AtomicBigInt implements AtomicBigIntHandle {
   readonly #i64: BigInt64Array;
 
   constructor(initial = 0n, options: AtomicOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      this.name = attached.name;
-      this.id = attached.id;
-      this.buffer = attached.buffer;
-      this.byteOffset = attached.byteOffset;
-      this.#i64 = new BigInt64Array(this.buffer, this.byteOffset, 1);
-      return;
-    }
-    if (typeof initial !== 'bigint') throw invalidArg('initial', 'a bigint', initial);
-    this.id = nextPrimitiveId();
-    this.name = checkName(options.name, `AtomicBigInt#${this.id}`);
-    const at = place(options.at, AtomicBigInt.byteLength);
-    this.buffer = at.buffer;
-    this.byteOffset = at.byteOffset;
+    const attaching = options[ATTACH] !== undefined;
+    if (!attaching && typeof initial !== 'bigint') throw invalidArg('initial', 'a bigint', initial);
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'AtomicBigInt', AtomicBigInt.byteLength));
     this.#i64 = new BigInt64Array(this.buffer, this.byteOffset, 1);
+    if (attaching) return;
     Atomics.store(this.#i64, 0, initial);
   }
 

@@ -1,8 +1,8 @@
 import { BrokenBarrierError, ShakedownError } from './errors.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
-import { CACHE_LINE, type Placement, place } from './memory.js';
-import { nextPrimitiveId } from './registry.js';
-import { checkInt, checkName, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { identityFor } from './identity.js';
+import { CACHE_LINE, type Placement } from './memory.js';
+import { checkInt, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
@@ -58,23 +58,14 @@ export class Barrier implements BarrierHandle {
       throw new ShakedownError('ERR_INVALID_ARG', `action must be a function, got ${typeof options.action}`);
     }
     this.#action = options.action;
+    if (attached === undefined) checkInt(parties, 'parties', 1);
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'Barrier', Barrier.byteLength));
+    this.#i32 = new Int32Array(this.buffer, this.byteOffset, WORDS);
     if (attached !== undefined) {
-      this.name = attached.name;
-      this.id = attached.id;
-      this.buffer = attached.buffer;
-      this.byteOffset = attached.byteOffset;
-      this.#i32 = new Int32Array(this.buffer, this.byteOffset, WORDS);
       this.parties = this.#i32[B_PARTIES]!;
       return;
     }
-    checkInt(parties, 'parties', 1);
-    this.id = nextPrimitiveId();
-    this.name = checkName(options.name, `Barrier#${this.id}`);
-    const at = place(options.at, Barrier.byteLength);
-    this.buffer = at.buffer;
-    this.byteOffset = at.byteOffset;
     this.parties = parties;
-    this.#i32 = new Int32Array(this.buffer, this.byteOffset, WORDS);
     this.#i32[B_PARTIES] = parties;
   }
 

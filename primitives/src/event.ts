@@ -1,7 +1,7 @@
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
-import { CACHE_LINE, type Placement, place } from './memory.js';
-import { nextPrimitiveId } from './registry.js';
-import { checkName, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { identityFor } from './identity.js';
+import { CACHE_LINE, type Placement } from './memory.js';
+import { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
@@ -26,19 +26,7 @@ export class Event implements EventHandle {
   readonly #i32: Int32Array;
 
   constructor(options: EventOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      this.name = attached.name;
-      this.id = attached.id;
-      this.buffer = attached.buffer;
-      this.byteOffset = attached.byteOffset;
-    } else {
-      this.id = nextPrimitiveId();
-      this.name = checkName(options.name, `Event#${this.id}`);
-      const at = place(options.at, Event.byteLength);
-      this.buffer = at.buffer;
-      this.byteOffset = at.byteOffset;
-    }
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'Event', Event.byteLength));
     this.#i32 = new Int32Array(this.buffer, this.byteOffset, 1);
   }
 

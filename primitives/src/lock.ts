@@ -1,10 +1,11 @@
-import { ShakedownError } from './errors.js';
-import { type Guard, makeGuard } from './guard.js';
+import { guardOf, guardOfAsync, withAcquired, withAcquiredAsync } from './acquirable.js';
+import { type Guard } from './guard.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
-import { CACHE_LINE, type Placement, place } from './memory.js';
-import { MUTEX_WORDS, M_STATE, type MutexRef, lockSlow, ownerForSelfCheck, ownerOf, selfDeadlock, tryLockWord, unlockWord } from './mutex-core.js';
-import { nextPrimitiveId, ownerToken, threadNameOf } from './registry.js';
-import { checkName, checkTimeout } from './validate.js';
+import { identityFor } from './identity.js';
+import { CACHE_LINE, type Placement } from './memory.js';
+import { MUTEX_WORDS, M_STATE, type MutexRef, lockSlow, notOwner, ownerForSelfCheck, ownerOf, selfDeadlock, tryLockWord, unlockWord } from './mutex-core.js';
+import { ownerToken } from './registry.js';
+import { checkTimeout } from './validate.js';
 import { runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 import { CONDITION_LOCK, type ConditionLockOps, type ConditionLockable } from './internal.js';
@@ -34,19 +35,7 @@ export class Lock implements LockHandle, ConditionLockable {
   readonly #m: MutexRef;
 
   constructor(options: LockOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      this.name = attached.name;
-      this.id = attached.id;
-      this.buffer = attached.buffer;
-      this.byteOffset = attached.byteOffset;
-    } else {
-      this.id = nextPrimitiveId();
-      this.name = checkName(options.name, `Lock#${this.id}`);
-      const at = place(options.at, Lock.byteLength);
-      this.buffer = at.buffer;
-      this.byteOffset = at.byteOffset;
-    }
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'Lock', Lock.byteLength));
     this.#m = { i32: new Int32Array(this.buffer, this.byteOffset, MUTEX_WORDS), id: this.id, name: this.name };
   }
 
@@ -101,14 +90,7 @@ export class Lock implements LockHandle, ConditionLockable {
     yieldPoint('lock.release', this.name);
     const me = ownerToken();
     const owner = ownerForSelfCheck(this.#m);
-    if (owner !== me) {
-      throw new ShakedownError(
-        'ERR_LOCK_NOT_OWNER',
-        owner === 0
-          ? `${threadNameOf(me - 1)} released ${this.name}, which is not locked`
-          : `${threadNameOf(me - 1)} released ${this.name}, which is held by ${threadNameOf(owner - 1)}`,
-      );
-    }
+    if (owner !== me) throw notOwner(this.name, me, owner);
     unlockWord(this.#m);
   }
 
@@ -129,32 +111,20 @@ export class Lock implements LockHandle, ConditionLockable {
 
   /** Runs `fn` holding the lock, releasing it however `fn` ends. */
   withLock<T>(fn: () => T, timeoutMs?: number): T {
-    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return withAcquired(this, fn, timeoutMs);
   }
 
-  async withLockAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
-    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  withLockAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    return withAcquiredAsync(this, fn, timeoutMs);
   }
 
   /** `using g = lock.guard();` holds the lock until the end of the enclosing block. */
   guard(timeoutMs?: number): Guard {
-    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
-    return makeGuard(() => this.release());
+    return guardOf(this, timeoutMs);
   }
 
-  async guardAsync(timeoutMs?: number): Promise<Guard> {
-    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
-    return makeGuard(() => this.release());
+  guardAsync(timeoutMs?: number): Promise<Guard> {
+    return guardOfAsync(this, timeoutMs);
   }
 
   [CONDITION_LOCK](): ConditionLockOps {
@@ -171,8 +141,4 @@ export class Lock implements LockHandle, ConditionLockable {
       },
     };
   }
-}
-
-export function timedOut(name: string, timeoutMs: number | undefined): ShakedownError {
-  return new ShakedownError('ERR_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${name}`);
 }

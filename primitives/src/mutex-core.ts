@@ -3,7 +3,7 @@
  * (state 0 = free, 1 = locked, 2 = locked and maybe waiters), plus an owner
  * word, plus deadlock detection on the slow path only.
  */
-import { DeadlockError } from './errors.js';
+import { DeadlockError, ShakedownError } from './errors.js';
 import {
   clearWait,
   cycleStillHolds,
@@ -123,5 +123,15 @@ export function selfDeadlock(m: MutexRef, me: number): DeadlockError {
   return new DeadlockError(
     [{ thread: name, threadId: me - 1, waitsFor: m.name, heldBy: name, heldById: me - 1 }],
     `deadlock: ${name} tried to acquire ${m.name}, which it already holds (a Lock is not reentrant; use RLock for recursive code)`,
+  );
+}
+
+/** Release by a thread that does not hold the lock (or of a lock nobody holds). */
+export function notOwner(name: string, me: number, owner: number): ShakedownError {
+  return new ShakedownError(
+    'ERR_LOCK_NOT_OWNER',
+    owner === 0
+      ? `${threadNameOf(me - 1)} released ${name}, which is not locked`
+      : `${threadNameOf(me - 1)} released ${name}, which is held by ${threadNameOf(owner - 1)}`,
   );
 }

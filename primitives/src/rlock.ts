@@ -1,12 +1,12 @@
-import { ShakedownError } from './errors.js';
-import { type Guard, makeGuard } from './guard.js';
+import { guardOf, guardOfAsync, withAcquired, withAcquiredAsync } from './acquirable.js';
+import { type Guard } from './guard.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
+import { identityFor } from './identity.js';
 import { CONDITION_LOCK, type ConditionLockOps, type ConditionLockable } from './internal.js';
-import { timedOut } from './lock.js';
-import { CACHE_LINE, type Placement, place } from './memory.js';
-import { MUTEX_WORDS, type MutexRef, lockSlow, ownerForSelfCheck, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
-import { nextPrimitiveId, ownerToken, threadNameOf } from './registry.js';
-import { checkName, checkTimeout } from './validate.js';
+import { CACHE_LINE, type Placement } from './memory.js';
+import { MUTEX_WORDS, type MutexRef, lockSlow, notOwner, ownerForSelfCheck, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
+import { ownerToken } from './registry.js';
+import { checkTimeout } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
@@ -34,19 +34,7 @@ export class RLock implements RLockHandle, ConditionLockable {
   readonly #m: MutexRef;
 
   constructor(options: RLockOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      this.name = attached.name;
-      this.id = attached.id;
-      this.buffer = attached.buffer;
-      this.byteOffset = attached.byteOffset;
-    } else {
-      this.id = nextPrimitiveId();
-      this.name = checkName(options.name, `RLock#${this.id}`);
-      const at = place(options.at, RLock.byteLength);
-      this.buffer = at.buffer;
-      this.byteOffset = at.byteOffset;
-    }
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'RLock', RLock.byteLength));
     this.#m = { i32: new Int32Array(this.buffer, this.byteOffset, MUTEX_WORDS + 1), id: this.id, name: this.name };
   }
 
@@ -103,14 +91,7 @@ export class RLock implements RLockHandle, ConditionLockable {
     yieldPoint('rlock.release', this.name);
     const me = ownerToken();
     const owner = ownerForSelfCheck(this.#m);
-    if (owner !== me) {
-      throw new ShakedownError(
-        'ERR_LOCK_NOT_OWNER',
-        owner === 0
-          ? `${threadNameOf(me - 1)} released ${this.name}, which is not locked`
-          : `${threadNameOf(me - 1)} released ${this.name}, which is held by ${threadNameOf(owner - 1)}`,
-      );
-    }
+    if (owner !== me) throw notOwner(this.name, me, owner);
     const depth = this.#m.i32[R_DEPTH]! - 1;
     this.#m.i32[R_DEPTH] = depth;
     if (depth === 0) unlockWord(this.#m);
@@ -134,26 +115,19 @@ export class RLock implements RLockHandle, ConditionLockable {
   }
 
   withLock<T>(fn: () => T, timeoutMs?: number): T {
-    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return withAcquired(this, fn, timeoutMs);
   }
 
-  async withLockAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
-    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  withLockAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    return withAcquiredAsync(this, fn, timeoutMs);
   }
 
   guard(timeoutMs?: number): Guard {
-    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
-    return makeGuard(() => this.release());
+    return guardOf(this, timeoutMs);
+  }
+
+  guardAsync(timeoutMs?: number): Promise<Guard> {
+    return guardOfAsync(this, timeoutMs);
   }
 
   [CONDITION_LOCK](): ConditionLockOps {

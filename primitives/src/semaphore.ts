@@ -1,10 +1,10 @@
 import { ShakedownError } from './errors.js';
-import { type Guard, makeGuard } from './guard.js';
+import { guardOf, guardOfAsync, withAcquired, withAcquiredAsync } from './acquirable.js';
+import { type Guard } from './guard.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
-import { timedOut } from './lock.js';
-import { CACHE_LINE, type Placement, place } from './memory.js';
-import { nextPrimitiveId } from './registry.js';
-import { checkInt, checkName, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { identityFor } from './identity.js';
+import { CACHE_LINE, type Placement } from './memory.js';
+import { checkInt, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
@@ -39,24 +39,16 @@ export class Semaphore implements SemaphoreHandle {
   readonly #i32: Int32Array;
 
   constructor(permits = 1, options: SemaphoreOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      this.name = attached.name;
-      this.id = attached.id;
-      this.buffer = attached.buffer;
-      this.byteOffset = attached.byteOffset;
-      this.#i32 = new Int32Array(this.buffer, this.byteOffset, WORDS);
+    const attaching = options[ATTACH] !== undefined;
+    if (!attaching) checkInt(permits, 'permits', 0);
+    const label = new.target === BoundedSemaphore ? 'BoundedSemaphore' : 'Semaphore';
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, label, Semaphore.byteLength));
+    this.#i32 = new Int32Array(this.buffer, this.byteOffset, WORDS);
+    if (attaching) {
       this.bounded = this.#i32[S_BOUNDED] === 1;
       return;
     }
-    checkInt(permits, 'permits', 0);
-    this.id = nextPrimitiveId();
     this.bounded = new.target === BoundedSemaphore;
-    this.name = checkName(options.name, `${this.bounded ? 'BoundedSemaphore' : 'Semaphore'}#${this.id}`);
-    const at = place(options.at, Semaphore.byteLength);
-    this.buffer = at.buffer;
-    this.byteOffset = at.byteOffset;
-    this.#i32 = new Int32Array(this.buffer, this.byteOffset, WORDS);
     this.#i32[S_VALUE] = permits;
     this.#i32[S_BOUND] = permits;
     this.#i32[S_BOUNDED] = this.bounded ? 1 : 0;
@@ -162,31 +154,19 @@ export class Semaphore implements SemaphoreHandle {
   }
 
   withPermit<T>(fn: () => T, timeoutMs?: number): T {
-    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return withAcquired(this, fn, timeoutMs);
   }
 
-  async withPermitAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
-    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  withPermitAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    return withAcquiredAsync(this, fn, timeoutMs);
   }
 
   guard(timeoutMs?: number): Guard {
-    if (!this.acquire(timeoutMs)) throw timedOut(this.name, timeoutMs);
-    return makeGuard(() => this.release());
+    return guardOf(this, timeoutMs);
   }
 
-  async guardAsync(timeoutMs?: number): Promise<Guard> {
-    if (!(await this.acquireAsync(timeoutMs))) throw timedOut(this.name, timeoutMs);
-    return makeGuard(() => this.release());
+  guardAsync(timeoutMs?: number): Promise<Guard> {
+    return guardOfAsync(this, timeoutMs);
   }
 }
 

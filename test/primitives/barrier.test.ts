@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { Barrier, BrokenBarrierError, type ShakedownError } from '@shakedown/primitives';
+import { Barrier, BrokenBarrierError } from '@shakedown/primitives';
 import { Workers, waitUntil } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
+import { codeOf } from '../helpers/errors.js';
 
 const fixture = new URL('./fixtures/barrier-worker.js', import.meta.url);
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as ShakedownError).code;
-  }
-  return undefined;
-}
 
 describe('Barrier', function () {
   this.timeout(20000);

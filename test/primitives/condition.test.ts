@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { Condition, Lock, RLock, type ShakedownError } from '@shakedown/primitives';
+import { Condition, Lock, RLock } from '@shakedown/primitives';
 import { Workers, delay, waitUntil } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
+import { codeOf } from '../helpers/errors.js';
 
 const fixture = new URL('./fixtures/condition-worker.js', import.meta.url);
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as ShakedownError).code;
-  }
-  return undefined;
-}
 
 describe('Condition', function () {
   this.timeout(20000);

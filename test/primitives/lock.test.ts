@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { DeadlockError, Lock, ShakedownError } from '@shakedown/primitives';
 import { Workers, delay, type TestWorker } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
+import { codeOf } from '../helpers/errors.js';
 
 const fixture = new URL('./fixtures/lock-worker.js', import.meta.url);
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as ShakedownError).code;
-  }
-  return undefined;
-}
 
 describe('Lock', function () {
   this.timeout(20000);

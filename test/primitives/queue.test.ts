@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { Queue, type ShakedownError } from '@shakedown/primitives';
 import { Workers, delay } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
+import { codeOf } from '../helpers/errors.js';
 
 const fixture = new URL('./fixtures/queue-worker.js', import.meta.url);
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as ShakedownError).code;
-  }
-  return undefined;
-}
 
 async function rejectionCode(p: Promise<unknown>): Promise<string | undefined> {
   try {

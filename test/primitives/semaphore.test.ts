@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { BoundedSemaphore, Semaphore, type ShakedownError } from '@shakedown/primitives';
+import { BoundedSemaphore, Semaphore } from '@shakedown/primitives';
 import { Workers, delay } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
+import { codeOf } from '../helpers/errors.js';
 
 const fixture = new URL('./fixtures/semaphore-worker.js', import.meta.url);
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as ShakedownError).code;
-  }
-  return undefined;
-}
 
 describe('Semaphore', function () {
   this.timeout(20000);
