@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DeadlockError, Lock, ShakedownError } from '@shakedown/primitives';
+import { DeadlockError, Lock } from '@shakedown/primitives';
 import { Workers, delay, type TestWorker } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
 import { codeOf } from '../helpers/errors.js';
