@@ -1,0 +1,70 @@
+/**
+ * Section 1 of the harness bench: trials per second for the same actor body
+ * (two threads, one plain increment each) through shakedown and through three
+ * baselines measured in the same run, plus the counter suite at 2 and 4 threads.
+ */
+import { executeConfiguration } from '../../harness/executor.js';
+import { loadSuite } from '../../harness/load-suite.js';
+import { WorkerGroups } from '../../harness/pools.js';
+import { resolveSuiteUrl } from '../../harness/plan.js';
+import type { Configuration } from '../../harness/results.js';
+import { makeRow, type Row } from '../lib/row.js';
+import { freshWorkers, handLoop, tinypoolPerTrial } from './baselines.js';
+
+const PLAIN = new URL('./plain-increment-suite.js', import.meta.url).href;
+
+export interface HarnessRate {
+  trialsPerSecond: number;
+  failedTrials: number;
+  trials: number;
+}
+
+function configOf(suiteUrl: string, suite: string, variant: string, threads: number, params: Record<string, number>): Configuration {
+  return { key: `${suite}/${variant}/t${threads}/c-all/j-none`, suite, suiteUrl, variant, canary: false, threads, cores: 'all', jitter: 'none', params, seed: 'bench' };
+}
+
+export async function harnessRate(groups: WorkerGroups, suiteUrl: string, variant: string, threads: number, trials: number, params: Record<string, number> = {}): Promise<HarnessRate> {
+  const suite = await loadSuite(suiteUrl);
+  const config = configOf(suiteUrl, suite.name, variant, threads, { ...(suite.params ?? {}), ...params } as Record<string, number>);
+  // Warm-up: start the worker group and load the suite in every worker before the clock starts.
+  await executeConfiguration(suite, config, { timeoutMs: 5000, traceEvents: 48, budget: { runs: 64 }, groups });
+  const t0 = performance.now();
+  const r = await executeConfiguration(suite, config, { timeoutMs: 5000, traceEvents: 48, budget: { runs: trials }, groups });
+  return { trialsPerSecond: r.trials / ((performance.now() - t0) / 1000), failedTrials: r.failedTrials, trials: r.trials };
+}
+
+export async function throughputRows(reps: number): Promise<Row[]> {
+  const groups = new WorkerGroups();
+  const sd: number[] = [];
+  const hand: number[] = [];
+  const pool: number[] = [];
+  const fresh: number[] = [];
+  const counter2: number[] = [];
+  const counter4: number[] = [];
+  const races = { shakedown: [] as number[], hand: [] as number[] };
+  try {
+    for (let i = 0; i < reps; i++) {
+      const h = await handLoop(200_000);
+      hand.push(h.trialsPerSecond);
+      races.hand.push(h.races / h.trials);
+      const s = await harnessRate(groups, PLAIN, 'default', 2, 200_000);
+      sd.push(s.trialsPerSecond);
+      races.shakedown.push(s.failedTrials / s.trials);
+      pool.push((await tinypoolPerTrial(2000)).trialsPerSecond);
+      fresh.push((await freshWorkers(20)).trialsPerSecond);
+      counter2.push((await harnessRate(groups, resolveSuiteUrl('counter'), 'locked', 2, 100_000)).trialsPerSecond);
+      counter4.push((await harnessRate(groups, resolveSuiteUrl('counter'), 'locked', 4, 20_000)).trialsPerSecond);
+    }
+  } finally {
+    await groups.close();
+  }
+  const section = '1 throughput';
+  const unit = 'trials/s';
+  return [
+    makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: sd, baseline: hand, goal: 0.5, extra: { raceRateShakedown: races.shakedown, raceRateHandLoop: races.hand } }),
+    makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'tinypool task per trial', figure: sd, baseline: pool, goal: 100 }),
+    makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'fresh workers per trial', figure: sd, baseline: fresh, goal: 10_000 }),
+    makeRow({ section, name: 'counter suite, locked, 2 threads', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: counter2, baseline: hand }),
+    makeRow({ section, name: 'counter suite, locked, 4 threads', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: counter4, baseline: hand }),
+  ];
+}
