@@ -1,6 +1,7 @@
 import { run } from '../run.js';
 import { runOptionsFrom } from './options.js';
 import type { RunSummary } from '../results.js';
+import { formatSummary } from '../../reporters/console.js';
 import type { ReporterSpec } from './reporter-spec.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 
@@ -33,5 +34,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (summary === undefined) return 3;
   await finishAll(reporters, summary);
+  // Without the console reporter a run would end in silence: say how it ended, in one line.
+  if (!specs.some((s) => s.kind === 'builtin' && s.name === 'console')) process.stdout.write(`${formatSummary(summary).split('\n').pop()!}\n`);
   return summary.exitCode;
 }
