@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import jrb from 'junit-report-builder';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { JunitCase, JunitSuite } from './junit-model.js';
-import { xmlAttr, xmlSafe, xmlText } from './xml-text.js';
+import { cdataSafe, xmlAttr, xmlSafe, xmlText } from './xml-text.js';
 
 export interface JunitMeta {
   /** The run's name on <testsuites>. */
@@ -66,10 +66,10 @@ export function renderJunit(suites: JunitSuite[], meta: JunitMeta): string {
 }
 
 function addResult(tc: TestCase, c: JunitCase): void {
-  if (c.failure) tc.failure(xmlSafe(c.failure.message), c.failure.type).stacktrace(xmlSafe(c.failure.body));
-  if (c.error) tc.error(xmlSafe(c.error.message), c.error.type, xmlSafe(c.error.body));
+  if (c.failure) tc.failure(xmlSafe(c.failure.message), c.failure.type).stacktrace(cdataSafe(c.failure.body));
+  if (c.error) tc.error(xmlSafe(c.error.message), c.error.type, cdataSafe(c.error.body));
   if (c.skipped) tc.skipped();
-  if (c.systemOut !== undefined) tc.standardOutput(xmlSafe(c.systemOut));
+  if (c.systemOut !== undefined) tc.standardOutput(cdataSafe(c.systemOut));
 }
 
 function flakyFailureXml(f: { type: string; message: string; body: string }): string {
