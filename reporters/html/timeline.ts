@@ -33,13 +33,16 @@ export function timelineSvg(trace: TraceEvent[]): string {
     const n = seen.get(lane) ?? 0;
     seen.set(lane, n + 1);
     const y = TOP + lane * LANE + LANE / 2;
-    const cx = x(e.time).toFixed(1);
+    const px = x(e.time);
+    const cx = px.toFixed(1);
+    // Keep labels inside the drawing at both ends.
+    const anchor = px > WIDTH - RIGHT - 60 ? 'end' : px < LEFT + 60 ? 'start' : 'middle';
     const us = ((e.time - t0) * 1000).toFixed(1);
     const cls = /acquire|wait|take|get|put/.test(e.op) ? 'ev block' : e.op === 'user' ? 'ev user' : 'ev';
     parts.push(
       `<g class="${cls}"><title>${esc(`${e.threadName} +${us} us: ${e.op} ${e.primitive}`)}</title>` +
         `<circle cx="${cx}" cy="${y}" r="4"/>` +
-        `<text x="${cx}" y="${n % 2 === 0 ? y - 8 : y + 16}" text-anchor="middle">${esc(e.op === 'user' ? e.primitive : e.op)}</text></g>`,
+        `<text x="${cx}" y="${n % 2 === 0 ? y - 8 : y + 16}" text-anchor="${anchor}">${esc(e.op === 'user' ? e.primitive : e.op)}</text></g>`,
     );
   }
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
