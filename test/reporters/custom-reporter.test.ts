@@ -45,6 +45,19 @@ describe('reporters: --reporter specs and custom modules', function () {
     }
   });
 
+  it('documents --reporter, --shard, report and merge in --help', () => {
+    const run = stress(['run', '--help']);
+    assert.match(run.out, /--reporter R/);
+    assert.match(run.out, /--shard i\/n/);
+    assert.match(run.out, /--junit-flaky MODE/);
+    for (const cmd of ['report', 'merge']) {
+      const r = stress([cmd, '--help']);
+      assert.equal(r.code, 0);
+      assert.match(r.out, new RegExp(`^stress ${cmd} `));
+    }
+    assert.match(stress(['--help']).out, /stress merge A\.jsonl B\.jsonl/);
+  });
+
   it('exits 2 on a bad --junit-flaky or --shard before running', () => {
     const a = stress([...RUN, '--junit-flaky', 'sometimes']);
     assert.equal(a.code, 2);
