@@ -10,6 +10,9 @@ export type HarnessErrorCode =
   | 'ERR_SUITE_LOAD'
   | 'ERR_SUITE_SHAPE'
   | 'ERR_REPLAY_TOKEN'
+  | 'ERR_REPORTER'
+  | 'ERR_RESULTS_FILE'
+  | 'ERR_MERGE'
   | 'ERR_HARNESS';
 
 export class HarnessError extends Error {

@@ -23,7 +23,7 @@ import type { TraceEvent } from './trace.js';
 export const SAMPLES_KEPT = 3;
 
 const OUTCOME_INVARIANT = 'outcome is not forbidden';
-const HANG_INVARIANT = 'no hang';
+import { HANG_INVARIANT } from './results.js';
 
 interface InvariantTally {
   failures: number;

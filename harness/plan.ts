@@ -61,8 +61,13 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
   const grep = options.grep === undefined ? undefined : new RegExp(options.grep);
   const available = availableParallelism();
   const out: PlannedConfig[] = [];
+  const seenUrls = new Set<string>();
+  const seenKeys = new Set<string>();
   for (const ref of refs) {
     const url = resolveSuiteUrl(ref);
+    // The same suite named twice runs once: keys must stay unique (reports and shard merges are keyed by them).
+    if (seenUrls.has(url)) continue;
+    seenUrls.add(url);
     const suite = await loadSuite(url);
     const variants = suite.variants ?? { default: { description: suite.description } };
     for (const [variant, spec] of Object.entries(variants)) {
@@ -73,6 +78,10 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
           for (const jitter of jitters) {
             const key = `${suite.name}/${variant}/t${threads}/c-${c}/j-${jitter}`;
             if (grep !== undefined && !grep.test(key)) continue;
+            if (seenKeys.has(key)) {
+              throw new HarnessError('ERR_USAGE', `two suites produce the configuration ${key}: suite names must be unique within a run`);
+            }
+            seenKeys.add(key);
             const config: Configuration = {
               key,
               suite: suite.name,

@@ -4,6 +4,7 @@
  */
 import type { TraceEvent } from './trace.js';
 import type { Params } from './suite-api.js';
+import type { Shard } from './shard.js';
 
 export interface Configuration {
   /** Stable, unique, human-readable: `suite/variant/t4/c-all/j-spin-1us`. */
@@ -21,6 +22,9 @@ export interface Configuration {
   params: Params;
   seed: string;
 }
+
+/** The invariant every configuration has: each trial finished within the timeout. */
+export const HANG_INVARIANT = 'no hang';
 
 /** pass: held in every trial. flaky: failed in some. fail: failed in all. */
 export type InvariantStatus = 'pass' | 'flaky' | 'fail';
@@ -103,4 +107,6 @@ export interface RunSummary {
   configs: ConfigResult[];
   interrupted: boolean;
   exitCode: number;
+  /** Set when the run was one shard of a larger plan: the verdict covers this shard only. */
+  shard?: Shard;
 }

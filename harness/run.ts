@@ -11,6 +11,7 @@ import type { ConfigResult, Configuration, RunSummary } from './results.js';
 import { newSeed } from './rng.js';
 import type { Params } from './suite-api.js';
 import { exitCodeFor } from './verdict.js';
+import { type Shard, inShard } from './shard.js';
 
 export interface RunOptions {
   suites?: string[];
@@ -32,11 +33,31 @@ export interface RunOptions {
   grep?: string;
   params?: Params;
   traceEvents?: number;
+  /** Run only this shard's part of the plan (see shard.ts). */
+  shard?: Shard;
   signal?: AbortSignal;
 }
 
+/** The settings that shaped a run but are not in its results: reporters and result files record them. */
+export interface RunSettings {
+  runs?: number;
+  timeBudgetMs?: number;
+  timeoutMs: number;
+  traceEvents: number;
+  shard?: Shard;
+}
+
 export type RunEvent =
-  | { type: 'run-start'; seed: string; configs: Configuration[]; startedAt: string }
+  | {
+      type: 'run-start';
+      seed: string;
+      /** The configurations this run will execute (this shard's, when sharded). */
+      configs: Configuration[];
+      /** Keys of the whole plan, unsharded, in plan order: shards of one run share it. */
+      plan: string[];
+      settings: RunSettings;
+      startedAt: string;
+    }
   | { type: 'config-start'; config: Configuration; index: number; total: number }
   | { type: 'progress'; config: Configuration; trials: number; elapsedMs: number; totalTrials: number; totalFailures: number; configsLeft: number }
   | { type: 'config-end'; result: ConfigResult; index: number; total: number }
@@ -52,7 +73,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
   const seed = options.seed ?? newSeed();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const planned = await plan(
+  const full = await plan(
     {
       suites: options.suites ?? [],
       seed,
@@ -64,11 +85,18 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     },
     hasAffinity(),
   );
-  if (planned.length === 0) throw new HarnessError('ERR_USAGE', 'no configuration matches (check --grep, suite names and thread counts)');
-  yield { type: 'run-start', seed, configs: planned.map((p) => p.config), startedAt };
-
+  if (full.length === 0) throw new HarnessError('ERR_USAGE', 'no configuration matches (check --grep, suite names and thread counts)');
+  // A shard may be empty (more shards than configurations): it runs nothing and reports so.
+  const planned = full.filter((_, i) => inShard(i, options.shard));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const traceEvents = options.traceEvents ?? DEFAULT_TRACE_EVENTS;
+  const settings: RunSettings = {
+    timeoutMs,
+    traceEvents,
+    ...(options.runs !== undefined ? { runs: options.runs } : { timeBudgetMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS }),
+    ...(options.shard ? { shard: options.shard } : {}),
+  };
+  yield { type: 'run-start', seed, configs: planned.map((p) => p.config), plan: full.map((p) => p.config.key), settings, startedAt };
   const runnable = planned.filter((p) => p.skip === undefined).length;
   const perConfigMs = options.runs === undefined ? (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / Math.max(1, runnable) : undefined;
   const results: ConfigResult[] = [];
@@ -162,6 +190,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     configs: results,
     interrupted,
     exitCode: 0,
+    ...(options.shard ? { shard: options.shard } : {}),
   };
   summary.exitCode = exitCodeFor(summary);
   yield { type: 'run-end', summary };

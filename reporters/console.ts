@@ -7,11 +7,15 @@ import type { ConfigResult, RunSummary } from '../harness/results.js';
 import { formatRate } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import { canaryVerdicts } from '../harness/verdict.js';
+import { traceLines } from './trace-text.js';
+import { summaryTableText } from './summary-table.js';
 
 export function formatEvent(e: RunEvent): string | null {
   switch (e.type) {
-    case 'run-start':
-      return `stress run: ${e.configs.length} configurations, seed ${e.seed} (rerun with --seed ${e.seed})`;
+    case 'run-start': {
+      const shard = e.settings.shard ? `, shard ${e.settings.shard.index}/${e.settings.shard.total} of ${e.plan.length}` : '';
+      return `stress run: ${e.configs.length} configurations${shard}, seed ${e.seed} (rerun with --seed ${e.seed})`;
+    }
     case 'progress': {
       const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;
       return `${(e.elapsedMs / 1000).toFixed(0)}s: ${e.totalTrials.toLocaleString('en-US')} trials, ${e.totalFailures} failures (${pct.toPrecision(2)}%), ${e.configsLeft} configs left`;
@@ -59,10 +63,12 @@ export function formatSummary(s: RunSummary): string {
     lines.push('', 'What the canaries looked like (replay reruns that trial\'s seed):');
     for (const r of shown) lines.push(...describeFailure(r).slice(0, 4));
   }
+  const table = summaryTableText(s);
+  if (table.length > 0) lines.push('', 'Summary:', ...table);
   const trials = s.configs.reduce((n, r) => n + r.trials, 0);
   lines.push(
     '',
-    `${s.configs.length} configurations, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${s.seed}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+    `${s.configs.length} configurations${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${s.seed}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
   );
   return lines.join('\n');
 }
@@ -89,6 +95,5 @@ export function describeFailure(r: ConfigResult): string[] {
 export function formatTrace(r: ConfigResult): string[] {
   const sample = r.invariants.flatMap((i) => i.samples)[0] ?? r.hangs.samples[0];
   if (sample === undefined || sample.trace.length === 0) return [];
-  const t0 = sample.trace[0]!.time;
-  return sample.trace.map((e) => `      +${((e.time - t0) * 1000).toFixed(1).padStart(8)} us  ${e.threadName.padEnd(12)} ${e.op.padEnd(18)} ${e.primitive}`);
+  return traceLines(sample.trace);
 }

@@ -4,10 +4,26 @@ Usage:
   stress run [suites|files...] [flags]   run suites across the configuration matrix
   stress list [suites|files...]          list suites, variants and configurations
   stress replay <token> [--runs N]       rerun one failing trial's seed N times
+  stress report FILE.jsonl [--reporter]  render a results file with any reporter
+  stress merge A.jsonl B.jsonl ...       combine the results files of all shards
   stress <command> --help                flags of a command
 
 Exit codes: 0 all held; 1 invariant failed/flaky, correct variant hung, or canary
 survived; 2 usage or config error; 3 harness error; 130 interrupted.
+`;
+
+const REPORTER_HELP = `  --reporter R           where results go (repeatable); default: console
+                           console             lines per configuration and a summary
+                           junit:FILE          JUnit XML (one testcase per configuration x invariant)
+                           jsonl:FILE          JSON lines, appended as each configuration ends
+                           html:FILE           self-contained HTML report
+                           markdown[:FILE]     Markdown summary (terminal if no FILE)
+                           json:FILE           the summary as one JSON document
+                           ./my-reporter.js[:TARGET]  your own (default export: (target, ctx) => reporter)
+                         $GITHUB_STEP_SUMMARY set: a Markdown summary is also appended there
+  --junit-flaky MODE     flaky invariants in JUnit as: failure (default), surefire
+                         (<flakyFailure>, the test passes), repeat (the testcase twice: failed, passed)
+  --reporter-option k=v  an option for reporters (repeatable; custom reporters read ctx.options)
 `;
 
 export const RUN_HELP = `stress run [suites|files...] [flags]
@@ -33,7 +49,13 @@ Flags:
   --trace-events N       primitive events kept per thread per failing trial (default 48)
   --json FILE            also write the summary as JSON to FILE (atomically)
   --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present)
-  --verbose              full stacks on errors
+  --shard i/n            run only shard i of n: every n-th configuration of the plan,
+                         same seeds; merge the shards' jsonl files with stress merge
+${REPORTER_HELP}  --verbose              full stacks on errors
+
+Sharding with --time-budget: each shard spends the whole budget on its own
+configurations. A shard's exit code judges that shard alone (a canary caught in
+another shard counts as survived here); stress merge gives the run's verdict.
 `;
 
 export const LIST_HELP = `stress list [suites|files...] [--threads ...] [--cores ...] [--jitter ...] [--grep RE]
@@ -48,3 +70,21 @@ Reruns the configuration and trial seed encoded in a replay token (printed
 after every failure) N times (default 100) and reports how often the failure
 reproduces. Timing-dependent failures reproduce with a rate, not always.
 `;
+
+export const REPORT_HELP = `stress report FILE.jsonl [--reporter R ...] [--junit-flaky MODE]
+
+Renders a results file written by \`stress run --reporter jsonl:FILE\` with any
+reporter (default: console). A run that was killed still reports every
+configuration it finished. Exit code: the verdict of the results (as stress run).
+
+${REPORTER_HELP}`;
+
+export const MERGE_HELP = `stress merge A.jsonl B.jsonl ... [--reporter R ...] [--junit-flaky MODE]
+
+Combines the results files of the shards of one run (stress run --shard i/n
+--reporter jsonl:FILE) into one report, as if the run had not been sharded.
+The files must share the seed, the plan and the trial settings, be disjoint,
+and cover every shard: a missing shard is an error naming it (exit 2).
+Exit code: the verdict of the whole run, canaries judged across all shards.
+
+${REPORTER_HELP}`;

@@ -11,7 +11,8 @@ import { EXIT } from '../verdict.js';
 import { runCommand } from './run-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandMain } from './replay-command.js';
-import { HELP, RUN_HELP, LIST_HELP, REPLAY_HELP } from './help.js';
+import { reportCommand } from './report-command.js';
+import { HELP, RUN_HELP, LIST_HELP, REPLAY_HELP, REPORT_HELP, MERGE_HELP } from './help.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -33,12 +34,18 @@ async function main(argv: string[]): Promise<number> {
       case 'replay':
         if (rest.includes('--help') || rest.includes('-h')) return write(REPLAY_HELP);
         return await replayCommandMain(rest);
+      case 'report':
+        if (rest.includes('--help') || rest.includes('-h')) return write(REPORT_HELP);
+        return await reportCommand(rest, 'report');
+      case 'merge':
+        if (rest.includes('--help') || rest.includes('-h')) return write(MERGE_HELP);
+        return await reportCommand(rest, 'merge');
       default:
-        throw new HarnessError('ERR_USAGE', `unknown command ${JSON.stringify(command)}; expected run, list or replay (see stress --help)`);
+        throw new HarnessError('ERR_USAGE', `unknown command ${JSON.stringify(command)}; expected run, list, replay, report or merge (see stress --help)`);
     }
   } catch (err) {
     const e = err as Error & { code?: string };
-    const usage = e.code === 'ERR_USAGE' || e.code === 'ERR_CONFIG' || e.code === 'ERR_SUITE_LOAD' || e.code === 'ERR_SUITE_SHAPE' || e.code === 'ERR_REPLAY_TOKEN' || e.code === 'ERR_INVALID_ARG' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = e.code === 'ERR_USAGE' || e.code === 'ERR_CONFIG' || e.code === 'ERR_SUITE_LOAD' || e.code === 'ERR_SUITE_SHAPE' || e.code === 'ERR_REPLAY_TOKEN' || e.code === 'ERR_REPORTER' || e.code === 'ERR_RESULTS_FILE' || e.code === 'ERR_MERGE' || e.code === 'ERR_INVALID_ARG' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`stress: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
     if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
     else if (!usage) process.stderr.write('(run with --verbose for the stack)\n');

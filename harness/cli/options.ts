@@ -13,6 +13,8 @@ import {
   parseThreads,
 } from './parse.js';
 import { HarnessError } from '../errors.js';
+import { parseShard } from '../shard.js';
+import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
 
 export const RUN_FLAGS = {
   threads: { type: 'string' },
@@ -29,20 +31,27 @@ export const RUN_FLAGS = {
   'trace-events': { type: 'string' },
   json: { type: 'string' },
   config: { type: 'string' },
+  shard: { type: 'string' },
+  ...REPORTER_FLAGS,
   verbose: { type: 'boolean' },
 } as const;
 
 export interface CliRun {
   options: RunOptions;
   jsonPath?: string;
+  reporters: ReporterSettings;
 }
 
-export function parseFlags(argv: string[], flags: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): { values: Record<string, unknown>; positionals: string[] } {
+export function parseFlags(
+  argv: string[],
+  flags: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>,
+  command = 'run',
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true });
     return { values: values, positionals };
   } catch (err) {
-    throw new HarnessError('ERR_USAGE', `${(err as Error).message} (see stress run --help)`);
+    throw new HarnessError('ERR_USAGE', `${(err as Error).message} (see stress ${command} --help)`);
   }
 }
 
@@ -78,7 +87,8 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   if (Object.keys(params).length > 0) options.params = params;
   if (v['trace-events'] !== undefined) options.traceEvents = parsePositiveInt('--trace-events', v['trace-events'] as string, 4096);
   else if (c.traceEvents !== undefined) options.traceEvents = parsePositiveInt(`${where}traceEvents`, c.traceEvents, 4096);
-  const out: CliRun = { options };
+  if (v.shard !== undefined) options.shard = parseShard('--shard', v.shard as string);
+  const out: CliRun = { options, reporters: reporterSettingsFrom(v) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;
 }

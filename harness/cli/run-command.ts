@@ -1,14 +1,17 @@
 import { run } from '../run.js';
-import { formatEvent, formatTrace } from '../../reporters/console.js';
 import { runOptionsFrom } from './options.js';
-import { writeFileAtomic } from './atomic-write.js';
 import type { RunSummary } from '../results.js';
-
-/** Status line cadence when not on a TTY (CI logs): like cmd/stress, every few seconds. */
-const STATUS_EVERY_MS = 5000;
+import { formatSummary } from '../../reporters/console.js';
+import type { ReporterSpec } from './reporter-spec.js';
+import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { options, jsonPath } = await runOptionsFrom(argv);
+  const { options, jsonPath, reporters: settings } = await runOptionsFrom(argv);
+  // --json FILE is kept as a shorthand for --reporter json:FILE; it does not silence the default console.
+  const specs: ReporterSpec[] = settings.specs.length > 0 ? [...settings.specs] : [{ kind: 'builtin', name: 'console' }];
+  if (jsonPath !== undefined) specs.push({ kind: 'builtin', name: 'json', target: jsonPath });
+  // Reporters (custom modules included) load before any trial runs: a bad one is a usage error, not a lost run.
+  const reporters = await createReporters(specs, cliReporterContext(settings.options));
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -19,39 +22,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const tty = process.stdout.isTTY === true;
-  let lastStatus = 0;
   let summary: RunSummary | undefined;
-  // On a terminal the status is one line redrawn in place; in CI logs, a plain line every few seconds.
-  let liveLine = false;
-  const clearLive = (): void => {
-    if (liveLine) process.stdout.write('\r\x1b[K');
-    liveLine = false;
-  };
   try {
     for await (const event of run({ ...options, signal: controller.signal })) {
-      if (event.type === 'progress') {
-        const now = performance.now();
-        if (!tty && now - lastStatus < STATUS_EVERY_MS) continue;
-        lastStatus = now;
-        const text = formatEvent(event);
-        if (text === null) continue;
-        if (tty) {
-          clearLive();
-          process.stdout.write(text.slice(0, (process.stdout.columns ?? 80) - 1));
-          liveLine = true;
-        } else {
-          process.stdout.write(`${text}\n`);
-        }
-        continue;
-      }
-      const text = formatEvent(event);
-      clearLive();
-      if (text !== null) process.stdout.write(`${text}\n`);
-      if (event.type === 'config-end' && event.result.status !== 'pass' && !event.result.config.canary) {
-        const trace = formatTrace(event.result);
-        if (trace.length > 0) process.stdout.write(`    trace of the first failing trial:\n${trace.join('\n')}\n`);
-      }
+      await dispatch(reporters, event);
       if (event.type === 'run-end') summary = event.summary;
     }
   } finally {
@@ -59,6 +33,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
   if (summary === undefined) return 3;
-  if (jsonPath !== undefined) writeFileAtomic(jsonPath, `${JSON.stringify(summary, null, 2)}\n`);
+  await finishAll(reporters, summary);
+  // Without the console reporter a run would end in silence: say how it ended, in one line.
+  if (!specs.some((s) => s.kind === 'builtin' && s.name === 'console')) process.stdout.write(`${formatSummary(summary).split('\n').pop()!}\n`);
   return summary.exitCode;
 }

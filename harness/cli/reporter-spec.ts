@@ -1,0 +1,31 @@
+/**
+ * `--reporter NAME[:TARGET]` or `--reporter ./module.js[:TARGET]`: which
+ * reporter, and where its output goes (a file for junit/jsonl/html/json;
+ * optional for markdown; none for console).
+ */
+import { HarnessError } from '../errors.js';
+
+export type ReporterSpec = { kind: 'builtin'; name: string; target?: string } | { kind: 'module'; path: string; target?: string };
+
+export const BUILTIN_REPORTER_NAMES = ['console', 'json', 'jsonl', 'junit', 'html', 'markdown'] as const;
+
+export function parseReporterSpec(raw: string): ReporterSpec {
+  // A module path: anything that looks like a file (starts with . or /, or ends in .js/.mjs/.cjs before an optional :target).
+  const mod = /^(.+?\.[mc]?js)(?::(.*))?$/.exec(raw);
+  if (mod !== null && (raw.startsWith('.') || raw.startsWith('/') || /\.[mc]?js(:|$)/.test(raw))) {
+    return { kind: 'module', path: mod[1]!, ...(mod[2] !== undefined ? { target: mod[2] } : {}) };
+  }
+  const m = /^([a-z][a-z0-9-]*)(?::(.*))?$/.exec(raw);
+  if (m === null || !(BUILTIN_REPORTER_NAMES as readonly string[]).includes(m[1]!)) {
+    throw new HarnessError(
+      'ERR_USAGE',
+      `--reporter: ${JSON.stringify(raw)} is not a reporter; expected one of ${BUILTIN_REPORTER_NAMES.join(', ')} (with :FILE where it writes one), or a path to a reporter module such as ./my-reporter.js`,
+    );
+  }
+  const name = m[1]!;
+  const target = m[2];
+  if (['json', 'jsonl', 'junit', 'html'].includes(name) && (target === undefined || target === '')) {
+    throw new HarnessError('ERR_USAGE', `--reporter ${name} writes a file: give it one, e.g. --reporter ${name}:out/stress.${name === 'junit' ? 'xml' : name}`);
+  }
+  return { kind: 'builtin', name, ...(target !== undefined ? { target } : {}) };
+}

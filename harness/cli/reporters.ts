@@ -1,0 +1,107 @@
+/**
+ * From `--reporter` specs to live reporters: built-ins by name, custom ones
+ * by module path. Everything is loaded and checked before any trial runs; a
+ * module that fails to load or has the wrong shape is a usage error (exit 2).
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { HarnessError } from '../errors.js';
+import type { RunEvent } from '../run.js';
+import type { RunSummary } from '../results.js';
+import { toolVersion } from '../version.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { openDurableAppend } from './durable-append.js';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ReporterSpec } from './reporter-spec.js';
+import type { Reporter, ReporterContext, ReporterFactory } from '../../reporters/reporter.js';
+import { consoleReporter } from '../../reporters/console-reporter.js';
+import { jsonReporter } from '../../reporters/json.js';
+import { jsonlReporter } from '../../reporters/jsonl.js';
+import { junitReporter } from '../../reporters/junit/junit-reporter.js';
+import { htmlReporter } from '../../reporters/html/html-reporter.js';
+import { markdownReporter } from '../../reporters/markdown-reporter.js';
+import { githubSummaryReporter } from '../../reporters/github-summary.js';
+
+const BUILTIN: Record<string, ReporterFactory> = {
+  console: consoleReporter,
+  json: jsonReporter,
+  jsonl: jsonlReporter,
+  junit: junitReporter,
+  html: htmlReporter,
+  markdown: markdownReporter,
+};
+
+export function cliReporterContext(options: Record<string, string>): ReporterContext {
+  return {
+    out: {
+      write: (text) => void process.stdout.write(text),
+      isTTY: process.stdout.isTTY === true,
+      columns: process.stdout.columns,
+    },
+    writeFile: writeFileAtomic,
+    openAppend: openDurableAppend,
+    appendFile(path, data) {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+      appendFileSync(path, data);
+    },
+    env: process.env,
+    hostname: hostname(),
+    toolVersion: toolVersion(),
+    now: () => new Date(),
+    options,
+  };
+}
+
+/** Default: the console alone. $GITHUB_STEP_SUMMARY set: also the Markdown summary appended there. */
+export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<Reporter[]> {
+  const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
+  const out: Reporter[] = [];
+  for (const spec of list) {
+    if (spec.kind === 'builtin') out.push(await BUILTIN[spec.name]!(spec.target, ctx));
+    else out.push(await loadModuleReporter(spec.path, spec.target, ctx));
+  }
+  if (ctx.env.GITHUB_STEP_SUMMARY) out.push(githubSummaryReporter(undefined, ctx));
+  return out;
+}
+
+async function loadModuleReporter(path: string, target: string | undefined, ctx: ReporterContext): Promise<Reporter> {
+  const abs = resolve(path);
+  const fail = (why: string, cause?: unknown): HarnessError =>
+    new HarnessError('ERR_REPORTER', `--reporter ${path}: ${why}`, cause === undefined ? undefined : { cause });
+  if (!existsSync(abs)) throw fail('no such file');
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+  } catch (err) {
+    throw fail(`cannot load the module: ${(err as Error).message}`, err);
+  }
+  if (typeof mod.default !== 'function') {
+    throw fail(`expected a default export that is a function (target, ctx) => reporter, got ${mod.default === undefined ? 'no default export' : typeof mod.default}`);
+  }
+  let reporter: unknown;
+  try {
+    reporter = await (mod.default as ReporterFactory)(target, ctx);
+  } catch (err) {
+    throw fail(`the reporter factory threw: ${(err as Error).message}`, err);
+  }
+  const r = reporter as Record<string, unknown> | null;
+  const shapeOk =
+    typeof r === 'object' && r !== null &&
+    (r.onEvent === undefined || typeof r.onEvent === 'function') &&
+    (r.finish === undefined || typeof r.finish === 'function') &&
+    (typeof r.onEvent === 'function' || typeof r.finish === 'function');
+  if (!shapeOk) throw fail('the factory must return an object with onEvent(event) and/or finish(summary) methods');
+  return reporter as Reporter;
+}
+
+/** Hands each event to every reporter, in the order given; async reporters are awaited so files are written in order. */
+export async function dispatch(reporters: Reporter[], event: RunEvent): Promise<void> {
+  for (const r of reporters) await r.onEvent?.(event);
+}
+
+export async function finishAll(reporters: Reporter[], summary: RunSummary): Promise<void> {
+  for (const r of reporters) await r.finish?.(summary);
+}

@@ -1,0 +1,48 @@
+/**
+ * The console reporter: one line per configuration, the trace of a failing
+ * correct configuration, a status line, and the final summary. On a terminal
+ * the status is one line redrawn in place; in CI logs, a plain line every few
+ * seconds (like cmd/stress).
+ */
+import type { RunEvent } from '../harness/run.js';
+import { formatEvent, formatTrace } from './console.js';
+import type { Reporter, ReporterContext } from './reporter.js';
+
+/** Status line cadence when not on a TTY (CI logs). */
+const STATUS_EVERY_MS = 5000;
+
+export function consoleReporter(_target: string | undefined, ctx: ReporterContext): Reporter {
+  const out = ctx.out;
+  let lastStatus = 0;
+  let liveLine = false;
+  const clearLive = (): void => {
+    if (liveLine) out.write('\r\x1b[K');
+    liveLine = false;
+  };
+  return {
+    onEvent(event: RunEvent): void {
+      if (event.type === 'progress') {
+        const now = performance.now();
+        if (!out.isTTY && now - lastStatus < STATUS_EVERY_MS) return;
+        lastStatus = now;
+        const text = formatEvent(event);
+        if (text === null) return;
+        if (out.isTTY) {
+          clearLive();
+          out.write(text.slice(0, (out.columns ?? 80) - 1));
+          liveLine = true;
+        } else {
+          out.write(`${text}\n`);
+        }
+        return;
+      }
+      const text = formatEvent(event);
+      clearLive();
+      if (text !== null) out.write(`${text}\n`);
+      if (event.type === 'config-end' && event.result.status !== 'pass' && !event.result.config.canary) {
+        const trace = formatTrace(event.result);
+        if (trace.length > 0) out.write(`    trace of the first failing trial:\n${trace.join('\n')}\n`);
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * What went wrong, in words every file reporter shares: one finding per
+ * failing invariant of a correct configuration, per configuration with
+ * harness errors, and per canary that survived the whole matrix. Each has a
+ * type, a one-line message and a body (details, wait-for table, trace,
+ * replay command).
+ */
+import { type ConfigResult, HANG_INVARIANT, type InvariantResult } from '../harness/results.js';
+import { formatRate } from '../harness/stats.js';
+import { replayCommand } from '../harness/replay-token.js';
+import type { CanaryVerdict } from '../harness/verdict.js';
+import { traceLines } from './trace-text.js';
+
+export type FindingType = 'InvariantViolated' | 'Flaky' | 'HangOrDeadlock' | 'CanarySurvived' | 'HarnessError';
+
+export interface Finding {
+  type: FindingType;
+  /** The invariant failed in some trials only: consumers may encode it as flaky. */
+  flaky: boolean;
+  message: string;
+  body: string;
+  /** The first kept failing trial's replay command, if any. */
+  replay?: string;
+}
+
+export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding | null {
+  if (inv.failures === 0) return null;
+  const hang = inv.name === HANG_INVARIANT;
+  const type: FindingType = hang ? 'HangOrDeadlock' : inv.status === 'flaky' ? 'Flaky' : 'InvariantViolated';
+  const first = inv.samples[0];
+  const rate = `${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`;
+  const message = `${inv.name}: ${inv.status}, failed in ${rate}${first ? `; trial ${first.trial}: ${first.details}` : ''}`;
+  const body: string[] = [`${r.config.key}: ${inv.name}`, `${inv.status}: failed in ${rate}`];
+  for (const s of inv.samples) {
+    body.push('', `trial ${s.trial}: ${s.details}`, `  replay: ${replayCommand(s.replay)}`);
+  }
+  if (hang) {
+    for (const h of r.hangs.samples) {
+      body.push('', `hung trial ${h.trial}: threads had reached trials ${h.progress.join(', ')}`);
+      for (const w of h.waitFor) body.push(`  ${w.thread} waits for ${w.waitsFor} held by ${w.heldBy}`);
+    }
+  }
+  const trace = first?.trace ?? [];
+  if (trace.length > 0) body.push('', `trace of trial ${first!.trial}:`, ...traceLines(trace, '  '));
+  if (inv.failures > inv.samples.length) body.push('', `(${inv.failures - inv.samples.length} more failing trials counted, not kept)`);
+  const out: Finding = { type, flaky: inv.status === 'flaky', message, body: body.join('\n') };
+  if (first) out.replay = replayCommand(first.replay);
+  return out;
+}
+
+export function errorFinding(r: ConfigResult): Finding | null {
+  if (r.errors.count === 0) return null;
+  const e = r.errors.samples[0];
+  const message = e
+    ? `${r.errors.count} error${r.errors.count > 1 ? 's' : ''}; trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`
+    : `${r.errors.count} errors`;
+  const body: string[] = [`${r.config.key}: ${message}`];
+  for (const s of r.errors.samples) {
+    body.push('', `trial ${s.trial}${s.thread >= 0 ? `, thread ${s.thread}` : ''}: ${s.name}${s.code ? ` [${s.code}]` : ''}: ${s.message}`);
+    if (s.stack) body.push(s.stack);
+    body.push(`  replay: ${replayCommand(s.replay)}`);
+  }
+  const out: Finding = { type: 'HarnessError', flaky: false, message, body: body.join('\n') };
+  if (e) out.replay = replayCommand(e.replay);
+  return out;
+}
+
+export function canaryFinding(v: CanaryVerdict): Finding | null {
+  if (v.caught) return null;
+  const message = `canary ${v.suite}/${v.variant} survived: the planted bug was not caught in ${v.trials} trials over ${v.ran} configurations`;
+  const body = [
+    message,
+    v.bug ? `planted bug: ${v.bug}` : '',
+    'The run is not sensitive enough with these settings: raise --time-budget or --runs, add --jitter profiles, or more --threads.',
+  ].filter((l) => l !== '');
+  return { type: 'CanarySurvived', flaky: false, message, body: body.join('\n') };
+}

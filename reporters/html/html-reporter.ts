@@ -1,0 +1,17 @@
+/** `--reporter html:FILE`: one self-contained HTML report, written atomically when the run ends. */
+import type { RunEvent, RunSettings } from '../../harness/run.js';
+import type { RunSummary } from '../../harness/results.js';
+import type { Reporter, ReporterContext } from '../reporter.js';
+import { renderHtml } from './render.js';
+
+export function htmlReporter(target: string | undefined, ctx: ReporterContext): Reporter {
+  let settings: RunSettings | undefined;
+  return {
+    onEvent(e: RunEvent): void {
+      if (e.type === 'run-start') settings = e.settings;
+    },
+    finish(summary: RunSummary): void {
+      ctx.writeFile(target!, renderHtml(summary, { settings, hostname: ctx.hostname, toolVersion: ctx.toolVersion }));
+    },
+  };
+}

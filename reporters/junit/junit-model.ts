@@ -1,0 +1,124 @@
+/**
+ * Results -> the JUnit document, as plain data: one testsuite per
+ * configuration (its settings as properties), one testcase per invariant
+ * (plus "no harness error"), and one testsuite per canary variant whose
+ * testcase fails when the canary survived the whole matrix.
+ *
+ * Testcase names are `<configuration key>: <invariant>`: unique across the
+ * file and stable across runs, because GitLab keeps only the first of
+ * duplicate names and CI history is keyed by name.
+ */
+import type { ConfigResult, RunSummary } from '../../harness/results.js';
+import type { RunSettings } from '../../harness/run.js';
+import { formatRate } from '../../harness/stats.js';
+import { canaryVerdicts } from '../../harness/verdict.js';
+import { type Finding, canaryFinding, errorFinding, invariantFinding } from '../findings.js';
+import { rerunCommand } from '../rerun.js';
+
+/** How a flaky invariant (failed in some trials, not all) is written; consumers disagree. */
+export type FlakyEncoding = 'failure' | 'surefire' | 'repeat';
+
+export interface JunitCase {
+  classname: string;
+  name: string;
+  timeSec: number;
+  failure?: Finding;
+  error?: Finding;
+  /** Surefire encoding: the case passes and carries <flakyFailure> elements. */
+  flakyFailures?: Finding[];
+  skipped?: boolean;
+  systemOut?: string;
+}
+
+export interface JunitSuite {
+  name: string;
+  /** The suite module's name; JUnit's `package`. */
+  package: string;
+  timeSec: number;
+  properties: Array<[string, string]>;
+  cases: JunitCase[];
+}
+
+export const HARNESS_CASE = 'no harness error';
+
+export function junitModel(summary: RunSummary, settings: RunSettings | undefined, flaky: FlakyEncoding): JunitSuite[] {
+  const suites = summary.configs.map((r) => configSuite(r, summary, settings, flaky));
+  for (const v of canaryVerdicts(summary.configs)) {
+    const id = `${v.suite}/${v.variant}`;
+    const finding = canaryFinding(v);
+    const c: JunitCase = { classname: v.suite, name: `${id}: canary caught`, timeSec: 0 };
+    if (finding) c.failure = finding;
+    else c.systemOut = `caught in ${v.caughtIn} of ${v.ran} configurations, ${formatRate(v.failedTrials, v.trials)} of ${v.trials} trials${v.bug ? `\nplanted bug: ${v.bug}` : ''}`;
+    suites.push({
+      name: `${id} [canary]`,
+      package: v.suite,
+      timeSec: 0,
+      properties: [['seed', summary.seed], ['canary', 'true'], ['bug', v.bug ?? ''], ['configurations', String(v.ran)], ['trials', String(v.trials)], ['failures', String(v.failedTrials)]],
+      cases: [c],
+    });
+  }
+  return suites;
+}
+
+function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings | undefined, flaky: FlakyEncoding): JunitSuite {
+  const c = r.config;
+  const timeSec = r.durationMs / 1000;
+  const [lo, hi] = formatInterval(r);
+  const replay = [...r.invariants.flatMap((i) => i.samples), ...r.errors.samples][0]?.replay;
+  const properties: Array<[string, string]> = [
+    ['seed', c.seed],
+    ['suite', c.suite],
+    ['variant', c.variant],
+    ['implementation', c.suiteUrl],
+    ['params', JSON.stringify(c.params)],
+    ['threads', String(c.threads)],
+    ['cores', String(c.cores)],
+    ['jitter', c.jitter],
+    ['canary', String(c.canary)],
+    ...(c.bug !== undefined ? [['bug', c.bug] as [string, string]] : []),
+    ['status', r.status],
+    ['trials', String(r.trials)],
+    ['failures', String(r.failedTrials)],
+    ['rate', r.trials === 0 ? 'n/a' : String(r.failedTrials / r.trials)],
+    ['interval', `[${lo}, ${hi}]`],
+    ...(settings?.runs !== undefined ? [['runs', String(settings.runs)] as [string, string]] : []),
+    ...(settings?.timeoutMs !== undefined ? [['timeout ms', String(settings.timeoutMs)] as [string, string]] : []),
+    ...(summary.shard ? [['shard', `${summary.shard.index}/${summary.shard.total}`] as [string, string]] : []),
+    ['rerun', rerunCommand(c, settings)],
+    ...(replay !== undefined ? [['replay', `npx stress replay ${replay}`] as [string, string]] : []),
+  ];
+  const suite: JunitSuite = { name: c.key, package: c.suite, timeSec, properties, cases: [] };
+  if (r.status === 'skipped') {
+    suite.cases.push({ classname: c.suite, name: `${c.key}: skipped`, timeSec: 0, skipped: true, systemOut: r.skippedReason ?? 'skipped' });
+    return suite;
+  }
+  const per = timeSec / (r.invariants.length + 1);
+  for (const inv of r.invariants) {
+    const name = `${c.key}: ${inv.name}`;
+    const f = invariantFinding(r, inv);
+    if (f === null) {
+      suite.cases.push({ classname: c.suite, name, timeSec: per });
+    } else if (c.canary) {
+      // A canary's invariant is expected to fail: the verdict is its own testcase (see junitModel).
+      suite.cases.push({ classname: c.suite, name, timeSec: per, systemOut: `canary, failure expected:\n${f.body}` });
+    } else if (f.flaky && flaky === 'surefire') {
+      suite.cases.push({ classname: c.suite, name, timeSec: per, flakyFailures: [f] });
+    } else if (f.flaky && flaky === 'repeat') {
+      // The same testcase twice with different results: how EnricoMi's action and Prow read flakiness.
+      suite.cases.push({ classname: c.suite, name, timeSec: per, failure: f });
+      suite.cases.push({ classname: c.suite, name, timeSec: 0 });
+    } else {
+      suite.cases.push({ classname: c.suite, name, timeSec: per, failure: f });
+    }
+  }
+  const e = errorFinding(r);
+  suite.cases.push({ classname: c.suite, name: `${c.key}: ${HARNESS_CASE}`, timeSec: per, ...(e ? { error: e } : {}) });
+  return suite;
+}
+
+function formatInterval(r: ConfigResult): [string, string] {
+  if (r.trials === 0) return ['0', '1'];
+  const text = formatRate(r.failedTrials, r.trials);
+  const m = /\[(.*), (.*)\]/.exec(text);
+  return [m?.[1] ?? '?', m?.[2] ?? '?'];
+}

@@ -1,0 +1,29 @@
+/**
+ * `--reporter junit:FILE`: JUnit XML for CI dashboards, written atomically
+ * when the run ends. `--junit-flaky failure|surefire|repeat` picks how a
+ * flaky invariant is encoded (see docs/reporters.md for which consumer reads what).
+ */
+import type { RunEvent, RunSettings } from '../../harness/run.js';
+import type { RunSummary } from '../../harness/results.js';
+import type { Reporter, ReporterContext } from '../reporter.js';
+import { isoWithOffset } from '../timestamp.js';
+import { type FlakyEncoding, junitModel } from './junit-model.js';
+import { renderJunit } from './junit-xml.js';
+
+export function junitReporter(target: string | undefined, ctx: ReporterContext): Reporter {
+  const flaky = (ctx.options['junit.flaky'] ?? 'failure') as FlakyEncoding;
+  let settings: RunSettings | undefined;
+  return {
+    onEvent(e: RunEvent): void {
+      if (e.type === 'run-start') settings = e.settings;
+    },
+    finish(summary: RunSummary): void {
+      const xml = renderJunit(junitModel(summary, settings, flaky), {
+        name: `shakedown seed ${summary.seed}`,
+        hostname: ctx.hostname,
+        timestamp: isoWithOffset(new Date(summary.startedAt)),
+      });
+      ctx.writeFile(target!, xml);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * JunitSuite[] -> XML, built with junit-report-builder and extended where it
+ * falls short, without touching its internals: the builder writes the
+ * document with unique marker names on the elements to extend, then each
+ * marker attribute is replaced by the real, escaped attributes and children.
+ * Added: testsuite `hostname`, `id`, `package` and a timestamp with its UTC
+ * offset (the builder writes local time without one), and Surefire's
+ * `<flakyFailure>`. Markers carry a random nonce, so no user text can forge one.
+ */
+import { randomBytes } from 'node:crypto';
+import jrb from 'junit-report-builder';
+import type { Builder, TestCase } from 'junit-report-builder';
+import type { JunitCase, JunitSuite } from './junit-model.js';
+import { cdataSafe, xmlAttr, xmlSafe, xmlText } from './xml-text.js';
+
+export interface JunitMeta {
+  /** The run's name on <testsuites>. */
+  name: string;
+  hostname: string;
+  /** ISO 8601 with offset (reporters/timestamp.ts). */
+  timestamp: string;
+}
+
+// The package's types declare an ES default export, but under Node's ESM the
+// default import of this CommonJS module is module.exports: the builder itself.
+const builder = jrb as unknown as Builder;
+
+/** Surefire's time pattern allows at most three decimals. */
+const seconds = (s: number): number => Math.round(s * 1000) / 1000;
+
+export function renderJunit(suites: JunitSuite[], meta: JunitMeta): string {
+  const nonce = randomBytes(8).toString('hex');
+  const b = builder.newBuilder();
+  const suiteAttrs = new Map<string, string>();
+  const flaky = new Map<string, { name: string; children: string }>();
+  suites.forEach((s, i) => {
+    const marker = `shakedown-${nonce}-suite-${i}`;
+    suiteAttrs.set(
+      marker,
+      `name="${xmlAttr(s.name)}" timestamp="${xmlAttr(meta.timestamp)}" hostname="${xmlAttr(meta.hostname)}" id="${i}" package="${xmlAttr(s.package)}"`,
+    );
+    const ts = b.testSuite().name(marker).time(seconds(s.timeSec));
+    for (const [k, v] of s.properties) ts.property(xmlSafe(k), xmlSafe(v));
+    s.cases.forEach((c, j) => {
+      let name = xmlSafe(c.name);
+      if (c.flakyFailures !== undefined && c.flakyFailures.length > 0) {
+        name = `shakedown-${nonce}-case-${i}-${j}`;
+        flaky.set(name, { name: c.name, children: c.flakyFailures.map(flakyFailureXml).join('') });
+      }
+      const tc = ts.testCase().className(xmlSafe(c.classname)).name(name).time(seconds(c.timeSec));
+      addResult(tc, c);
+    });
+  });
+  let xml = b.build();
+  // The root: the Jenkins schema has no `skipped` on <testsuites> (the builder writes one); name the run and give its time.
+  const total = seconds(suites.reduce((t, s) => t + s.timeSec, 0));
+  xml = xml.replace(/<testsuites([^<>]*?) skipped="\d+"([^<>]*)>/, `<testsuites name="${xmlAttr(meta.name)}" time="${total}"$1$2>`);
+  for (const [marker, attrs] of suiteAttrs) xml = xml.replace(`name="${marker}"`, attrs);
+  for (const [marker, f] of flaky) {
+    // After the marker only the builder's own numeric attributes follow, so [^<>]* cannot run into user text.
+    xml = xml.replace(new RegExp(`name="${marker}"([^<>]*?)(/?)>`), (_m: string, rest: string, selfClosing: string) =>
+      `name="${xmlAttr(f.name)}"${rest}>${f.children}${selfClosing === '/' ? '</testcase>' : ''}`,
+    );
+  }
+  return xml;
+}
+
+function addResult(tc: TestCase, c: JunitCase): void {
+  if (c.failure) tc.failure(xmlSafe(c.failure.message), c.failure.type).stacktrace(cdataSafe(c.failure.body));
+  if (c.error) tc.error(xmlSafe(c.error.message), c.error.type, cdataSafe(c.error.body));
+  if (c.skipped) tc.skipped();
+  if (c.systemOut !== undefined) tc.standardOutput(cdataSafe(c.systemOut));
+}
+
+function flakyFailureXml(f: { type: string; message: string; body: string }): string {
+  return `<flakyFailure message="${xmlAttr(f.message)}" type="${xmlAttr(f.type)}"><stackTrace>${xmlText(f.body)}</stackTrace></flakyFailure>`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The run as GitHub-flavoured Markdown: verdict, the summary table, a flaky
+ * section (what failed in some trials only, with replay commands), other
+ * failures, and canaries. User text is escaped for tables and code spans.
+ */
+import type { RunSummary } from '../harness/results.js';
+import { canaryVerdicts } from '../harness/verdict.js';
+import { invariantFinding, errorFinding } from './findings.js';
+import { summaryRows } from './summary-table.js';
+
+function noControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, '');
+}
+
+/** Escapes text for a Markdown table cell or paragraph: no markup, no cell breaks, one line. */
+export function mdText(s: string): string {
+  return noControls(s)
+    .replace(/[\\`*_[\]|<>~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, ' ');
+}
+
+/** A code span that survives backticks in its content. */
+export function mdCode(s: string): string {
+  const one = noControls(s).replace(/\r?\n/g, ' ');
+  const ticks = '`'.repeat(Math.max(1, ...[...one.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `${ticks}${ticks.length > 1 ? ' ' : ''}${one}${ticks.length > 1 ? ' ' : ''}${ticks}`;
+}
+
+const MAX_LISTED = 30;
+
+export function markdownSummary(s: RunSummary): string {
+  const ok = s.exitCode === 0;
+  const trials = s.configs.reduce((n, r) => n + r.trials, 0);
+  const lines: string[] = [
+    `## shakedown: ${ok ? '✅ passed' : s.interrupted ? '⚠️ interrupted' : '❌ failed'} (exit code ${s.exitCode})`,
+    '',
+    `Seed ${mdCode(s.seed)}, ${s.configs.length} configurations, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s` +
+      (s.shard ? `, shard ${s.shard.index}/${s.shard.total} (verdict for this shard only)` : '') + '.',
+    '',
+    '| suite/variant | verdict | configurations | trials | failed | failure rate [95% CI] |',
+    '|---|---|---:|---:|---:|---|',
+  ];
+  for (const r of summaryRows(s)) {
+    lines.push(`| ${mdText(`${r.suite}/${r.variant}`)}${r.canary ? ' (canary)' : ''} | ${r.bad ? `**${r.verdict}**` : r.verdict} | ${r.configs} | ${r.trials} | ${r.failedTrials} | ${mdText(r.rate)} |`);
+  }
+  const correct = s.configs.filter((r) => !r.config.canary);
+  const flaky = correct.flatMap((r) => r.invariants.filter((i) => i.status === 'flaky').map((i) => ({ r, f: invariantFinding(r, i)! })));
+  const failing = correct.flatMap((r) => [
+    ...r.invariants.filter((i) => i.status === 'fail').map((i) => ({ r, f: invariantFinding(r, i)! })),
+    ...(errorFinding(r) ? [{ r, f: errorFinding(r)! }] : []),
+  ]);
+  lines.push('', `### Flaky (${flaky.length})`, '');
+  if (flaky.length === 0) lines.push('No invariant failed in only some trials.');
+  else lines.push('Failed in some trials, passed in others: a race, not noise. Replay reruns the trial\'s seed.', '');
+  for (const { r, f } of flaky.slice(0, MAX_LISTED)) {
+    lines.push(`- ${mdCode(r.config.key)}: ${mdText(f.message)}${f.replay ? `<br>replay: ${mdCode(f.replay)}` : ''}`);
+  }
+  if (flaky.length > MAX_LISTED) lines.push(`- … and ${flaky.length - MAX_LISTED} more`);
+  if (failing.length > 0) {
+    lines.push('', `### Failures (${failing.length})`, '');
+    for (const { r, f } of failing.slice(0, MAX_LISTED)) {
+      lines.push(`- ${mdCode(r.config.key)} (${f.type}): ${mdText(f.message)}${f.replay ? `<br>replay: ${mdCode(f.replay)}` : ''}`);
+    }
+    if (failing.length > MAX_LISTED) lines.push(`- … and ${failing.length - MAX_LISTED} more`);
+  }
+  const canaries = canaryVerdicts(s.configs);
+  if (canaries.length > 0) {
+    lines.push('', '### Canaries (planted bugs the run must catch)', '');
+    for (const c of canaries) {
+      lines.push(`- ${c.caught ? '✅ caught' : '❌ **survived**'} ${mdCode(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations${c.bug ? `: ${mdText(c.bug)}` : ''}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

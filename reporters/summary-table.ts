@@ -1,0 +1,62 @@
+/**
+ * The run at a glance, one row per suite variant: configurations, trials,
+ * failed trials, rate, and the verdict (pass / flaky / fail / hang / error
+ * for correct variants; caught / SURVIVED for canaries). Shared by the
+ * console, Markdown and HTML reporters.
+ */
+import type { ConfigResult, ConfigStatus, RunSummary } from '../harness/results.js';
+import { formatRate } from '../harness/stats.js';
+import { canaryVerdicts } from '../harness/verdict.js';
+
+export interface SummaryRow {
+  suite: string;
+  variant: string;
+  canary: boolean;
+  configs: number;
+  trials: number;
+  failedTrials: number;
+  rate: string;
+  verdict: string;
+  /** Whether this row makes the run fail. */
+  bad: boolean;
+}
+
+const SEVERITY: ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped'];
+
+export function summaryRows(s: RunSummary): SummaryRow[] {
+  const groups = new Map<string, ConfigResult[]>();
+  for (const r of s.configs) {
+    const id = `${r.config.suite}/${r.config.variant}`;
+    groups.set(id, [...(groups.get(id) ?? []), r]);
+  }
+  const canaries = new Map(canaryVerdicts(s.configs).map((v) => [`${v.suite}/${v.variant}`, v]));
+  return [...groups].map(([id, rs]) => {
+    const first = rs[0]!.config;
+    const trials = rs.reduce((n, r) => n + r.trials, 0);
+    const failedTrials = rs.reduce((n, r) => n + r.failedTrials, 0);
+    let verdict: string;
+    let bad: boolean;
+    if (first.canary) {
+      const v = canaries.get(id);
+      verdict = v === undefined ? 'skipped' : v.caught ? 'caught' : 'SURVIVED';
+      bad = v !== undefined && !v.caught;
+    } else {
+      const ran = rs.filter((r) => r.status !== 'skipped');
+      const worst = ran.reduce<ConfigStatus>((w, r) => (SEVERITY.indexOf(r.status) > SEVERITY.indexOf(w) ? r.status : w), 'pass');
+      verdict = ran.length === 0 ? 'skipped' : worst;
+      bad = ran.length > 0 && worst !== 'pass';
+    }
+    return { suite: first.suite, variant: first.variant, canary: first.canary, configs: rs.length, trials, failedTrials, rate: formatRate(failedTrials, trials), verdict, bad };
+  });
+}
+
+/** Fixed-width text table for the console. */
+export function summaryTableText(s: RunSummary): string[] {
+  const rows = summaryRows(s);
+  if (rows.length === 0) return [];
+  const cells = rows.map((r) => [`${r.suite}/${r.variant}${r.canary ? ' [canary]' : ''}`, r.verdict, String(r.configs), r.trials.toLocaleString('en-US'), r.failedTrials.toLocaleString('en-US'), r.rate]);
+  const head = ['suite/variant', 'verdict', 'configs', 'trials', 'failed', 'failure rate [95% CI]'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]): string => `  ${c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  return [line(head), ...cells.map(line)];
+}

@@ -1,0 +1,94 @@
+/**
+ * Sharding end to end: three shards of a run, merged, equal the unsharded
+ * run on everything that does not depend on timing: configuration keys and
+ * order, trials per configuration, seeds, and the exact failure counts and
+ * failing trials of a suite whose outcome depends only on the trial index.
+ * Also: merge refuses shards that do not belong together, naming the problem.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunSummary } from '../../harness/results.js';
+import { decodeReplay } from '../../harness/replay-token.js';
+import { stress } from '../helpers/cli.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
+// 3 variants x 2 thread counts x 2 jitters = 12 configurations, plus counter's correct variants (8).
+const RUN = [FIXTURE, 'counter', '--grep', '^(deterministic|counter/(locked|atomic))/', '--threads', '1,2', '--jitter', 'none,spin-1us', '--runs', '60', '--timeout', '5s', '--seed', 'shard-seed'];
+
+describe('harness/merge (sharded == unsharded)', function () {
+  this.timeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'shards-'));
+  const f = (name: string): string => join(dir, name);
+  let whole: RunSummary;
+  let merged: RunSummary;
+
+  before(() => {
+    const r = stress(['run', ...RUN, '--reporter', `jsonl:${f('whole.jsonl')}`, '--reporter', `json:${f('whole.json')}`]);
+    assert.equal(r.code, 1, `the fixture's flaky variants fail the run: ${r.err}`);
+    for (const i of [1, 2, 3]) {
+      const s = stress(['run', ...RUN, '--shard', `${i}/3`, '--reporter', `jsonl:${f(`shard${i}.jsonl`)}`]);
+      assert.ok(s.code === 0 || s.code === 1, s.err);
+    }
+    const m = stress(['merge', f('shard3.jsonl'), f('shard1.jsonl'), f('shard2.jsonl'), '--reporter', `json:${f('merged.json')}`, '--reporter', `jsonl:${f('merged.jsonl')}`]);
+    assert.equal(m.code, 1, m.err);
+    whole = JSON.parse(readFileSync(f('whole.json'), 'utf8')) as RunSummary;
+    merged = JSON.parse(readFileSync(f('merged.json'), 'utf8')) as RunSummary;
+  });
+
+  it('runs the same configurations, in plan order, each with the same trials and seed', () => {
+    assert.equal(whole.configs.length, 20);
+    assert.deepEqual(merged.configs.map((c) => c.config.key), whole.configs.map((c) => c.config.key));
+    assert.deepEqual(merged.configs.map((c) => c.trials), whole.configs.map(() => 60));
+    assert.deepEqual(merged.configs.map((c) => c.config.seed), whole.configs.map(() => 'shard-seed'));
+    assert.equal(merged.exitCode, whole.exitCode);
+  });
+
+  it('gives the deterministic suite exactly the same failures, in the same trials, with the same replay tokens', () => {
+    const det = (s: RunSummary) => s.configs.filter((c) => c.config.suite === 'deterministic');
+    const shape = (s: RunSummary) =>
+      det(s).map((c) => ({
+        key: c.config.key,
+        failed: c.failedTrials,
+        invariants: c.invariants.map((i) => ({ name: i.name, failures: i.failures, trials: i.samples.map((x) => x.trial), replays: i.samples.map((x) => x.replay) })),
+        outcomes: c.outcomes,
+      }));
+    assert.deepEqual(shape(merged), shape(whole));
+    // And the counts are the ones the fixture's rule gives: (trial + threads) % 7 === 0 within 60 trials.
+    const sevens = det(whole).find((c) => c.config.key === 'deterministic/sevens/t2/c-all/j-none')!;
+    assert.equal(sevens.failedTrials, Array.from({ length: 60 }, (_, k) => k).filter((k) => (k + 2) % 7 === 0).length);
+    assert.equal(decodeReplay(sevens.invariants[0]!.samples[0]!.replay).trial, 5);
+  });
+
+  it('passes the correct counter variants in both', () => {
+    for (const s of [whole, merged]) for (const c of s.configs.filter((x) => x.config.suite === 'counter')) assert.equal(c.status, 'pass', c.config.key);
+  });
+
+  it('writes a merged results file that reports like the original', () => {
+    const lines = readFileSync(f('merged.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 22, 'header, 20 configurations, end');
+    const r = stress(['report', f('merged.jsonl'), '--reporter', 'markdown']);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /### Flaky \(8\)/);
+  });
+
+  it('refuses a missing shard, naming it, and exits 2', () => {
+    const r = stress(['merge', f('shard1.jsonl'), f('shard3.jsonl')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /missing shard 2\/3: merge the results files of all 3 shards \[ERR_MERGE\]/);
+    assert.equal(r.out, '');
+  });
+
+  it('refuses a shard given twice, and shards of another seed', () => {
+    const twice = stress(['merge', f('shard1.jsonl'), f('shard1.jsonl'), f('shard2.jsonl'), f('shard3.jsonl')]);
+    assert.equal(twice.code, 2);
+    assert.match(twice.err, /shard 1\/3 given twice/);
+    const other = stress(['run', ...RUN.slice(0, -2), '--seed', 'other', '--shard', '2/3', '--reporter', `jsonl:${f('other2.jsonl')}`]);
+    assert.ok(other.code === 0 || other.code === 1, other.err);
+    const r = stress(['merge', f('shard1.jsonl'), f('other2.jsonl'), f('shard3.jsonl')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /has seed other but .* has shard-seed/);
+  });
+});

@@ -1,0 +1,48 @@
+/** The Markdown summary, and its append to $GITHUB_STEP_SUMMARY with a flaky section. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { markdownSummary, mdCode, mdText } from '../../reporters/markdown.js';
+import { mixedSummary } from './fixtures/summaries.js';
+import { stress } from '../helpers/cli.js';
+
+const FIXTURE = fileURLToPath(new URL('../harness/fixtures/deterministic.js', import.meta.url));
+
+describe('reporters/markdown', function () {
+  this.timeout(60_000);
+
+  it('has the verdict, a row per suite variant, a flaky section with replay commands, failures and canaries', () => {
+    const md = markdownSummary(mixedSummary());
+    assert.match(md, /^## shakedown: ❌ failed \(exit code 3\)/);
+    assert.match(md, /\| counter\/racy \| \*\*flaky\*\* \| 1 \| 100 \| 7 \|/);
+    assert.match(md, /### Flaky \(2\)\n[\s\S]*- `counter\/racy\/t2\/c-all\/j-spin-1us`: no lost update: flaky, failed in 7 of 100 trials[\s\S]*replay: `npx stress replay [A-Za-z0-9_-]+`/);
+    assert.match(md, /### Failures \(2\)/);
+    // A hang in some trials is flaky too, typed as a hang.
+    assert.match(md, /`queue\/lost-wakeup\/t2\/c-all\/j-none`: no hang: flaky, failed in 1 of 20 trials/);
+    assert.match(md, /❌ \*\*survived\*\* `deadlock\/opposite-order`/);
+  });
+
+  it('escapes user text: no raw HTML outside code spans (where it is literal text), no control characters', () => {
+    const md = markdownSummary(mixedSummary());
+    assert.ok(!md.replace(/(`+).*?\1/g, '').includes('<script>'));
+    assert.ok(!md.includes('\u0001'));
+    assert.equal(mdText('a|b <i>'), 'a\\|b \\<i\\>');
+    assert.equal(mdCode('x `y` z'), '`` x `y` z ``');
+  });
+
+  it('appends to $GITHUB_STEP_SUMMARY when it is set, keeping what other steps wrote', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-'));
+    const file = join(dir, 'step-summary.md');
+    writeFileSync(file, '# from an earlier step\n');
+    const r = stress(['run', FIXTURE, '--grep', 'sevens', '--threads', '2', '--jitter', 'none', '--runs', '30', '--timeout', '5s', '--seed', 'gh'], { GITHUB_STEP_SUMMARY: file });
+    assert.equal(r.code, 1, r.err);
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.startsWith('# from an earlier step\n## shakedown: ❌ failed (exit code 1)'), text.slice(0, 200));
+    assert.match(text, /### Flaky \(1\)/);
+    assert.match(text, /`deterministic\/sevens\/t2\/c-all\/j-none`: trial index is off the modulus: flaky, failed in 4 of 30 trials/);
+    // The console reporter still ran: the summary went to the file in addition.
+    assert.match(r.out, /FLAKY\s+deterministic\/sevens/);
+  });
+});
