@@ -44,6 +44,8 @@ const MAX_BATCH = 512;
 /** Aim for batches this long: long enough to amortise a dispatch (~0.2-0.5 ms), short enough to stop promptly. */
 const TARGET_BATCH_MS = 100;
 const WATCHDOG_POLL_MS = 20;
+/** A trial still running after this many timeouts is hung even if its threads keep doing operations. */
+export const LIVELOCK_FACTOR = 10;
 /**
  * A configuration stops after this many hangs or crashes: each costs a full
  * timeout plus a new worker group, the verdict is already "hang" or "error",
@@ -86,7 +88,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
       const k = Math.min(batchSize, budgetRuns - nextTrial);
       const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(ctx));
       const gate = createGateBuffer();
-      const progress = new SharedArrayBuffer(4 * config.threads);
+      const progress = new SharedArrayBuffer(8 * config.threads);
       const exited = new SharedArrayBuffer(4 * config.threads);
       const controllers = threadNames.map(() => new AbortController());
       const batchStart = performance.now();
@@ -152,8 +154,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
 
 /**
  * Waits for every worker's reply while watching the progress words. A trial
- * is hung when no thread has entered a new trial for `timeoutMs` (plus a
- * start-up grace before the first trial of a batch).
+ * is hung when for `timeoutMs` no thread has entered a new trial or done a
+ * primitive operation (plus a start-up grace before the first trial of a batch).
  */
 function watch(
   tasks: Array<Promise<BatchReply>>,
@@ -176,6 +178,10 @@ function watch(
     };
     let lastSum = -1;
     let lastChange = performance.now();
+    // Heartbeats alone must not hide a livelock (threads busy with operations that never finish the
+    // trial): a trial is also hung once no thread has entered a new trial for LIVELOCK_FACTOR timeouts.
+    let lastTrialSum = -1;
+    let lastTrialChange = performance.now();
     const timer = setInterval(() => {
       for (let t = 0; t < threads; t++) {
         const note = Atomics.load(exited, t);
@@ -186,22 +192,29 @@ function watch(
         }
       }
       let sum = 0;
+      let trialSum = 0;
       let min = Infinity;
       for (let t = 0; t < threads; t++) {
         const p = Atomics.load(progress, t);
-        sum += p;
+        trialSum += p;
+        sum += p + Atomics.load(progress, threads + t);
         min = Math.min(min, p);
       }
       const now = performance.now();
-      if (sum !== lastSum) {
+      if (trialSum !== lastTrialSum) {
+        lastTrialSum = trialSum;
+        lastTrialChange = now;
+      }
+      const started = min > 0;
+      const grace = started ? 0 : STARTUP_GRACE_MS;
+      const livelock = now - lastTrialChange > LIVELOCK_FACTOR * timeoutMs + grace;
+      if (sum !== lastSum && !livelock) {
         lastSum = sum;
         lastChange = now;
         return;
       }
-      const started = min > 0;
-      const limit = started ? timeoutMs : timeoutMs + STARTUP_GRACE_MS;
-      if (now - lastChange > limit) {
-        const snapshot = Array.from(progress, (p) => p - 1);
+      if (livelock || now - lastChange > timeoutMs + grace) {
+        const snapshot = Array.from(progress.subarray(0, threads), (p) => p - 1);
         // The slowest thread is in the hung trial (or has not entered it yet).
         const trialIndex = started ? Math.min(...snapshot) : firstTrial;
         const waitFor = waitForTable().map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));

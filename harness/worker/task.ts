@@ -16,7 +16,10 @@ export interface BatchTask {
   /** When set (replay), every trial draws its randomness as this trial index. */
   fixedSeedTrial: number | null;
   gate: SharedArrayBuffer;
-  /** Int32 per thread: the trial index (+1) the thread has entered; the watchdog reads it. */
+  /**
+   * Int32 words read by the watchdog: [thread] = the trial index (+1) the thread has entered;
+   * [threads + thread] = a heartbeat bumped at every primitive operation.
+   */
   progress: SharedArrayBuffer;
   /** Int32 per thread: 0 while alive; 1 + exit code if the actor ended the thread (process.exit). */
   exited: SharedArrayBuffer;

@@ -34,7 +34,11 @@ export default async function runBatch(task: BatchTask): Promise<BatchReply> {
 
   let jitterOn = false;
   let rng: () => number = Math.random;
+  // Heartbeat: every primitive operation counts as progress, so a long but live trial on a loaded
+  // machine is not mistaken for a hang. Only this thread writes its word: a plain increment is enough.
+  const beat = task.threads + task.thread;
   setYieldHook((op, primitive) => {
+    progress[beat]!++;
     trace.record(op, primitive);
     if (jitterOn && rng() < jitter.pointProbability) delay(rng() * jitter.maxMicros, jitter.spin);
   });

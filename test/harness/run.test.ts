@@ -115,6 +115,14 @@ describe('harness/run', function () {
     assert.equal(r.trials, 5, 'the trials after the hung one still ran');
   });
 
+  it('reports a livelock (operations forever, trial never done) as a hang after the livelock limit', async () => {
+    const s = await runAll({ suites: [fixture('livelock')], runs: 3, timeoutMs: 200, jitter: ['none'], seed: 'live' });
+    const r = s.configs[0]!;
+    assert.equal(r.status, 'hang');
+    assert.equal(r.hangs.samples[0]!.trial, 0);
+    assert.equal(r.trials, 3);
+  });
+
   it('reports invariants that throw or return the wrong type as failures with a message, others unaffected', async () => {
     const s = await runAll({ suites: [fixture('bad-verdicts')], runs: 5, jitter: ['none'], seed: 'verdicts' });
     const r = s.configs[0]!;
