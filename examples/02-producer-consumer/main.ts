@@ -1,0 +1,34 @@
+/**
+ * 02: producers and consumers over a bounded Queue, stopped by an Event and
+ * shut down cleanly: stop the producers, wait for them, close the queue, and
+ * let the consumers drain it. Then the harness shows the classic shutdown race.
+ */
+import { AtomicInt, Event, Queue, createLogger, startThread } from '@shakedown/primitives';
+import { expect, find, firstFailure, joinAll, stress } from '../lib/report.js';
+
+const log = createLogger();
+const queue = new Queue<number>(16, { name: 'jobs', maxMessageBytes: 8 });
+const stop = new Event({ name: 'stop' });
+const produced = new AtomicInt(0, { name: 'produced' });
+const worker = new URL('./worker.js', import.meta.url);
+const producers = [0, 1].map((i) => startThread(worker, { name: `producer-${i}`, workerData: { role: 'producer', queue, stop, produced } }));
+const consumers = [0, 1].map((i) => startThread(worker, { name: `consumer-${i}`, workerData: { role: 'consumer', queue, stop, produced } }));
+
+// Let the pipeline run a while (threads take tens of ms to start): until 20,000 items went through, at most 5 s.
+const deadline = Date.now() + 5000;
+while (produced.get() < 20_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+log('setting stop');
+stop.set();
+await joinAll(producers, 5000); // 1. producers see stop and return
+log(`producers done; closing the queue with ${queue.size()} items left`);
+queue.close(); // 2. no more puts; consumers drain what is left, then their loops end
+const codes = await joinAll(consumers, 5000); // 3. every consumer exits on its own
+log(`consumers done; exit codes ${codes.join(', ')}; queue empty: ${queue.empty()}; ${produced.get()} produced`);
+expect(queue.empty() && codes.every((c) => c === 0), 'clean shutdown: queue drained, consumers exited');
+
+console.log('\nThe stress harness on the built-in producer-consumer suite (stop-event-race is the bug fixed above):');
+const summary = await stress({ suites: ['producer-consumer'], grep: '/(close|stop-event-race)/', threads: [2, 4], jitter: ['none'], timeBudgetMs: 4000, timeoutMs: 200 });
+const race = find(summary, 'stop-event-race').find((r) => r.canaryVerdict === 'caught');
+if (race !== undefined) console.log(firstFailure(race).join('\n'));
+expect(find(summary, 'close').every((r) => r.status === 'pass'), 'close() shutdown passes');
+expect(race !== undefined, 'the stop-event race is caught');

@@ -1,0 +1,26 @@
+/**
+ * 08: stress tests inside mocha. Runs mocha as you would (`npx mocha <spec>`),
+ * serially on the passing spec, then with --parallel on both specs, where the
+ * broken lock fails with its rate and a replay command.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { expect } from '../lib/report.js';
+
+const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
+const spec = (name: string): string => fileURLToPath(new URL(`./${name}.spec.js`, import.meta.url));
+
+function run(args: string[]): { code: number | null; out: string } {
+  console.log(`$ npx mocha ${args.map((a) => a.replace(/.*\/dist\//, 'dist/')).join(' ')}`);
+  const r = spawnSync(process.execPath, [mocha, '--no-config', ...args], { encoding: 'utf8', timeout: 60_000 });
+  // Replay tokens are long; shorten them for the printout.
+  const out = (r.stdout + r.stderr).replace(/(replay [A-Za-z0-9_-]{30})[A-Za-z0-9_-]+/g, '$1...');
+  console.log(out);
+  return { code: r.status, out };
+}
+
+const serial = run([spec('locks')]);
+expect(serial.code === 0, 'the passing spec passes');
+const parallel = run(['--parallel', '--jobs', '2', spec('locks'), spec('broken')]);
+expect(parallel.code === 1 && /one thread at a time" failed in \d+ of 500 trials/.test(parallel.out) && /replay: npx stress replay/.test(parallel.out), 'the broken lock fails with rate and replay');

@@ -1,0 +1,65 @@
+/**
+ * What every example does after its demonstration: a short stress run through
+ * the public API (`run` from 'shakedown'), one printed line per configuration,
+ * the first failing trial with its replay command, and self-checks that make
+ * the example exit non-zero when it no longer shows what its README says.
+ */
+import { type ConfigResult, type RunOptions, type RunSummary, replayCommand, run, wilson } from 'shakedown';
+import type { Worker } from 'node:worker_threads';
+
+export function rate(failures: number, trials: number): string {
+  const [lo, hi] = wilson(failures, trials);
+  const pct = (x: number): string => `${(x * 100).toPrecision(x === 0 ? 1 : 3)}%`;
+  return `${pct(trials === 0 ? 0 : failures / trials)} [${pct(lo)}, ${pct(hi)}]`;
+}
+
+export function configLine(r: ConfigResult): string {
+  const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : 'SURVIVED') : r.status.toUpperCase();
+  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${r.trials} trials, failed ${rate(r.failedTrials, r.trials)}`;
+}
+
+/** The first failing invariant of a configuration: what was seen, and the command that replays it. */
+export function firstFailure(r: ConfigResult): string[] {
+  for (const inv of r.invariants) {
+    const s = inv.samples[0];
+    if (s === undefined) continue;
+    return [`    ${inv.name}: ${inv.failures} of ${inv.trials} trials`, `      trial ${s.trial}: ${s.details}`, `      replay: ${replayCommand(s.replay).slice(0, 60)}...`];
+  }
+  return [];
+}
+
+export async function stress(options: RunOptions): Promise<RunSummary> {
+  for await (const e of run(options)) {
+    if (e.type === 'config-end') console.log(configLine(e.result));
+    if (e.type === 'run-end') return e.summary;
+  }
+  throw new Error('run ended without a summary');
+}
+
+export function find(s: RunSummary, variant: string): ConfigResult[] {
+  return s.configs.filter((r) => r.config.variant === variant);
+}
+
+/** Records a failed self-check: the example still prints everything, then exits 1. */
+export function expect(ok: boolean, what: string): void {
+  if (!ok) {
+    console.log(`EXAMPLE CHECK FAILED: ${what}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Waits for workers to exit; terminates them and throws after `ms`, so an example never hangs CI. */
+export async function joinAll(workers: Worker[], ms: number): Promise<number[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      for (const w of workers) void w.terminate();
+      reject(new Error(`workers did not finish within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([Promise.all(workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve)))), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * `stress.it` options, validated up front (a typo should fail the spec file at
+ * load time, not minutes into a run), and the mocha timeout they imply.
+ */
+import { MAX_RECOVERIES } from '../executor.js';
+import { HarnessError } from '../errors.js';
+import { DEFAULT_TIMEOUT_MS, type RunOptions } from '../run.js';
+import { parseCores, parseDuration, parseJitter, parsePositiveInt, parseSeed, parseThreads } from '../cli/parse.js';
+import { DEFAULT_CORES, DEFAULT_JITTER } from '../plan.js';
+import type { Params } from '../suite-api.js';
+
+export interface StressItOptions {
+  /** Thread counts; default: the suite's own. */
+  threads?: number[];
+  /** Jitter profiles; default `none, spin-1us`. */
+  jitter?: string[];
+  /** Cores per configuration (`taskset`, Linux); default `all`. */
+  cores?: Array<'all' | number>;
+  /** Wall time for all configurations, e.g. '5s' or 5000 (ms). Default 5 s unless `runs` is given. */
+  timeBudget?: string | number;
+  /** Trials per configuration instead of a time budget. */
+  runs?: number;
+  /** Master seed; default STRESS_SEED, else random (printed in failures). */
+  seed?: string;
+  /** Per-trial hang timeout, e.g. '500ms'; default 1 s. */
+  trialTimeout?: string | number;
+  /** Suite parameter overrides. */
+  params?: Params;
+  /** Variants to test; default every variant that is not a canary. */
+  variants?: string[];
+  /** Also run the suite's canaries: one test each, passing when the planted bug is caught. */
+  canaries?: boolean;
+  /** Mocha timeout for the run, in ms; default: the time budget plus a margin for hangs and start-up. */
+  timeout?: number;
+}
+
+export const DEFAULT_MOCHA_BUDGET_MS = 5000;
+/** Worker start-up, suite import and the last batch overrunning its slice. */
+const FIXED_MARGIN_MS = 10_000;
+/** Each configuration may overrun its slice by up to MAX_RECOVERIES hangs, each a timeout plus a new worker group. */
+const PER_HANG_OVERHEAD_MS = 500;
+
+export interface Normalized {
+  run: Omit<RunOptions, 'suites' | 'grep' | 'signal'>;
+  variants?: string[];
+  canaries: boolean;
+  timeBudgetMs: number | undefined;
+  trialTimeoutMs: number;
+  explicitTimeout: number | undefined;
+}
+
+const KNOWN = new Set(['threads', 'jitter', 'cores', 'timeBudget', 'runs', 'seed', 'trialTimeout', 'params', 'variants', 'canaries', 'timeout']);
+
+export function normalize(o: StressItOptions, env: NodeJS.ProcessEnv = process.env): Normalized {
+  for (const k of Object.keys(o)) {
+    if (!KNOWN.has(k)) throw new HarnessError('ERR_USAGE', `stress.it: unknown option ${JSON.stringify(k)}; expected one of ${[...KNOWN].join(', ')}`);
+  }
+  const run: Normalized['run'] = {};
+  if (o.threads !== undefined) run.threads = parseThreads('threads', o.threads);
+  if (o.jitter !== undefined) run.jitter = parseJitter('jitter', o.jitter);
+  if (o.cores !== undefined) run.cores = parseCores('cores', o.cores);
+  if (o.runs !== undefined) run.runs = parsePositiveInt('runs', o.runs);
+  let timeBudgetMs: number | undefined;
+  if (o.timeBudget !== undefined) timeBudgetMs = parseDuration('timeBudget', o.timeBudget);
+  else if (o.runs === undefined) timeBudgetMs = DEFAULT_MOCHA_BUDGET_MS;
+  if (timeBudgetMs !== undefined) run.timeBudgetMs = timeBudgetMs;
+  const seed = o.seed ?? (env.STRESS_SEED === '' ? undefined : env.STRESS_SEED);
+  if (seed !== undefined) run.seed = parseSeed(o.seed !== undefined ? 'seed' : 'STRESS_SEED', seed);
+  const trialTimeoutMs = o.trialTimeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration('trialTimeout', o.trialTimeout);
+  run.timeoutMs = trialTimeoutMs;
+  if (o.params !== undefined) run.params = o.params;
+  if (o.variants !== undefined && (!Array.isArray(o.variants) || o.variants.length === 0 || !o.variants.every((v) => typeof v === 'string'))) {
+    throw new HarnessError('ERR_USAGE', 'stress.it: variants must be a non-empty array of variant names');
+  }
+  if (o.timeout !== undefined && !(Number.isFinite(o.timeout) && o.timeout >= 0)) {
+    throw new HarnessError('ERR_USAGE', `stress.it: timeout must be a number of ms, got ${JSON.stringify(o.timeout)}`);
+  }
+  return {
+    run,
+    ...(o.variants !== undefined ? { variants: o.variants } : {}),
+    canaries: o.canaries === true,
+    timeBudgetMs,
+    trialTimeoutMs,
+    explicitTimeout: o.timeout,
+  };
+}
+
+/**
+ * The mocha timeout for a run of `configs` configurations: the budget, plus
+ * what a configuration may legitimately overrun it by. Undefined (keep
+ * mocha's) when the run is bounded by `runs` and no timeout was given.
+ */
+export function mochaTimeoutFor(n: Normalized, configs: number): number | undefined {
+  if (n.explicitTimeout !== undefined) return n.explicitTimeout;
+  if (n.timeBudgetMs === undefined || n.run.runs !== undefined) return undefined;
+  return n.timeBudgetMs + FIXED_MARGIN_MS + configs * MAX_RECOVERIES * (n.trialTimeoutMs + PER_HANG_OVERHEAD_MS);
+}
+
+export function countConfigs(variantThreads: number[][], n: Normalized): number {
+  const jitters = (n.run.jitter ?? DEFAULT_JITTER).length;
+  const cores = (n.run.cores ?? DEFAULT_CORES).length;
+  return variantThreads.reduce((sum, t) => sum + (n.run.threads ?? t).length, 0) * jitters * cores;
+}

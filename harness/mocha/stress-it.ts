@@ -1,0 +1,124 @@
+/**
+ * `stress.it(title, suite, options)`: a mocha `describe` block that runs the
+ * suite through the harness once (in a `before` hook) and reports each
+ * invariant as its own test. Uses mocha's globals (describe, before, it), so
+ * it works wherever mocha loaded the spec file: serial, `--parallel`, watch.
+ */
+import { fileURLToPath } from 'node:url';
+import { HarnessError } from '../errors.js';
+import type { RunSummary } from '../results.js';
+import { run } from '../run.js';
+import { type SuiteRef, loadSuiteSync } from './load-sync.js';
+import { type StressItOptions, countConfigs, mochaTimeoutFor, normalize } from './options.js';
+import { type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
+
+/** Invariants the harness adds to every suite's own (see harness/grade.ts). */
+const HANG_INVARIANT = 'no hang';
+const OUTCOME_INVARIANT = 'outcome is not forbidden';
+const ERROR_TEST = 'no actor error or worker crash';
+/** Abort the run this long before mocha's timeout, so its workers are gone before mocha moves on. */
+const ABORT_AHEAD_MS = 1500;
+
+type Kind = 'plain' | 'only' | 'skip';
+
+function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptions = {}): Mocha.Suite | void {
+  const n = normalize(options);
+  const { url, suite } = loadSuiteSync(ref);
+  const variants = suite.variants ?? { default: { description: suite.description } };
+  const names = Object.keys(variants);
+  for (const v of n.variants ?? []) {
+    if (!names.includes(v)) throw new HarnessError('ERR_USAGE', `stress.it: suite ${suite.name} has no variant ${JSON.stringify(v)} (it has ${names.join(', ')})`);
+  }
+  const tested = n.variants ?? names.filter((v) => variants[v]!.canary !== true);
+  const canaries = n.canaries ? names.filter((v) => variants[v]!.canary === true && !tested.includes(v)) : [];
+  if (tested.length + canaries.length === 0) {
+    throw new HarnessError('ERR_USAGE', `stress.it: suite ${suite.name} has only canaries; name them in variants, or pass canaries: true`);
+  }
+  const selected = [...tested, ...canaries];
+  const configs = countConfigs(selected.map((v) => variants[v]!.threads ?? suite.threads ?? [2, 4]), n);
+  const limit = mochaTimeoutFor(n, configs);
+  const invariants = [...Object.keys(suite.invariants), ...(suite.outcome !== undefined ? [OUTCOME_INVARIANT] : []), HANG_INVARIANT];
+  // run() takes built-in names or file paths.
+  const suiteFile = fileURLToPath(url);
+  const grep = `^${escape(suite.name)}/(?:${selected.map(escape).join('|')})/`;
+
+  const block = function (this: Mocha.Suite): void {
+    if (limit !== undefined) this.timeout(limit);
+    // A run takes its budget by design: only report it as slow beyond that.
+    if (n.timeBudgetMs !== undefined) this.slow(n.timeBudgetMs * 1.5);
+    let summary: RunSummary | undefined;
+
+    before(`stress ${suite.name}: ${configs} configurations`, async function () {
+      const controller = new AbortController();
+      const timer = limit === undefined || limit === 0 ? undefined : setTimeout(() => controller.abort(), Math.max(0, limit - ABORT_AHEAD_MS));
+      try {
+        for await (const e of run({ ...n.run, suites: [suiteFile], grep, signal: controller.signal })) {
+          if (e.type === 'run-end') summary = e.summary;
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      if (summary?.interrupted === true) {
+        throw failure(`stress run stopped near the mocha timeout (${limit} ms) after ${summary.configs.length} of ${configs} configurations; raise timeout or lower timeBudget`);
+      }
+    });
+
+    const resultsOf = (ctx: Mocha.Context, variant: string): { configs: RunSummary['configs']; seed: string } => {
+      if (summary === undefined) throw failure('the stress run did not complete (see the "before all" hook)');
+      const rs = summary.configs.filter((r) => r.config.variant === variant && r.status !== 'skipped');
+      if (rs.length === 0) ctx.skip(); // e.g. every configuration asked for more cores than this machine has
+      return { configs: rs, seed: summary.seed };
+    };
+    const check = (v: Verdict): void => {
+      if (!v.ok) throw failure(v.message);
+    };
+    const invariantTests = (variant: string): void => {
+      for (const name of invariants) {
+        it(name, function () {
+          const { configs: rs, seed } = resultsOf(this, variant);
+          check(invariantVerdict(rs, name, seed));
+        });
+      }
+      it(ERROR_TEST, function () {
+        const { configs: rs, seed } = resultsOf(this, variant);
+        check(errorVerdict(rs, seed));
+      });
+    };
+
+    if (tested.length === 1) invariantTests(tested[0]!);
+    else for (const v of tested) describe(v, () => invariantTests(v));
+    if (canaries.length > 0) {
+      describe('canaries (planted bugs the run must catch)', () => {
+        for (const c of canaries) {
+          const bug = variants[c]!.bug;
+          it(`catches ${c}${bug !== undefined ? `: ${bug}` : ''}`, function () {
+            const { configs: rs, seed } = resultsOf(this, c);
+            check(canaryVerdict(rs, bug, seed));
+          });
+        }
+      });
+    }
+  };
+  if (kind === 'only') return describe.only(title, block);
+  if (kind === 'skip') return describe.skip(title, block);
+  return describe(title, block);
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+export interface StressIt {
+  /** One `describe(title)` with a test per invariant (per variant when several are tested). */
+  (title: string, suite: SuiteRef, options?: StressItOptions): Mocha.Suite;
+  only(title: string, suite: SuiteRef, options?: StressItOptions): Mocha.Suite;
+  skip(title: string, suite: SuiteRef, options?: StressItOptions): void;
+}
+
+const stressIt = ((title: string, suite: SuiteRef, options?: StressItOptions) => define('plain', title, suite, options)) as StressIt;
+stressIt.only = (title, suite, options) => define('only', title, suite, options) as Mocha.Suite;
+stressIt.skip = (title, suite, options) => {
+  define('skip', title, suite, options);
+};
+
+export const stress = { it: stressIt };

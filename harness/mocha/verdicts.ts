@@ -1,0 +1,78 @@
+/**
+ * From a run's configuration results to one verdict per mocha test: an
+ * invariant of a variant across all its configurations, or a canary caught
+ * anywhere. Failure messages carry the rate with its interval, the first
+ * failing trial and the command that replays it.
+ */
+import type { ConfigResult, InvariantResult } from '../results.js';
+import { replayCommand } from '../replay-token.js';
+import { formatRate } from '../stats.js';
+
+export type Verdict = { ok: true } | { ok: false; message: string };
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export function invariantVerdict(configs: ConfigResult[], invariant: string, seed: string): Verdict {
+  const failing: Array<{ r: ConfigResult; inv: InvariantResult }> = [];
+  let trials = 0;
+  let failures = 0;
+  for (const r of configs) {
+    const inv = r.invariants.find((i) => i.name === invariant);
+    if (inv === undefined) continue;
+    trials += inv.trials;
+    failures += inv.failures;
+    if (inv.failures > 0) failing.push({ r, inv });
+  }
+  if (failing.length === 0) return { ok: true };
+  const lines = [
+    `"${invariant}" failed in ${n(failures)} of ${n(trials)} trials (${formatRate(failures, trials)}), in ${failing.length} of ${configs.length} configurations:`,
+  ];
+  for (const { r, inv } of failing) {
+    lines.push(`  ${r.config.key}: ${inv.status}, ${n(inv.failures)} of ${n(inv.trials)} trials (${formatRate(inv.failures, inv.trials)})`);
+    const s = inv.samples[0];
+    if (s !== undefined) lines.push(`    trial ${s.trial}: ${s.details}`, `    replay: ${replayCommand(s.replay)}`);
+  }
+  lines.push(seedLine(seed));
+  return { ok: false, message: lines.join('\n') };
+}
+
+/** Actor exceptions and worker crashes: not an invariant, but a correct variant must not have them. */
+export function errorVerdict(configs: ConfigResult[], seed: string): Verdict {
+  const errored = configs.filter((r) => r.errors.count > 0);
+  if (errored.length === 0) return { ok: true };
+  const lines = [`errors in ${errored.length} of ${configs.length} configurations:`];
+  for (const r of errored) {
+    const e = r.errors.samples[0];
+    lines.push(`  ${r.config.key}: ${n(r.errors.count)} errors`);
+    if (e !== undefined) {
+      lines.push(`    trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);
+      lines.push(`    replay: ${replayCommand(e.replay)}`);
+    }
+  }
+  lines.push(seedLine(seed));
+  return { ok: false, message: lines.join('\n') };
+}
+
+export function canaryVerdict(configs: ConfigResult[], bug: string | undefined, seed: string): Verdict {
+  const caught = configs.filter((r) => r.canaryVerdict === 'caught');
+  if (caught.length > 0) return { ok: true };
+  const trials = configs.reduce((s, r) => s + r.trials, 0);
+  return {
+    ok: false,
+    message:
+      `canary survived ${n(trials)} trials in ${configs.length} configurations${bug ? ` (${bug})` : ''}: ` +
+      `not sensitive enough with these settings; raise timeBudget or runs, add jitter or threads\n${seedLine(seed)}`,
+  };
+}
+
+function seedLine(seed: string): string {
+  return `seed ${seed}: rerun with STRESS_SEED=${seed}`;
+}
+
+/** An Error whose stack is only its message: harness frames would say nothing about the user's bug. */
+export function failure(message: string): Error {
+  const err = new Error(message);
+  err.name = 'StressFailure';
+  err.stack = `${err.name}: ${message}`;
+  return err;
+}
