@@ -10,6 +10,8 @@ export type HarnessErrorCode =
   | 'ERR_SUITE_LOAD'
   | 'ERR_SUITE_SHAPE'
   | 'ERR_REPLAY_TOKEN'
+  /** A --impl module does not meet its kind's contract (docs/contracts.md). */
+  | 'ERR_IMPL_CONTRACT'
   | 'ERR_HARNESS';
 
 export class HarnessError extends Error {

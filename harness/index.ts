@@ -22,3 +22,18 @@ export { encodeReplay, decodeReplay, replayCommand } from './replay-token.js';
 export { JITTER_PROFILES, type JitterProfile } from './jitter.js';
 export { HarnessError, type HarnessErrorCode } from './errors.js';
 export { wilson } from './stats.js';
+export type {
+  ImplModule,
+  ImplKind,
+  CreateOptions,
+  LockImpl,
+  LockCapabilities,
+  RLockImpl,
+  SemaphoreImpl,
+  SemaphoreCapabilities,
+  BarrierImpl,
+  EventImpl,
+  ConditionImpl,
+  QueueImpl,
+} from './contract/types.js';
+export { IMPL_KINDS } from './contract/types.js';

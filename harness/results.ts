@@ -20,6 +20,8 @@ export interface Configuration {
   jitter: string;
   params: Params;
   seed: string;
+  /** Conformance suites: the name of the implementation under test (its module URL is params.impl). */
+  impl?: string;
 }
 
 /** pass: held in every trial. flaky: failed in some. fail: failed in all. */

@@ -27,6 +27,8 @@ export interface RunOptions {
   failFast?: boolean;
   grep?: string;
   params?: Params;
+  /** Conformance suites: implementation module URL by kind (`--impl lock=./x.js`). */
+  impls?: Record<string, string>;
   traceEvents?: number;
   signal?: AbortSignal;
 }
@@ -57,6 +59,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
       ...(options.jitter ? { jitter: options.jitter } : {}),
       ...(options.grep ? { grep: options.grep } : {}),
       ...(options.params ? { params: options.params } : {}),
+      ...(options.impls ? { impls: options.impls } : {}),
     },
     hasAffinity(),
   );

@@ -21,6 +21,8 @@ export interface ConfigFile {
   failFast?: boolean;
   grep?: string;
   params?: Record<string, number | string | boolean>;
+  /** Implementation modules by kind, paths relative to the config file: { "lock": "./dist/my-lock.js" }. */
+  impl?: Record<string, string>;
   traceEvents?: number;
 }
 
@@ -36,6 +38,7 @@ const KEYS: Record<keyof ConfigFile, string> = {
   failFast: 'boolean',
   grep: 'string (regular expression)',
   params: 'object of name: value',
+  impl: 'object of kind: module path',
   traceEvents: 'number',
 };
 
