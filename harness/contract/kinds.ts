@@ -2,6 +2,9 @@
  * Per kind: the members an attached implementation must have, those it may
  * have, the capabilities it may declare, and a single-thread smoke check run
  * in the main thread before any trial (docs/contracts.md lists each message).
+ * The smoke check only proves the module is wired up (the easy, uncontended
+ * path works); semantics are the conformance suites' job, so a broken
+ * gallery entry still reaches its trials.
  */
 import type { CreateOptions, ImplKind } from './types.js';
 
@@ -62,7 +65,6 @@ export const KINDS: Record<ImplKind, KindSpec> = {
     smoke(s) {
       expect('acquire(0) with 2 permits free', s.acquire!(0), true);
       expect('acquire(0) with 1 permit free', s.acquire!(0), true);
-      expect('acquire(0) with no permit free', s.acquire!(0), false);
       s.release!();
       s.release!();
     },
