@@ -33,7 +33,7 @@ export function expandSuiteRefs(refs: string[], impls: Impls = {}): string[] {
 
 /** The variants a suite runs in this plan, with the implementation each names. */
 export async function plannedVariants(suite: AnySuite, impls: Impls = {}): Promise<Record<string, PlannedVariant>> {
-  const variants = suite.variants ?? { default: { description: suite.description } };
+  const variants: Record<string, VariantSpec> = suite.variants ?? { default: { description: suite.description } };
   const kind = suite.implKind;
   if (kind === undefined) return Object.fromEntries(Object.entries(variants).map(([n, spec]) => [n, { spec }]));
   const userUrl = impls[kind];

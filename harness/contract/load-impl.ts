@@ -13,23 +13,28 @@ import type { ImplKind, ImplModule } from './types.js';
 const cache = new Map<string, Promise<ImplModule>>();
 const loaded = new Map<string, ImplModule>();
 
-export function loadImpl(url: string, kind?: ImplKind): Promise<ImplModule> {
+export async function loadImpl(url: string, kind?: ImplKind): Promise<ImplModule> {
   let p = cache.get(url);
   if (p === undefined) {
-    p = importImpl(url, kind);
+    p = importImpl(url);
     cache.set(url, p);
   }
-  return p;
+  const impl = await p;
+  // Checked on every call: the cache is per URL, and one module may be offered for the wrong kind.
+  if (kind !== undefined && impl.kind !== kind) {
+    throw new HarnessError('ERR_IMPL_CONTRACT', `${url}: kind is ${JSON.stringify(impl.kind)}, but it was given as a ${kind} implementation (see docs/contracts.md)`);
+  }
+  return impl;
 }
 
-async function importImpl(url: string, kind?: ImplKind): Promise<ImplModule> {
+async function importImpl(url: string): Promise<ImplModule> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
     throw new HarnessError('ERR_IMPL_CONTRACT', `cannot load implementation ${url}: ${(err as Error).message}`, { cause: err });
   }
-  const impl = checkImplShape(pickExport(mod), url, kind);
+  const impl = checkImplShape(pickExport(mod), url);
   loaded.set(url, impl);
   return impl;
 }
