@@ -13,7 +13,8 @@ survived; 2 usage or config error; 3 harness error; 130 interrupted.
 export const RUN_HELP = `stress run [suites|files...] [flags]
 
 Runs each suite (built-in names: counter, producer-consumer, barrier-start,
-deadlock; or paths to compiled suite .js files) on every configuration of
+deadlock, conformance/<kind> or "conformance" for all seven; or paths to
+compiled suite .js files) on every configuration of
 threads x cores x jitter, and grades every invariant. Default: all built-in
 suites, their default thread counts, cores "all", jitter none,spin-1us,
 a 60 s time budget.
@@ -29,6 +30,9 @@ Flags:
   --fail-fast            stop after the first failing correct configuration
   --grep RE              only configurations whose key matches RE
   --param name=value     override a suite parameter (repeatable)
+  --impl kind=./x.js     validate your primitive: run the conformance suites of that
+                         kind (lock, rlock, semaphore, barrier, event, condition,
+                         queue) against your module (repeatable; docs/contracts.md)
   --trace-events N       primitive events kept per thread per failing trial (default 48)
   --json FILE            also write the summary as JSON to FILE (atomically)
   --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present)
