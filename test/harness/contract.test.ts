@@ -80,7 +80,7 @@ describe('harness/contract', () => {
     it('maps kind=path to a file URL, relative to the base directory', () => {
       assert.deepEqual(parseImpls('--impl', [`lock=${fixturePath('no-attach')}`], '/'), { lock: pathToFileURL(fixturePath('no-attach')).href });
     });
-    it('rejects malformed pairs, unknown kinds, missing files, .ts files and duplicates with ERR_USAGE', () => {
+    it('rejects malformed pairs, unknown kinds, missing files and duplicates with ERR_USAGE', () => {
       const usage = (raw: string[], re: RegExp): void => {
         assert.throws(() => parseImpls('--impl', raw, process.cwd()), (e: unknown) => e instanceof HarnessError && e.code === 'ERR_USAGE' && re.test(e.message));
       };
