@@ -15,7 +15,7 @@ export const galleryImpl = (name: string): string => new URL(`../../gallery/${na
 
 /** A gallery entry as a canary variant: its name is the entry's file name. */
 export function galleryVariant(name: string, bug: string, extra: Partial<VariantSpec> = {}): Record<string, VariantSpec> {
-  return { [name]: { description: `gallery: ${bug}`, canary: true, bug, ...extra, params: { ...(extra.params ?? {}), impl: galleryImpl(name) } } };
+  return { [name]: { description: `broken on purpose, see suites/gallery/${name}.ts`, canary: true, bug, ...extra, params: { ...(extra.params ?? {}), impl: galleryImpl(name) } } };
 }
 
 export const prepareImpl = async (ctx: SuiteContext): Promise<void> => {
