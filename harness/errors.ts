@@ -13,6 +13,8 @@ export type HarnessErrorCode =
   | 'ERR_REPORTER'
   | 'ERR_RESULTS_FILE'
   | 'ERR_MERGE'
+  /** A --impl module does not meet its kind's contract (docs/contracts.md). */
+  | 'ERR_IMPL_CONTRACT'
   | 'ERR_HARNESS';
 
 export class HarnessError extends Error {

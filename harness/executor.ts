@@ -78,6 +78,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     const tables = threadNames.map((_, t) => readNames(traceNames, t));
     return readTrace(trace, config.threads, options.traceEvents, i, tables, threadNames);
   };
+  await suite.prepare?.(ctx);
   const groups = options.groups ?? new WorkerGroups();
   let nextTrial = 0;
   let batchSize = FIRST_BATCH;

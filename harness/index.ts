@@ -24,3 +24,18 @@ export { HarnessError, type HarnessErrorCode } from './errors.js';
 export { wilson } from './stats.js';
 export type { Reporter, ReporterContext, ReporterFactory, TextOut, AppendFile } from '../reporters/reporter.js';
 export { type Shard, parseShard } from './shard.js';
+export type {
+  ImplModule,
+  ImplKind,
+  CreateOptions,
+  LockImpl,
+  LockCapabilities,
+  RLockImpl,
+  SemaphoreImpl,
+  SemaphoreCapabilities,
+  BarrierImpl,
+  EventImpl,
+  ConditionImpl,
+  QueueImpl,
+} from './contract/types.js';
+export { IMPL_KINDS } from './contract/types.js';

@@ -13,6 +13,7 @@ import { jitterProfile } from './jitter.js';
 import { type AnySuite, loadSuite } from './load-suite.js';
 import type { Configuration } from './results.js';
 import type { Params } from './suite-api.js';
+import { allowedThreads, checkImplsUsed, expandSuiteRefs, type Impls, plannedVariants } from './plan-impl.js';
 
 export interface PlanOptions {
   /** Built-in suite names or paths to suite files; empty: every built-in suite. */
@@ -24,6 +25,8 @@ export interface PlanOptions {
   grep?: string;
   /** Parameter overrides for every suite. */
   params?: Params;
+  /** Implementation modules by kind (file URLs) for the conformance suites: `--impl lock=./x.js`. */
+  impls?: Impls;
   seed: string;
 }
 
@@ -54,7 +57,7 @@ export function resolveSuiteUrl(ref: string): string {
 }
 
 export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<PlannedConfig[]> {
-  const refs = options.suites.length > 0 ? options.suites : Object.keys(BUILTIN_SUITES);
+  const refs = expandSuiteRefs(options.suites, options.impls);
   const jitters = options.jitter ?? DEFAULT_JITTER;
   for (const j of jitters) jitterProfile(j);
   const cores = options.cores ?? DEFAULT_CORES;
@@ -63,16 +66,20 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
   const out: PlannedConfig[] = [];
   const seenUrls = new Set<string>();
   const seenKeys = new Set<string>();
+  const suites: Array<{ url: string; suite: AnySuite }> = [];
   for (const ref of refs) {
     const url = resolveSuiteUrl(ref);
     // The same suite named twice runs once: keys must stay unique (reports and shard merges are keyed by them).
     if (seenUrls.has(url)) continue;
     seenUrls.add(url);
-    const suite = await loadSuite(url);
-    const variants = suite.variants ?? { default: { description: suite.description } };
-    for (const [variant, spec] of Object.entries(variants)) {
+    suites.push({ url, suite: await loadSuite(url) });
+  }
+  checkImplsUsed(options.impls ?? {}, suites.map((s) => s.suite));
+  for (const { url, suite } of suites) {
+    for (const [variant, v] of Object.entries(await plannedVariants(suite, options.impls))) {
+      const spec = v.spec;
       const params = { ...(suite.params ?? {}), ...(spec.params ?? {}), ...(options.params ?? {}) } as Params;
-      const threadCounts = options.threads ?? spec.threads ?? suite.threads ?? [2, 4];
+      const threadCounts = allowedThreads(options.threads ?? spec.threads ?? suite.threads ?? [2, 4], v, suite.name, variant);
       for (const threads of threadCounts) {
         for (const c of cores) {
           for (const jitter of jitters) {
@@ -95,6 +102,7 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
               seed: options.seed,
             };
             if (spec.bug !== undefined) config.bug = spec.bug;
+            if (v.impl !== undefined) config.impl = v.impl;
             const planned: PlannedConfig = { config, suite };
             if (c !== 'all') {
               if (!hasAffinity) planned.skip = 'CPU affinity is not available here (taskset not found)';

@@ -19,6 +19,8 @@ interface TokenV1 {
   seed: string;
   trial: number;
   to: number;
+  /** Name of the implementation under test (conformance suites; its URL is in p.impl). */
+  im?: string;
 }
 
 export interface ReplayTarget {
@@ -32,6 +34,7 @@ export interface ReplayTarget {
   seed: string;
   trial: number;
   timeoutMs: number;
+  impl?: string;
 }
 
 export function encodeReplay(config: Configuration, trial: number, timeoutMs: number): string {
@@ -47,6 +50,7 @@ export function encodeReplay(config: Configuration, trial: number, timeoutMs: nu
     seed: config.seed,
     trial,
     to: timeoutMs,
+    ...(config.impl !== undefined ? { im: config.impl } : {}),
   };
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
@@ -81,6 +85,7 @@ export function decodeReplay(token: string): ReplayTarget {
     seed: t.seed,
     trial: t.trial,
     timeoutMs: typeof t.to === 'number' ? t.to : 1000,
+    ...(typeof t.im === 'string' ? { impl: t.im } : {}),
   };
 }
 

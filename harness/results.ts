@@ -21,6 +21,8 @@ export interface Configuration {
   jitter: string;
   params: Params;
   seed: string;
+  /** Conformance suites: the name of the implementation under test (its module URL is params.impl). */
+  impl?: string;
 }
 
 /** The invariant every configuration has: each trial finished within the timeout. */

@@ -32,6 +32,8 @@ export interface RunOptions {
   workerHeapMb?: number;
   grep?: string;
   params?: Params;
+  /** Conformance suites: implementation module URL by kind (`--impl lock=./x.js`). */
+  impls?: Record<string, string>;
   traceEvents?: number;
   /** Run only this shard's part of the plan (see shard.ts). */
   shard?: Shard;
@@ -82,6 +84,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
       ...(options.jitter ? { jitter: options.jitter } : {}),
       ...(options.grep ? { grep: options.grep } : {}),
       ...(options.params ? { params: options.params } : {}),
+      ...(options.impls ? { impls: options.impls } : {}),
     },
     hasAffinity(),
   );

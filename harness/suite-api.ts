@@ -79,6 +79,20 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
    */
   setup(ctx: SuiteContext<P>): S;
   /**
+   * Optional async preparation, awaited once per configuration in the main
+   * thread (before the first setup) and in each worker before its first trial
+   * of every batch: load modules here (e.g. an implementation by URL from the
+   * params) so that setup and actors stay synchronous and start tightly.
+   * Keep it idempotent and cache what it loads; it must not touch trial state.
+   */
+  prepare?(ctx: SuiteContext<P>): void | Promise<void>;
+  /**
+   * For conformance suites: the implementation kind this suite validates
+   * (docs/contracts.md). Its variants carry the module URL in params.impl, and
+   * `stress run --impl <kind>=./x.js` replaces them with the user's module.
+   */
+  implKind?: 'lock' | 'rlock' | 'semaphore' | 'barrier' | 'event' | 'condition' | 'queue';
+  /**
    * One thread's part of a trial; runs in a worker, once per trial per
    * thread, all threads released together. Attach primitives with
    * `Lock.from(state.lock)` etc. (cheap). May return a structured-cloneable result.

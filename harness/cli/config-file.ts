@@ -22,6 +22,8 @@ export interface ConfigFile {
   maxFailures?: number;
   grep?: string;
   params?: Record<string, number | string | boolean>;
+  /** Implementation modules by kind, paths relative to the config file: { "lock": "./dist/my-lock.js" }. */
+  impl?: Record<string, string>;
   traceEvents?: number;
 }
 
@@ -38,6 +40,7 @@ const KEYS: Record<keyof ConfigFile, string> = {
   maxFailures: 'number',
   grep: 'string (regular expression)',
   params: 'object of name: value',
+  impl: 'object of kind: module path',
   traceEvents: 'number',
 };
 

@@ -29,7 +29,8 @@ const REPORTER_HELP = `  --reporter R           where results go (repeatable); d
 export const RUN_HELP = `stress run [suites|files...] [flags]
 
 Runs each suite (built-in names: counter, producer-consumer, barrier-start,
-deadlock; or paths to compiled suite .js files) on every configuration of
+deadlock, conformance/<kind> or "conformance" for all seven; or paths to
+compiled suite .js files) on every configuration of
 threads x cores x jitter, and grades every invariant. Default: all built-in
 suites, their default thread counts, cores "all", jitter none,spin-1us,
 a 60 s time budget.
@@ -46,6 +47,9 @@ Flags:
   --max-failures N       per configuration, stop once N trials have failed
   --grep RE              only configurations whose key matches RE
   --param name=value     override a suite parameter (repeatable)
+  --impl kind=./x.js     validate your primitive: run the conformance suites of that
+                         kind (lock, rlock, semaphore, barrier, event, condition,
+                         queue) against your module (repeatable; docs/contracts.md)
   --trace-events N       primitive events kept per thread per failing trial (default 48)
   --json FILE            also write the summary as JSON to FILE (atomically)
   --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present)

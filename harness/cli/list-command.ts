@@ -12,6 +12,7 @@ export async function listCommand(argv: string[]): Promise<number> {
       ...(options.cores ? { cores: options.cores } : {}),
       ...(options.jitter ? { jitter: options.jitter } : {}),
       ...(options.grep ? { grep: options.grep } : {}),
+      ...(options.impls ? { impls: options.impls } : {}),
     },
     hasAffinity(),
   );

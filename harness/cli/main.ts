@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     const e = err as Error & { code?: string };
-    const usage = e.code === 'ERR_USAGE' || e.code === 'ERR_CONFIG' || e.code === 'ERR_SUITE_LOAD' || e.code === 'ERR_SUITE_SHAPE' || e.code === 'ERR_REPLAY_TOKEN' || e.code === 'ERR_REPORTER' || e.code === 'ERR_RESULTS_FILE' || e.code === 'ERR_MERGE' || e.code === 'ERR_INVALID_ARG' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = e.code === 'ERR_USAGE' || e.code === 'ERR_CONFIG' || e.code === 'ERR_SUITE_LOAD' || e.code === 'ERR_SUITE_SHAPE' || e.code === 'ERR_REPLAY_TOKEN' || e.code === 'ERR_REPORTER' || e.code === 'ERR_RESULTS_FILE' || e.code === 'ERR_MERGE' || e.code === 'ERR_IMPL_CONTRACT' || e.code === 'ERR_INVALID_ARG' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`stress: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
     if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
     else if (!usage) process.stderr.write('(run with --verbose for the stack)\n');

@@ -12,6 +12,8 @@ import {
   parseSeed,
   parseThreads,
 } from './parse.js';
+import { parseImpls } from './parse-impl.js';
+import { dirname } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { parseShard } from '../shard.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
@@ -28,6 +30,7 @@ export const RUN_FLAGS = {
   'max-failures': { type: 'string' },
   grep: { type: 'string' },
   param: { type: 'string', multiple: true },
+  impl: { type: 'string', multiple: true },
   'trace-events': { type: 'string' },
   json: { type: 'string' },
   config: { type: 'string' },
@@ -85,6 +88,8 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   else if (c.grep !== undefined) options.grep = parseGrep(`${where}grep`, c.grep);
   const params = { ...(c.params ?? {}), ...parseParams('--param', (v.param as string[] | undefined) ?? []) };
   if (Object.keys(params).length > 0) options.params = params;
+  const impls = { ...parseImpls(`${where}impl`, c.impl ?? {}, file === null ? process.cwd() : dirname(file.path)), ...parseImpls('--impl', (v.impl as string[] | undefined) ?? [], process.cwd()) };
+  if (Object.keys(impls).length > 0) options.impls = impls;
   if (v['trace-events'] !== undefined) options.traceEvents = parsePositiveInt('--trace-events', v['trace-events'] as string, 4096);
   else if (c.traceEvents !== undefined) options.traceEvents = parsePositiveInt(`${where}traceEvents`, c.traceEvents, 4096);
   if (v.shard !== undefined) options.shard = parseShard('--shard', v.shard as string);

@@ -1,5 +1,6 @@
 import { decodeReplay } from '../replay-token.js';
 import { loadSuite } from '../load-suite.js';
+import { checkImpl } from '../contract/load-impl.js';
 import { runOne } from '../run.js';
 import type { Configuration } from '../results.js';
 import { formatRate } from '../stats.js';
@@ -17,6 +18,8 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
   const target = decodeReplay(positionals[0]!);
   const runs = values.runs === undefined ? 100 : parsePositiveInt('--runs', values.runs as string, 1_000_000);
   const suite = await loadSuite(target.suiteUrl);
+  // A conformance trial reloads the same implementation module (its URL is in the parameters).
+  if (suite.implKind !== undefined && typeof target.params.impl === 'string') await checkImpl(target.params.impl, suite.implKind);
   const variant = suite.variants?.[target.variant];
   const config: Configuration = {
     key: `${target.suite}/${target.variant}/t${target.threads}/c-${target.cores}/j-${target.jitter}`,
@@ -29,6 +32,7 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     jitter: target.jitter,
     params: target.params,
     seed: target.seed,
+    ...(target.impl !== undefined ? { impl: target.impl } : {}),
   };
   process.stdout.write(`replaying ${config.key}, seed ${target.seed}, trial ${target.trial}, ${runs} times\n`);
   const planned = { config, suite, ...(target.cores !== 'all' && !hasAffinity() ? { skip: 'CPU affinity not available' } : {}) };

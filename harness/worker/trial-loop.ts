@@ -25,6 +25,8 @@ process.on('exit', (code) => {
 export default async function runBatch(task: BatchTask): Promise<BatchReply> {
   current = { exited: new Int32Array(task.exited), thread: task.thread };
   const suite = await loadSuite(task.suiteUrl);
+  // Before the gate: module loading must not land inside a timed trial.
+  await suite.prepare?.({ threads: task.threads, params: task.params, variant: task.variant });
   setThreadName(task.threadName);
   const gate = new StartGate(task.gate, task.threads, task.pureSpin);
   const progress = new Int32Array(task.progress);

@@ -1,0 +1,44 @@
+/**
+ * What every conformance suite shares: the implementation comes from
+ * params.impl (a module URL), is loaded by the suite's `prepare` hook in the
+ * main thread and in each worker, and is then looked up synchronously.
+ */
+import { yieldPoint } from '@shakedown/primitives';
+import { loadImpl, loadedImpl } from '../../../harness/contract/load-impl.js';
+import type { ImplKind, ImplModule } from '../../../harness/contract/types.js';
+import type { SuiteContext, VariantSpec } from '../../../harness/suite-api.js';
+
+export type ImplParams = { impl: string };
+
+export const ourImpl = (kind: ImplKind): string => new URL(`../../impls/shakedown-${kind}.js`, import.meta.url).href;
+export const galleryImpl = (name: string): string => new URL(`../../gallery/${name}.js`, import.meta.url).href;
+
+/** A gallery entry as a canary variant: its name is the entry's file name. */
+export function galleryVariant(name: string, bug: string, extra: Partial<VariantSpec> = {}): Record<string, VariantSpec> {
+  return { [name]: { description: `broken on purpose, see suites/gallery/${name}.ts`, canary: true, bug, ...extra, params: { ...(extra.params ?? {}), impl: galleryImpl(name) } } };
+}
+
+export const prepareImpl = async (ctx: SuiteContext): Promise<void> => {
+  await loadImpl(String(ctx.params.impl));
+};
+
+export function implOf(ctx: { params: { impl?: unknown } }): ImplModule {
+  return loadedImpl(String(ctx.params.impl));
+}
+
+/** Attaches this thread's view of the primitive. */
+export function attached<I>(ctx: { params: { impl?: unknown } }, handle: unknown): I {
+  return implOf(ctx).attach(handle) as I;
+}
+
+/**
+ * Calls one contract operation between two yield points: jitter lands at the
+ * operation's boundaries (user modules have no yield points of their own) and
+ * the trace names each call.
+ */
+export function op<T>(name: string, fn: () => T): T {
+  yieldPoint('user', name);
+  const r = fn();
+  yieldPoint('user', `${name} done`);
+  return r;
+}

@@ -1,0 +1,72 @@
+/**
+ * The conformance suites end to end: our implementations pass (correct code
+ * only), and each gallery bug is caught. Detection budgets come from
+ * per-trial rates measured on the project's 2-core machine (in the comment
+ * at each test) and are sized so that a miss is rarer than one in a million;
+ * they count trials, never time.
+ */
+import assert from 'node:assert/strict';
+import { run } from '../../harness/run.js';
+import type { RunOptions } from '../../harness/run.js';
+import type { RunSummary } from '../../harness/results.js';
+
+async function runAll(options: RunOptions): Promise<RunSummary> {
+  for await (const e of run(options)) if (e.type === 'run-end') return e.summary;
+  throw new Error('run ended without a summary');
+}
+
+function failures(s: RunSummary): string {
+  return JSON.stringify(s.configs.filter((r) => r.status !== 'pass').map((r) => ({ key: r.config.key, invariants: r.invariants.filter((i) => i.failures > 0).map((i) => [i.name, i.samples[0]?.details]), errors: r.errors.samples })));
+}
+
+describe('suites/conformance', function () {
+  this.timeout(120_000);
+
+  it('passes every shakedown primitive through its conformance suite (t2, t4; no jitter and spin-1us)', async () => {
+    const s = await runAll({ suites: ['conformance'], grep: '/shakedown-', runs: 60, seed: 'ours' });
+    assert.equal(s.configs.length, 7 * 4);
+    for (const r of s.configs) {
+      assert.equal(r.config.canary, false);
+      assert.equal(r.trials, 60, r.config.key);
+      assert.ok(r.config.impl?.startsWith('shakedown-'), r.config.key);
+    }
+    assert.equal(s.exitCode, 0, failures(s));
+  });
+
+  const caught = async (suite: string, grep: string, runs: number, options: Partial<RunOptions> = {}): Promise<RunSummary> => {
+    const s = await runAll({ suites: [suite], grep, runs, seed: `gallery-${grep}`, ...options });
+    assert.ok(s.configs.length > 0);
+    for (const r of s.configs) assert.equal(r.canaryVerdict, 'caught', `${r.config.key}: ${r.trials} trials, ${r.failedTrials} failed`);
+    return s;
+  };
+
+  it('catches check-then-set-lock: mutual exclusion', async () => {
+    // Measured at t4/spin-1us: 5.3%, 10.7% of trials (1.0-4.7% elsewhere). 600 trials at 3%: miss 0.97^600 = 1e-8.
+    const s = await caught('conformance/lock', 'check-then-set-lock/t4/c-all/j-spin-1us', 600);
+    assert.ok(s.configs[0]!.invariants.find((i) => i.name === 'mutual exclusion')!.failures > 0);
+  });
+
+  it('catches release-without-notify-lock: a blocked acquire() hangs (lost wakeup)', async () => {
+    // Measured at t4: every trial of 6 hung. 60 trials at a 30% floor: miss 0.7^60 = 5e-10; the run stops after 3 hangs.
+    const s = await caught('conformance/lock', 'release-without-notify-lock/t4/c-all/j-none', 60, { timeoutMs: 300 });
+    assert.ok(s.configs[0]!.hangs.count > 0);
+  });
+
+  it('catches one-too-many-semaphore: more holders than permits, permits + 1 free', async () => {
+    // Measured: 100% of 800 trials (the idle check after each trial is deterministic).
+    const s = await caught('conformance/semaphore', 'one-too-many-semaphore/t2/c-all/j-none', 10);
+    assert.ok(s.configs[0]!.invariants.find((i) => i.name === 'no lost permits (exactly permits free after the trial)')!.failures > 0);
+  });
+
+  it('catches reset-on-leave-barrier: a lost arrival on reuse', async () => {
+    // Measured: 100% of 800 trials (the releaser re-arrives before the sleepers have left).
+    const s = await caught('conformance/barrier', 'reset-on-leave-barrier/t2/c-all/j-none', 4, { timeoutMs: 300 });
+    assert.ok(s.configs[0]!.invariants.find((i) => i.name === 'every thread passes every generation')!.failures > 0);
+  });
+
+  // Not asserted here, because their measured rates cannot bound a miss below one in a million
+  // within this file's time: lost-notify-condition (0.2-0.7% of trials, ~15 ms each) and
+  // non-atomic-index-queue (4-6% of trials after the t2 configurations in a full run, but 0-0.3%
+  // when its t4 configurations run alone: two producers rarely share the 2 cores with 2 consumers).
+  // docs/gallery.md lists the measurements.
+});
