@@ -21,6 +21,12 @@ export interface ActorContext<P extends Params = Params> extends SuiteContext<P>
   trial: number;
   /** Per-trial timeout in ms: give blocking calls a timeout below it where a hang is not the point. */
   timeoutMs: number;
+  /**
+   * Random numbers in [0, 1) for the actor's own choices, seeded from the run's seed, the
+   * configuration, the trial and the thread (the harness's one random seam): use it instead of
+   * Math.random so that `stress replay` makes the same choices.
+   */
+  random: () => number;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface StressItOptions {
   timeBudget?: string | number;
   /** Trials per configuration instead of a time budget. */
   runs?: number;
+  /** Per configuration, stop once this many trials have failed (a cap on `runs` that ends early on detection). */
+  maxFailures?: number;
   /** Master seed; default STRESS_SEED, else random (printed in failures). */
   seed?: string;
   /** Per-trial hang timeout, e.g. '500ms'; default 1 s. */
@@ -49,7 +51,7 @@ export interface Normalized {
   explicitTimeout: number | undefined;
 }
 
-const KNOWN = new Set(['threads', 'jitter', 'cores', 'timeBudget', 'runs', 'seed', 'trialTimeout', 'params', 'variants', 'canaries', 'timeout']);
+const KNOWN = new Set(['threads', 'jitter', 'cores', 'timeBudget', 'runs', 'maxFailures', 'seed', 'trialTimeout', 'params', 'variants', 'canaries', 'timeout']);
 
 export function normalize(o: StressItOptions, env: NodeJS.ProcessEnv = process.env): Normalized {
   for (const k of Object.keys(o)) {
@@ -60,6 +62,7 @@ export function normalize(o: StressItOptions, env: NodeJS.ProcessEnv = process.e
   if (o.jitter !== undefined) run.jitter = parseJitter('jitter', o.jitter);
   if (o.cores !== undefined) run.cores = parseCores('cores', o.cores);
   if (o.runs !== undefined) run.runs = parsePositiveInt('runs', o.runs);
+  if (o.maxFailures !== undefined) run.maxFailures = parsePositiveInt('maxFailures', o.maxFailures);
   let timeBudgetMs: number | undefined;
   if (o.timeBudget !== undefined) timeBudgetMs = parseDuration('timeBudget', o.timeBudget);
   else if (o.runs === undefined) timeBudgetMs = DEFAULT_MOCHA_BUDGET_MS;

@@ -56,7 +56,10 @@ export default async function runBatch(task: BatchTask): Promise<BatchReply> {
       if (jitterOn) rng = threadRng(task.seed, task.configKey, seedTrial, task.thread);
       gate.arrive();
       try {
-        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial, timeoutMs: task.timeoutMs };
+        // Built on first use only: most actors never draw, and a generator costs ~1 us to seed.
+        let actorRng: (() => number) | undefined;
+        const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
+        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial, timeoutMs: task.timeoutMs, random };
         let value: unknown = suite.actor(task.states[k], ctx);
         if (value instanceof Promise) value = (await value) as unknown;
         outcomes.push({ ok: true, value });

@@ -47,7 +47,7 @@ export default defineSuite<State, P, null>({
     const take = (): boolean => {
       if (style === 0) return op('acquire()', () => sem.acquire());
       while (performance.now() < deadline) {
-        const got = style === 1 ? op('tryAcquire()', () => (sem.tryAcquire ? sem.tryAcquire() : sem.acquire(0))) : op('acquire(t)', () => sem.acquire(Math.random() < 0.5 ? 0 : 1));
+        const got = style === 1 ? op('tryAcquire()', () => (sem.tryAcquire ? sem.tryAcquire() : sem.acquire(0))) : op('acquire(t)', () => sem.acquire(ctx.random() < 0.5 ? 0 : 1));
         if (got) return true;
       }
       Atomics.add(b, STARVED, 1);

@@ -67,7 +67,7 @@ export function mutexActor(s: MutexState, ctx: ActorContext<MutexParams>): null 
   const take = (): boolean => {
     if (style === 0) return op('acquire()', () => lock.acquire());
     while (performance.now() < deadline) {
-      const got = style === 2 ? op('acquire(t)', () => lock.acquire(Math.random() < 0.5 ? 0 : 1)) : op('tryAcquire()', () => (lock.tryAcquire ? lock.tryAcquire() : lock.acquire(0)));
+      const got = style === 2 ? op('acquire(t)', () => lock.acquire(ctx.random() < 0.5 ? 0 : 1)) : op('tryAcquire()', () => (lock.tryAcquire ? lock.tryAcquire() : lock.acquire(0)));
       if (got) return true;
     }
     Atomics.add(b, STARVED, 1);
