@@ -6,7 +6,10 @@ export function wilson(failures: number, trials: number, z = 1.96): [number, num
   const denom = 1 + z2 / trials;
   const center = (p + z2 / (2 * trials)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denom;
-  return [Math.max(0, center - half), Math.min(1, center + half)];
+  // At the ends the bound is exact (0 or 1); floating-point rounding would print 2.7e-18%.
+  const lo = failures === 0 ? 0 : Math.max(0, center - half);
+  const hi = failures === trials ? 1 : Math.min(1, center + half);
+  return [lo, hi];
 }
 
 export function formatRate(failures: number, trials: number): string {
