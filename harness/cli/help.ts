@@ -31,9 +31,9 @@ export const RUN_HELP = `stress run [suites|files...] [flags]
 Runs each suite (built-in names: counter, producer-consumer, barrier-start,
 deadlock, conformance/<kind> or "conformance" for all seven; or paths to
 compiled suite .js files) on every configuration of
-threads x cores x jitter, and grades every invariant. Default: all built-in
-suites, their default thread counts, cores "all", jitter none,spin-1us,
-a 60 s time budget.
+threads x cores x jitter, and grades every invariant. Default: the four core
+suites (counter, producer-consumer, barrier-start, deadlock), their default
+thread counts, cores "all", jitter none,spin-1us, a 60 s time budget.
 
 Flags:
   --threads 2,4,8        thread counts (1-256); default: each suite's own
