@@ -17,23 +17,24 @@ export async function runCommand(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts > 1) process.exit(130); // second Ctrl-C: leave at once
-    process.stderr.write(`\nstress: ${signal}: finishing the current configuration, then reporting what completed (again to quit now)\n`);
+    process.stderr.write(`\nstress: ${signal}: stopping the trials in flight (within 2 s), then reporting what completed as interrupted (again to quit now)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let summary: RunSummary | undefined;
+  // The handlers stay until the reports are written: a second Ctrl-C while a reporter is slow or stuck must still exit 130.
   try {
     for await (const event of run({ ...options, signal: controller.signal })) {
       await dispatch(reporters, event);
       if (event.type === 'run-end') summary = event.summary;
     }
+    if (summary === undefined) return 3;
+    await finishAll(reporters, summary);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (summary === undefined) return 3;
-  await finishAll(reporters, summary);
   // Without the console reporter a run would end in silence: say how it ended, in one line.
   if (!specs.some((s) => s.kind === 'builtin' && s.name === 'console')) process.stdout.write(`${formatSummary(summary).split('\n').pop()!}\n`);
   return summary.exitCode;
