@@ -54,7 +54,9 @@ export function parseFlags(
     const { values, positionals } = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true });
     return { values: values, positionals };
   } catch (err) {
-    throw new HarnessError('ERR_USAGE', `${(err as Error).message} (see stress ${command} --help)`);
+    // Node's parseArgs messages can span lines ("--threads -1" is "ambiguous" plus two hints): errors stay one line.
+    const message = (err as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+    throw new HarnessError('ERR_USAGE', `${message} (see stress ${command} --help)`);
   }
 }
 
