@@ -29,6 +29,8 @@ export interface ExecuteOptions {
   budget: Budget;
   /** Stop the configuration once this many trials have failed (hangs included). */
   maxFailures?: number;
+  /** Index of the first trial (soak passes continue where the last pass ended); default 0. */
+  firstTrial?: number;
   /** Replay: every trial draws its randomness as this trial. */
   fixedSeedTrial?: number;
   /** Polled between batches and by the watchdog: stop early (interrupt). A batch in flight gets STOP_GRACE_MS, then is cancelled. */
@@ -76,7 +78,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   const threadNames = Array.from({ length: config.threads }, (_, t) => suite.threadName?.(t, ctx) ?? `t${t}`);
   const cores = config.cores === 'all' ? availableParallelism() : config.cores;
   const pureSpin = config.threads <= cores;
-  const budgetRuns = options.budget.runs ?? Infinity;
+  const firstTrial = options.firstTrial ?? 0;
+  const budgetRuns = firstTrial + (options.budget.runs ?? Infinity);
   const deadline = options.budget.timeMs === undefined ? Infinity : started + options.budget.timeMs;
 
   // One trace arena per configuration, sized for the largest batch and reused: each trial's region is reset when it starts.
@@ -88,7 +91,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   };
   await suite.prepare?.(ctx);
   const groups = options.groups ?? new WorkerGroups();
-  let nextTrial = 0;
+  let nextTrial = firstTrial;
   let batchSize = FIRST_BATCH;
   let recoveries = 0;
   try {
@@ -160,7 +163,9 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   } finally {
     if (options.groups === undefined) await groups.close();
   }
-  return grader.result(performance.now() - started);
+  const result = grader.result(performance.now() - started);
+  if (options.firstTrial !== undefined) result.nextTrial = nextTrial;
+  return result;
 }
 
 /**

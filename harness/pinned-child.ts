@@ -22,6 +22,7 @@ process.once('message', (request: PinnedRequest) => {
         traceEvents: request.traceEvents,
         budget: request.budget,
         shouldStop: () => stopped,
+        ...(request.firstTrial !== undefined ? { firstTrial: request.firstTrial } : {}),
         ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
       };
       const result = await executeConfiguration(
