@@ -29,9 +29,11 @@ export interface ExecuteOptions {
   budget: Budget;
   /** Stop the configuration once this many trials have failed (hangs included). */
   maxFailures?: number;
+  /** Index of the first trial (soak passes continue where the last pass ended); default 0. */
+  firstTrial?: number;
   /** Replay: every trial draws its randomness as this trial. */
   fixedSeedTrial?: number;
-  /** Polled between batches: stop early (interrupt, fail-fast). */
+  /** Polled between batches and by the watchdog: stop early (interrupt). A batch in flight gets STOP_GRACE_MS, then is cancelled. */
   shouldStop?: () => boolean;
   /** Progress callback after each batch. */
   onBatch?: (trialsSoFar: number, failedTrialsSoFar: number) => void;
@@ -52,13 +54,21 @@ export const LIVELOCK_FACTOR = 10;
  * and the rest of the matrix should not wait for it.
  */
 export const MAX_RECOVERIES = 3;
+/**
+ * After a stop request, a batch in flight may finish normally for this long
+ * (batches target 100 ms); then it is cancelled like a hung one, so an
+ * interrupt ends in-flight trials well within the 2 s the CLI promises even
+ * when a trial is stuck and the hang timeout is long.
+ */
+export const STOP_GRACE_MS = 500;
 /** Extra time for a batch's first trial: workers may still be starting or importing the suite. */
 const STARTUP_GRACE_MS = 10_000;
 
 type BatchOutcome =
   | { kind: 'done'; replies: BatchReply[] }
   | { kind: 'hang'; trialIndex: number; progress: number[]; waitFor: Array<{ thread: string; waitsFor: string; heldBy: string }> }
-  | { kind: 'crash'; message: string };
+  | { kind: 'crash'; message: string }
+  | { kind: 'stopped' };
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
   const started = performance.now();
@@ -68,7 +78,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   const threadNames = Array.from({ length: config.threads }, (_, t) => suite.threadName?.(t, ctx) ?? `t${t}`);
   const cores = config.cores === 'all' ? availableParallelism() : config.cores;
   const pureSpin = config.threads <= cores;
-  const budgetRuns = options.budget.runs ?? Infinity;
+  const firstTrial = options.firstTrial ?? 0;
+  const budgetRuns = firstTrial + (options.budget.runs ?? Infinity);
   const deadline = options.budget.timeMs === undefined ? Infinity : started + options.budget.timeMs;
 
   // One trace arena per configuration, sized for the largest batch and reused: each trial's region is reset when it starts.
@@ -80,7 +91,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   };
   await suite.prepare?.(ctx);
   const groups = options.groups ?? new WorkerGroups();
-  let nextTrial = 0;
+  let nextTrial = firstTrial;
   let batchSize = FIRST_BATCH;
   let recoveries = 0;
   try {
@@ -118,7 +129,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         };
         return groups.get(config.threads).run(task, { signal: controllers[thread]!.signal }) as Promise<BatchReply>;
       });
-      const outcome = await watch(tasks, progress, exited, threadNames, nextTrial, options.timeoutMs);
+      const outcome = await watch(tasks, progress, exited, threadNames, nextTrial, options.timeoutMs, options.shouldStop);
       if (outcome.kind === 'done') {
         for (let i = 0; i < k; i++) {
           const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
@@ -134,6 +145,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         for (const c of controllers) c.abort();
         await Promise.allSettled(tasks);
         await groups.discard(config.threads);
+        // Interrupted: the batch's trials are dropped (none of them is known to have finished), not graded.
+        if (outcome.kind === 'stopped') break;
         if (outcome.kind === 'hang') {
           const i = outcome.trialIndex - nextTrial;
           grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, traceOf(i));
@@ -150,7 +163,9 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   } finally {
     if (options.groups === undefined) await groups.close();
   }
-  return grader.result(performance.now() - started);
+  const result = grader.result(performance.now() - started);
+  if (options.firstTrial !== undefined) result.nextTrial = nextTrial;
+  return result;
 }
 
 /**
@@ -165,6 +180,7 @@ function watch(
   threadNames: string[],
   firstTrial: number,
   timeoutMs: number,
+  shouldStop?: () => boolean,
 ): Promise<BatchOutcome> {
   const progress = new Int32Array(progressBuf);
   const exited = new Int32Array(exitedBuf);
@@ -183,7 +199,13 @@ function watch(
     // trial): a trial is also hung once no thread has entered a new trial for LIVELOCK_FACTOR timeouts.
     let lastTrialSum = -1;
     let lastTrialChange = performance.now();
+    let stopAt: number | undefined;
     const timer = setInterval(() => {
+      if (stopAt === undefined && (shouldStop?.() ?? false)) stopAt = performance.now();
+      if (stopAt !== undefined && performance.now() - stopAt > STOP_GRACE_MS) {
+        finish({ kind: 'stopped' });
+        return;
+      }
       for (let t = 0; t < threads; t++) {
         const note = Atomics.load(exited, t);
         if (note !== 0) {

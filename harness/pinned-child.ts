@@ -4,6 +4,15 @@ import { executeConfiguration } from './executor.js';
 import { loadSuite } from './load-suite.js';
 import type { PinnedRequest } from './pinned.js';
 
+// The parent sends SIGTERM on interrupt, and a Ctrl-C reaches this process too (same process
+// group): stop like an unpinned run and report what completed instead of dying without a result.
+let stopped = false;
+const stop = (): void => {
+  stopped = true;
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+
 process.once('message', (request: PinnedRequest) => {
   void (async () => {
     try {
@@ -12,6 +21,8 @@ process.once('message', (request: PinnedRequest) => {
         timeoutMs: request.timeoutMs,
         traceEvents: request.traceEvents,
         budget: request.budget,
+        shouldStop: () => stopped,
+        ...(request.firstTrial !== undefined ? { firstTrial: request.firstTrial } : {}),
         ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
       };
       const result = await executeConfiguration(

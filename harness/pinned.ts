@@ -24,6 +24,7 @@ export interface PinnedRequest {
   traceEvents: number;
   budget: Budget;
   fixedSeedTrial?: number;
+  firstTrial?: number;
   maxFailures?: number;
 }
 

@@ -100,6 +100,18 @@ export interface ConfigResult {
   durationMs: number;
   /** First detection (failure or hang): its trial and the ms since the configuration started. */
   firstDetection?: { trial: number; ms: number };
+  /** Soak passes only (stripped from reports): the trial index the next pass of this configuration starts at, so passes never repeat seeds. */
+  nextTrial?: number;
+}
+
+/** A soak run (`--duration`): passes over the matrix and the run's resident memory, sampled after each pass. */
+export interface SoakInfo {
+  passes: number;
+  durationMs: number;
+  /** False in a checkpoint written while the soak was still running. */
+  complete: boolean;
+  /** RSS in MB after the first pass, the largest after any later pass, and after the last. */
+  rssMb: { first: number; max: number; last: number };
 }
 
 export interface RunSummary {
@@ -111,4 +123,5 @@ export interface RunSummary {
   exitCode: number;
   /** Set when the run was one shard of a larger plan: the verdict covers this shard only. */
   shard?: Shard;
+  soak?: SoakInfo;
 }

@@ -7,7 +7,8 @@ import { WorkerGroups } from './pools.js';
 import { HarnessError } from './errors.js';
 import { hasAffinity, runPinned } from './pinned.js';
 import { type PlannedConfig, plan } from './plan.js';
-import type { ConfigResult, Configuration, RunSummary } from './results.js';
+import type { ConfigResult, Configuration, RunSummary, SoakInfo } from './results.js';
+import { soakPasses } from './soak.js';
 import { newSeed } from './rng.js';
 import type { Params } from './suite-api.js';
 import { exitCodeFor } from './verdict.js';
@@ -20,8 +21,10 @@ export interface RunOptions {
   jitter?: string[];
   /** Trials per configuration. Takes precedence over timeBudgetMs. */
   runs?: number;
-  /** Wall time for the whole matrix, spread evenly over its configurations. */
+  /** Wall time for the whole matrix, spread evenly over its configurations (with durationMs: the length of one pass). */
   timeBudgetMs?: number;
+  /** Soak: repeat passes over the matrix until this much wall time is up (see soak.ts). */
+  durationMs?: number;
   seed?: string;
   /** Per-trial hang timeout in ms. */
   timeoutMs?: number;
@@ -63,6 +66,8 @@ export type RunEvent =
   | { type: 'config-start'; config: Configuration; index: number; total: number }
   | { type: 'progress'; config: Configuration; trials: number; elapsedMs: number; totalTrials: number; totalFailures: number; configsLeft: number }
   | { type: 'config-end'; result: ConfigResult; index: number; total: number }
+  /** Soak runs, after each pass: the totals so far, for a checkpoint file. */
+  | { type: 'checkpoint'; summary: RunSummary }
   | { type: 'run-end'; summary: RunSummary };
 
 export const DEFAULT_TIME_BUDGET_MS = 60_000;
@@ -109,8 +114,22 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
   const stop = (): boolean => stopped || (options.signal?.aborted ?? false);
 
   const groups = new WorkerGroups(options.workerHeapMb);
+  let soak: SoakInfo | undefined;
   try {
-    for (let index = 0; index < planned.length; index++) {
+    if (options.durationMs !== undefined) {
+      const base = { seed, startedAt, interrupted: false, exitCode: 0, ...(options.shard ? { shard: options.shard } : {}) };
+      soak = yield* soakPasses(planned, {
+        t0,
+        durationMs: options.durationMs,
+        passMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS,
+        base,
+        one: { timeoutMs, traceEvents, budget: {}, groups, ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+        stop,
+        results,
+      });
+    }
+    // A soak has already run its passes and yielded its configurations.
+    for (let index = 0; soak === undefined && index < planned.length; index++) {
       if (stop()) break;
       const p = planned[index]!;
       yield { type: 'config-start', config: p.config, index, total: planned.length };
@@ -194,14 +213,16 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     interrupted,
     exitCode: 0,
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(soak ? { soak } : {}),
   };
   summary.exitCode = exitCodeFor(summary);
   yield { type: 'run-end', summary };
   return summary;
 }
 
-interface OneOptions {
+export interface OneOptions {
   maxFailures?: number;
+  firstTrial?: number;
   onBatch?: (trials: number, failedTrials: number) => void;
   groups?: WorkerGroups;
   timeoutMs: number;
@@ -224,6 +245,7 @@ export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigRes
       ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
       ...(o.groups ? { groups: o.groups } : {}),
       ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
+      ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
     });
   }
   return runPinned(
@@ -234,6 +256,7 @@ export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigRes
       budget: o.budget,
       ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
       ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
+      ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
     },
     p.config.cores,
     o.signal,

@@ -24,6 +24,7 @@ export const RUN_FLAGS = {
   jitter: { type: 'string' },
   runs: { type: 'string' },
   'time-budget': { type: 'string' },
+  duration: { type: 'string' },
   seed: { type: 'string' },
   timeout: { type: 'string' },
   'fail-fast': { type: 'boolean' },
@@ -54,7 +55,9 @@ export function parseFlags(
     const { values, positionals } = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true });
     return { values: values, positionals };
   } catch (err) {
-    throw new HarnessError('ERR_USAGE', `${(err as Error).message} (see stress ${command} --help)`);
+    // Node's parseArgs messages can span lines ("--threads -1" is "ambiguous" plus two hints): errors stay one line.
+    const message = (err as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+    throw new HarnessError('ERR_USAGE', `${message} (see stress ${command} --help)`);
   }
 }
 
@@ -76,6 +79,10 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   else if (c.runs !== undefined) options.runs = parsePositiveInt(`${where}runs`, c.runs);
   if (v['time-budget'] !== undefined) options.timeBudgetMs = parseDuration('--time-budget', v['time-budget'] as string);
   else if (c.timeBudget !== undefined) options.timeBudgetMs = parseDuration(`${where}timeBudget`, c.timeBudget);
+  if (v.duration !== undefined) {
+    options.durationMs = parseDuration('--duration', v.duration as string);
+    if (options.runs !== undefined) throw new HarnessError('ERR_USAGE', '--duration: a soak runs for a time, not a number of trials; drop --runs (--time-budget sets the length of one pass)');
+  }
   // An empty STRESS_SEED counts as unset (CI templates often export it empty).
   const seed = (v.seed as string | undefined) ?? (process.env.STRESS_SEED || undefined) ?? c.seed;
   if (seed !== undefined && seed !== '') options.seed = parseSeed(v.seed !== undefined ? '--seed' : 'STRESS_SEED', seed);

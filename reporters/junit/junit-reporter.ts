@@ -19,7 +19,8 @@ export function junitReporter(target: string | undefined, ctx: ReporterContext):
     },
     finish(summary: RunSummary): void {
       const xml = renderJunit(junitModel(summary, settings, flaky), {
-        name: `shakedown seed ${summary.seed}`,
+        // The schemas have no place for "interrupted": the run's name says it, so a partial report is never read as whole.
+        name: `shakedown seed ${summary.seed}${summary.interrupted ? ' (interrupted)' : ''}`,
         hostname: ctx.hostname,
         timestamp: isoWithOffset(new Date(summary.startedAt)),
       });

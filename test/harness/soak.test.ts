@@ -1,0 +1,71 @@
+/**
+ * The CI soak: `stress run --duration 20s` over a small matrix. Passes
+ * continue the trial numbering (the deterministic fixture's failure count
+ * proves no trial ran twice), checkpoints land in the JSON report while the
+ * soak runs, the final report is complete, and resident memory stays flat.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunSummary } from '../../harness/results.js';
+import { SAMPLES_KEPT } from '../../harness/grade.js';
+import { CLI } from '../helpers/cli.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
+
+/** Trials k in [0, trials) that fail in the deterministic fixture: (k + threads) % modulus === 0. */
+function expectedFailures(trials: number, threads: number, modulus: number): number {
+  let n = 0;
+  for (let k = 0; k < trials; k++) if ((k + threads) % modulus === 0) n++;
+  return n;
+}
+
+describe('harness/soak', function () {
+  this.timeout(120_000);
+
+  it('rotates through the matrix for 20 s: checkpoints, complete totals, no repeated trial, flat memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soak-'));
+    const json = join(dir, 'soak.json');
+    try {
+      const child = spawn(process.execPath, [CLI, 'run', FIXTURE, '--grep', '/(sevens|clean)/', '--threads', '1,2', '--jitter', 'none', '--duration', '20s', '--time-budget', '2s', '--seed', 'soak', '--json', json], {
+        stdio: 'ignore',
+        env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' },
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      // A checkpoint is on disk while the soak is still running.
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(json) && child.exitCode === null) {
+        assert.ok(Date.now() < deadline, 'a checkpoint within 60 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const checkpoint = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+      assert.equal(checkpoint.soak?.complete, false, 'the first file is a checkpoint');
+      const code = await exited;
+      clearTimeout(killer);
+      assert.equal(code, 1, 'the sevens variant fails');
+
+      const s = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+      assert.ok(s.soak, 'a soak summary');
+      assert.equal(s.soak.complete, true);
+      assert.ok(s.soak.passes >= 5, `${s.soak.passes} passes`);
+      assert.equal(s.configs.length, 4);
+      for (const r of s.configs) {
+        assert.ok(!('nextTrial' in r), 'internal bookkeeping stays out of reports');
+        const inv = r.invariants.find((i) => i.name === 'trial index is off the modulus')!;
+        const modulus = r.config.variant === 'sevens' ? 7 : 0;
+        // Equal only if every pass continued the numbering: repeating trials 0.. would count their failures again.
+        assert.equal(inv.failures, modulus === 0 ? 0 : expectedFailures(r.trials, r.config.threads, modulus), r.config.key);
+        assert.ok(inv.samples.length <= SAMPLES_KEPT);
+      }
+      // Flat memory: bounded totals mean RSS after the last pass is near RSS after the first. Generous for GC noise.
+      const growth = s.soak.rssMb.max - s.soak.rssMb.first;
+      assert.ok(growth < 150, `RSS grew ${growth} MB over ${s.soak.passes} passes (${JSON.stringify(s.soak.rssMb)})`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
