@@ -8,7 +8,7 @@ import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/run.js';
 import { executeConfiguration } from '../../harness/executor.js';
 import { type PlannedConfig, plan } from '../../harness/plan.js';
 import { WorkerGroups } from '../../harness/pools.js';
-import { median } from '../lib/stats.js';
+import { censoredMedian } from '../lib/detection-table.js';
 import { type NaiveResult, naiveLoop } from './naive-loop.js';
 
 /** The issue's goal: every canary caught within this by default. */
@@ -44,8 +44,8 @@ async function shakedownOnce(groups: WorkerGroups, p: PlannedConfig, seed: strin
 }
 
 async function perTrialProbability(groups: WorkerGroups, p: PlannedConfig): Promise<{ p: number; trials: number }> {
-  // Bounded both ways: hang canaries stop after the executor's 3 recoveries (~1 s each).
-  const r = await executeConfiguration(p.suite, { ...p.config, seed: 'bench-p' }, { timeoutMs: DEFAULT_TIMEOUT_MS, traceEvents: DEFAULT_TRACE_EVENTS, budget: { runs: 2000, timeMs: 1500 }, groups });
+  // Bounded both ways: hang canaries stop after the executor's 3 recoveries (~1 s each), so their p rests on few trials.
+  const r = await executeConfiguration(p.suite, { ...p.config, seed: 'bench-p' }, { timeoutMs: DEFAULT_TIMEOUT_MS, traceEvents: DEFAULT_TRACE_EVENTS, budget: { runs: 2000, timeMs: 3000 }, groups });
   return { p: r.trials === 0 ? NaN : r.failedTrials / r.trials, trials: r.trials };
 }
 
@@ -89,7 +89,7 @@ export async function detectionRows(group: 'core' | 'gallery', reps: number, nai
         naive: naive ?? [],
       };
       rows.push(row);
-      log(`${row.key}: caught ${row.caught}/${reps}, median ${median(ms).toFixed(0)} ms, p ${prob.p.toFixed(4)}; naive caught ${row.naive.filter((n) => n.caught).length}/${row.naive.length}\n`);
+      log(`${row.key}: caught ${row.caught}/${reps}, median ${censoredMedian(ms).toFixed(0)} ms, p ${prob.p.toFixed(4)}; naive caught ${row.naive.filter((n) => n.caught).length}/${row.naive.length}\n`);
     }
   } finally {
     await groups.close();
