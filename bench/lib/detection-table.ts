@@ -47,7 +47,7 @@ export function formatDetectionTable(rows: readonly DetectionRow[], naiveMs: num
       late(censoredMedian(r.trials), 'never'),
       `${pct(r.pPerTrial)} of ${r.pTrials}`,
       r.naive.length === 0 ? '-' : `${naiveCaught.length}/${r.naive.length}${naiveCaught.length > 0 ? ` (${[...new Set(naiveCaught.map((n) => n.how))].join(',')})` : ''}`,
-      r.naive.length === 0 ? '-' : late(censoredMedian(r.naive.map((n) => n.msToDetect ?? NaN)), 'never'),
+      r.naive.length === 0 ? '-' : late(censoredMedian(r.naive.map((n) => n.msToDetect ?? NaN)), naiveCaught.length === 0 ? 'never' : `>${naiveMs}`),
       r.naive.length === 0 ? '-' : num(median(r.naive.map((n) => n.iterations))),
       ratio(r, naiveMs),
     ];
