@@ -30,7 +30,13 @@ const FIFO_VIOLATIONS = 7;
 const STARVED = 8;
 const SLOTS = 9;
 
-type P = { impl: string; messages: number; capacity: number };
+/**
+ * roles: 'split' = half produce, the rest consume; 'all' = every thread puts
+ * its messages and then drains, so at t2 two producers race on every put
+ * (index races need two producers; with 'split' t2 has one). Capacity must
+ * then hold every thread's messages, or producers block with nobody getting.
+ */
+type P = { impl: string; messages: number; capacity: number; roles: 'split' | 'all' };
 interface State {
   handle: unknown;
   board: Int32Array;
@@ -38,29 +44,31 @@ interface State {
   received: Int32Array;
 }
 
-const producersOf = (threads: number): number => Math.max(1, threads >> 1);
+const producersOf = (threads: number, p: { roles: string }): number => (p.roles === 'all' ? threads : Math.max(1, threads >> 1));
+const consumersOf = (threads: number, p: { roles: string }): number => (p.roles === 'all' ? threads : threads - producersOf(threads, p));
 
 export default defineSuite<State, P, null>({
   name: 'conformance/queue',
   description: 'no loss, no duplication, FIFO per producer, capacity bound, close and drain',
   implKind: 'queue',
-  params: { impl: ourImpl('queue'), messages: 16, capacity: 16 },
+  params: { impl: ourImpl('queue'), messages: 16, capacity: 16, roles: 'split' },
   threads: [2, 4],
   variants: {
     'shakedown-queue': { description: '@shakedown/primitives Queue' },
-    ...galleryVariant('non-atomic-index-queue', 'producers reserve a slot with a plain read then write of the tail index: two take the same slot and a message is lost'),
+    // Every thread produces (t2 has two producers too) into a queue that holds all of it.
+    ...galleryVariant('non-atomic-index-queue', 'producers reserve a slot with a plain read then write of the tail index: two take the same slot and a message is lost', { params: { roles: 'all', capacity: 64 } }),
   },
-  threadName: (t, ctx) => (t < producersOf(ctx.threads) ? `producer-${t}` : `consumer-${t - producersOf(ctx.threads)}`),
+  threadName: (t, ctx) => (ctx.params.roles === 'all' ? `producer-consumer-${t}` : t < producersOf(ctx.threads, ctx.params) ? `producer-${t}` : `consumer-${t - producersOf(ctx.threads, ctx.params)}`),
   prepare: prepareImpl,
   setup: (ctx) => ({
     handle: implOf(ctx).create({ capacity: ctx.params.capacity }),
     board: board(SLOTS),
-    received: new Int32Array(new SharedArrayBuffer(4 * producersOf(ctx.threads) * ctx.params.messages)),
+    received: new Int32Array(new SharedArrayBuffer(4 * producersOf(ctx.threads, ctx.params) * ctx.params.messages)),
   }),
   actor(s, ctx) {
     const q = attached<QueueImpl>(ctx, s.handle);
     const b = s.board;
-    const producers = producersOf(ctx.threads);
+    const producers = producersOf(ctx.threads, ctx.params);
     const m = ctx.params.messages;
     const total = producers * m;
     if (ctx.thread < producers) {
@@ -70,7 +78,7 @@ export default defineSuite<State, P, null>({
         if (Atomics.add(b, PUTS, 1) + 1 - Atomics.load(b, GETS) > ctx.params.capacity) Atomics.add(b, OVER, 1);
       }
       if (Atomics.add(b, PRODUCERS_DONE, 1) + 1 === producers && q.close) op('close()', () => q.close!());
-      return null;
+      if (ctx.params.roles !== 'all') return null;
     }
     const closes = q.close !== undefined;
     const deadline = performance.now() + ctx.timeoutMs / 2;
@@ -110,7 +118,7 @@ export default defineSuite<State, P, null>({
     'FIFO per producer': (s) => ({ ok: s.board[FIFO_VIOLATIONS] === 0, expected: 0, observed: s.board[FIFO_VIOLATIONS], details: 'a consumer got a producer\'s messages out of order' }),
     'capacity bound': (s, _r, ctx) => ({ ok: s.board[OVER] === 0, expected: `<= ${ctx.params.capacity} held`, observed: `${s.board[OVER]} puts over` }),
     'close and drain': (s, _r, ctx) => {
-      const consumers = ctx.threads - producersOf(ctx.threads);
+      const consumers = consumersOf(ctx.threads, ctx.params);
       if (s.board[CONSUMERS_EXITED] !== consumers || s.board[STARVED] !== 0) return `${s.board[CONSUMERS_EXITED]} of ${consumers} consumers exited, ${s.board[STARVED]} gave up waiting`;
       const q = attached<QueueImpl>(ctx, s.handle);
       if (q.close === undefined) return true;

@@ -8,7 +8,16 @@
  * never come. The fix: read the counter while still holding the lock, then
  * release, then Atomics.wait on the value read. The lock itself is correct.
  * Caught by conformance/condition as a hang ("no lost wakeup").
+ *
+ * The yieldPoint('user', ...) calls mark the steps of wait(),
+ * as a library author marks the steps of their own algorithm (README,
+ * "Validating your own primitive"): the harness's seeded jitter can then land
+ * between releasing the lock and reading the counter, a window of a few ns
+ * that jitter at the suite's call boundaries cannot reach (0.1-0.8% of trials
+ * without them). They do not change the bug. The correct adapters in
+ * suites/impls need none: every operation of our primitives is a yield point.
  */
+import { yieldPoint } from '@shakedown/primitives';
 import type { ConditionImpl, ImplModule } from '../../harness/contract/types.js';
 
 /** 0 free, 1 held. */
@@ -41,9 +50,11 @@ const impl: ImplModule<{ buffer: SharedArrayBuffer }, ConditionImpl> = {
       release,
       wait(timeoutMs = Infinity) {
         release();
+        yieldPoint('user', 'condition.wait: lock released, counter not read');
         const deadline = performance.now() + timeoutMs;
         // BUG: read after releasing the lock (and after the clock read above): a notify in between is missed.
         const seq = Atomics.load(w, SEQ);
+        yieldPoint('user', 'condition.wait: counter read, going to sleep');
         const r = Atomics.wait(w, SEQ, seq, Math.max(0, deadline - performance.now()));
         acquire();
         return r !== 'timed-out';

@@ -9,7 +9,16 @@
  * with Atomics.compareExchange on the tail (and publish each slot with its
  * own ready flag). Consumers here take a small spin lock, so they are correct.
  * Caught by conformance/queue "no loss".
+ *
+ * The yieldPoint('user', ...) calls mark the steps of put(), as a library
+ * author marks the steps of their own algorithm (README, "Validating your own
+ * primitive"): the harness's seeded jitter can then land between reading the
+ * tail and storing tail + 1, a window of a few ns that jitter at the suite's
+ * call boundaries cannot reach. They do not change the bug. The correct
+ * adapters in suites/impls need none: every operation of our primitives is a
+ * yield point.
  */
+import { yieldPoint } from '@shakedown/primitives';
 import type { ImplModule, QueueImpl } from '../../harness/contract/types.js';
 
 /** Next index to read. */
@@ -42,8 +51,10 @@ const impl: ImplModule<Handle, QueueImpl> = {
           const head = Atomics.load(w, HEAD);
           const tail = Atomics.load(w, TAIL);
           if (tail - head < capacity) {
+            yieldPoint('user', 'queue.put: tail read');
             // BUG: another producer may have read the same tail.
             slot[tail % capacity] = value;
+            yieldPoint('user', 'queue.put: slot written, tail not stored');
             Atomics.store(w, TAIL, tail + 1);
             Atomics.notify(w, TAIL);
             return true;

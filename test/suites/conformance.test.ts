@@ -64,9 +64,18 @@ describe('suites/conformance', function () {
     assert.ok(s.configs[0]!.invariants.find((i) => i.name === 'every thread passes every generation')!.failures > 0);
   });
 
-  // Not asserted here, because their measured rates cannot bound a miss below one in a million
-  // within this file's time: lost-notify-condition (0.2-0.7% of trials, ~15 ms each) and
-  // non-atomic-index-queue (4-6% of trials after the t2 configurations in a full run, but 0-0.3%
-  // when its t4 configurations run alone: two producers rarely share the 2 cores with 2 consumers).
-  // docs/gallery.md lists the measurements.
+  it('catches lost-notify-condition: a token stranded beside a waiting consumer', async () => {
+    // Measured (t2/j-spin-1us, loaded machine): 1.3-3.3% of trials, ~19 ms each. Detection is
+    // bursty under load, so budget on a 0.5% floor: 3,000 trials miss with 0.995^3000 = 3e-7.
+    // The run stops at the first detection (typically within 1-3 s).
+    const s = await caught('conformance/condition', 'lost-notify-condition/t2/c-all/j-spin-1us', 3000, { maxFailures: 1 });
+    assert.ok(s.configs[0]!.failedTrials > 0);
+  });
+
+  it('catches non-atomic-index-queue: a message lost to two producers on one slot', async () => {
+    // Measured at t2/j-none (every thread produces, then drains): 32% of trials (12% at t4).
+    // A 1% floor for load: 1,500 trials miss with 0.99^1500 = 3e-7; stops at the first detection.
+    const s = await caught('conformance/queue', 'non-atomic-index-queue/t2/c-all/j-none', 1500, { maxFailures: 1 });
+    assert.ok(s.configs[0]!.invariants.find((i) => i.name === 'no loss')!.failures > 0);
+  });
 });
