@@ -7,7 +7,7 @@
 import { defineSuite } from '../../harness/suite-api.js';
 import type { BarrierImpl } from '../../harness/contract/types.js';
 import { attached, galleryVariant, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
-import { errorsOf, spin } from './lib/coord.js';
+import { errorsOf, spin, patienceMs } from './lib/coord.js';
 
 type P = { impl: string; generations: number };
 interface State {
@@ -43,7 +43,7 @@ export default defineSuite<State, P, null>({
   actor(s, ctx) {
     const barrier = attached<BarrierImpl>(ctx, s.handle);
     // Bounded so that a lost arrival throws here instead of hanging; the two phases together stay under the watchdog's timeout.
-    const bounded = ctx.timeoutMs / 4;
+    const bounded = patienceMs(ctx);
     for (let g = 0; g < ctx.params.generations; g++) {
       Atomics.add(s.arrived, g, 1);
       try {

@@ -12,7 +12,7 @@
 import { defineSuite } from '../../harness/suite-api.js';
 import type { ConditionImpl } from '../../harness/contract/types.js';
 import { attached, galleryVariant, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
-import { board, errorsOf } from './lib/coord.js';
+import { board, errorsOf, patienceMs } from './lib/coord.js';
 
 /** Tokens available (changed only under the condition's lock). */
 const TOKENS = 0;
@@ -52,7 +52,7 @@ export default defineSuite<State, P, null>({
     const consumers = ctx.threads - 1;
     if (ctx.thread === 0) {
       let left = consumers * ctx.params.perConsumer;
-      const deadline = performance.now() + ctx.timeoutMs / 4;
+      const deadline = performance.now() + patienceMs(ctx);
       let gaveUp = false;
       for (let k = 0; left > 0; k++) {
         // Produce once the last batch is taken and a consumer has announced it is going into

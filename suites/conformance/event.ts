@@ -7,7 +7,7 @@
 import { defineSuite } from '../../harness/suite-api.js';
 import type { EventImpl } from '../../harness/contract/types.js';
 import { attached, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
-import { awaitAtLeast, board, errorsOf, signal, spin } from './lib/coord.js';
+import { awaitAtLeast, board, errorsOf, signal, spin, patienceMs } from './lib/coord.js';
 
 /** Per round r (0, 1): waiters done in round r at DONE + r. */
 const DONE = 0;
@@ -42,7 +42,7 @@ export default defineSuite<State, P, null>({
     const ev = attached<EventImpl>(ctx, s.handle);
     const b = s.board;
     const waiters = ctx.threads - 1;
-    const bounded = ctx.timeoutMs / 8;
+    const bounded = patienceMs(ctx);
     for (let round = 0; round < 2; round++) {
       if (ctx.thread === 0) {
         // Set while the waiters are arriving: some are asleep, some are about to wait.

@@ -13,7 +13,7 @@
 import { defineSuite } from '../../harness/suite-api.js';
 import type { QueueImpl } from '../../harness/contract/types.js';
 import { attached, galleryVariant, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
-import { board, errorsOf } from './lib/coord.js';
+import { board, errorsOf, patienceMs } from './lib/coord.js';
 
 /** Puts that returned true. */
 const PUTS = 0;
@@ -81,7 +81,7 @@ export default defineSuite<State, P, null>({
       if (ctx.params.roles !== 'all') return null;
     }
     const closes = q.close !== undefined;
-    const deadline = performance.now() + ctx.timeoutMs / 2;
+    const deadline = performance.now() + patienceMs(ctx);
     const lastSeq = new Array<number>(producers).fill(-1);
     while (true) {
       if (!closes && Atomics.load(b, CONSUMED) >= total) break;

@@ -8,7 +8,7 @@
 import { defineSuite } from '../../harness/suite-api.js';
 import type { SemaphoreImpl } from '../../harness/contract/types.js';
 import { attached, galleryVariant, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
-import { board, errorsOf, spin } from './lib/coord.js';
+import { board, errorsOf, spin, patienceMs } from './lib/coord.js';
 
 /** Holders now. */
 const HOLDERS = 0;
@@ -42,7 +42,7 @@ export default defineSuite<State, P, null>({
     const sem = attached<SemaphoreImpl>(ctx, s.handle);
     const b = s.board;
     const permits = permitsOf(ctx);
-    const deadline = performance.now() + ctx.timeoutMs / 4;
+    const deadline = performance.now() + patienceMs(ctx);
     const style = ctx.thread % 3;
     const take = (): boolean => {
       if (style === 0) return op('acquire()', () => sem.acquire());

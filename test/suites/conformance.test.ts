@@ -59,9 +59,11 @@ describe('suites/conformance', function () {
   });
 
   it('catches reset-on-leave-barrier: a lost arrival on reuse', async () => {
-    // Measured: 100% of 800 trials (the releaser re-arrives before the sleepers have left).
+    // Measured: 100% of 800 trials (the releaser re-arrives before the sleepers have left). The lost
+    // arrival leaves a thread waiting: a hang (watchdog) or, past the suite's patience, a failed pass.
     const s = await caught('conformance/barrier', 'reset-on-leave-barrier/t2/c-all/j-none', 4, { timeoutMs: 300 });
-    assert.ok(s.configs[0]!.invariants.find((i) => i.name === 'every thread passes every generation')!.failures > 0);
+    const failuresOf = (name: string): number => s.configs[0]!.invariants.find((i) => i.name === name)?.failures ?? 0;
+    assert.ok(failuresOf('every thread passes every generation') + failuresOf('no hang') > 0);
   });
 
   it('catches lost-notify-condition: a token stranded beside a waiting consumer', async () => {

@@ -41,3 +41,14 @@ export function board(slots: number): Int32Array {
 export function errorsOf(results: Array<{ ok: boolean; error?: { name: string; message: string } }>): string[] {
   return results.flatMap((r, t) => (r.ok ? [] : [`t${t}: ${r.error!.name}: ${r.error!.message}`]));
 }
+
+/**
+ * How long a suite's own coordination (handshakes, retry deadlines, timed waits that must succeed)
+ * may take before it counts as a failure: four trial timeouts. A shorter bound turned scheduling
+ * stalls on a loaded 2-core machine into false alarms on correct implementations (measured: 125 ms
+ * handshakes missed at 8 threads, load average 8); a real lost wake-up still shows, as a hang the
+ * watchdog reports after one timeout, or as a counted failure after this bound.
+ */
+export function patienceMs(ctx: { timeoutMs: number }): number {
+  return ctx.timeoutMs * 4;
+}

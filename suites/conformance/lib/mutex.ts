@@ -15,7 +15,7 @@
 import type { ActorContext, ActorOutcome, InvariantVerdict, SuiteContext } from '../../../harness/suite-api.js';
 import type { LockImpl } from '../../../harness/contract/types.js';
 import { attached, implOf, op } from './impl.js';
-import { awaitAtLeast, errorsOf, signal, spin } from './coord.js';
+import { awaitAtLeast, errorsOf, signal, spin, patienceMs } from './coord.js';
 
 // Scoreboard slots.
 /** Threads inside a critical section now; must be 0 on entry. */
@@ -62,7 +62,7 @@ export function mutexActor(s: MutexState, ctx: ActorContext<MutexParams>): null 
   const b = s.board;
   const depth = ctx.params.depth;
   // The whole trial must end well within the watchdog's timeout: phase A gets a quarter of it.
-  const deadline = performance.now() + ctx.timeoutMs / 4;
+  const deadline = performance.now() + patienceMs(ctx);
   const style = ctx.thread % 3;
   const take = (): boolean => {
     if (style === 0) return op('acquire()', () => lock.acquire());
@@ -103,7 +103,7 @@ export function mutexActor(s: MutexState, ctx: ActorContext<MutexParams>): null 
  * followed by probes of a lock nobody holds.
  */
 function phaseB(lock: LockImpl, b: Int32Array, ctx: ActorContext<MutexParams>): void {
-  const bounded = ctx.timeoutMs / 8;
+  const bounded = patienceMs(ctx);
   const depth = ctx.params.depth;
   if (ctx.thread === 0) {
     if (!awaitAtLeast(b, READY, 1, bounded)) {
