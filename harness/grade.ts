@@ -16,7 +16,7 @@ import type {
 } from './results.js';
 import { encodeReplay } from './replay-token.js';
 import { wilson } from './stats.js';
-import type { ActorOutcome, InvariantVerdict, OutcomeGrade, SuiteContext } from './suite-api.js';
+import { type ActorOutcome, type InvariantVerdict, type OutcomeGrade, type SuiteContext, verdictOk } from './suite-api.js';
 import type { TraceEvent } from './trace.js';
 
 /** Failing trials kept in full per invariant; the rest are counted only, so reports stay bounded. */
@@ -86,7 +86,7 @@ export class ConfigGrader {
       } catch (err) {
         verdict = `invariant check threw: ${(err as Error).message ?? String(err)}`;
       }
-      if (!isOk(verdict)) {
+      if (!verdictOk(verdict)) {
         failed = true;
         this.#fail(name, trial, verdict, trace);
       }
@@ -211,12 +211,6 @@ const SEVERITY: ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'ski
 
 export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
   return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
-}
-
-function isOk(v: InvariantVerdict): boolean {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') return false;
-  return v.ok;
 }
 
 /** Suite code is user code: a verdict of the wrong type is reported as such, never trusted or crashed on. */

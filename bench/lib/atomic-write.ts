@@ -1,10 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../harness/cli/atomic-write.js';
 
-/** Readers of the file (CI, dashboards) never see a half-written document: rename is atomic within a directory. */
+/** Readers of the file (CI, dashboards) never see a half-written document: the harness's temp-file-and-rename write. */
 export function writeJsonAtomic(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
 }

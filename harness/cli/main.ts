@@ -14,6 +14,20 @@ import { replayCommandMain } from './replay-command.js';
 import { reportCommand } from './report-command.js';
 import { HELP, RUN_HELP, LIST_HELP, REPLAY_HELP, REPORT_HELP, MERGE_HELP } from './help.js';
 
+/** Error codes that mean "what you asked for is wrong" (exit 2), not "the harness broke" (exit 3). */
+const USAGE_CODES = new Set([
+  'ERR_USAGE',
+  'ERR_CONFIG',
+  'ERR_SUITE_LOAD',
+  'ERR_SUITE_SHAPE',
+  'ERR_REPLAY_TOKEN',
+  'ERR_REPORTER',
+  'ERR_RESULTS_FILE',
+  'ERR_MERGE',
+  'ERR_IMPL_CONTRACT',
+  'ERR_INVALID_ARG',
+]);
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose');
@@ -45,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     const e = err as Error & { code?: string };
-    const usage = e.code === 'ERR_USAGE' || e.code === 'ERR_CONFIG' || e.code === 'ERR_SUITE_LOAD' || e.code === 'ERR_SUITE_SHAPE' || e.code === 'ERR_REPLAY_TOKEN' || e.code === 'ERR_REPORTER' || e.code === 'ERR_RESULTS_FILE' || e.code === 'ERR_MERGE' || e.code === 'ERR_IMPL_CONTRACT' || e.code === 'ERR_INVALID_ARG' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = (e.code !== undefined && USAGE_CODES.has(e.code)) || e.code?.startsWith('ERR_PARSE_ARGS') === true;
     process.stderr.write(`stress: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
     if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
     else if (!usage) process.stderr.write('(run with --verbose for the stack)\n');

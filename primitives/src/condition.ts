@@ -2,10 +2,11 @@ import { ShakedownError } from './errors.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
 import { CONDITION_LOCK, type ConditionLockOps } from './internal.js';
 import { Lock, type LockHandle } from './lock.js';
-import { CACHE_LINE, type Placement, place } from './memory.js';
-import { nextPrimitiveId, ownerToken, threadNameOf } from './registry.js';
+import { identityFor } from './identity.js';
+import { CACHE_LINE, type Placement } from './memory.js';
+import { ownerToken, threadNameOf } from './registry.js';
 import { RLock, type RLockHandle } from './rlock.js';
-import { checkInt, checkName, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { checkInt, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
@@ -58,27 +59,18 @@ export class Condition implements ConditionHandle {
   readonly #ops: ConditionLockOps;
 
   constructor(lock?: ConditionLock, options: ConditionOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      const h = attached as unknown as ConditionHandle;
-      this.name = h.name;
-      this.id = h.id;
-      this.buffer = h.buffer;
-      this.byteOffset = h.byteOffset;
-      this.maxWaiters = h.maxWaiters;
-      this.lock = h.lock.kind === 'rlock' ? RLock.from(h.lock) : Lock.from(h.lock);
-    } else {
-      if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
-        throw new ShakedownError('ERR_INVALID_ARG', 'lock must be a Lock or an RLock (or omitted for a new Lock)');
-      }
-      this.maxWaiters = checkInt(options.maxWaiters ?? 256, 'maxWaiters', 1, 1 << 20);
-      this.id = nextPrimitiveId();
-      this.name = checkName(options.name, `Condition#${this.id}`);
-      this.lock = lock ?? new Lock({ name: `${this.name}.lock` });
-      const at = place(options.at, Condition.byteLengthFor(this.maxWaiters));
-      this.buffer = at.buffer;
-      this.byteOffset = at.byteOffset;
+    const attached = options[ATTACH] as unknown as ConditionHandle | undefined;
+    if (attached === undefined && lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
+      throw new ShakedownError('ERR_INVALID_ARG', 'lock must be a Lock or an RLock (or omitted for a new Lock)');
     }
+    this.maxWaiters = attached?.maxWaiters ?? checkInt(options.maxWaiters ?? 256, 'maxWaiters', 1, 1 << 20);
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(
+      options,
+      'Condition',
+      Condition.byteLengthFor(this.maxWaiters),
+    ));
+    if (attached !== undefined) this.lock = attached.lock.kind === 'rlock' ? RLock.from(attached.lock) : Lock.from(attached.lock);
+    else this.lock = lock ?? new Lock({ name: `${this.name}.lock` });
     this.#i32 = new Int32Array(this.buffer, this.byteOffset, HEADER_WORDS + this.maxWaiters * SLOT_WORDS);
     this.#ops = this.lock[CONDITION_LOCK]();
   }

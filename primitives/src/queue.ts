@@ -1,9 +1,9 @@
 import { deserialize, serialize } from 'node:v8';
 import { QueueClosedError, QueueEmptyError, QueueFullError, ShakedownError } from './errors.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
-import { CACHE_LINE, type Placement, place, roundUp } from './memory.js';
-import { nextPrimitiveId } from './registry.js';
-import { checkInt, checkName, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { identityFor } from './identity.js';
+import { CACHE_LINE, type Placement, roundUp } from './memory.js';
+import { checkInt, checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
@@ -89,24 +89,14 @@ export class Queue<T = unknown> implements QueueHandle {
   readonly #slotBytes: number;
 
   constructor(capacity: number, options: QueueOptions & AttachOption = {}) {
-    const attached = options[ATTACH];
-    if (attached !== undefined) {
-      const h = attached as unknown as QueueHandle;
-      this.name = h.name;
-      this.id = h.id;
-      this.buffer = h.buffer;
-      this.byteOffset = h.byteOffset;
-      this.capacity = h.capacity;
-      this.maxMessageBytes = h.maxMessageBytes;
-    } else {
-      this.capacity = checkInt(capacity, 'capacity', 1, 1 << 24);
-      this.maxMessageBytes = checkInt(options.maxMessageBytes ?? 1024, 'maxMessageBytes', 8, 1 << 24);
-      this.id = nextPrimitiveId();
-      this.name = checkName(options.name, `Queue#${this.id}`);
-      const at = place(options.at, Queue.byteLengthFor(this.capacity, this.maxMessageBytes));
-      this.buffer = at.buffer;
-      this.byteOffset = at.byteOffset;
-    }
+    const attached = options[ATTACH] as unknown as QueueHandle | undefined;
+    this.capacity = attached?.capacity ?? checkInt(capacity, 'capacity', 1, 1 << 24);
+    this.maxMessageBytes = attached?.maxMessageBytes ?? checkInt(options.maxMessageBytes ?? 1024, 'maxMessageBytes', 8, 1 << 24);
+    ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(
+      options,
+      'Queue',
+      Queue.byteLengthFor(this.capacity, this.maxMessageBytes),
+    ));
     this.#slotBytes = roundUp(SLOT_HEADER_BYTES + this.maxMessageBytes, 8);
     const total = Queue.byteLengthFor(this.capacity, this.maxMessageBytes);
     this.#i32 = new Int32Array(this.buffer, this.byteOffset, HEADER_BYTES / 4);
