@@ -164,6 +164,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     if (options.groups === undefined) await groups.close();
   }
   const result = grader.result(performance.now() - started);
+  if (options.maxFailures !== undefined && result.failedTrials >= options.maxFailures) result.stoppedAtFailures = options.maxFailures;
   if (options.firstTrial !== undefined) result.nextTrial = nextTrial;
   return result;
 }

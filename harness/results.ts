@@ -100,6 +100,8 @@ export interface ConfigResult {
   durationMs: number;
   /** First detection (failure or hang): its trial and the ms since the configuration started. */
   firstDetection?: { trial: number; ms: number };
+  /** Set when the configuration stopped early because this many trials had failed (`--max-failures`): its rate then over-states the true rate. */
+  stoppedAtFailures?: number;
   /** Soak passes only (stripped from reports): the trial index the next pass of this configuration starts at, so passes never repeat seeds. */
   nextTrial?: number;
 }

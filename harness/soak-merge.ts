@@ -54,6 +54,8 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
   };
   const first = total.firstDetection ?? (next.firstDetection && { trial: next.firstDetection.trial, ms: total.durationMs + next.firstDetection.ms });
   if (first !== undefined) out.firstDetection = first;
+  const stopped = next.stoppedAtFailures ?? total.stoppedAtFailures;
+  if (stopped !== undefined) out.stoppedAtFailures = stopped;
   if (out.config.canary) out.canaryVerdict = first !== undefined ? 'caught' : 'survived';
   return out;
 }

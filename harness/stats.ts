@@ -18,3 +18,8 @@ export function formatRate(failures: number, trials: number): string {
   const pct = (x: number): string => `${(x * 100).toPrecision(x === 0 ? 1 : 3)}%`;
   return `${pct(failures / trials)} [${pct(lo)}, ${pct(hi)}]`;
 }
+
+/** Says when a configuration stopped at --max-failures: its failure rate is then biased upward. */
+export function stoppedNote(r: { stoppedAtFailures?: number }): string {
+  return r.stoppedAtFailures !== undefined ? ` (stopped at ${r.stoppedAtFailures} failing trials)` : '';
+}

@@ -4,7 +4,7 @@
  */
 import type { RunEvent } from '../harness/run.js';
 import type { ConfigResult, RunSummary } from '../harness/results.js';
-import { formatRate } from '../harness/stats.js';
+import { formatRate, stoppedNote } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import { canaryVerdicts } from '../harness/verdict.js';
 import { traceLines } from './trace-text.js';
@@ -33,7 +33,7 @@ export function formatConfigLine(r: ConfigResult): string {
   const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : 'SURVIVED') : r.status.toUpperCase();
   const rate = r.status === 'skipped' ? r.skippedReason ?? '' : `${r.trials.toLocaleString('en-US')} trials, failed ${formatRate(r.failedTrials, r.trials)}`;
   const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
-  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${rate}${first}`;
+  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${rate}${first}${stoppedNote(r)}`;
 }
 
 export function formatSummary(s: RunSummary): string {

@@ -27,8 +27,8 @@ for (const locked of [false, true]) {
   if (locked) expect(got === expected, 'the locked counter kept every update');
 }
 
-console.log('\nPart 2: the stress harness, one increment per thread per trial, 500 trials per configuration');
-const summary = await stress({ suites: [fileURLToPath(new URL('./suite.js', import.meta.url))], threads: [2], jitter: ['none'], runs: 500 });
+console.log('\nPart 2: the stress harness, one increment per thread per trial, up to 3000 trials per configuration (a caught bug stops at 50 failing trials)');
+const summary = await stress({ suites: [fileURLToPath(new URL('./suite.js', import.meta.url))], threads: [2], jitter: ['none'], runs: 3000, maxFailures: 50 });
 const unlocked = find(summary, 'unlocked')[0]!;
 console.log(firstFailure(unlocked).join('\n'));
 expect(find(summary, 'locked').every((r) => r.status === 'pass'), 'the locked variant passes');

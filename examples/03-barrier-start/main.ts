@@ -25,6 +25,6 @@ console.log(`  with Barrier: ${together.toFixed(2)} ms`);
 expect(together < loose, 'the barrier brings the starts closer together');
 
 console.log('\nThe stress harness on the built-in barrier-start suite (early-release: a barrier with an off-by-one):');
-const summary = await stress({ suites: ['barrier-start'], threads: [2, 4], jitter: ['none'], runs: 300 });
+const summary = await stress({ suites: ['barrier-start'], threads: [2, 4], jitter: ['none'], runs: 3000, maxFailures: 50 });
 expect(find(summary, 'barrier').every((r) => r.status === 'pass'), 'the Barrier passes');
 expect(find(summary, 'early-release').some((r) => r.canaryVerdict === 'caught'), 'the early release is caught');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, find, firstFailure, rate, stress } from '../lib/report.js';
 
 const suite = fileURLToPath(new URL('./suite.js', import.meta.url));
-const summary = await stress({ suites: [suite], threads: [2, 4], jitter: ['none', 'spin-1us'], runs: 1000 });
+const summary = await stress({ suites: [suite], threads: [2, 4], jitter: ['none', 'spin-1us'], runs: 2000, maxFailures: 50 });
 
 const broken = find(summary, 'check-then-set');
 const caught = broken.find((r) => r.canaryVerdict === 'caught');

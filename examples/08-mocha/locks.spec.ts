@@ -17,7 +17,9 @@ stress.it('SpinLock under contention', new URL('../07-validate-your-lock/suite.j
   threads: [2],
   // A trial count, not a time budget: under mocha --parallel other spec files compete for the
   // cores, and a time budget would then buy far fewer trials.
-  runs: 500,
-  timeout: 30_000,
+  runs: 5_000,
+  // The canary stops at its first caught trial; the correct lock runs every trial.
+  maxFailures: 1,
+  timeout: 40_000,
   canaries: true, // also prove the run can catch the planted check-then-set bug
 });

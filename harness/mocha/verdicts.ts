@@ -6,7 +6,7 @@
  */
 import type { ConfigResult, InvariantResult } from '../results.js';
 import { replayCommand } from '../replay-token.js';
-import { formatRate } from '../stats.js';
+import { formatRate, stoppedNote } from '../stats.js';
 
 export type Verdict = { ok: true } | { ok: false; message: string };
 
@@ -28,7 +28,7 @@ export function invariantVerdict(configs: ConfigResult[], invariant: string, see
     `"${invariant}" failed in ${n(failures)} of ${n(trials)} trials (${formatRate(failures, trials)}), in ${failing.length} of ${configs.length} configurations:`,
   ];
   for (const { r, inv } of failing) {
-    lines.push(`  ${r.config.key}: ${inv.status}, ${n(inv.failures)} of ${n(inv.trials)} trials (${formatRate(inv.failures, inv.trials)})`);
+    lines.push(`  ${r.config.key}: ${inv.status}, ${n(inv.failures)} of ${n(inv.trials)} trials (${formatRate(inv.failures, inv.trials)})${stoppedNote(r)}`);
     const s = inv.samples[0];
     if (s !== undefined) lines.push(`    trial ${s.trial}: ${s.details}`, `    replay: ${replayCommand(s.replay)}`);
   }

@@ -10,6 +10,7 @@ import type { RunSummary, ConfigResult } from '../../harness/results.js';
 import { decodeReplay } from '../../harness/replay-token.js';
 import { loadSuite } from '../../harness/load-suite.js';
 import { HarnessError } from '../../harness/errors.js';
+import { formatConfigLine } from '../../reporters/console.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
 
@@ -43,6 +44,8 @@ describe('harness/run', function () {
     const s = await runAll({ suites: ['counter'], grep: 'unlocked/t2/', jitter: ['none'], threads: [2], runs: 20_000, maxFailures: 1, seed: 'canary' });
     const r = only(s, 'counter/unlocked/t2/c-all/j-none');
     assert.equal(r.canaryVerdict, 'caught');
+    assert.equal(r.stoppedAtFailures, 1, 'the result says it stopped at --max-failures (its rate is biased)');
+    assert.match(formatConfigLine(r), /\(stopped at 1 failing trials\)$/);
     const inv = r.invariants.find((i) => i.name === 'no lost update')!;
     assert.ok(inv.failures > 0);
     const sample = inv.samples[0]!;
