@@ -146,8 +146,8 @@ export class ConfigGrader {
     if (tally.samples.length >= SAMPLES_KEPT) return;
     const sample: FailureSample = { trial, details: describeVerdict(verdict), trace: trace(), replay: this.#token(trial) };
     if (typeof verdict === 'object') {
-      if ('expected' in verdict) sample.expected = verdict.expected;
-      if ('observed' in verdict) sample.observed = verdict.observed;
+      if ('expected' in verdict) sample.expected = snapshot(verdict.expected);
+      if ('observed' in verdict) sample.observed = snapshot(verdict.observed);
     }
     tally.samples.push(sample);
   }
@@ -214,6 +214,11 @@ export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
 }
 
 /** Suite code is user code: a verdict of the wrong type is reported as such, never trusted or crashed on. */
+/** A typed array in a verdict may sit in state memory that later batches reuse (ctx.alloc): keep a copy. */
+function snapshot(v: unknown): unknown {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<unknown>) : v;
+}
+
 function checkedVerdict(v: unknown): InvariantVerdict {
   if (typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean') return v as InvariantVerdict;

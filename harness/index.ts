@@ -6,6 +6,7 @@ export { defineSuite } from './suite-api.js';
 export type {
   SuiteDefinition,
   SuiteContext,
+  SetupContext,
   ActorContext,
   ActorOutcome,
   ActorError,

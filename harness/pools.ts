@@ -1,9 +1,15 @@
 /**
- * Worker groups, kept across configurations: a tinypool of exactly N threads
- * per thread count N. Starting a group costs ~25 ms per worker (measured), so
- * configurations with the same thread count reuse one. A group that hung or
- * crashed is destroyed and its threads are reaped from the primitives'
- * thread registry (terminated workers never run their exit handlers).
+ * Worker groups, kept across configurations: for thread count N, N one-thread
+ * tinypools, one per thread index, so thread t's part of every batch runs in
+ * the same worker. That lets the executor post batch j+1 while batch j still
+ * runs (each pool takes two tasks; the worker runs them in order): the main
+ * thread's setup and structured-clone work then overlaps the trials instead
+ * of leaving the workers idle. A shared pool could put two parts of one batch
+ * on one worker, where they would wait for each other at the start gate.
+ * Starting a group costs ~25 ms per worker (measured), so configurations with
+ * the same thread count reuse one. A group that hung or crashed is destroyed
+ * and its threads are reaped from the primitives' thread registry (terminated
+ * workers never run their exit handlers).
  */
 import { Tinypool } from 'tinypool';
 import { reapThread } from '@shakedown/primitives';
@@ -12,49 +18,79 @@ const WORKER_URL = new URL('./worker/trial-loop.js', import.meta.url).href;
 /** Heap limit per trial worker. */
 export const WORKER_HEAP_MB = 1024;
 
+/** Batches a worker may hold: the one running and the next, already posted. */
+const TASKS_PER_WORKER = 2;
+
+/** One worker per thread index of a trial. */
+export type WorkerGroup = Tinypool[];
+
 export class WorkerGroups {
-  readonly #pools = new Map<number, Tinypool>();
+  readonly #pools = new Map<number, WorkerGroup>();
   readonly #heapMb: number;
 
   constructor(heapMb = WORKER_HEAP_MB) {
     this.#heapMb = heapMb;
   }
 
-  get(threads: number): Tinypool {
-    let pool = this.#pools.get(threads);
-    if (pool === undefined) {
-      pool = new Tinypool({
-        filename: WORKER_URL,
-        minThreads: threads,
-        maxThreads: threads,
-        isolateWorkers: false,
-        // Idle groups stay for the whole run; close() ends them.
-        idleTimeout: 2 ** 30,
-        // A runaway actor exhausts its own worker's heap (reported as a crash), not the run's.
-        resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
-      });
-      this.#pools.set(threads, pool);
+  get(threads: number): WorkerGroup {
+    let group = this.#pools.get(threads);
+    if (group === undefined) {
+      group = Array.from(
+        { length: threads },
+        () =>
+          new Tinypool({
+            filename: WORKER_URL,
+            minThreads: 1,
+            maxThreads: 1,
+            concurrentTasksPerWorker: TASKS_PER_WORKER,
+            isolateWorkers: false,
+            // Idle groups stay for the whole run; close() ends them.
+            idleTimeout: 2 ** 30,
+            // A runaway actor exhausts its own worker's heap (reported as a crash), not the run's.
+            resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
+          }),
+      );
+      this.#pools.set(threads, group);
     }
-    return pool;
+    return group;
   }
 
   /** Destroys the group of `threads` (after a hang or crash); the next get() starts a fresh one. */
   async discard(threads: number): Promise<void> {
-    const pool = this.#pools.get(threads);
-    if (pool === undefined) return;
+    const group = this.#pools.get(threads);
+    if (group === undefined) return;
     this.#pools.delete(threads);
-    await destroy(pool);
+    await Promise.all(group.map(destroy));
   }
 
   async close(): Promise<void> {
-    const pools = [...this.#pools.values()];
+    const pools = [...this.#pools.values()].flat();
     this.#pools.clear();
     await Promise.all(pools.map(destroy));
   }
 }
 
+/** Upper bound on waiting for a group's workers to exit: a safety net, never reached in tests. */
+const DESTROY_WAIT_MS = 5000;
+
 async function destroy(pool: Tinypool): Promise<void> {
   const ids = pool.threads.map((w) => w?.threadId).filter((id): id is number => typeof id === 'number');
-  await pool.destroy().catch(() => undefined);
+  // tinypool's destroy() waits for every worker's 'exit' event. A worker whose actor called
+  // process.exit has already exited, and tinypool (which does not watch 'exit') still lists it:
+  // that wait would never end. Its destroy() still terminates the live ones and rejects every
+  // task synchronously enough for the caller's allSettled; only the exit wait is skipped.
+  const anyExited = pool.threads.some((w) => hasExited(w));
+  const destroyed = pool.destroy().catch(() => undefined);
+  if (!anyExited) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([destroyed, new Promise<void>((resolve) => (timer = setTimeout(resolve, DESTROY_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
   for (const id of ids) reapThread(id);
+}
+
+/** tinypool wraps each node Worker as `.thread`; a Worker's threadId is -1 once its thread has ended. */
+function hasExited(w: unknown): boolean {
+  const thread = (w as { thread?: { threadId?: unknown } } | null)?.thread;
+  return thread?.threadId === -1;
 }

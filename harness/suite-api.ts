@@ -3,6 +3,7 @@
  * the harness loads it by path in the main thread (setup, invariants) and in
  * every worker (actor). Suites import only this file and the primitives.
  */
+import type { Placement } from '@shakedown/primitives';
 
 /** Parameters are plain JSON values, so they fit in a replay token. */
 export type Params = Record<string, number | string | boolean>;
@@ -12,6 +13,20 @@ export interface SuiteContext<P extends Params = Params> {
   threads: number;
   params: P;
   variant: string;
+}
+
+/**
+ * What `setup` gets: the suite context plus shared memory for the trial's state.
+ * Memory from `alloc` / `int32` is zeroed, 64-byte aligned, and packed with the
+ * other trials of its batch into a few buffers that are reused by later batches:
+ * much cheaper than a `new SharedArrayBuffer` per trial, but valid only until the
+ * trial is graded (an actor must not keep using it after it returns).
+ */
+export interface SetupContext<P extends Params = Params> extends SuiteContext<P> {
+  /** `bytes` of shared memory, as a placement for a primitive's `at` option or a typed array. */
+  alloc(bytes: number): Placement;
+  /** `length` zeroed Int32 words of shared memory. */
+  int32(length: number): Int32Array;
 }
 
 export interface ActorContext<P extends Params = Params> extends SuiteContext<P> {
@@ -81,9 +96,11 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
   /**
    * Builds one trial's shared state, in the main thread. It is sent to every
    * worker by structured clone: put primitives, SharedArrayBuffers and typed
-   * arrays over them in it (plain values arrive as copies).
+   * arrays over them in it (plain values arrive as copies). Take the memory
+   * from `ctx.alloc` / `ctx.int32` (and primitives' `at: ctx.alloc(X.byteLength)`)
+   * rather than `new SharedArrayBuffer`: it is several times cheaper per trial.
    */
-  setup(ctx: SuiteContext<P>): S;
+  setup(ctx: SetupContext<P>): S;
   /**
    * Optional async preparation, awaited once per configuration in the main
    * thread (before the first setup) and in each worker before its first trial

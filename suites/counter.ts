@@ -28,10 +28,9 @@ export default defineSuite<State, P, null>({
       bug: 'lost update: two threads read the same value and both write value + 1',
     },
   },
-  setup() {
-    // One buffer per trial: the counter on its own cache line, the lock on the next.
-    const buffer = new SharedArrayBuffer(128);
-    return { counter: new Int32Array(buffer, 0, 1), lock: new Lock({ name: 'counter.lock', at: { buffer, byteOffset: 64 } }) };
+  setup(ctx) {
+    // Each allocation has its own cache line: the counter, then the lock.
+    return { counter: ctx.int32(1), lock: new Lock({ name: 'counter.lock', at: ctx.alloc(Lock.byteLength) }) };
   },
   actor(state, ctx) {
     const c = state.counter;

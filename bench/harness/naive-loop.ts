@@ -6,6 +6,7 @@
  * default test timeout: the user's test would fail with a timeout), which
  * terminates the workers; it counts as a detection.
  */
+import { allocatorOf } from '../../harness/state-arena.js';
 import { Worker } from 'node:worker_threads';
 import { reapThread } from '@shakedown/primitives';
 import type { AnySuite } from '../../harness/load-suite.js';
@@ -39,7 +40,8 @@ const WORKER_URL = new URL('./naive-worker.js', import.meta.url);
 type Iteration = { kind: 'done'; state: unknown; outcomes: Array<ActorOutcome<unknown>> } | { kind: 'hang' } | { kind: 'crash' };
 
 async function iterate(suite: AnySuite, config: Configuration, iteration: number): Promise<Iteration> {
-  const ctx = { threads: config.threads, params: config.params, variant: config.variant };
+  // What a user's loop does: a fresh buffer for every allocation.
+  const ctx = { threads: config.threads, params: config.params, variant: config.variant, ...allocatorOf(null) };
   const state: unknown = suite.setup(ctx);
   const workers = Array.from({ length: config.threads }, (_, thread) => {
     const data: NaiveThreadData = { suiteUrl: config.suiteUrl, variant: config.variant, params: config.params, threads: config.threads, thread, iteration, timeoutMs: NAIVE_WATCHDOG_MS, state };

@@ -9,7 +9,11 @@ export default defineSuite<{ counter: Int32Array }>({
   name: 'plain-increment',
   description: 'one plain increment per thread',
   threads: [2],
-  setup: () => ({ counter: new Int32Array(new SharedArrayBuffer(4)) }),
+  variants: {
+    default: { description: 'state from the harness arena (ctx.int32)' },
+    'fresh-buffer': { description: 'a new SharedArrayBuffer per trial, as before the arena' },
+  },
+  setup: (ctx) => ({ counter: ctx.variant === 'fresh-buffer' ? new Int32Array(new SharedArrayBuffer(4)) : ctx.int32(1) }),
   actor(state) {
     const c = state.counter;
     c[0] = c[0]! + 1;

@@ -36,6 +36,7 @@ export async function harnessRate(groups: WorkerGroups, suiteUrl: string, varian
 export async function throughputRows(reps: number): Promise<Row[]> {
   const groups = new WorkerGroups();
   const sd: number[] = [];
+  const sdFresh: number[] = [];
   const hand: number[] = [];
   const pool: number[] = [];
   const fresh: number[] = [];
@@ -50,6 +51,7 @@ export async function throughputRows(reps: number): Promise<Row[]> {
       const s = await harnessRate(groups, PLAIN, 'default', 2, 200_000);
       sd.push(s.trialsPerSecond);
       races.shakedown.push(s.failedTrials / s.trials);
+      sdFresh.push((await harnessRate(groups, PLAIN, 'fresh-buffer', 2, 200_000)).trialsPerSecond);
       pool.push((await tinypoolPerTrial(2000)).trialsPerSecond);
       fresh.push((await freshWorkers(20)).trialsPerSecond);
       counter2.push((await harnessRate(groups, resolveSuiteUrl('counter'), 'locked', 2, 100_000)).trialsPerSecond);
@@ -64,6 +66,7 @@ export async function throughputRows(reps: number): Promise<Row[]> {
     makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: sd, baseline: hand, goal: 0.5, extra: { raceRateShakedown: races.shakedown, raceRateHandLoop: races.hand } }),
     makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'tinypool task per trial', figure: sd, baseline: pool, goal: 100 }),
     makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'fresh workers per trial', figure: sd, baseline: fresh, goal: 10_000 }),
+    makeRow({ section, name: 'shakedown, new SharedArrayBuffer per trial', unit, sense: 'higher-is-better', baselineName: 'same, state from ctx.int32 arena', figure: sdFresh, baseline: sd }),
     makeRow({ section, name: 'counter suite, locked, 2 threads', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: counter2, baseline: hand }),
     makeRow({ section, name: 'counter suite, locked, 4 threads', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: counter4, baseline: hand }),
   ];

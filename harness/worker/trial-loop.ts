@@ -22,7 +22,22 @@ process.on('exit', (code) => {
   if (current !== null) Atomics.store(current.exited, current.thread, 1 + (code & 0xff));
 });
 
-export default async function runBatch(task: BatchTask): Promise<BatchReply> {
+/** The batch before this one, still running: batches run strictly one after another in a worker. */
+let previous: Promise<unknown> = Promise.resolve();
+
+/**
+ * tinypool hands this worker the next batch while the current one runs (see
+ * pools.ts) and starts both handlers at once; an async actor would then let
+ * the second batch's gate spin inside the first's trial. So each batch waits
+ * for the one before.
+ */
+export default function runInOrder(task: BatchTask): Promise<BatchReply> {
+  const run = previous.then(() => runBatch(task));
+  previous = run.catch(() => undefined);
+  return run;
+}
+
+async function runBatch(task: BatchTask): Promise<BatchReply> {
   current = { exited: new Int32Array(task.exited), thread: task.thread };
   const suite = await loadSuite(task.suiteUrl);
   // Before the gate: module loading must not land inside a timed trial.
