@@ -2,6 +2,9 @@
  * JSON lines: a header that identifies the run, then one line per finished
  * configuration, appended and flushed to disk as it completes, so a run that
  * is killed keeps everything it finished; an end line when the run ends.
+ * A soak run reports its configurations only when it ends, so at each of its
+ * checkpoints the file is instead rewritten atomically with the totals so far
+ * (and written whole, atomically, at the end).
  * `stress report` and `stress merge` read these files (harness/results-file.ts).
  */
 import type { RunEvent } from '../harness/run.js';
@@ -15,19 +18,34 @@ export function jsonlReporter(target: string | undefined, ctx: ReporterContext):
   const path = target;
   let file: AppendFile | undefined;
   let planIndex = new Map<string, number>();
-  const line = (record: HeaderRecord | ConfigRecord | EndRecord): void => file?.append(`${JSON.stringify(record)}\n`);
+  let header = '';
+  /** Set once a soak checkpoint has rewritten the file: from then on lines are kept and the file is rewritten whole. */
+  let kept: string[] | undefined;
+  const text = (record: HeaderRecord | ConfigRecord | EndRecord): string => `${JSON.stringify(record)}\n`;
+  const line = (record: HeaderRecord | ConfigRecord | EndRecord): void => {
+    if (kept !== undefined) kept.push(text(record));
+    else file?.append(text(record));
+  };
+  const configRecord = (result: ConfigRecord['result']): ConfigRecord => ({ kind: 'config', planIndex: planIndex.get(result.config.key) ?? -1, result });
   return {
     onEvent(e: RunEvent): void {
       if (e.type === 'run-start') {
         file = ctx.openAppend(path);
         planIndex = new Map(e.plan.map((k, i) => [k, i]));
-        line({ kind: 'shakedown-run', format: RESULTS_FORMAT, tool: ctx.toolVersion, seed: e.seed, startedAt: e.startedAt, plan: e.plan, settings: e.settings });
+        header = text({ kind: 'shakedown-run', format: RESULTS_FORMAT, tool: ctx.toolVersion, seed: e.seed, startedAt: e.startedAt, plan: e.plan, settings: e.settings });
+        file.append(header);
       } else if (e.type === 'config-end') {
-        line({ kind: 'config', planIndex: planIndex.get(e.result.config.key) ?? -1, result: e.result });
+        line(configRecord(e.result));
+      } else if (e.type === 'checkpoint') {
+        file?.close();
+        file = undefined;
+        kept = [];
+        ctx.writeFile(path, header + e.summary.configs.map((r) => text(configRecord(r))).join(''));
       }
     },
     finish(s: RunSummary): void {
       line({ kind: 'end', durationMs: s.durationMs, interrupted: s.interrupted, exitCode: s.exitCode });
+      if (kept !== undefined) ctx.writeFile(path, header + kept.join(''));
       file?.close();
       file = undefined;
     },

@@ -16,6 +16,8 @@ export interface ConfigFile {
   jitter?: string[];
   runs?: number;
   timeBudget?: string | number;
+  /** A soak run's length (`--duration`). */
+  duration?: string | number;
   seed?: string;
   timeout?: string | number;
   failFast?: boolean;
@@ -34,6 +36,7 @@ const KEYS: Record<keyof ConfigFile, string> = {
   jitter: 'array of jitter profile names',
   runs: 'number',
   timeBudget: 'duration string such as "30s" or a number of ms',
+  duration: 'duration string such as "8h" or a number of ms',
   seed: 'string',
   timeout: 'duration string such as "1s" or a number of ms',
   failFast: 'boolean',

@@ -43,7 +43,8 @@ Flags:
   --time-budget 30s      wall time for the whole matrix (default 60s)
   --duration 8h          soak: repeat passes over the matrix (each one --time-budget long)
                          until the time is up; totals per configuration, bounded samples,
-                         the JSON report rewritten (atomically) after every pass
+                         json, jsonl, junit and html reports rewritten (atomically)
+                         after every pass
   --seed S               master seed (also STRESS_SEED); same seed, same jitter decisions
   --timeout 1s           per-trial hang timeout (default 1s)
   --fail-fast            stop after the first failing correct configuration

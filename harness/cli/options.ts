@@ -79,9 +79,11 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   else if (c.runs !== undefined) options.runs = parsePositiveInt(`${where}runs`, c.runs);
   if (v['time-budget'] !== undefined) options.timeBudgetMs = parseDuration('--time-budget', v['time-budget'] as string);
   else if (c.timeBudget !== undefined) options.timeBudgetMs = parseDuration(`${where}timeBudget`, c.timeBudget);
-  if (v.duration !== undefined) {
-    options.durationMs = parseDuration('--duration', v.duration as string);
-    if (options.runs !== undefined) throw new HarnessError('ERR_USAGE', '--duration: a soak runs for a time, not a number of trials; drop --runs (--time-budget sets the length of one pass)');
+  if (v.duration !== undefined) options.durationMs = parseDuration('--duration', v.duration as string);
+  else if (c.duration !== undefined) options.durationMs = parseDuration(`${where}duration`, c.duration);
+  if (options.durationMs !== undefined && options.runs !== undefined) {
+    const what = v.duration !== undefined ? '--duration' : `${where}duration`;
+    throw new HarnessError('ERR_USAGE', `${what}: a soak runs for a time, not a number of trials; drop runs (time budget sets the length of one pass)`);
   }
   // An empty STRESS_SEED counts as unset (CI templates often export it empty).
   const seed = (v.seed as string | undefined) ?? (process.env.STRESS_SEED || undefined) ?? c.seed;

@@ -3,7 +3,6 @@ import { runOptionsFrom } from './options.js';
 import type { RunSummary } from '../results.js';
 import { formatSummary } from '../../reporters/console.js';
 import type { ReporterSpec } from './reporter-spec.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -13,7 +12,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (jsonPath !== undefined) specs.push({ kind: 'builtin', name: 'json', target: jsonPath });
   // Reporters (custom modules included) load before any trial runs: a bad one is a usage error, not a lost run.
   const reporters = await createReporters(specs, cliReporterContext(settings.options));
-  const jsonTargets = specs.flatMap((s) => (s.kind === 'builtin' && s.name === 'json' && s.target !== undefined ? [s.target] : []));
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -28,8 +26,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   // The handlers stay until the reports are written: a second Ctrl-C while a reporter is slow or stuck must still exit 130.
   try {
     for await (const event of run({ ...options, signal: controller.signal })) {
-      // A soak's checkpoint: the JSON reports hold the totals so far, so a killed night run keeps them.
-      if (event.type === 'checkpoint') for (const path of jsonTargets) writeFileAtomic(path, `${JSON.stringify(event.summary, null, 2)}\n`);
       await dispatch(reporters, event);
       if (event.type === 'run-end') summary = event.summary;
     }

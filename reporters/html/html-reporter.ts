@@ -9,6 +9,8 @@ export function htmlReporter(target: string | undefined, ctx: ReporterContext): 
   return {
     onEvent(e: RunEvent): void {
       if (e.type === 'run-start') settings = e.settings;
+      // A soak's checkpoint: the totals so far (the summary's soak.complete is false), so a killed night run keeps a report.
+      if (e.type === 'checkpoint') ctx.writeFile(target!, renderHtml(e.summary, { settings, hostname: ctx.hostname, toolVersion: ctx.toolVersion }));
     },
     finish(summary: RunSummary): void {
       ctx.writeFile(target!, renderHtml(summary, { settings, hostname: ctx.hostname, toolVersion: ctx.toolVersion }));

@@ -25,7 +25,8 @@ export interface HtmlMeta {
 }
 
 export function renderHtml(s: RunSummary, meta: HtmlMeta): string {
-  const verdict = s.exitCode === 0 ? 'passed' : s.interrupted ? 'interrupted' : 'failed';
+  // A soak checkpoint is not a verdict yet: say so instead of passed/failed.
+  const verdict = s.soak?.complete === false ? 'in progress' : s.exitCode === 0 ? 'passed' : s.interrupted ? 'interrupted' : 'failed';
   const trials = s.configs.reduce((n, r) => n + r.trials, 0);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -34,8 +35,8 @@ export function renderHtml(s: RunSummary, meta: HtmlMeta): string {
 <title>shakedown report: ${esc(verdict)} (seed ${esc(s.seed)})</title>
 <style>${STYLE}</style></head>
 <body>
-<header class="${verdict}"><h1>shakedown: ${esc(verdict)}</h1>
-<p>exit code ${esc(s.exitCode)} · seed <code>${esc(s.seed)}</code> · ${esc(s.configs.length)} configurations · ${esc(trials.toLocaleString('en-US'))} trials · ${esc((s.durationMs / 1000).toFixed(1))} s · started ${esc(s.startedAt)} on ${esc(meta.hostname)}${s.shard ? ` · shard ${esc(s.shard.index)}/${esc(s.shard.total)} (verdict for this shard only)` : ''}${settings(meta.settings)} · shakedown ${esc(meta.toolVersion)}</p></header>
+<header class="${verdict.replace(' ', '-')}"><h1>shakedown: ${esc(verdict)}</h1>
+<p>exit code ${esc(s.exitCode)} · seed <code>${esc(s.seed)}</code> · ${esc(s.configs.length)} configurations · ${esc(trials.toLocaleString('en-US'))} trials · ${esc((s.durationMs / 1000).toFixed(1))} s · started ${esc(s.startedAt)} on ${esc(meta.hostname)}${s.soak ? ` · soak: ${esc(s.soak.passes)} passes${s.soak.complete ? '' : ' so far (checkpoint)'}` : ''}${s.shard ? ` · shard ${esc(s.shard.index)}/${esc(s.shard.total)} (verdict for this shard only)` : ''}${settings(meta.settings)} · shakedown ${esc(meta.toolVersion)}</p></header>
 <main>
 <section><h2>Summary</h2>${summaryTable(s)}${canaries(s)}</section>
 <section><h2>Failure rate by threads × jitter</h2><p class="muted">Share of trials in which an invariant failed or the trial hung; hover a cell for counts and the 95% interval.</p>${heatmaps(s.configs)}</section>

@@ -4,7 +4,7 @@ export const STYLE = `
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; background: #fafafa; }
 header { padding: 16px 24px; color: #fff; background: var(--ok); }
-header.failed { background: var(--bad); } header.interrupted { background: var(--warn); }
+header.failed { background: var(--bad); } header.interrupted, header.in-progress { background: var(--warn); }
 header h1 { margin: 0 0 4px; font-size: 22px; } header p { margin: 0; opacity: .95; }
 header code { color: #fff; background: rgba(255,255,255,.18); }
 main { padding: 8px 24px 48px; max-width: 1200px; }

@@ -104,7 +104,16 @@ describe('harness/cli properties (fast-check)', () => {
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    const KNOWN = ['suites', 'threads', 'cores', 'jitter', 'runs', 'timeBudget', 'seed', 'timeout', 'failFast', 'maxFailures', 'grep', 'params', 'impl', 'traceEvents'];
+    const KNOWN = ['suites', 'threads', 'cores', 'jitter', 'runs', 'timeBudget', 'duration', 'seed', 'timeout', 'failFast', 'maxFailures', 'grep', 'params', 'impl', 'traceEvents'];
+
+    it('duration sets a soak run; --duration wins; with runs it is a usage error naming the file', async () => {
+      const path = join(dir, 'soak.json');
+      writeFileSync(path, JSON.stringify({ duration: '8h', timeBudget: '30s' }));
+      assert.equal((await runOptionsFrom(['--config', path])).options.durationMs, 8 * 3600_000);
+      assert.equal((await runOptionsFrom(['--config', path, '--duration', '2m'])).options.durationMs, 120_000);
+      writeFileSync(path, JSON.stringify({ duration: 60_000, runs: 10 }));
+      await assert.rejects(runOptionsFrom(['--config', path]), (e) => isUsage(e, path, 'ERR_USAGE') && /duration: a soak runs for a time/.test((e as Error).message));
+    });
 
     it('any unknown key is rejected with ERR_CONFIG naming it and listing the known keys', async () => {
       const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !KNOWN.includes(k) && k !== '__proto__');
@@ -125,6 +134,7 @@ describe('harness/cli properties (fast-check)', () => {
         fc.record({ k: fc.constant('failFast'), v: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }),
         fc.record({ k: fc.constantFrom('seed', 'grep'), v: fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string())) }),
         fc.record({ k: fc.constantFrom('params', 'impl'), v: fc.oneof(fc.string(), fc.integer(), fc.array(fc.string()), fc.constant(null)) }),
+        fc.record({ k: fc.constantFrom('timeBudget', 'duration', 'timeout'), v: fc.oneof(fc.boolean(), fc.array(fc.integer()), fc.constant(null)) }),
       );
       await fc.assert(
         fc.asyncProperty(wrong, async ({ k, v }) => {

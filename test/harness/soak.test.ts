@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '../../harness/results.js';
 import { SAMPLES_KEPT } from '../../harness/grade.js';
+import { readResultsFile } from '../../harness/results-file.js';
 import { CLI } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
@@ -29,8 +30,10 @@ describe('harness/soak', function () {
   it('rotates through the matrix for 20 s: checkpoints, complete totals, no repeated trial, flat memory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'soak-'));
     const json = join(dir, 'soak.json');
+    const jsonl = join(dir, 'soak.jsonl');
+    const junit = join(dir, 'soak.xml');
     try {
-      const child = spawn(process.execPath, [CLI, 'run', FIXTURE, '--grep', '/(sevens|clean)/', '--threads', '1,2', '--jitter', 'none', '--duration', '20s', '--time-budget', '2s', '--seed', 'soak', '--json', json], {
+      const child = spawn(process.execPath, [CLI, 'run', FIXTURE, '--grep', '/(sevens|clean)/', '--threads', '1,2', '--jitter', 'none', '--duration', '20s', '--time-budget', '2s', '--seed', 'soak', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${junit}`, '--json', json], {
         stdio: 'ignore',
         env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' },
       });
@@ -44,6 +47,10 @@ describe('harness/soak', function () {
       }
       const checkpoint = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
       assert.equal(checkpoint.soak?.complete, false, 'the first file is a checkpoint');
+      // The other file reporters checkpoint too (written before the JSON one, in flag order).
+      const partial = readResultsFile(jsonl);
+      assert.ok(partial.configs.length > 0 && partial.end === undefined, 'the JSON-lines checkpoint has configurations and no end line');
+      assert.match(readFileSync(junit, 'utf8'), /soak in progress/);
       const code = await exited;
       clearTimeout(killer);
       assert.equal(code, 1, 'the sevens variant fails');
@@ -53,6 +60,10 @@ describe('harness/soak', function () {
       assert.equal(s.soak.complete, true);
       assert.ok(s.soak.passes >= 5, `${s.soak.passes} passes`);
       assert.equal(s.configs.length, 4);
+      const lines = readResultsFile(jsonl);
+      assert.equal(lines.configs.length, 4, 'the final JSON-lines file has each configuration once');
+      assert.equal(lines.end?.exitCode, 1);
+      assert.doesNotMatch(readFileSync(junit, 'utf8'), /soak in progress/);
       for (const r of s.configs) {
         assert.ok(!('nextTrial' in r), 'internal bookkeeping stays out of reports');
         const inv = r.invariants.find((i) => i.name === 'trial index is off the modulus')!;
