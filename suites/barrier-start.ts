@@ -36,9 +36,9 @@ export default defineSuite<State, P, null>({
   },
   setup(ctx) {
     const g = ctx.params.generations;
-    const words = new Int32Array(new SharedArrayBuffer(4 * (2 * g + 1)));
+    const words = ctx.int32(2 * g + 1);
     return {
-      barrier: ctx.variant === 'barrier' ? new Barrier(ctx.threads, { name: 'start' }) : null,
+      barrier: ctx.variant === 'barrier' ? new Barrier(ctx.threads, { name: 'start', at: ctx.alloc(Barrier.byteLength) }) : null,
       early: ctx.variant === 'early-release' ? createEarlyBarrier(ctx.threads) : null,
       arrived: words.subarray(0, g),
       actions: words.subarray(g, 2 * g),

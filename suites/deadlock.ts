@@ -51,12 +51,12 @@ export default defineSuite<State, P, null>({
       threads: [2],
     },
   },
-  setup() {
+  setup(ctx) {
     return {
-      a: new Lock({ name: 'A' }),
-      b: new Lock({ name: 'B' }),
-      r: new RLock({ name: 'R' }),
-      done: new Int32Array(new SharedArrayBuffer(4)),
+      a: new Lock({ name: 'A', at: ctx.alloc(Lock.byteLength) }),
+      b: new Lock({ name: 'B', at: ctx.alloc(Lock.byteLength) }),
+      r: new RLock({ name: 'R', at: ctx.alloc(RLock.byteLength) }),
+      done: ctx.int32(1),
     };
   },
   actor(s, ctx) {

@@ -42,13 +42,14 @@ export default defineSuite<State, P, null>({
   threadName: (t, ctx) => (t < producersOf(ctx.threads) ? `producer-${t}` : `consumer-${t - producersOf(ctx.threads)}`),
   setup(ctx) {
     const producers = producersOf(ctx.threads);
+    // Every primitive in the harness's per-batch arena (ctx.alloc), each on its own cache lines.
     return {
-      queue: new Queue<number>(ctx.params.capacity, { name: 'queue', maxMessageBytes: 8 }),
-      stop: new Event({ name: 'stop' }),
-      producersDone: new AtomicInt(0, { name: 'producersDone' }),
-      received: new Int32Array(new SharedArrayBuffer(4 * producers * ctx.params.messages)),
-      fifoViolations: new AtomicInt(0, { name: 'fifoViolations' }),
-      exited: new AtomicInt(0, { name: 'exited' }),
+      queue: new Queue<number>(ctx.params.capacity, { name: 'queue', maxMessageBytes: 8, at: ctx.alloc(Queue.byteLengthFor(ctx.params.capacity, 8)) }),
+      stop: new Event({ name: 'stop', at: ctx.alloc(Event.byteLength) }),
+      producersDone: new AtomicInt(0, { name: 'producersDone', at: ctx.alloc(AtomicInt.byteLength) }),
+      received: ctx.int32(producers * ctx.params.messages),
+      fifoViolations: new AtomicInt(0, { name: 'fifoViolations', at: ctx.alloc(AtomicInt.byteLength) }),
+      exited: new AtomicInt(0, { name: 'exited', at: ctx.alloc(AtomicInt.byteLength) }),
     };
   },
   actor(s, ctx) {
