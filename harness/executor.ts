@@ -69,12 +69,18 @@ const STARTUP_GRACE_MS = 10_000;
 /** Bytes of one trace arena at most: caps the batch size at high thread counts (two arenas per configuration). */
 const TRACE_ARENA_BUDGET = 8 * 1024 * 1024;
 
+/** Where a batch's threads record their trace events, and the strings those events name. */
+interface TraceArena {
+  events: SharedArrayBuffer;
+  names: SharedArrayBuffer;
+}
+
 /** One batch of trials in flight: its states, the shared words its workers use, and their tasks. */
 interface Batch {
   first: number;
   k: number;
   states: unknown[];
-  trace: SharedArrayBuffer;
+  trace: TraceArena;
   gate: SharedArrayBuffer;
   progress: SharedArrayBuffer;
   exited: SharedArrayBuffer;
@@ -100,14 +106,17 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   const budgetRuns = firstTrial + (options.budget.runs ?? Infinity);
   const deadline = options.budget.timeMs === undefined ? Infinity : started + options.budget.timeMs;
 
-  // Two trace arenas, sized for the largest batch, used by alternate batches: batch j is graded
-  // (and its traces read) while batch j+1 writes into the other. Each trial's region is reset when it starts.
+  // Two trace arenas (events, and the names they intern), sized for the largest batch, used by
+  // alternate batches: batch j is graded (and its traces read) while batch j+1 writes into the other
+  // pair. Each trial's region is reset when it starts; a thread's names when its batch starts.
   const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, config.threads, options.traceEvents))));
-  const traceArenas = [0, 1].map(() => new SharedArrayBuffer(traceArenaBytes(maxBatch, config.threads, options.traceEvents)));
-  const traceNames = new SharedArrayBuffer(namesArenaBytes(config.threads));
-  const traceOf = (trace: SharedArrayBuffer, i: number): ReturnType<typeof readTrace> => {
-    const tables = threadNames.map((_, t) => readNames(traceNames, t));
-    return readTrace(trace, config.threads, options.traceEvents, i, tables, threadNames);
+  const traceArenas = [0, 1].map(() => ({
+    events: new SharedArrayBuffer(traceArenaBytes(maxBatch, config.threads, options.traceEvents)),
+    names: new SharedArrayBuffer(namesArenaBytes(config.threads)),
+  }));
+  const traceOf = (trace: TraceArena, i: number): ReturnType<typeof readTrace> => {
+    const tables = threadNames.map((_, t) => readNames(trace.names, t));
+    return readTrace(trace.events, config.threads, options.traceEvents, i, tables, threadNames);
   };
   // Likewise two state arenas: batch j+1's states are built while batch j's are still in use.
   const stateArenas = [new StateArena(), new StateArena()];
@@ -157,8 +166,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         gate: batch.gate,
         progress: batch.progress,
         exited: batch.exited,
-        trace: batch.trace,
-        traceNames,
+        trace: batch.trace.events,
+        traceNames: batch.trace.names,
         traceEvents: options.traceEvents,
         jitter,
         seed: config.seed,

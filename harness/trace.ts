@@ -3,7 +3,8 @@
  * primitive events of each trial into its own region of a shared arena (plain
  * stores, no contention); after the batch the main thread reads the regions
  * of the trials that failed. Strings (op and primitive names) are interned
- * per worker; each worker sends its table back with its batch result.
+ * per worker and batch, and mirrored into a shared names arena, readable even
+ * after the worker is killed (a hang).
  */
 export interface TraceEvent {
   /** Absolute time in ms (performance.timeOrigin + now): comparable across threads. */

@@ -44,6 +44,4 @@ export interface SerializedError {
 export interface BatchReply {
   /** Per trial: the actor's value, or the error it threw. */
   outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: SerializedError }>;
-  /** Interned strings of this worker's trace events. */
-  traceTable: string[];
 }

@@ -89,5 +89,5 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
     jitterOn = false;
     current = null;
   }
-  return { outcomes, traceTable: trace.table };
+  return { outcomes };
 }

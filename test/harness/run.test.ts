@@ -65,6 +65,16 @@ describe('harness/run', function () {
     assert.ok(replay.failedTrials > 0, 'the replay reproduces the lost update');
   });
 
+  it('names the steps of a failing trial in a late batch correctly, though the next batch ran meanwhile', async () => {
+    const s = await runAll({ suites: [fileURLToPath(new URL('./fixtures/named-steps.js', import.meta.url))], jitter: ['none'], threads: [2], runs: 6000, seed: 'names' });
+    const r = only(s, 'named-steps/default/t2/c-all/j-none');
+    assert.equal(r.trials, 6000);
+    const inv = r.invariants.find((i) => i.name === 'not the chosen trial')!;
+    assert.equal(inv.failures, 1);
+    const steps = inv.samples[0]!.trace.filter((e) => e.op === 'user').map((e) => `${e.threadName}: ${e.primitive}`).sort();
+    assert.deepEqual(steps, ['t0: step of trial 3000', 't1: step of trial 3000']);
+  });
+
   it('reports the deadlock cycle of the opposite-order canary, naming threads and locks', async () => {
     // Measured per-trial detection at 2 threads: 5-15%, bursty under load; cap 20,000 trials, stop at the first.
     const s = await runAll({ suites: ['deadlock'], grep: 'opposite-order', threads: [2], jitter: ['spin-1us'], runs: 20_000, maxFailures: 1, seed: 'cycle' });
