@@ -112,8 +112,8 @@ export interface SoakInfo {
   durationMs: number;
   /** False in a checkpoint written while the soak was still running. */
   complete: boolean;
-  /** RSS in MB after the first pass, the largest after any later pass, and after the last. */
-  rssMb: { first: number; max: number; last: number };
+  /** RSS in MB after the first pass, the largest after any later pass, after the last, and after each pass (the first MAX_RSS_SAMPLES). */
+  rssMb: { first: number; max: number; last: number; byPass: number[] };
 }
 
 export interface RunSummary {

@@ -29,6 +29,8 @@ export interface SoakOptions {
 const MIN_SLICE_MS = 50;
 
 const rssMb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
+/** Per-pass RSS samples kept: ~10 days of 60 s passes, a few tens of KB in the report. */
+export const MAX_RSS_SAMPLES = 15_000;
 
 export async function* soakPasses(planned: PlannedConfig[], o: SoakOptions): AsyncGenerator<RunEvent, SoakInfo> {
   const deadline = o.t0 + o.durationMs;
@@ -36,7 +38,7 @@ export async function* soakPasses(planned: PlannedConfig[], o: SoakOptions): Asy
   const slice = o.passMs / runnable;
   const totals = new Map<string, ConfigResult>();
   const nextTrials = new Map<string, number>();
-  const info: SoakInfo = { passes: 0, durationMs: o.durationMs, complete: false, rssMb: { first: 0, max: 0, last: 0 } };
+  const info: SoakInfo = { passes: 0, durationMs: o.durationMs, complete: false, rssMb: { first: 0, max: 0, last: 0, byPass: [] } };
   let trials = 0;
   let failures = 0;
   const ordered = (): ConfigResult[] => planned.map((p) => totals.get(p.config.key)).filter((r): r is ConfigResult => r !== undefined);
@@ -60,7 +62,8 @@ export async function* soakPasses(planned: PlannedConfig[], o: SoakOptions): Asy
     if (info.passes === 1) info.rssMb.first = rss;
     info.rssMb.max = Math.max(info.rssMb.max, rss);
     info.rssMb.last = rss;
-    const summary: RunSummary = { ...o.base, configs: ordered(), durationMs: performance.now() - o.t0, soak: { ...info, rssMb: { ...info.rssMb } } };
+    if (info.rssMb.byPass.length < MAX_RSS_SAMPLES) info.rssMb.byPass.push(rss);
+    const summary: RunSummary = { ...o.base, configs: ordered(), durationMs: performance.now() - o.t0, soak: { ...info, rssMb: { ...info.rssMb, byPass: [...info.rssMb.byPass] } } };
     summary.exitCode = exitCodeFor(summary);
     yield { type: 'checkpoint', summary };
   }

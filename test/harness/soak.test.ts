@@ -1,8 +1,9 @@
 /**
- * The CI soak: `stress run --duration 20s` over a small matrix. Passes
- * continue the trial numbering (the deterministic fixture's failure count
- * proves no trial ran twice), checkpoints land in the JSON report while the
- * soak runs, the final report is complete, and resident memory stays flat.
+ * The CI soak: `stress run --duration 60s` over a small matrix (tens of
+ * millions of trials). Passes continue the trial numbering (the deterministic
+ * fixture's failure count proves no trial ran twice), checkpoints land in
+ * every file report while the soak runs, the final report is complete, and
+ * resident memory stays flat after warm-up.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,6 +18,11 @@ import { CLI } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 /** Trials k in [0, trials) that fail in the deterministic fixture: (k + threads) % modulus === 0. */
 function expectedFailures(trials: number, threads: number, modulus: number): number {
   let n = 0;
@@ -25,20 +31,20 @@ function expectedFailures(trials: number, threads: number, modulus: number): num
 }
 
 describe('harness/soak', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
-  it('rotates through the matrix for 20 s: checkpoints, complete totals, no repeated trial, flat memory', async () => {
+  it('rotates through the matrix for 60 s: checkpoints, complete totals, no repeated trial, flat memory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'soak-'));
     const json = join(dir, 'soak.json');
     const jsonl = join(dir, 'soak.jsonl');
     const junit = join(dir, 'soak.xml');
     try {
-      const child = spawn(process.execPath, [CLI, 'run', FIXTURE, '--grep', '/(sevens|clean)/', '--threads', '1,2', '--jitter', 'none', '--duration', '20s', '--time-budget', '2s', '--seed', 'soak', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${junit}`, '--json', json], {
+      const child = spawn(process.execPath, [CLI, 'run', FIXTURE, '--grep', '/(sevens|clean)/', '--threads', '1,2', '--jitter', 'none', '--duration', '60s', '--time-budget', '2s', '--seed', 'soak', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${junit}`, '--json', json], {
         stdio: 'ignore',
         env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' },
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      const killer = setTimeout(() => child.kill('SIGKILL'), 150_000);
       // A checkpoint is on disk while the soak is still running.
       const deadline = Date.now() + 60_000;
       while (!existsSync(json) && child.exitCode === null) {
@@ -58,7 +64,7 @@ describe('harness/soak', function () {
       const s = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
       assert.ok(s.soak, 'a soak summary');
       assert.equal(s.soak.complete, true);
-      assert.ok(s.soak.passes >= 5, `${s.soak.passes} passes`);
+      assert.ok(s.soak.passes >= 12, `${s.soak.passes} passes`);
       assert.equal(s.configs.length, 4);
       const lines = readResultsFile(jsonl);
       assert.equal(lines.configs.length, 4, 'the final JSON-lines file has each configuration once');
@@ -72,9 +78,18 @@ describe('harness/soak', function () {
         assert.equal(inv.failures, modulus === 0 ? 0 : expectedFailures(r.trials, r.config.threads, modulus), r.config.key);
         assert.ok(inv.samples.length <= SAMPLES_KEPT);
       }
-      // Flat memory: bounded totals mean RSS after the last pass is near RSS after the first. Generous for GC noise.
+      // Flat memory. Measured here (30 passes): RSS climbs ~40 MB over the first quarter (worker heaps and
+      // allocator arenas reaching their working size), then the last quarter's median was 1.17-1.23x the
+      // second quarter's over ~56M trials; the 10-minute bench settles flat (BENCHMARKS.md). A leak of even
+      // a few bytes per trial would add hundreds of MB here, so: at most 1.5x, and less than 150 MB over pass 1.
+      const byPass = s.soak.rssMb.byPass;
+      assert.equal(byPass.length, s.soak.passes);
+      const q = Math.floor(byPass.length / 4);
+      const warm = median(byPass.slice(q, 2 * q));
+      const end = median(byPass.slice(byPass.length - q));
+      assert.ok(end <= 1.5 * warm, `RSS median ${warm} MB after warm-up, ${end} MB at the end (${byPass.join(', ')})`);
       const growth = s.soak.rssMb.max - s.soak.rssMb.first;
-      assert.ok(growth < 150, `RSS grew ${growth} MB over ${s.soak.passes} passes (${JSON.stringify(s.soak.rssMb)})`);
+      assert.ok(growth < 150, `RSS grew ${growth} MB over ${s.soak.passes} passes (${byPass.join(', ')})`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
