@@ -70,7 +70,7 @@ export class WorkerGroups {
   }
 }
 
-/** Upper bound on waiting for a group's workers to exit: a safety net, never reached in tests. */
+/** Upper bound on waiting for a group's workers to exit: a safety net if a worker ends in a way tinypool does not see. */
 const DESTROY_WAIT_MS = 5000;
 
 async function destroy(pool: Tinypool): Promise<void> {
