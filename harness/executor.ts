@@ -14,7 +14,7 @@ import type { AnySuite } from './load-suite.js';
 import type { ConfigResult, Configuration } from './results.js';
 import type { ActorOutcome, SetupContext } from './suite-api.js';
 import { StateArena, allocatorOf } from './state-arena.js';
-import { namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
+import { clearTrials, namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
 import { cancelGate, createGateBuffer } from './gate.js';
 import type { BatchReply, BatchTask } from './worker/task.js';
 
@@ -140,6 +140,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     // This arena's last batch (two back) is graded and its workers are done with it: hand its memory out again.
     stateArenas[parity]!.recycle();
     const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(setupContexts[parity]!));
+    clearTrials(traceArenas[parity]!.events, config.threads, options.traceEvents, k);
     const batch: Batch = {
       first: nextTrial,
       k,

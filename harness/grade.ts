@@ -214,9 +214,16 @@ export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
 }
 
 /** Suite code is user code: a verdict of the wrong type is reported as such, never trusted or crashed on. */
-/** A typed array in a verdict may sit in state memory that later batches reuse (ctx.alloc): keep a copy. */
-function snapshot(v: unknown): unknown {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<unknown>) : v;
+/**
+ * Typed arrays in a verdict (at any depth) may sit in state memory that later batches reuse
+ * (ctx.alloc): keep copies. Plain arrays and objects are copied on the way; depth is bounded.
+ */
+function snapshot(v: unknown, depth = 0): unknown {
+  if (ArrayBuffer.isView(v)) return v instanceof DataView ? `DataView(${v.byteLength} bytes)` : Array.from(v as unknown as ArrayLike<unknown>);
+  if (depth >= 8 || typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => snapshot(x, depth + 1));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x, depth + 1)]));
 }
 
 function checkedVerdict(v: unknown): InvariantVerdict {

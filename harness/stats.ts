@@ -19,7 +19,10 @@ export function formatRate(failures: number, trials: number): string {
   return `${pct(failures / trials)} [${pct(lo)}, ${pct(hi)}]`;
 }
 
-/** Says when a configuration stopped at --max-failures: its failure rate is then biased upward. */
+/**
+ * Says when a configuration stopped because --max-failures was reached: its failure rate is then
+ * biased upward. It stops at a batch boundary, so more trials than the limit may have failed.
+ */
 export function stoppedNote(r: { stoppedAtFailures?: number }): string {
-  return r.stoppedAtFailures !== undefined ? ` (stopped at ${r.stoppedAtFailures} failing trials)` : '';
+  return r.stoppedAtFailures !== undefined ? ` (stopped: max-failures ${r.stoppedAtFailures} reached)` : '';
 }

@@ -104,6 +104,16 @@ export class TraceWriter {
   }
 }
 
+/**
+ * Empties the trials 0..trials-1 of an events arena (their event counts), before a batch uses it:
+ * a thread that never reaches a trial (the one after a hang) must not leave an older batch's
+ * events there. Called by the main thread while no worker writes this arena.
+ */
+export function clearTrials(arena: SharedArrayBuffer, threads: number, eventsPerThread: number, trials: number): void {
+  const f64 = new Float64Array(arena);
+  for (let slot = 0; slot < trials * threads; slot++) f64[slot * (1 + EVENT_SLOTS * eventsPerThread)] = 0;
+}
+
 export function readTrace(
   arena: SharedArrayBuffer,
   threads: number,

@@ -31,7 +31,7 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   const rate = `${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`;
   const message = `${inv.name}: ${inv.status}, failed in ${rate}${first ? `; trial ${first.trial}: ${first.details}` : ''}`;
   const body: string[] = [`${r.config.key}: ${inv.name}`, `${inv.status}: failed in ${rate}`];
-  if (r.stoppedAtFailures !== undefined) body.push(`stopped at ${r.stoppedAtFailures} failing trials (max-failures): the rate over-states the true rate`);
+  if (r.stoppedAtFailures !== undefined) body.push(`stopped once max-failures (${r.stoppedAtFailures}) was reached: the rate over-states the true rate`);
   for (const s of inv.samples) {
     body.push('', `trial ${s.trial}: ${s.details}`, `  replay: ${replayCommand(s.replay)}`);
   }

@@ -27,7 +27,7 @@ for (const locked of [false, true]) {
   if (locked) expect(got === expected, 'the locked counter kept every update');
 }
 
-console.log('\nPart 2: the stress harness, one increment per thread per trial, up to 3000 trials per configuration (a caught bug stops at 50 failing trials)');
+console.log('\nPart 2: the stress harness, one increment per thread per trial, up to 3000 trials per configuration (a caught bug stops once 50 trials have failed)');
 const summary = await stress({ suites: [fileURLToPath(new URL('./suite.js', import.meta.url))], threads: [2], jitter: ['none'], runs: 3000, maxFailures: 50 });
 const unlocked = find(summary, 'unlocked')[0]!;
 console.log(firstFailure(unlocked).join('\n'));

@@ -16,7 +16,7 @@ console.log('1. Two tellers withdraw 60 each from 100, with log lines named by t
 await joinAll([0, 1].map((i) => startThread(url, { name: `teller-${i}`, workerData: { account, start } })), 10_000);
 log(`final balance ${account.balance[0]}`);
 
-console.log('\n2. The harness, no pause, up to 3000 trials per variant (stopping at 50 failing trials):');
+console.log('\n2. The harness, no pause, up to 3000 trials per variant (stopping once 50 have failed):');
 const summary = await stress({ suites: [fileURLToPath(new URL('./suite.js', import.meta.url))], jitter: ['spin-1us'], runs: 3000, maxFailures: 50 });
 const race = find(summary, 'check-then-act')[0]!;
 const sample = race.invariants.find((i) => i.samples.length > 0)?.samples[0];

@@ -15,7 +15,7 @@ export function rate(failures: number, trials: number): string {
 
 export function configLine(r: ConfigResult): string {
   const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : 'SURVIVED') : r.status.toUpperCase();
-  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${r.trials} trials, failed ${rate(r.failedTrials, r.trials)}${r.stoppedAtFailures !== undefined ? ` (stopped at ${r.stoppedAtFailures} failures)` : ''}`;
+  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${r.trials} trials, failed ${rate(r.failedTrials, r.trials)}${r.stoppedAtFailures !== undefined ? ` (stopped: max-failures ${r.stoppedAtFailures} reached)` : ''}`;
 }
 
 /** The first failing invariant of a configuration: what was seen, and the command that replays it. */

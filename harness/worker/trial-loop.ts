@@ -32,9 +32,21 @@ let previous: Promise<unknown> = Promise.resolve();
  * for the one before.
  */
 export default function runInOrder(task: BatchTask): Promise<BatchReply> {
-  const run = previous.then(() => runBatch(task));
+  const run = previous.then(() => runBatch(task)).finally(flushOutput);
   previous = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * tinypool posts a batch's reply only once this worker's stdout and stderr
+ * are flushed, which takes a turn of the event loop; the next batch, queued
+ * and synchronous, would hold that turn (and the reply, and the watchdog's
+ * view of this batch) for its whole length. So flush here, before it starts.
+ */
+async function flushOutput(): Promise<void> {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength > 0) await new Promise<void>((resolve) => stream.write('', () => resolve()));
+  }
 }
 
 async function runBatch(task: BatchTask): Promise<BatchReply> {

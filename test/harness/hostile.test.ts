@@ -58,6 +58,17 @@ describe('harness/hostile suites', function () {
     assert.ok(r.out.length >= 15 * 1024 * 1024, 'the worker output reached the process stdout');
   });
 
+  it('does not mistake a batch for hung while its output is flushed and the next batch runs (CLI, short timeout)', () => {
+    const c = spawnSync(process.execPath, [CLI, 'run', fixture('chatty'), '--runs', '40', '--jitter', 'none', '--timeout', '300ms', '--seed', 'chatty'], {
+      encoding: 'utf8',
+      timeout: 90_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' },
+    });
+    assert.equal(c.status, 0, c.stdout.split('\n').filter((l) => !l.startsWith('trial ')).join('\n') + c.stderr);
+    assert.match(c.stdout, /PASS\s+chatty\/default\/t2\/c-all\/j-none: 40 trials/);
+  });
+
   it('rejects a suite module with a syntax error or a throwing top level: exit 2, one line naming the module', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
     try {

@@ -45,7 +45,7 @@ describe('harness/run', function () {
     const r = only(s, 'counter/unlocked/t2/c-all/j-none');
     assert.equal(r.canaryVerdict, 'caught');
     assert.equal(r.stoppedAtFailures, 1, 'the result says it stopped at --max-failures (its rate is biased)');
-    assert.match(formatConfigLine(r), /\(stopped at 1 failing trials\)$/);
+    assert.match(formatConfigLine(r), /\(stopped: max-failures 1 reached\)$/);
     const inv = r.invariants.find((i) => i.name === 'no lost update')!;
     assert.ok(inv.failures > 0);
     const sample = inv.samples[0]!;
