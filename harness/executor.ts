@@ -202,7 +202,10 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
       // Not if it would start after the deadline (it starts when this one ends, about lastBatchMs from now).
       // Not when oversubscribed: threads done early would wait at the next batch's gate, taking turns on
       // the cores from the stragglers of this one (measured: 1.5-1.8x slower per trial at 16-64 threads).
-      const next = pureSpin && canStart(performance.now() + lastBatchMs) ? dispatch() : null;
+      // Not once a --max-failures configuration has failed: its stop is near, and a queued batch
+      // would run (and be graded) past it.
+      const stopNear = maxFailures !== Infinity && grader.failedTrials > 0;
+      const next = pureSpin && !stopNear && canStart(performance.now() + lastBatchMs) ? dispatch() : null;
       const outcome = await watch(current.tasks, current.progress, current.exited, threadNames, current.first, options.timeoutMs, options.shouldStop);
       if (outcome.kind === 'done') {
         const done = current;
