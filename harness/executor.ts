@@ -106,21 +106,24 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   const budgetRuns = firstTrial + (options.budget.runs ?? Infinity);
   const deadline = options.budget.timeMs === undefined ? Infinity : started + options.budget.timeMs;
 
-  // Two trace arenas (events, and the names they intern), sized for the largest batch, used by
-  // alternate batches: batch j is graded (and its traces read) while batch j+1 writes into the other
-  // pair. Each trial's region is reset when it starts; a thread's names when its batch starts.
+  // Two sets of batch memory, used by alternate batches: batch j is graded (its states checked, its
+  // traces read) while batch j+1 runs in the other set. Each set: a state arena with the setup context
+  // that allocates from it, and a trace arena (events, sized for the largest batch, and the names they
+  // intern). Each trial's trace region is reset when it starts; a thread's names when its batch starts.
   const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, config.threads, options.traceEvents))));
-  const traceArenas = [0, 1].map(() => ({
-    events: new SharedArrayBuffer(traceArenaBytes(maxBatch, config.threads, options.traceEvents)),
-    names: new SharedArrayBuffer(namesArenaBytes(config.threads)),
-  }));
+  const memory = [0, 1].map(() => {
+    const arena = new StateArena();
+    const setupCtx: SetupContext = { ...ctx, ...allocatorOf(arena) };
+    const trace: TraceArena = {
+      events: new SharedArrayBuffer(traceArenaBytes(maxBatch, config.threads, options.traceEvents)),
+      names: new SharedArrayBuffer(namesArenaBytes(config.threads)),
+    };
+    return { arena, setupCtx, trace };
+  });
   const traceOf = (trace: TraceArena, i: number): ReturnType<typeof readTrace> => {
     const tables = threadNames.map((_, t) => readNames(trace.names, t));
     return readTrace(trace.events, config.threads, options.traceEvents, i, tables, threadNames);
   };
-  // Likewise two state arenas: batch j+1's states are built while batch j's are still in use.
-  const stateArenas = [new StateArena(), new StateArena()];
-  const setupContexts: SetupContext[] = stateArenas.map((arena) => ({ ...ctx, ...allocatorOf(arena) }));
   await suite.prepare?.(ctx);
   const groups = options.groups ?? new WorkerGroups();
   const maxFailures = options.maxFailures ?? Infinity;
@@ -136,16 +139,16 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   /** Builds the next batch's states and posts one task per thread; the workers start it as soon as they are free. */
   const dispatch = (): Batch => {
     const k = Math.min(batchSize, maxBatch, budgetRuns - nextTrial);
-    const parity = batchCount++ % 2;
-    // This arena's last batch (two back) is graded and its workers are done with it: hand its memory out again.
-    stateArenas[parity]!.recycle();
-    const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(setupContexts[parity]!));
-    clearTrials(traceArenas[parity]!.events, config.threads, options.traceEvents, k);
+    const { arena, setupCtx, trace } = memory[batchCount++ % 2]!;
+    // This set's last batch (two back) is graded and its workers are done with it: hand its memory out again.
+    arena.recycle();
+    const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(setupCtx));
+    clearTrials(trace.events, config.threads, options.traceEvents, k);
     const batch: Batch = {
       first: nextTrial,
       k,
       states,
-      trace: traceArenas[parity]!,
+      trace,
       gate: createGateBuffer(),
       progress: new SharedArrayBuffer(8 * config.threads),
       exited: new SharedArrayBuffer(4 * config.threads),
@@ -201,7 +204,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
       // Post the next batch now, so the workers go on to it without waiting for this one's grading.
       // Not if it would start after the deadline (it starts when this one ends, about lastBatchMs from now).
       // Not when oversubscribed: threads done early would wait at the next batch's gate, taking turns on
-      // the cores from the stragglers of this one (measured: 1.5-1.8x slower per trial at 16-64 threads).
+      // the cores from the stragglers of this one (the first run with it on was 1.5-1.8x slower per
+      // trial at 16-64 threads than the earlier table, though not in the same sitting).
       // Not once a --max-failures configuration has failed: its stop is near, and a queued batch
       // would run (and be graded) past it.
       const stopNear = maxFailures !== Infinity && grader.failedTrials > 0;
@@ -224,7 +228,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         // The batch cannot finish: free spinners at the gate, kill the group, start a new one.
         // The next batch, queued behind it, never started a trial: its trials are run again later.
         await cancel(next === null ? [current] : [current, next]);
-        for (const arena of stateArenas) arena.abandon();
+        for (const m of memory) m.arena.abandon();
         // Interrupted: the batch's trials are dropped (none of them is known to have finished), not graded.
         if (outcome.kind === 'stopped') break;
         if (outcome.kind === 'hang') {

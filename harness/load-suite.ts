@@ -4,6 +4,7 @@
  */
 import type { SuiteDefinition } from './suite-api.js';
 import { HarnessError } from './errors.js';
+import { importUserModule } from './import-module.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySuite = SuiteDefinition<any, any, any>;
@@ -20,12 +21,7 @@ export function loadSuite(url: string): Promise<AnySuite> {
 }
 
 async function importSuite(url: string): Promise<AnySuite> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(url)) as Record<string, unknown>;
-  } catch (err) {
-    throw new HarnessError('ERR_SUITE_LOAD', `cannot load suite ${url}: ${(err as Error).message}`, { cause: err });
-  }
+  const mod = await importUserModule(url, 'ERR_SUITE_LOAD', 'suite');
   const suite = (mod.default ?? mod.suite);
   checkSuiteShape(suite, url);
   return suite as AnySuite;

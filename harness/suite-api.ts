@@ -98,7 +98,8 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
    * worker by structured clone: put primitives, SharedArrayBuffers and typed
    * arrays over them in it (plain values arrive as copies). Take the memory
    * from `ctx.alloc` / `ctx.int32` (and primitives' `at: ctx.alloc(X.byteLength)`)
-   * rather than `new SharedArrayBuffer`: it is several times cheaper per trial.
+   * rather than `new SharedArrayBuffer`: measured 1.5-1.6x the trials per second
+   * for a one-counter suite (BENCHMARKS.md).
    */
   setup(ctx: SetupContext<P>): S;
   /**

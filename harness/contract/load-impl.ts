@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HarnessError } from '../errors.js';
+import { importUserModule } from '../import-module.js';
 import { checkImplShape, pickExport, smokeCheck } from './check.js';
 import type { ImplKind, ImplModule } from './types.js';
 
@@ -28,12 +29,7 @@ export async function loadImpl(url: string, kind?: ImplKind): Promise<ImplModule
 }
 
 async function importImpl(url: string): Promise<ImplModule> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(url)) as Record<string, unknown>;
-  } catch (err) {
-    throw new HarnessError('ERR_IMPL_CONTRACT', `cannot load implementation ${url}: ${(err as Error).message}`, { cause: err });
-  }
+  const mod = await importUserModule(url, 'ERR_IMPL_CONTRACT', 'implementation');
   const impl = checkImplShape(pickExport(mod), url);
   loaded.set(url, impl);
   return impl;
