@@ -252,6 +252,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   }
   const result = grader.result(performance.now() - started);
   if (options.maxFailures !== undefined && result.failedTrials >= options.maxFailures) result.stoppedAtFailures = options.maxFailures;
+  if (recoveries >= MAX_RECOVERIES) result.stoppedAtRecoveries = recoveries;
   if (options.firstTrial !== undefined) result.nextTrial = nextTrial;
   return result;
 }

@@ -102,6 +102,8 @@ export interface ConfigResult {
   firstDetection?: { trial: number; ms: number };
   /** Set when the configuration stopped early because this many trials had failed (`--max-failures`): its rate then over-states the true rate. */
   stoppedAtFailures?: number;
+  /** Set when the configuration stopped early after this many hangs or crashes (each needed a new worker group): the rest of its budget was not run. */
+  stoppedAtRecoveries?: number;
   /** Soak passes only (stripped from reports): the trial index the next pass of this configuration starts at, so passes never repeat seeds. */
   nextTrial?: number;
 }

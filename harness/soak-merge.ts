@@ -56,6 +56,8 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
   if (first !== undefined) out.firstDetection = first;
   const stopped = next.stoppedAtFailures ?? total.stoppedAtFailures;
   if (stopped !== undefined) out.stoppedAtFailures = stopped;
+  const recoveries = next.stoppedAtRecoveries ?? total.stoppedAtRecoveries;
+  if (recoveries !== undefined) out.stoppedAtRecoveries = recoveries;
   if (out.config.canary) out.canaryVerdict = first !== undefined ? 'caught' : 'survived';
   return out;
 }

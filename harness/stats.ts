@@ -20,9 +20,12 @@ export function formatRate(failures: number, trials: number): string {
 }
 
 /**
- * Says when a configuration stopped because --max-failures was reached: its failure rate is then
- * biased upward. It stops at a batch boundary, so more trials than the limit may have failed.
+ * Says when a configuration stopped early: because --max-failures was reached (its failure rate is
+ * then biased upward; it stops at a batch boundary, so more trials than the limit may have failed),
+ * or after repeated hangs or crashes (each cost a timeout and a new worker group; the rest of its
+ * budget was not run).
  */
-export function stoppedNote(r: { stoppedAtFailures?: number }): string {
+export function stoppedNote(r: { stoppedAtFailures?: number; stoppedAtRecoveries?: number }): string {
+  if (r.stoppedAtRecoveries !== undefined) return ` (stopped: ${r.stoppedAtRecoveries} hangs or crashes)`;
   return r.stoppedAtFailures !== undefined ? ` (stopped: max-failures ${r.stoppedAtFailures} reached)` : '';
 }

@@ -32,6 +32,7 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   const message = `${inv.name}: ${inv.status}, failed in ${rate}${first ? `; trial ${first.trial}: ${first.details}` : ''}`;
   const body: string[] = [`${r.config.key}: ${inv.name}`, `${inv.status}: failed in ${rate}`];
   if (r.stoppedAtFailures !== undefined) body.push(`stopped once max-failures (${r.stoppedAtFailures}) was reached: the rate over-states the true rate`);
+  if (r.stoppedAtRecoveries !== undefined) body.push(`stopped after ${r.stoppedAtRecoveries} hangs or crashes: the rest of the budget was not run`);
   for (const s of inv.samples) {
     body.push('', `trial ${s.trial}: ${s.details}`, `  replay: ${replayCommand(s.replay)}`);
   }

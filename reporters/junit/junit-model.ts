@@ -82,6 +82,7 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
     ['rate', r.trials === 0 ? 'n/a' : String(r.failedTrials / r.trials)],
     ['interval', `[${lo}, ${hi}]`],
     ...(r.stoppedAtFailures !== undefined ? [['stopped at failures', String(r.stoppedAtFailures)] as [string, string]] : []),
+    ...(r.stoppedAtRecoveries !== undefined ? [['stopped at hangs or crashes', String(r.stoppedAtRecoveries)] as [string, string]] : []),
     ...(settings?.runs !== undefined ? [['runs', String(settings.runs)] as [string, string]] : []),
     ...(settings?.timeoutMs !== undefined ? [['timeout ms', String(settings.timeoutMs)] as [string, string]] : []),
     ...(summary.shard ? [['shard', `${summary.shard.index}/${summary.shard.total}`] as [string, string]] : []),

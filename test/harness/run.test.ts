@@ -11,6 +11,7 @@ import { decodeReplay } from '../../harness/replay-token.js';
 import { loadSuite } from '../../harness/load-suite.js';
 import { HarnessError } from '../../harness/errors.js';
 import { formatConfigLine } from '../../reporters/console.js';
+import { MAX_RECOVERIES } from '../../harness/executor.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
 
@@ -96,7 +97,18 @@ describe('harness/run', function () {
     assert.equal(r.hangs.samples[0]!.trial, 2);
     // Trials after the hung one ran on a fresh worker group.
     assert.ok(r.trials >= 18, `ran ${r.trials} trials`);
+    assert.equal(r.stoppedAtRecoveries, undefined, 'one hang does not stop the configuration');
     assert.equal(s.exitCode, 1);
+  });
+
+  it('stops a configuration that hangs in every trial after MAX_RECOVERIES hangs, and says so', async () => {
+    const s = await runAll({ suites: [fixture('always-hangs')], runs: 50, timeoutMs: 500, jitter: ['none'], seed: 'hangs' });
+    const r = s.configs[0]!;
+    assert.equal(r.status, 'hang');
+    assert.equal(r.hangs.count, MAX_RECOVERIES);
+    assert.equal(r.stoppedAtRecoveries, MAX_RECOVERIES);
+    assert.ok(r.trials < 50, `ran ${r.trials} of 50 trials`);
+    assert.match(formatConfigLine(r), new RegExp(`\\(stopped: ${MAX_RECOVERIES} hangs or crashes\\)$`));
   });
 
   it('reports an actor that throws as an error of its configuration, with the message', async () => {
