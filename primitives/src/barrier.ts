@@ -6,27 +6,54 @@ import { checkInt, checkTimeout, deadlineOf, remainingUntil } from './validate.j
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
-/** Arrivals in the current generation. */
-const B_COUNT = 0;
-/** Generation number; the last arrival bumps it, which is what releases the others. */
-const B_GENERATION = 1;
-/** 1 once aborted (or a wait timed out, or the action threw), until reset(). */
-const B_BROKEN = 2;
-/** Waiters sleep on this word; both a release and an abort bump it, so one wait covers both. */
-const B_WAKE = 3;
-const B_PARTIES = 4;
-/** Bumped by reset(), so a waiter that sleeps through a break-then-reset still learns it was broken. */
-const B_EPOCH = 5;
-const WORDS = 6;
+/**
+ * The barrier's state in ONE word, so that arriving, releasing a generation,
+ * breaking and resetting are each a single compare-and-swap and exclude each
+ * other: an abort or a timed-out waiter cannot break a generation that has
+ * just been released, the last arrival cannot release a generation broken
+ * while it ran the action, and a waiter learns from one load whether its
+ * generation was released or reset.
+ *   bits 0-14   arrivals in the current generation (hence at most MAX_PARTIES)
+ *   bit  15     broken (aborted, a wait timed out, or the action threw), until reset()
+ *   bits 16-19  reset epoch, bumped (mod 16) by reset()
+ *   bits 20-31  generation tag, bumped (mod 4096) by each release and each reset;
+ *               a waiter is done when the tag moves on from the one it arrived in:
+ *               released if the epoch is still its own, broken by a reset if not
+ */
+const B_STATE = 0;
+/** Waiters sleep on this word; every release, break and reset bumps it, so one wait covers all three. */
+const B_WAKE = 1;
+const B_PARTIES = 2;
+/** Generations completed so far (the state word's tag wraps; this does not). */
+const B_GENERATIONS = 3;
+/** 1 once any thread gave an action: every thread that waits must then have one (checked at arrival). */
+const B_HAS_ACTION = 4;
+const WORDS = 5;
+
+const COUNT_MASK = 0x7fff;
+const BROKEN = 0x8000;
+const EPOCH_SHIFT = 16;
+const EPOCH_MASK = 0xf;
+const TAG_SHIFT = 20;
+const TAG_MASK = 0xfff;
+/** Arrivals are counted in 15 bits. */
+export const MAX_PARTIES = COUNT_MASK;
+
+const tagOf = (state: number): number => (state >>> TAG_SHIFT) & TAG_MASK;
+const epochOf = (state: number): number => (state >>> EPOCH_SHIFT) & EPOCH_MASK;
+/** A fresh generation: no arrivals, not broken, the next tag, and the given epoch. */
+const nextGeneration = (state: number, epoch: number): number =>
+  ((((tagOf(state) + 1) & TAG_MASK) << TAG_SHIFT) | ((epoch & EPOCH_MASK) << EPOCH_SHIFT)) | 0;
 
 export interface BarrierOptions {
   name?: string;
   at?: Placement;
   /**
    * Run by exactly one thread per generation (the last to arrive) before the
-   * others are released. Functions cannot cross threads: pass the action again
-   * when attaching with `Barrier.from(handle, { action })` in each thread that
-   * might arrive last.
+   * others are released. Functions cannot cross threads: once any thread has
+   * given an action (here or in `Barrier.from(handle, { action })`), every
+   * thread that waits must have one too; a wait without one breaks the barrier
+   * with ERR_BARRIER_ACTION_MISSING, so no generation silently skips it.
    */
   action?: () => void;
 }
@@ -36,10 +63,10 @@ export interface BarrierHandle extends HandleBase<'barrier'> {
 }
 
 /**
- * A reusable barrier for `parties` threads. wait() returns the arrival index
- * (0 = first to arrive, parties - 1 = last, which ran the action). A timeout,
- * abort() or a throwing action breaks it: every waiter, present and future,
- * gets a BrokenBarrierError until reset().
+ * A reusable barrier for `parties` threads (1 to 32767). wait() returns the
+ * arrival index (0 = first to arrive, parties - 1 = last, which ran the
+ * action). A timeout, abort() or a throwing action breaks it: every waiter,
+ * present and future, gets a BrokenBarrierError until reset().
  */
 export class Barrier implements BarrierHandle {
   static readonly byteLength = CACHE_LINE;
@@ -58,15 +85,16 @@ export class Barrier implements BarrierHandle {
       throw new ShakedownError('ERR_INVALID_ARG', `action must be a function, got ${typeof options.action}`);
     }
     this.#action = options.action;
-    if (attached === undefined) checkInt(parties, 'parties', 1);
+    if (attached === undefined) checkInt(parties, 'parties', 1, MAX_PARTIES);
     ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'Barrier', Barrier.byteLength));
     this.#i32 = new Int32Array(this.buffer, this.byteOffset, WORDS);
     if (attached !== undefined) {
       this.parties = this.#i32[B_PARTIES]!;
-      return;
+    } else {
+      this.parties = parties;
+      this.#i32[B_PARTIES] = parties;
     }
-    this.parties = parties;
-    this.#i32[B_PARTIES] = parties;
+    if (this.#action !== undefined) Atomics.store(this.#i32, B_HAS_ACTION, 1);
   }
 
   static from(handle: unknown, options: { action?: () => void } = {}): Barrier {
@@ -78,17 +106,17 @@ export class Barrier implements BarrierHandle {
   }
 
   get broken(): boolean {
-    return Atomics.load(this.#i32, B_BROKEN) === 1;
+    return (Atomics.load(this.#i32, B_STATE) & BROKEN) !== 0;
   }
 
   /** Threads waiting in the current generation. */
   get waiting(): number {
-    return Atomics.load(this.#i32, B_COUNT);
+    return Atomics.load(this.#i32, B_STATE) & COUNT_MASK;
   }
 
   /** Generations completed so far. */
   get generation(): number {
-    return Atomics.load(this.#i32, B_GENERATION);
+    return Atomics.load(this.#i32, B_GENERATIONS);
   }
 
   wait(timeoutMs?: number): number {
@@ -104,47 +132,41 @@ export class Barrier implements BarrierHandle {
   *#wait(timeoutMs: number): Blocking<number> {
     yieldPoint('barrier.arrive', this.name);
     const i32 = this.#i32;
-    // Snapshot the wake word before anything that could be missed.
+    // Snapshot the wake word before arriving: a release, break or reset after this is not slept through.
     const wake = Atomics.load(i32, B_WAKE);
-    const generation = Atomics.load(i32, B_GENERATION);
-    const epoch = Atomics.load(i32, B_EPOCH);
-    if (this.broken) throw new BrokenBarrierError(`${this.name} is broken`);
-    const index = Atomics.add(i32, B_COUNT, 1);
-    if (index >= this.parties) {
+    if (this.#action === undefined && Atomics.load(i32, B_HAS_ACTION) === 1) {
+      // Were this thread the last to arrive, the generation would skip the action.
       this.#break();
-      throw new BrokenBarrierError(`${this.name}: more than ${this.parties} threads arrived in one generation`);
+      throw new ShakedownError(
+        'ERR_BARRIER_ACTION_MISSING',
+        `${this.name} has an action given in another thread, but this thread attached without one: pass it here too (Barrier.from(handle, { action })); the barrier is now broken`,
+      );
     }
+    const { index, tag, epoch } = this.#arrive();
     if (index === this.parties - 1) {
-      if (this.#action !== undefined) {
-        try {
-          this.#action();
-        } catch (err) {
-          this.#break();
-          throw err;
-        }
-      }
-      // Reset the count before bumping the generation: nobody of the next
-      // generation can arrive before the bump releases this one.
-      Atomics.store(i32, B_COUNT, 0);
-      Atomics.add(i32, B_GENERATION, 1);
-      Atomics.add(i32, B_WAKE, 1);
-      Atomics.notify(i32, B_WAKE);
+      this.#runAction();
+      this.#release(tag);
       yieldPoint('barrier.pass', this.name);
       return index;
     }
     const deadline = deadlineOf(timeoutMs);
     let seen = wake;
     while (true) {
-      // Released if the generation moved, even if an abort followed right after.
-      if (Atomics.load(i32, B_GENERATION) !== generation) break;
-      if (this.broken || Atomics.load(i32, B_EPOCH) !== epoch) {
-        throw new BrokenBarrierError(`${this.name} was broken while waiting`);
+      const state = Atomics.load(i32, B_STATE);
+      if (tagOf(state) !== tag) {
+        // The tag moves on a release or a reset; only a reset moves the epoch.
+        if (epochOf(state) !== epoch) throw new BrokenBarrierError(`${this.name} was reset while waiting`);
+        break;
       }
+      if ((state & BROKEN) !== 0) throw new BrokenBarrierError(`${this.name} was broken while waiting`);
       const remaining = remainingUntil(deadline);
       if (remaining === 0) {
-        this.#break();
-        throw new BrokenBarrierError(`${this.name}: timed out after ${timeoutMs} ms with ${this.waiting} of ${this.parties} arrived`);
+        // Break only this generation: if it was released (or broken) meanwhile, look again instead.
+        if (Atomics.compareExchange(i32, B_STATE, state, state | BROKEN) !== state) continue;
+        this.#wakeAll();
+        throw new BrokenBarrierError(`${this.name}: timed out after ${timeoutMs} ms with ${state & COUNT_MASK} of ${this.parties} arrived`);
       }
+      // Sleeps until a release, break or reset bumps the wake word (or the deadline).
       yield { i32, index: B_WAKE, value: seen, timeoutMs: remaining };
       seen = Atomics.load(i32, B_WAKE);
     }
@@ -152,21 +174,75 @@ export class Barrier implements BarrierHandle {
     return index;
   }
 
+  /** Counts this thread in with one compare-and-swap; throws if the barrier is broken or over-full. */
+  #arrive(): { index: number; tag: number; epoch: number } {
+    const i32 = this.#i32;
+    while (true) {
+      const state = Atomics.load(i32, B_STATE);
+      if ((state & BROKEN) !== 0) throw new BrokenBarrierError(`${this.name} is broken`);
+      const index = state & COUNT_MASK;
+      if (index >= this.parties) {
+        // Only while the last arrival runs the action: one thread too many in a generation.
+        this.#break();
+        throw new BrokenBarrierError(`${this.name}: more than ${this.parties} threads arrived in one generation`);
+      }
+      if (Atomics.compareExchange(i32, B_STATE, state, state + 1) === state) return { index, tag: tagOf(state), epoch: epochOf(state) };
+    }
+  }
+
+  #runAction(): void {
+    if (this.#action === undefined) return;
+    try {
+      this.#action();
+    } catch (err) {
+      this.#break();
+      throw err;
+    }
+  }
+
+  /** The last arrival releases its generation: count to 0 and the tag moved on, unless it was broken meanwhile. */
+  #release(tag: number): void {
+    const i32 = this.#i32;
+    while (true) {
+      const state = Atomics.load(i32, B_STATE);
+      if (tagOf(state) !== tag || (state & BROKEN) !== 0) {
+        throw new BrokenBarrierError(`${this.name} was broken while the last arrival ran the action`);
+      }
+      if (Atomics.compareExchange(i32, B_STATE, state, nextGeneration(state, epochOf(state))) === state) break;
+    }
+    Atomics.add(i32, B_GENERATIONS, 1);
+    this.#wakeAll();
+  }
+
   /** Breaks the barrier: every current and future waiter gets BrokenBarrierError until reset(). */
   abort(): void {
+    yieldPoint('barrier.abort', this.name);
     this.#break();
   }
 
-  /** Back to the initial state; threads still waiting get BrokenBarrierError. */
+  /**
+   * Back to the initial state (not broken, nobody arrived). Every thread still
+   * inside wait() gets BrokenBarrierError, also one whose generation was
+   * released but which had not yet woken (failing is the safe side). A waiter
+   * asleep through 16 resets could miss them (the epoch has 4 bits).
+   */
   reset(): void {
-    Atomics.add(this.#i32, B_EPOCH, 1);
-    this.#break();
-    Atomics.store(this.#i32, B_COUNT, 0);
-    Atomics.store(this.#i32, B_BROKEN, 0);
+    yieldPoint('barrier.reset', this.name);
+    const i32 = this.#i32;
+    while (true) {
+      const state = Atomics.load(i32, B_STATE);
+      if (Atomics.compareExchange(i32, B_STATE, state, nextGeneration(state, epochOf(state) + 1)) === state) break;
+    }
+    this.#wakeAll();
   }
 
   #break(): void {
-    Atomics.store(this.#i32, B_BROKEN, 1);
+    const i32 = this.#i32;
+    Atomics.or(i32, B_STATE, BROKEN);
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
     Atomics.add(this.#i32, B_WAKE, 1);
     Atomics.notify(this.#i32, B_WAKE);
   }

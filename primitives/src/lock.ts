@@ -69,10 +69,17 @@ export class Lock implements LockHandle, ConditionLockable {
     return ok;
   }
 
-  /** As acquire, without blocking the event loop (Atomics.waitAsync): usable on the main thread. */
+  /**
+   * As acquire, without blocking the event loop (Atomics.waitAsync): usable on
+   * the main thread. Ownership is per thread, so when this thread already
+   * holds the lock it waits (another async task of this thread may hold it and
+   * release it later) instead of throwing DeadlockError as acquire does; one
+   * task re-acquiring a lock it holds then waits until its timeout.
+   */
   async acquireAsync(timeoutMs?: number): Promise<boolean> {
     const timeout = checkTimeout(timeoutMs);
-    const me = this.#enter();
+    yieldPoint('lock.acquire', this.name);
+    const me = ownerToken();
     const ok = tryLockWord(this.#m, me) || (timeout > 0 && (await runAsync(lockSlow(this.#m, me, timeout))));
     if (ok) yieldPoint('lock.acquired', this.name);
     return ok;

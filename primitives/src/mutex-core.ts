@@ -72,8 +72,15 @@ export function* lockSlow(m: MutexRef, me: number, timeoutMs: number): Blocking<
       if (remaining === 0) return false;
       let slice = remaining;
       if (deadlockDetectionEnabled()) {
-        recordWait(m.id, m.name, Atomics.load(i32, M_OWNER));
-        yield* breakCycleIfVictim();
+        const owner = Atomics.load(i32, M_OWNER);
+        // Held by this very thread: only an async waiter gets here (another task of this
+        // thread holds it and may release it); that is no cycle, so record no wait.
+        if (owner !== me) {
+          recordWait(m.id, m.name, owner);
+          yield* breakCycleIfVictim();
+        } else {
+          clearWait();
+        }
         slice = Math.min(remaining, DETECT_SLICE_MS);
       }
       // Sleep while the lock is still CONTENDED; a release stores FREE and wakes one sleeper.

@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
-import { QueueClosedError, QueueEmptyError, QueueFullError, ShakedownError } from './errors.js';
+import { QueueClosedError, QueueEmptyError, QueueFullError, ShakedownError, invalidArg } from './errors.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
 import { identityFor } from './identity.js';
 import { CACHE_LINE, type Placement, roundUp } from './memory.js';
@@ -44,6 +44,10 @@ const TAG_CLONED = 2;
 const SLOT_HEADER_BYTES = 8;
 
 const LOCK_SPINS = 200;
+/** 1 GiB: a larger ring is almost surely a mistake (and SharedArrayBuffer would fail with a bare RangeError). */
+export const MAX_QUEUE_BYTES = 1 << 30;
+/** How long past its deadline a timed call may wait for the internal lock (see #lock). */
+const INTERNAL_LOCK_GRACE_MS = 1000;
 
 export interface QueueOptions {
   name?: string;
@@ -92,6 +96,10 @@ export class Queue<T = unknown> implements QueueHandle {
     const attached = options[ATTACH] as unknown as QueueHandle | undefined;
     this.capacity = attached?.capacity ?? checkInt(capacity, 'capacity', 1, 1 << 24);
     this.maxMessageBytes = attached?.maxMessageBytes ?? checkInt(options.maxMessageBytes ?? 1024, 'maxMessageBytes', 8, 1 << 24);
+    const bytes = Queue.byteLengthFor(this.capacity, this.maxMessageBytes);
+    if (attached === undefined && bytes > MAX_QUEUE_BYTES) {
+      throw invalidArg('capacity x maxMessageBytes', `a queue of at most ${MAX_QUEUE_BYTES} bytes of shared memory`, `${bytes} bytes`);
+    }
     ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(
       options,
       'Queue',
@@ -216,6 +224,7 @@ export class Queue<T = unknown> implements QueueHandle {
 
   /** Marks one message taken by get() as fully processed (for join()). */
   taskDone(): void {
+    yieldPoint('queue.taskDone', this.name);
     const i32 = this.#i32;
     let v = Atomics.load(i32, Q_UNFINISHED);
     while (true) {
@@ -232,11 +241,15 @@ export class Queue<T = unknown> implements QueueHandle {
 
   /** Waits until every put() has been matched by taskDone(); false on timeout. */
   join(timeoutMs?: number): boolean {
-    return runSync(this.#join(checkTimeout(timeoutMs)));
+    const timeout = checkTimeout(timeoutMs);
+    yieldPoint('queue.join', this.name);
+    return runSync(this.#join(timeout));
   }
 
   joinAsync(timeoutMs?: number): Promise<boolean> {
-    return runAsync(this.#join(checkTimeout(timeoutMs)));
+    const timeout = checkTimeout(timeoutMs);
+    yieldPoint('queue.join', this.name);
+    return runAsync(this.#join(timeout));
   }
 
   // ---- internals ------------------------------------------------------------------------
@@ -262,14 +275,26 @@ export class Queue<T = unknown> implements QueueHandle {
     return (typeof raw === 'number' ? raw : deserialize(raw)) as T;
   }
 
-  *#lock(): Blocking<void> {
+  /**
+   * The internal lock over the ring's words. Its holders never block inside
+   * it, so it is free within microseconds, unless a thread died (terminate())
+   * while holding it: then a timed call still ends, with ERR_TIMEOUT, at most
+   * INTERNAL_LOCK_GRACE_MS after its own deadline (the grace keeps ordinary
+   * contention at an expired deadline reported as full/empty, not as this).
+   */
+  *#lock(deadline: number, timeoutMs: number): Blocking<void> {
     const i32 = this.#i32;
     for (let i = 0; i < LOCK_SPINS; i++) {
       if (Atomics.compareExchange(i32, Q_LOCK, 0, 1) === 0) return;
     }
-    // Drepper's mutex2: mark contended, sleep while still contended.
+    const lockDeadline = deadline + INTERNAL_LOCK_GRACE_MS;
+    // Drepper's mutex2: mark contended, sleep while still contended (an unlock stores 0 and wakes one).
     while (Atomics.exchange(i32, Q_LOCK, 2) !== 0) {
-      yield { i32, index: Q_LOCK, value: 2, timeoutMs: Infinity };
+      const remaining = remainingUntil(lockDeadline);
+      if (remaining === 0) {
+        throw new ShakedownError('ERR_TIMEOUT', `${this.name}: internal lock still held after ${timeoutMs} ms (did a thread die inside put() or get()?)`);
+      }
+      yield { i32, index: Q_LOCK, value: 2, timeoutMs: remaining };
     }
   }
 
@@ -283,7 +308,7 @@ export class Queue<T = unknown> implements QueueHandle {
   *#put(encoded: Uint8Array | number, timeoutMs: number): Blocking<void> {
     const i32 = this.#i32;
     const deadline = deadlineOf(timeoutMs);
-    yield* this.#lock();
+    yield* this.#lock(deadline, timeoutMs);
     while (true) {
       if (i32[Q_CLOSED] === 1) {
         this.#unlock();
@@ -302,7 +327,7 @@ export class Queue<T = unknown> implements QueueHandle {
       // Sleep until a get (or close) bumps Q_NOT_FULL past the value seen under the lock.
       yield { i32, index: Q_NOT_FULL, value: seq, timeoutMs: remaining };
       Atomics.sub(i32, Q_PUT_WAITERS, 1);
-      yield* this.#lock();
+      yield* this.#lock(deadline, timeoutMs);
     }
     const count = i32[Q_COUNT]!;
     this.#writeSlot((i32[Q_HEAD]! + count) % this.capacity, encoded);
@@ -318,7 +343,7 @@ export class Queue<T = unknown> implements QueueHandle {
   *#get(timeoutMs: number): Blocking<Uint8Array | number> {
     const i32 = this.#i32;
     const deadline = deadlineOf(timeoutMs);
-    yield* this.#lock();
+    yield* this.#lock(deadline, timeoutMs);
     while (i32[Q_COUNT] === 0) {
       if (i32[Q_CLOSED] === 1) {
         this.#unlock();
@@ -334,7 +359,7 @@ export class Queue<T = unknown> implements QueueHandle {
       this.#unlock();
       yield { i32, index: Q_NOT_EMPTY, value: seq, timeoutMs: remaining };
       Atomics.sub(i32, Q_GET_WAITERS, 1);
-      yield* this.#lock();
+      yield* this.#lock(deadline, timeoutMs);
     }
     const head = i32[Q_HEAD]!;
     const raw = this.#readSlot(head);
@@ -354,7 +379,7 @@ export class Queue<T = unknown> implements QueueHandle {
 
   *#close(): Blocking<void> {
     const i32 = this.#i32;
-    yield* this.#lock();
+    yield* this.#lock(Infinity, Infinity);
     Atomics.store(i32, Q_CLOSED, 1);
     Atomics.add(i32, Q_NOT_EMPTY, 1);
     Atomics.add(i32, Q_NOT_FULL, 1);

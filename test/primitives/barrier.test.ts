@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
-import { Barrier, BrokenBarrierError } from '@shakedown/primitives';
-import { Workers, waitUntil } from '../helpers/workers.js';
+import { Barrier, BrokenBarrierError, Event, Lock } from '@shakedown/primitives';
+import { DEFAULT_WAIT_MS, WAKE_TEST_TIMEOUT_MS, Workers, assertWokenEarly, waitUntil, withTimeout, type TestWorker } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
 import { codeOf } from '../helpers/errors.js';
 
 const fixture = new URL('./fixtures/barrier-worker.js', import.meta.url);
 
+interface WaitResult {
+  index?: number;
+  code?: string;
+  elapsed: number;
+}
 
 describe('Barrier', function () {
   this.timeout(20000);
@@ -52,8 +57,25 @@ describe('Barrier', function () {
     });
   }
 
-  function startWaiters(barrier: Barrier, n: number, timeoutMs = 5000): ReturnType<Workers['start']>[] {
-    return Array.from({ length: n }, (_, i) => workers.start(fixture, { name: `waiter-${i}`, workerData: { scenario: 'waitOnce', barrier, timeoutMs } }));
+  /**
+   * Workers that each wait once with WAKE_TEST_TIMEOUT_MS. A wait that times
+   * out breaks the barrier and so reports ERR_BARRIER_BROKEN just as a wake-up
+   * by a break would; with the long timeout a lost wake-up shows instead as
+   * the result wait running out.
+   */
+  function startWaiters(barrier: Barrier, n: number, actionThrows = false): TestWorker[] {
+    return Array.from({ length: n }, (_, i) =>
+      workers.start(fixture, { name: `waiter-${i}`, workerData: { scenario: 'waitOnce', barrier, timeoutMs: WAKE_TEST_TIMEOUT_MS, actionThrows } }),
+    );
+  }
+
+  /** Each waiter's index or error code, once it is certain that a wake-up, not its own timeout, ended its wait. */
+  async function woken(ws: TestWorker[]): Promise<{ index?: number; code?: string }[]> {
+    const results = await Promise.all(ws.map((w) => w.result<WaitResult>()));
+    return results.map(({ elapsed, ...outcome }, i) => {
+      assertWokenEarly(elapsed, `${ws[i]!.name}'s barrier.wait(${WAKE_TEST_TIMEOUT_MS})`);
+      return outcome;
+    });
   }
 
   it('abort() wakes every waiter with BrokenBarrierError and breaks later waits', async function () {
@@ -61,8 +83,7 @@ describe('Barrier', function () {
     const ws = startWaiters(barrier, 2);
     await waitUntil(() => barrier.waiting === 2, 5000, 'both workers wait');
     barrier.abort();
-    const results = await Promise.all(ws.map((w) => w.result<{ code?: string }>()));
-    assert.deepEqual(results, [{ code: 'ERR_BARRIER_BROKEN' }, { code: 'ERR_BARRIER_BROKEN' }]);
+    assert.deepEqual(await woken(ws), [{ code: 'ERR_BARRIER_BROKEN' }, { code: 'ERR_BARRIER_BROKEN' }]);
     assert.equal(barrier.broken, true);
     await assert.rejects(barrier.waitAsync(1000), (err: unknown) => err instanceof BrokenBarrierError && err.code === 'ERR_BARRIER_BROKEN');
   });
@@ -74,7 +95,7 @@ describe('Barrier', function () {
     const t0 = performance.now();
     await assert.rejects(barrier.waitAsync(80), (err: unknown) => err instanceof BrokenBarrierError);
     assert.ok(performance.now() - t0 >= 79);
-    assert.deepEqual(await w!.result(), { code: 'ERR_BARRIER_BROKEN' });
+    assert.deepEqual(await woken([w!]), [{ code: 'ERR_BARRIER_BROKEN' }]);
     assert.equal(barrier.broken, true);
   });
 
@@ -83,12 +104,12 @@ describe('Barrier', function () {
     const [w] = startWaiters(barrier, 1);
     await waitUntil(() => barrier.waiting === 1, 5000, 'the worker waits');
     barrier.reset();
-    assert.deepEqual(await w!.result(), { code: 'ERR_BARRIER_BROKEN' });
+    assert.deepEqual(await woken([w!]), [{ code: 'ERR_BARRIER_BROKEN' }]);
     assert.equal(barrier.broken, false);
     assert.equal(barrier.waiting, 0);
 
     const ws = startWaiters(barrier, 2);
-    const results = await Promise.all(ws.map((x) => x.result<{ index: number }>()));
+    const results = await woken(ws);
     assert.deepEqual(results.map((r) => r.index).sort(), [0, 1]);
     assert.equal(barrier.broken, false);
   });
@@ -96,8 +117,9 @@ describe('Barrier', function () {
   it('waitAsync on the main thread meets workers', async function () {
     const barrier = new Barrier(3);
     const ws = startWaiters(barrier, 2);
-    const mine = await barrier.waitAsync(5000);
-    const theirs = await Promise.all(ws.map((w) => w.result<{ index: number }>()));
+    // Whoever arrives last must wake the other two: a timed-out wait would break the barrier instead.
+    const mine = await withTimeout(barrier.waitAsync(WAKE_TEST_TIMEOUT_MS), DEFAULT_WAIT_MS, 'the main thread to pass the barrier');
+    const theirs = await woken(ws);
     assert.deepEqual([mine, ...theirs.map((r) => r.index)].sort(), [0, 1, 2]);
   });
 
@@ -107,10 +129,10 @@ describe('Barrier', function () {
         throw new Error('action failed');
       },
     });
-    const [w] = startWaiters(barrier, 1);
+    const [w] = startWaiters(barrier, 1, true);
     await waitUntil(() => barrier.waiting === 1, 5000, 'the worker waits');
     await assert.rejects(barrier.waitAsync(1000), /action failed/);
-    assert.deepEqual(await w!.result(), { code: 'ERR_BARRIER_BROKEN' });
+    assert.deepEqual(await woken([w!]), [{ code: 'ERR_BARRIER_BROKEN' }]);
   });
 
   it('rejects invalid parties and timeouts', function () {
@@ -120,5 +142,11 @@ describe('Barrier', function () {
     assert.equal(codeOf(() => new Barrier(2).wait(Number.NaN)), 'ERR_INVALID_TIMEOUT');
     const one = new Barrier(1);
     assert.equal(one.wait(0), 0, 'a 1-party barrier never waits');
+  });
+
+  it('Barrier.from rejects handles of other primitives and malformed ones with ERR_BAD_HANDLE', function () {
+    assert.throws(() => Barrier.from(new Event().handle()), { code: 'ERR_BAD_HANDLE', message: /expected a barrier handle, got kind "event"/ });
+    assert.throws(() => Barrier.from(new Lock()), { code: 'ERR_BAD_HANDLE', message: /expected a barrier handle, got kind "lock"/ });
+    assert.throws(() => Barrier.from({ ...new Barrier(2).handle(), buffer: new ArrayBuffer(64) }), { code: 'ERR_BAD_HANDLE', message: /malformed barrier handle/ });
   });
 });
