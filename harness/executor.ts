@@ -91,20 +91,66 @@ interface Batch {
 type BatchOutcome =
   | { kind: 'done'; replies: BatchReply[] }
   | { kind: 'hang'; trialIndex: number; progress: number[]; waitFor: Array<{ thread: string; waitsFor: string; heldBy: string }> }
-  | { kind: 'crash'; message: string }
+  /** `trialIndex` when the watchdog knows which trial a worker died in (an exit note), not for a failed task. */
+  | { kind: 'crash'; message: string; trialIndex?: number }
   | { kind: 'stopped' };
+
+/** Trials [first, end) to run again: they were in a cancelled batch but not the trial that hung or crashed it. */
+interface TrialRange {
+  first: number;
+  end: number;
+}
+
+/** The suite's own main-thread code (threadName, prepare, setup) threw: an error of this configuration. */
+class SuiteCodeError extends Error {
+  constructor(
+    readonly hook: string,
+    readonly trial: number,
+    cause: unknown,
+  ) {
+    super(`${hook} threw${hook === 'setup' ? ` in trial ${trial}` : ''}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/** Runs a suite hook, wrapping what it throws so the configuration reports it instead of the run dying. */
+function suiteHook<T>(hook: string, trial: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new SuiteCodeError(hook, trial, err);
+  }
+}
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
   const started = performance.now();
   const grader = new ConfigGrader(suite, config, options.timeoutMs);
+  try {
+    return await execute(suite, config, options, grader, started);
+  } catch (err) {
+    // Before any trial ran (threadName or prepare threw): the configuration reports the error, the run goes on.
+    if (!(err instanceof SuiteCodeError)) throw err;
+    grader.addCrash(err.trial, err.message, 'SuiteError');
+    return grader.result(performance.now() - started);
+  }
+}
+
+async function execute(suite: AnySuite, config: Configuration, options: ExecuteOptions, grader: ConfigGrader, started: number): Promise<ConfigResult> {
   const jitter = jitterProfile(config.jitter);
   const ctx = { threads: config.threads, params: config.params, variant: config.variant };
-  const threadNames = Array.from({ length: config.threads }, (_, t) => suite.threadName?.(t, ctx) ?? `t${t}`);
+  const threadNames = Array.from({ length: config.threads }, (_, t) => suiteHook('threadName', 0, () => suite.threadName?.(t, ctx) ?? `t${t}`));
   const cores = config.cores === 'all' ? availableParallelism() : config.cores;
   const pureSpin = config.threads <= cores;
   const firstTrial = options.firstTrial ?? 0;
   const budgetRuns = firstTrial + (options.budget.runs ?? Infinity);
-  const deadline = options.budget.timeMs === undefined ? Infinity : started + options.budget.timeMs;
+  // The time budget starts once the first batch is back: starting workers and loading the suite in
+  // them is not the configuration's testing time (a short share was once eaten whole by it).
+  let deadline = Infinity;
+  let clockStarted = false;
+  const startClock = (now: number): void => {
+    if (clockStarted) return;
+    clockStarted = true;
+    if (options.budget.timeMs !== undefined) deadline = now + options.budget.timeMs;
+  };
 
   // Two sets of batch memory, used by alternate batches: batch j is graded (its states checked, its
   // traces read) while batch j+1 runs in the other set. Each set: a state arena with the setup context
@@ -124,28 +170,54 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     const tables = threadNames.map((_, t) => readNames(trace.names, t));
     return readTrace(trace.events, config.threads, options.traceEvents, i, tables, threadNames);
   };
-  await suite.prepare?.(ctx);
+  try {
+    await suite.prepare?.(ctx);
+  } catch (err) {
+    throw new SuiteCodeError('prepare', firstTrial, err);
+  }
   const groups = options.groups ?? new WorkerGroups();
   const maxFailures = options.maxFailures ?? Infinity;
   let nextTrial = firstTrial;
+  /** Trials to run before new ones: those of cancelled batches that neither hung nor crashed. */
+  const redo: TrialRange[] = [];
+  /** Set when setup threw: no more batches; the batch in flight is still graded. */
+  let setupError: SuiteCodeError | undefined;
   let batchSize = FIRST_BATCH;
   let batchCount = 0;
   let recoveries = 0;
   let lastBatchMs = 0;
 
   const canStart = (now: number): boolean =>
-    recoveries < MAX_RECOVERIES && grader.failedTrials < maxFailures && nextTrial < budgetRuns && now < deadline && !(options.shouldStop?.() ?? false);
+    setupError === undefined &&
+    recoveries < MAX_RECOVERIES &&
+    grader.failedTrials < maxFailures &&
+    (redo.length > 0 || nextTrial < budgetRuns) &&
+    now < deadline &&
+    !(options.shouldStop?.() ?? false);
 
-  /** Builds the next batch's states and posts one task per thread; the workers start it as soon as they are free. */
-  const dispatch = (): Batch => {
-    const k = Math.min(batchSize, maxBatch, budgetRuns - nextTrial);
+  /**
+   * Builds the next batch's states and posts one task per thread; the workers start it as soon as
+   * they are free. Null when the suite's setup threw (recorded in setupError).
+   */
+  const dispatch = (): Batch | null => {
+    const range = redo[0];
+    const first = range?.first ?? nextTrial;
+    const wanted = Math.min(batchSize, maxBatch, (range?.end ?? budgetRuns) - first);
     const { arena, setupCtx, trace } = memory[batchCount++ % 2]!;
     // This set's last batch (two back) is graded and its workers are done with it: hand its memory out again.
     arena.recycle();
-    const states: unknown[] = Array.from({ length: k }, (): unknown => suite.setup(setupCtx));
+    const states: unknown[] = [];
+    try {
+      while (states.length < wanted) states.push(suiteHook('setup', first + states.length, (): unknown => suite.setup(setupCtx)));
+    } catch (err) {
+      // The trials set up before it still run; none after.
+      setupError = err as SuiteCodeError;
+      if (states.length === 0) return null;
+    }
+    const k = states.length;
     clearTrials(trace.events, config.threads, options.traceEvents, k);
     const batch: Batch = {
-      first: nextTrial,
+      first,
       k,
       states,
       trace,
@@ -186,7 +258,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     // A cancelled batch's tasks reject when the group is destroyed, possibly before anyone awaits them
     // (the queued next batch): mark them handled here; watch() and cancel() read the outcomes.
     for (const t of batch.tasks) t.catch(() => undefined);
-    nextTrial += k;
+    if (range === undefined) nextTrial += k;
+    else if ((range.first += k) >= range.end) redo.shift();
     return batch;
   };
 
@@ -211,6 +284,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
       const stopNear = maxFailures !== Infinity && grader.failedTrials > 0;
       const next = pureSpin && !stopNear && canStart(performance.now() + lastBatchMs) ? dispatch() : null;
       const outcome = await watch(current.tasks, current.progress, current.exited, threadNames, current.first, options.timeoutMs, options.shouldStop);
+      startClock(performance.now());
       if (outcome.kind === 'done') {
         const done = current;
         for (let i = 0; i < done.k; i++) {
@@ -231,14 +305,21 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         for (const m of memory) m.arena.abandon();
         // Interrupted: the batch's trials are dropped (none of them is known to have finished), not graded.
         if (outcome.kind === 'stopped') break;
-        if (outcome.kind === 'hang') {
-          const i = outcome.trialIndex - current.first;
-          grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, traceOf(current.trace, i));
-          nextTrial = outcome.trialIndex + 1;
+        // The trials of the cancelled batches other than the one that hung or crashed are run again
+        // (the ones before it did finish, but their actors' results died with the workers).
+        const again: TrialRange[] = [];
+        const end = current.first + current.k;
+        if (outcome.kind === 'hang' || outcome.trialIndex !== undefined) {
+          const culprit = outcome.trialIndex!;
+          if (outcome.kind === 'hang') grader.addHang(culprit, outcome.waitFor, outcome.progress, traceOf(current.trace, culprit - current.first));
+          else grader.addCrash(culprit, outcome.message);
+          again.push({ first: current.first, end: culprit }, { first: culprit + 1, end });
         } else {
+          // A task failed without an exit note: which trial is unknown, so the batch is dropped whole.
           grader.addCrash(current.first, outcome.message);
-          nextTrial = current.first + current.k;
         }
+        if (next !== null) again.push({ first: next.first, end: next.first + next.k });
+        redo.unshift(...again.filter((r) => r.end > r.first));
         batchSize = FIRST_BATCH;
         recoveries++;
         lastBatchMs = 0;
@@ -250,6 +331,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   } finally {
     if (options.groups === undefined) await groups.close();
   }
+  if (setupError !== undefined) grader.addCrash(setupError.trial, setupError.message, 'SetupError');
   const result = grader.result(performance.now() - started);
   if (options.maxFailures !== undefined && result.failedTrials >= options.maxFailures) result.stoppedAtFailures = options.maxFailures;
   if (recoveries >= MAX_RECOVERIES) result.stoppedAtRecoveries = recoveries;
@@ -299,7 +381,7 @@ function watch(
         const note = Atomics.load(exited, t);
         if (note !== 0) {
           const trial = Atomics.load(progress, t) - 1;
-          finish({ kind: 'crash', message: `${threadNames[t]} ended its worker thread (process.exit(${note - 1})) in trial ${trial}` });
+          finish({ kind: 'crash', message: `${threadNames[t]} ended its worker thread (process.exit(${note - 1})) in trial ${trial}`, trialIndex: Math.max(trial, firstTrial) });
           return;
         }
       }

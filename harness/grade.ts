@@ -22,8 +22,18 @@ import type { TraceEvent } from './trace.js';
 /** Failing trials kept in full per invariant; the rest are counted only, so reports stay bounded. */
 export const SAMPLES_KEPT = 3;
 
-const OUTCOME_INVARIANT = 'outcome is not forbidden';
 import { HANG_INVARIANT } from './results.js';
+
+/** The pseudo-invariant a suite with `outcome` gets: no trial ended in a forbidden outcome. */
+export const OUTCOME_INVARIANT = 'outcome is not forbidden';
+/** The reports' pseudo-invariant for actors that threw and workers that crashed (a JUnit testcase of its own). */
+export const HARNESS_ERROR_INVARIANT = 'no harness error';
+/**
+ * Names the harness grades or reports under itself: a suite's own invariant
+ * with one of them would merge into the harness's tally (or, in JUnit, give
+ * two testcases one name), so checkSuiteShape rejects them.
+ */
+export const RESERVED_INVARIANTS: readonly string[] = [HARNESS_ERROR_INVARIANT, HANG_INVARIANT, OUTCOME_INVARIANT];
 
 interface InvariantTally {
   failures: number;
@@ -132,11 +142,14 @@ export class ConfigGrader {
     this.#detect(trial);
   }
 
-  /** A worker died or the batch failed outside any actor (process.exit, out of memory, ...). */
-  addCrash(trial: number, message: string): void {
+  /**
+   * A worker died or the batch failed outside any actor (process.exit, out of memory, ...), or the
+   * suite's own code on the main thread threw (`name` says which: SetupError, PrepareError, ...).
+   */
+  addCrash(trial: number, message: string, name = 'WorkerCrash'): void {
     this.#errors.count++;
     if (this.#errors.samples.length < SAMPLES_KEPT) {
-      this.#errors.samples.push({ trial, thread: -1, name: 'WorkerCrash', message, replay: this.#token(trial) });
+      this.#errors.samples.push({ trial, thread: -1, name, message, replay: this.#token(trial) });
     }
   }
 

@@ -3,9 +3,44 @@
  * variant, parameters, threads, cores, jitter profile, master seed and trial
  * index. `stress replay <token>` decodes it and reruns that trial's seed.
  */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { HarnessError } from './errors.js';
 import type { Configuration } from './results.js';
 import type { Params } from './suite-api.js';
+
+/**
+ * Module URLs in a token are written so that a token printed on one machine (a CI runner's
+ * checkout) replays on another (a developer's clone): shakedown's own modules relative to its
+ * package (`pkg:suites/counter.js`), user modules relative to the working directory
+ * (`cwd:test/my-suite.js`, for a run and a replay from the project root), anything else as it was.
+ */
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function under(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+}
+
+function portableUrl(url: string): string {
+  if (!url.startsWith('file:')) return url;
+  const path = fileURLToPath(url);
+  const inPackage = under(PACKAGE_ROOT, path);
+  if (inPackage !== undefined) return `pkg:${inPackage}`;
+  const inCwd = under(process.cwd(), path);
+  return inCwd !== undefined ? `cwd:${inCwd}` : url;
+}
+
+function localUrl(url: string): string {
+  if (url.startsWith('pkg:')) return pathToFileURL(resolve(PACKAGE_ROOT, url.slice(4))).href;
+  if (url.startsWith('cwd:')) return pathToFileURL(resolve(process.cwd(), url.slice(4))).href;
+  return url;
+}
+
+/** Parameters may hold module URLs too (a conformance suite's implementation under test). */
+function mapUrls(params: Params, f: (url: string) => string): Params {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && /^(file|pkg|cwd):/.test(v) ? f(v) : v]));
+}
 
 interface TokenV1 {
   v: 1;
@@ -40,10 +75,10 @@ export interface ReplayTarget {
 export function encodeReplay(config: Configuration, trial: number, timeoutMs: number): string {
   const token: TokenV1 = {
     v: 1,
-    u: config.suiteUrl,
+    u: portableUrl(config.suiteUrl),
     s: config.suite,
     va: config.variant,
-    p: config.params,
+    p: mapUrls(config.params, portableUrl),
     t: config.threads,
     c: config.cores,
     j: config.jitter,
@@ -75,10 +110,10 @@ export function decodeReplay(token: string): ReplayTarget {
     throw new HarnessError('ERR_REPLAY_TOKEN', 'replay token is not valid: fields missing (was it cut when pasted?)');
   }
   return {
-    suiteUrl: t.u,
+    suiteUrl: localUrl(t.u),
     suite: t.s,
     variant: t.va,
-    params: t.p ?? {},
+    params: mapUrls(t.p ?? {}, localUrl),
     threads: t.t,
     cores: t.c ?? 'all',
     jitter: t.j,

@@ -105,8 +105,12 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     ...(options.shard ? { shard: options.shard } : {}),
   };
   yield { type: 'run-start', seed, configs: planned.map((p) => p.config), plan: full.map((p) => p.config.key), settings, startedAt };
-  const runnable = planned.filter((p) => p.skip === undefined).length;
-  const perConfigMs = options.runs === undefined ? (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / Math.max(1, runnable) : undefined;
+  // A time budget is shared out as the run goes: each configuration gets what is left divided by the
+  // runnable configurations left, so one that overran (starting workers, a hang) is paid for by the
+  // rest and the run ends near its budget instead of summing every overrun.
+  const budgetEnd = t0 + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  const runnableFrom = planned.map((_, i) => planned.slice(i).filter((p) => p.skip === undefined).length);
+  const shareMs = (index: number): number => Math.max(0, budgetEnd - performance.now()) / Math.max(1, runnableFrom[index]!);
   const results: ConfigResult[] = [];
   let totalTrials = 0;
   let totalFailures = 0;
@@ -157,7 +161,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
       runOne(p, {
         timeoutMs,
         traceEvents,
-        budget: options.runs !== undefined ? { runs: options.runs } : { timeMs: perConfigMs! },
+        budget: options.runs !== undefined ? { runs: options.runs } : { timeMs: shareMs(index) },
         onBatch,
         groups,
         ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),

@@ -3,7 +3,7 @@ export const HELP = `stress: find races, lost wakeups and deadlocks in SharedArr
 Usage:
   stress run [suites|files...] [flags]   run suites across the configuration matrix
   stress list [suites|files...]          list suites, variants and configurations
-  stress replay <token> [--runs N]       rerun one failing trial's seed N times
+  stress replay <token> [--runs N]       rerun one failing trial's seed N times (or --until-reproduced)
   stress report FILE.jsonl [--reporter]  render a results file with any reporter
   stress merge A.jsonl B.jsonl ...       combine the results files of all shards
   stress <command> --help                flags of a command
@@ -72,11 +72,22 @@ Prints each suite, its variants (canaries marked) and the configuration keys a
 run with the same flags would execute.
 `;
 
-export const REPLAY_HELP = `stress replay <token> [--runs N] [--trace]
+export const REPLAY_HELP = `stress replay <token> [--runs N] [--until-reproduced] [--trace]
 
 Reruns the configuration and trial seed encoded in a replay token (printed
 after every failure) N times (default 100) and reports how often the failure
-reproduces. Timing-dependent failures reproduce with a rate, not always.
+reproduces. The seed fixes the jitter draws, not the scheduler: a
+timing-dependent failure reproduces with a rate, not always.
+
+  --runs N              how many times (default 100; with --until-reproduced, the cap: default 100000)
+  --until-reproduced    stop at the first reproduction
+  --trace               print the trace of the first reproduction
+
+Suite modules in the token are relative to shakedown's package (built-in suites)
+or to the directory the run started in (your suites): replay from the same
+directory, in any checkout of the project.
+
+Exit code: 1 if it reproduced (or a trial errored), 0 if not, 2 for a bad token.
 `;
 
 export const REPORT_HELP = `stress report FILE.jsonl [--reporter R ...] [--junit-flaky MODE]

@@ -86,7 +86,8 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
         // Built on first use only: most actors never draw, and a generator costs ~1 us to seed.
         let actorRng: (() => number) | undefined;
         const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
-        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial, timeoutMs: task.timeoutMs, random };
+        // A replay runs one trial's seed again and again: the actor sees that trial's index each time.
+        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random };
         let value: unknown = suite.actor(task.states[k], ctx);
         if (value instanceof Promise) value = (await value) as unknown;
         outcomes.push({ ok: true, value });
@@ -101,5 +102,31 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
     jitterOn = false;
     current = null;
   }
-  return { outcomes };
+  return { outcomes: sendable(outcomes) };
+}
+
+/**
+ * The reply crosses to the main thread by structured clone; an actor that returned a function (or
+ * anything else that cannot be cloned) would make that fail inside the pool, taking the run down.
+ * Such a value becomes an error of its trial instead. Cheap in the usual case: primitives need no
+ * check, and the whole array is test-cloned once only when some value is an object.
+ */
+function sendable(outcomes: BatchReply['outcomes']): BatchReply['outcomes'] {
+  const isPlain = (o: BatchReply['outcomes'][number]): boolean => !o.ok || o.value === null || (typeof o.value !== 'object' && typeof o.value !== 'function' && typeof o.value !== 'symbol');
+  if (outcomes.every(isPlain)) return outcomes;
+  try {
+    structuredClone(outcomes);
+    return outcomes;
+  } catch {
+    return outcomes.map((o) => {
+      if (!o.ok || isPlain(o)) return o;
+      try {
+        structuredClone(o.value);
+        return o;
+      } catch (err) {
+        const why = new TypeError(`the actor returned a value that cannot be sent between threads (${(err as Error).message}); return plain data`);
+        return { ok: false as const, error: serializeError(why) };
+      }
+    });
+  }
 }

@@ -70,6 +70,16 @@ describe('harness/cli', function () {
     const r = stress('replay', token, '--runs', '5000');
     assert.match(r.out, /reproduced in [1-9][\d]* of 5000 runs/);
     assert.equal(r.code, 1, 'a reproduced failure exits 1');
+    // From another directory (as on another machine's checkout): the built-in suite is found by package path.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'stress-replay-'));
+    try {
+      const moved = stressIn(elsewhere, 'replay', token, '--until-reproduced');
+      assert.match(moved.out, /until reproduced/);
+      assert.match(moved.out, /reproduced in [1-9]\d* of \d+ runs/);
+      assert.equal(moved.code, 1, moved.out + moved.err);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('reads stress.config.json from the working directory; flags win; unknown keys are a usage error', () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { decodeReplay, encodeReplay } from '../../harness/replay-token.js';
 import type { Configuration } from '../../harness/results.js';
 import { HarnessError } from '../../harness/errors.js';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 
 describe('harness/replay-token', () => {
   const config: Configuration = {
@@ -31,6 +33,20 @@ describe('harness/replay-token', () => {
       trial: 1234,
       timeoutMs: 800,
     });
+  });
+
+  it('writes module URLs relative to the package (built-in suites) or the working directory (user suites), so a token replays in another checkout', () => {
+    const builtin = new URL('../../suites/counter.js', import.meta.url).href;
+    const user = pathToFileURL(join(process.cwd(), 'test', 'my-suite.js')).href;
+    const impl = new URL('../../suites/impls/shakedown-lock.js', import.meta.url).href;
+    const raw = (c: Configuration): { u: string; p: Record<string, unknown> } =>
+      JSON.parse(Buffer.from(encodeReplay(c, 1, 1000), 'base64url').toString('utf8')) as { u: string; p: Record<string, unknown> };
+    assert.equal(raw({ ...config, suiteUrl: builtin }).u, 'pkg:suites/counter.js');
+    assert.equal(raw({ ...config, suiteUrl: user }).u, 'cwd:test/my-suite.js');
+    assert.equal(raw({ ...config, params: { impl } }).p.impl, 'pkg:suites/impls/shakedown-lock.js');
+    const back = decodeReplay(encodeReplay({ ...config, suiteUrl: user, params: { impl, n: 2 } }, 1, 1000));
+    assert.equal(back.suiteUrl, user);
+    assert.deepEqual(back.params, { impl, n: 2 });
   });
 
   it('is shell-safe (base64url only)', () => {

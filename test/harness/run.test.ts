@@ -95,8 +95,8 @@ describe('harness/run', function () {
     assert.equal(r.status, 'hang');
     assert.equal(r.hangs.count, 1);
     assert.equal(r.hangs.samples[0]!.trial, 2);
-    // Trials after the hung one ran on a fresh worker group.
-    assert.ok(r.trials >= 18, `ran ${r.trials} trials`);
+    // Trials after the hung one ran on a fresh worker group; those before it in its batch ran again.
+    assert.equal(r.trials, 20, 'every trial was graded: 19 that finished and the hung one');
     assert.equal(r.stoppedAtRecoveries, undefined, 'one hang does not stop the configuration');
     assert.equal(s.exitCode, 1);
   });
@@ -127,7 +127,33 @@ describe('harness/run', function () {
     assert.equal(r.status, 'error');
     assert.ok(r.errors.count >= 1);
     assert.equal(r.errors.samples[0]!.name, 'WorkerCrash');
+    assert.equal(r.errors.samples[0]!.trial, 1, 'the crash is reported in the trial that exited');
+    assert.equal(r.trials, 19, 'the other trials of its batch ran again and were graded');
     assert.equal(s.exitCode, 3);
+  });
+
+  it('reports a suite whose setup throws as an error of its configuration, keeping the trials before, and runs the next configuration', async () => {
+    const s = await runAll({ suites: [fixture('setup-throws'), 'counter'], grep: '(setup-throws|counter/locked/t2/c-all/j-none)', threads: [2], runs: 50, jitter: ['none'], seed: 'setup' });
+    const broken = s.configs.find((c) => c.config.suite === 'setup-throws')!;
+    assert.equal(broken.status, 'error');
+    assert.equal(broken.errors.samples[0]!.name, 'SetupError');
+    assert.match(broken.errors.samples[0]!.message, /setup threw in trial 5: setup broke/);
+    assert.equal(broken.trials, 5);
+    const next = s.configs.find((c) => c.config.suite === 'counter')!;
+    assert.equal(next.status, 'pass');
+    assert.equal(next.trials, 50);
+    assert.equal(s.exitCode, 3);
+  });
+
+  it('turns an actor result that cannot be sent between threads into an error of its trial', async () => {
+    const s = await runAll({ suites: [fixture('returns-function')], runs: 10, jitter: ['none'], seed: 'clone' });
+    const r = s.configs[0]!;
+    assert.equal(r.status, 'error');
+    assert.equal(r.errors.count, 1);
+    assert.equal(r.errors.samples[0]!.trial, 3);
+    assert.equal(r.errors.samples[0]!.thread, 1);
+    assert.match(r.errors.samples[0]!.message, /cannot be sent between threads/);
+    assert.equal(r.trials, 10);
   });
 
   it('reports an actor stuck in a busy loop as a hang with no lock involved, and finishes', async () => {
