@@ -214,6 +214,12 @@ export class ConfigGrader {
       errors: this.#errors,
       durationMs,
     };
+    if (this.#trials === 0 && this.#errors.count === 0) {
+      // Zero trials held nothing: never report them as a pass (a stop before the first batch).
+      result.status = 'skipped';
+      result.skippedReason = 'no trial ran (stopped before the first batch)';
+      return result;
+    }
     if (this.#config.canary) result.canaryVerdict = this.#firstDetection !== undefined ? 'caught' : 'survived';
     if (this.#firstDetection !== undefined) result.firstDetection = this.#firstDetection;
     return result;

@@ -13,6 +13,7 @@ import { newSeed } from './rng.js';
 import type { Params } from './suite-api.js';
 import { exitCodeFor } from './verdict.js';
 import { type Shard, inShard } from './shard.js';
+import { checkRunOptions } from './run-options.js';
 
 export interface RunOptions {
   suites?: string[];
@@ -77,6 +78,7 @@ export const DEFAULT_TRACE_EVENTS = 48;
 const PROGRESS_EVERY_MS = 1000;
 
 export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, RunSummary> {
+  checkRunOptions(options);
   const seed = options.seed ?? newSeed();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();

@@ -193,6 +193,20 @@ describe('harness/run', function () {
     assert.equal(r.errors.samples[0]!.name, 'WorkerCrash');
   });
 
+  it('rejects options that would run nothing or fail deep inside, with ERR_USAGE naming the option', async () => {
+    const cases: Array<[Parameters<typeof run>[0], string]> = [
+      [{ threads: [0] }, 'threads'],
+      [{ runs: 0 }, 'runs'],
+      [{ cores: [0] }, 'cores'],
+      [{ timeoutMs: Number.NaN }, 'timeoutMs'],
+      [{ maxFailures: 1.5 }, 'maxFailures'],
+      [{ jitter: [] }, 'jitter'],
+    ];
+    for (const [bad, name] of cases) {
+      await assert.rejects(runAll({ suites: ['counter'], ...bad }), (e: unknown) => e instanceof HarnessError && e.code === 'ERR_USAGE' && e.message.includes(name), name);
+    }
+  });
+
   it('rejects a malformed suite module before any trial, naming what is missing', async () => {
     await assert.rejects(runAll({ suites: [fixture('wrong-shape')], runs: 1 }), (e: unknown) => {
       assert.ok(e instanceof HarnessError);

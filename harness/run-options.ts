@@ -1,0 +1,51 @@
+/**
+ * The programmatic API checks its options the way the CLI checks its flags:
+ * a mocha spec or script passing `threads: [0]` or `runs: 0` gets an
+ * ERR_USAGE naming the option and what was expected, not a vacuous pass of
+ * zero trials or a raw error from deep inside (taskset, worker pools).
+ */
+import { HarnessError } from './errors.js';
+import type { RunOptions } from './run.js';
+
+/** More threads than this in one trial is almost surely a typo (each is a worker thread). */
+export const MAX_THREADS = 1024;
+
+function positiveInts(name: string, value: unknown, max: number): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.length === 0) throw usage(name, `a non-empty array of integers from 1 to ${max}`, value);
+  for (const v of value) if (!isIntIn(v, 1, max)) throw usage(name, `integers from 1 to ${max}`, v);
+}
+
+function positiveInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): void {
+  if (value !== undefined && !isIntIn(value, 1, max)) throw usage(name, `an integer from 1 to ${max}`, value);
+}
+
+function positiveMs(name: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))) throw usage(name, 'a finite number of milliseconds > 0', value);
+}
+
+function isIntIn(v: unknown, min: number, max: number): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+function usage(name: string, expected: string, got: unknown): HarnessError {
+  return new HarnessError('ERR_USAGE', `run(): ${name} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+}
+
+export function checkRunOptions(o: RunOptions): void {
+  positiveInts('threads', o.threads, MAX_THREADS);
+  if (o.cores !== undefined) {
+    if (!Array.isArray(o.cores) || o.cores.length === 0) throw usage('cores', "a non-empty array of core counts or 'all'", o.cores);
+    for (const c of o.cores) if (c !== 'all' && !isIntIn(c, 1, MAX_THREADS)) throw usage('cores', `core counts from 1 to ${MAX_THREADS} or 'all'`, c);
+  }
+  if (o.jitter !== undefined && (!Array.isArray(o.jitter) || o.jitter.length === 0)) throw usage('jitter', 'a non-empty array of jitter profile names', o.jitter);
+  positiveInt('runs', o.runs);
+  positiveInt('maxFailures', o.maxFailures);
+  positiveInt('workerHeapMb', o.workerHeapMb, 1 << 20);
+  positiveInt('traceEvents', o.traceEvents, 1 << 16);
+  positiveMs('timeBudgetMs', o.timeBudgetMs);
+  positiveMs('durationMs', o.durationMs);
+  positiveMs('timeoutMs', o.timeoutMs);
+  if (o.seed !== undefined && (typeof o.seed !== 'string' || o.seed.length === 0)) throw usage('seed', 'a non-empty string', o.seed);
+  if (o.suites !== undefined && (!Array.isArray(o.suites) || o.suites.some((s) => typeof s !== 'string'))) throw usage('suites', 'an array of suite names or module paths', o.suites);
+}
