@@ -40,6 +40,9 @@ interface InvariantTally {
   samples: FailureSample[];
 }
 
+/** How the wait-for table names the holder of a wait that has none (anything but a lock). */
+const NOBODY = '(nobody)';
+
 export class ConfigGrader {
   readonly #suite: AnySuite;
   readonly #config: Configuration;
@@ -130,10 +133,11 @@ export class ConfigGrader {
     const replay = this.#token(trial);
     if (this.#hangs.samples.length < SAMPLES_KEPT) this.#hangs.samples.push({ trial, waitFor, progress, trace, replay });
     if (tally.samples.length < SAMPLES_KEPT) {
-      const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor} held by ${w.heldBy}`).join('; ');
+      // Lock waits name their holder; other waits (queue, event, barrier, ...) have none.
+      const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor}${w.heldBy === NOBODY ? '' : ` held by ${w.heldBy}`}`).join('; ');
       tally.samples.push({
         trial,
-        details: `trial did not finish within ${this.#timeoutMs} ms${cycle ? `; blocked: ${cycle}` : '; no thread was blocked on a lock (a busy loop, or a wait on a queue, event, semaphore, barrier or condition)'}`,
+        details: `trial did not finish within ${this.#timeoutMs} ms${cycle ? `; blocked: ${cycle}` : '; no thread was blocked in a primitive (a busy loop, or a wait outside @shakedown/primitives)'}`,
         trace,
         replay,
       });

@@ -131,9 +131,9 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
   otherwise?: OutcomeGrade;
   /**
    * How actor errors are judged. Default: any thrown error is a harness-level
-   * "error" of the configuration. List invariant names here to let a suite
-   * judge errors itself (e.g. the deadlock suite turns a DeadlockError into a
-   * failure of "no deadlock").
+   * "error" of the configuration. Set true to let the invariants judge actor
+   * errors themselves: they see `{ ok: false, error }` in the results (e.g. the
+   * deadlock suite turns a DeadlockError into a failure of "no deadlock").
    */
   actorErrorsAreFailures?: boolean;
 }

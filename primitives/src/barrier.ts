@@ -167,7 +167,7 @@ export class Barrier implements BarrierHandle {
         throw new BrokenBarrierError(`${this.name}: timed out after ${timeoutMs} ms with ${state & COUNT_MASK} of ${this.parties} arrived`);
       }
       // Sleeps until a release, break or reset bumps the wake word (or the deadline).
-      yield { i32, index: B_WAKE, value: seen, timeoutMs: remaining };
+      yield { i32, index: B_WAKE, value: seen, timeoutMs: remaining, waitsFor: { id: this.id, name: `${this.name} (barrier: all ${this.parties} parties)` } };
       seen = Atomics.load(i32, B_WAKE);
     }
     yieldPoint('barrier.pass', this.name);

@@ -161,7 +161,7 @@ export class Condition implements ConditionHandle {
       const remaining = remainingUntil(deadline);
       if (remaining === 0) break;
       // Sleep while our slot still says WAITING; notify flips it to WOKEN and wakes this word.
-      yield { i32, index: slot, value: WAITING, timeoutMs: remaining };
+      yield { i32, index: slot, value: WAITING, timeoutMs: remaining, waitsFor: { id: this.id, name: `${this.name} (condition: a notify)` } };
     }
     if (notified) {
       Atomics.store(i32, slot, FREE);

@@ -76,7 +76,7 @@ export class Event implements EventHandle {
       const remaining = remainingUntil(deadline);
       if (remaining === 0) return false;
       // The kernel re-checks "still 0" atomically, so a set() between our check and the sleep is not lost.
-      yield { i32: this.#i32, index: E_FLAG, value: 0, timeoutMs: remaining };
+      yield { i32: this.#i32, index: E_FLAG, value: 0, timeoutMs: remaining, waitsFor: { id: this.id, name: `${this.name} (event: set)` } };
     }
     return true;
   }

@@ -121,7 +121,7 @@ export class Semaphore implements SemaphoreHandle {
         }
         // Sleep only while no permit is free; S_WAITERS was raised before this
         // check, so a release that makes S_VALUE non-zero will see us and notify.
-        yield { i32, index: S_VALUE, value: 0, timeoutMs: remaining };
+        yield { i32, index: S_VALUE, value: 0, timeoutMs: remaining, waitsFor: { id: this.id, name: `${this.name} (semaphore: a permit)` } };
       }
     } finally {
       Atomics.sub(i32, S_WAITERS, 1);

@@ -5,6 +5,8 @@
  * that may block) and `runAsync` with `Atomics.waitAsync` (the main thread's
  * event loop keeps running). So the sync and async forms cannot drift apart.
  */
+import { clearWait, deadlockDetectionEnabled, recordWait } from './registry.js';
+
 export interface WaitStep {
   i32: Int32Array;
   index: number;
@@ -12,6 +14,12 @@ export interface WaitStep {
   value: number;
   /** Milliseconds; Infinity for no limit. */
   timeoutMs: number;
+  /**
+   * What the thread sleeps for, when it is not a lock (locks record their own wait, with the
+   * holder): entered in the wait-for table for the sleep, so a hang report can say "consumer-0
+   * waits for items (queue: not empty)" instead of only "no thread was blocked on a lock".
+   */
+  waitsFor?: { id: number; name: string };
 }
 
 export type WaitOutcome = 'ok' | 'not-equal' | 'timed-out';
@@ -24,11 +32,20 @@ export function sleepStep(ms: number): WaitStep {
   return { i32: sleepWord, index: 0, value: 0, timeoutMs: ms };
 }
 
+/** Enters a step's `waitsFor` in the wait-for table (with deadlock detection on); returns whether it did. */
+function noteWait(s: WaitStep): boolean {
+  if (s.waitsFor === undefined || !deadlockDetectionEnabled()) return false;
+  recordWait(s.waitsFor.id, s.waitsFor.name, 0);
+  return true;
+}
+
 export function runSync<T>(steps: Blocking<T>): T {
   let r = steps.next();
   while (!r.done) {
     const s = r.value;
+    const noted = noteWait(s);
     const outcome = Atomics.wait(s.i32, s.index, s.value, s.timeoutMs);
+    if (noted) clearWait();
     r = steps.next(outcome);
   }
   return r.value;
@@ -50,10 +67,12 @@ export async function runAsync<T>(steps: Blocking<T>): Promise<T> {
       outcome = result.value;
     } else {
       const keepAlive = setTimeout(() => {}, Math.min(Math.ceil(s.timeoutMs), MAX_TIMER_MS));
+      const noted = noteWait(s);
       try {
         outcome = await result.value;
       } finally {
         clearTimeout(keepAlive);
+        if (noted) clearWait();
       }
     }
     r = steps.next(outcome);
