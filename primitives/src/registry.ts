@@ -147,16 +147,20 @@ export function ownSlot(): number {
 
 function releaseOwnSlot(): void {
   if (mySlot < 0) return;
-  freeSlot(mySlot);
+  freeSlot(mySlot, threadId);
   mySlot = -1;
 }
 
-function freeSlot(slot: number): void {
+/**
+ * Frees `slot` if thread `tid` still owns it. A worker's own exit handler and the main thread's
+ * reapThread (startThread calls it on the exit event) may both get here: only the one whose
+ * compare-and-swap empties the slot lowers the live count.
+ */
+function freeSlot(slot: number, tid: number): void {
   const base = slotBase(slot);
   for (let i = 0; i < HELD_ENTRIES; i++) Atomics.store(R.i32, base + S_HELD + i, 0);
   Atomics.store(R.i32, base + S_WAITS_FOR, 0);
-  Atomics.store(R.i32, base + S_THREAD, 0);
-  Atomics.sub(R.i32, H_LIVE, 1);
+  if (Atomics.compareExchange(R.i32, base + S_THREAD, tid + 1, 0) === tid + 1) Atomics.sub(R.i32, H_LIVE, 1);
 }
 
 function findSlot(tid: number): number {
@@ -170,11 +174,14 @@ function findSlot(tid: number): number {
 
 /**
  * Frees the registry slot of a thread that ended without running its exit
- * handlers (a Worker stopped with `terminate()`). Safe to call for any id.
+ * handlers (a Worker stopped with `terminate()`). Safe to call for any id;
+ * save `worker.threadId` before terminating: Node sets it to -1 once the
+ * thread has exited, and -1 (or any negative id) is ignored.
  */
 export function reapThread(tid: number): void {
+  if (!Number.isInteger(tid) || tid < 0) return;
   const slot = findSlot(tid);
-  if (slot >= 0) freeSlot(slot);
+  if (slot >= 0) freeSlot(slot, tid);
 }
 
 /** The owner value stored in locks: threadId + 1, so that 0 can mean "nobody". */
@@ -400,4 +407,13 @@ export function waitForTable(): WaitRecord[] {
     });
   }
   return out;
+}
+
+// A thread is listed from the moment it imports the package (not only once it first takes a
+// lock), so enumerateThreads()/activeThreadCount() count every live thread that can use the
+// primitives. A full registry is not an import error: the first operation that needs a slot says so.
+try {
+  ownSlot();
+} catch {
+  /* ERR_THREAD_REGISTRY_FULL: reported by the operation that needs the slot */
 }

@@ -18,7 +18,7 @@ export function setThreadName(name: string): void {
   setName(name);
 }
 
-/** Threads that have used the primitives (or called currentThread) and not exited. */
+/** Threads that have imported @shakedown/primitives and not exited (a terminated Worker until reapThread; startThread reaps its own). */
 export function enumerateThreads(): ThreadInfo[] {
   return liveThreads();
 }
