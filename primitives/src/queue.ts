@@ -337,7 +337,7 @@ export class Queue<T = unknown> implements QueueHandle {
     Atomics.add(i32, Q_NOT_EMPTY, 1);
     const sleepers = Atomics.load(i32, Q_GET_WAITERS);
     this.#unlock();
-    /* MUTATION(test-audit) */ // if (sleepers > 0) Atomics.notify(i32, Q_NOT_EMPTY, 1);
+    if (sleepers > 0) Atomics.notify(i32, Q_NOT_EMPTY, 1);
   }
 
   *#get(timeoutMs: number): Blocking<Uint8Array | number> {
