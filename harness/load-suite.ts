@@ -4,6 +4,7 @@
  */
 import type { SuiteDefinition } from './suite-api.js';
 import { HarnessError } from './errors.js';
+import { RESERVED_INVARIANTS } from './grade.js';
 import { importUserModule } from './import-module.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,6 +42,13 @@ export function checkSuiteShape(suite: unknown, where: string): void {
     problems.push('invariants (an object of named check functions, at least one)');
   } else {
     for (const [k, v] of Object.entries(s.invariants)) if (typeof v !== 'function') problems.push(`invariants.${k} (a function)`);
+    const reserved = Object.keys(s.invariants).filter((k) => RESERVED_INVARIANTS.includes(k));
+    if (reserved.length > 0) {
+      throw new HarnessError(
+        'ERR_SUITE_SHAPE',
+        `${where}: invariant name${reserved.length > 1 ? 's' : ''} ${reserved.map((k) => JSON.stringify(k)).join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved for the harness's own checks (${RESERVED_INVARIANTS.map((k) => JSON.stringify(k)).join(', ')}); rename ${reserved.length > 1 ? 'them' : 'it'}`,
+      );
+    }
   }
   if (s.threads !== undefined && (!Array.isArray(s.threads) || !s.threads.every((n) => Number.isInteger(n) && (n as number) >= 1))) {
     problems.push('threads (an array of positive integers)');

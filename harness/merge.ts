@@ -1,12 +1,14 @@
 /**
  * Combining results files: the shards of one run (same seed, same plan,
- * same trial settings, disjoint, all present) become one summary, the same
- * one an unsharded run would have produced, with its verdict recomputed over
- * the whole matrix (canaries are judged across every shard).
+ * same tool version, same trial settings, both soak or neither, the same
+ * parameters and implementation per suite variant, disjoint, all present)
+ * become one summary, the same one an unsharded run would have produced, with
+ * its verdict recomputed over the whole matrix (canaries are judged across
+ * every shard). Each configuration keeps the hostname of the machine that ran it.
  */
 import { HarnessError } from './errors.js';
-import type { ResultsFile } from './results-file.js';
-import type { RunSummary } from './results.js';
+import type { HeaderRecord, ResultsFile } from './results-file.js';
+import type { ConfigResult, RunSummary } from './results.js';
 import type { RunSettings } from './run.js';
 import { type Shard, formatShard } from './shard.js';
 import { exitCodeFor } from './verdict.js';
@@ -19,6 +21,29 @@ export interface MergedRun {
   summary: RunSummary;
   /** Things worth telling the user that do not stop the merge (a shard that was killed). */
   warnings: string[];
+}
+
+/**
+ * Header fields added after results format 1 was fixed, so optional: older
+ * files lack them and stay readable. Written by reporters/jsonl.ts.
+ */
+export interface HeaderExtras {
+  /** The machine that ran the shard. */
+  hostname?: string;
+  /** A soak run (`--duration`): its results are totals over passes. */
+  soak?: boolean;
+}
+
+/** A configuration's result after a merge: it carries the hostname of the shard that ran it, when that is known. */
+export type HostedResult = ConfigResult & { hostname?: string };
+
+export function hostnameOf(r: ConfigResult): string | undefined {
+  const h = (r as HostedResult).hostname;
+  return typeof h === 'string' && h !== '' ? h : undefined;
+}
+
+function extras(h: HeaderRecord): HeaderExtras {
+  return h as HeaderRecord & HeaderExtras;
 }
 
 function fail(message: string): HarnessError {
@@ -40,10 +65,17 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
         `${f.path} and ${first.path} ran different plans (${h.plan.length} vs ${h0.plan.length} configurations${at >= 0 ? `, first difference: ${h.plan[at]} vs ${h0.plan[at] ?? 'nothing'}` : ''}): pass the same suites and flags to every shard`,
       );
     }
-    for (const k of ['runs', 'timeBudgetMs', 'timeoutMs', 'traceEvents'] as const) {
-      if (h.settings[k] !== h0.settings[k]) throw fail(`${f.path} ran with ${k} ${String(h.settings[k])} but ${first.path} with ${String(h0.settings[k])}`);
+    if (h.tool !== h0.tool) throw fail(`${f.path} was written by shakedown ${h.tool} but ${first.path} by ${h0.tool}: run every shard with the same version`);
+    // Every recorded setting but the shard itself, so a setting added to the header later is compared too.
+    const keys = new Set([...Object.keys(h.settings), ...Object.keys(h0.settings)].filter((k) => k !== 'shard'));
+    for (const k of keys) {
+      const [a, b] = [(h.settings as unknown as Record<string, unknown>)[k], (h0.settings as unknown as Record<string, unknown>)[k]];
+      if (JSON.stringify(a) !== JSON.stringify(b)) throw fail(`${f.path} ran with ${k} ${String(a)} but ${first.path} with ${String(b)}`);
     }
+    const soak = (x: HeaderRecord): string => (extras(x).soak === true ? 'a soak run (--duration)' : 'not a soak run');
+    if (soak(h) !== soak(h0)) throw fail(`${f.path} is ${soak(h)} but ${first.path} is ${soak(h0)}: merge shards of one run`);
   }
+  checkSameVariants(files);
   const shardOf = (f: ResultsFile): Shard => f.header.settings.shard ?? WHOLE;
   const total = shardOf(first).total;
   const byIndex = new Map<number, ResultsFile>();
@@ -62,16 +94,19 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
   }
   const warnings: string[] = [];
   const seen = new Map<string, string>();
-  const records = [];
+  const records: Array<{ planIndex: number; result: HostedResult }> = [];
   for (const f of files) {
     if (f.end === undefined) warnings.push(`${f.path}: the run did not finish (killed?); it holds ${f.configs.length} finished configurations`);
     if (f.truncatedTail) warnings.push(`${f.path}: dropped a last line cut short`);
+    const host = extras(f.header).hostname;
     for (const r of f.configs) {
       const key = r.result.config.key;
       const other = seen.get(key);
       if (other !== undefined) throw fail(`configuration ${key} is in both ${other} and ${f.path}: shards must be disjoint`);
       seen.set(key, f.path);
-      records.push(r);
+      // A result merged before keeps the hostname it has; otherwise it is its shard's (none in files older than the field).
+      const result: HostedResult = hostnameOf(r.result) === undefined && typeof host === 'string' ? { ...r.result, hostname: host } : r.result;
+      records.push({ planIndex: r.planIndex, result });
     }
   }
   records.sort((a, b) => a.planIndex - b.planIndex);
@@ -89,4 +124,31 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
   };
   summary.exitCode = exitCodeFor(summary);
   return { seed: h0.seed, plan: h0.plan, settings: single !== undefined ? h0.settings : settings, startedAt: summary.startedAt, summary, warnings };
+}
+
+/**
+ * The configurations of one suite variant differ only in threads, cores and
+ * jitter: their parameters and implementation must agree across shards, or
+ * the shards were run with different --param or --impl flags.
+ */
+function checkSameVariants(files: ResultsFile[]): void {
+  const byVariant = new Map<string, { path: string; params: string; impl: string }>();
+  for (const f of files) {
+    for (const { result } of f.configs) {
+      const c = result.config;
+      const id = `${c.suite}/${c.variant}`;
+      const mine = { path: f.path, params: JSON.stringify(c.params), impl: c.impl ?? '(none)' };
+      const seen = byVariant.get(id);
+      if (seen === undefined) {
+        byVariant.set(id, mine);
+        continue;
+      }
+      if (seen.path === f.path) continue;
+      for (const field of ['params', 'impl'] as const) {
+        if (mine[field] !== seen[field]) {
+          throw fail(`${f.path} ran ${id} with ${field} ${mine[field]} but ${seen.path} with ${seen[field]}: pass the same --param and --impl flags to every shard`);
+        }
+      }
+    }
+  }
 }

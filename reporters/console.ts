@@ -1,12 +1,14 @@
 /**
  * Console reporter: turns run events into text. It never writes anywhere
- * itself; the CLI decides where the text goes.
+ * itself; the CLI decides where the text goes. User text goes through
+ * visible()/visibleLines(): control characters are shown, never sent to the terminal.
  */
 import type { RunEvent } from '../harness/run.js';
 import type { ConfigResult, RunSummary } from '../harness/results.js';
 import { formatRate, stoppedNote } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import { canaryVerdicts } from '../harness/verdict.js';
+import { visible, visibleLines } from './control-chars.js';
 import { traceLines } from './trace-text.js';
 import { summaryTableText } from './summary-table.js';
 
@@ -14,7 +16,7 @@ export function formatEvent(e: RunEvent): string | null {
   switch (e.type) {
     case 'run-start': {
       const shard = e.settings.shard ? `, shard ${e.settings.shard.index}/${e.settings.shard.total} of ${e.plan.length}` : '';
-      return `stress run: ${e.configs.length} configurations${shard}, seed ${e.seed} (rerun with --seed ${e.seed})`;
+      return `stress run: ${e.configs.length} configurations${shard}, seed ${visible(e.seed)} (rerun with --seed ${visible(e.seed)})`;
     }
     case 'progress': {
       const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;
@@ -31,9 +33,9 @@ export function formatEvent(e: RunEvent): string | null {
 
 export function formatConfigLine(r: ConfigResult): string {
   const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : 'SURVIVED') : r.status.toUpperCase();
-  const rate = r.status === 'skipped' ? r.skippedReason ?? '' : `${r.trials.toLocaleString('en-US')} trials, failed ${formatRate(r.failedTrials, r.trials)}`;
+  const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${r.trials.toLocaleString('en-US')} trials, failed ${formatRate(r.failedTrials, r.trials)}`;
   const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
-  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${rate}${first}${stoppedNote(r)}`;
+  return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}: ${rate}${first}${stoppedNote(r)}`;
 }
 
 export function formatSummary(s: RunSummary): string {
@@ -50,8 +52,8 @@ export function formatSummary(s: RunSummary): string {
     const when = c.firstDetectionMs !== undefined ? `, first detection after ${(c.firstDetectionMs / 1000).toFixed(2)} s` : '';
     lines.push(
       c.caught
-        ? `  caught    ${c.suite}/${c.variant}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${c.trials.toLocaleString('en-US')} trials${when}`
-        : `  SURVIVED  ${c.suite}/${c.variant}: not sensitive enough with these settings (${c.trials.toLocaleString('en-US')} trials); raise --time-budget or --runs, add --jitter, or more --threads`,
+        ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${c.trials.toLocaleString('en-US')} trials${when}`
+        : `  SURVIVED  ${visible(`${c.suite}/${c.variant}`)}: not sensitive enough with these settings (${c.trials.toLocaleString('en-US')} trials); raise --time-budget or --runs, add --jitter, or more --threads`,
     );
   }
   // One detection per caught canary, so every kind of finding (lost update, hang, cycle) is shown once.
@@ -68,24 +70,24 @@ export function formatSummary(s: RunSummary): string {
   const trials = s.configs.reduce((n, r) => n + r.trials, 0);
   lines.push(
     '',
-    `${s.configs.length} configurations${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${s.seed}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+    `${s.configs.length} configurations${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
   );
   return lines.join('\n');
 }
 
 export function describeFailure(r: ConfigResult): string[] {
-  const out: string[] = [`  ${r.config.key}: ${r.status}`];
+  const out: string[] = [`  ${visible(r.config.key)}: ${r.status}`];
   for (const inv of r.invariants) {
     if (inv.failures === 0) continue;
-    out.push(`    ${inv.name}: ${inv.status}, ${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`);
+    out.push(`    ${visible(inv.name)}: ${inv.status}, ${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`);
     const s = inv.samples[0];
     if (s !== undefined) {
-      out.push(`      trial ${s.trial}: ${s.details}`);
+      out.push(`      trial ${s.trial}: ${visibleLines(s.details)}`);
       out.push(`      replay: ${replayCommand(s.replay)}`);
     }
   }
   for (const e of r.errors.samples.slice(0, 1)) {
-    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);
+    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${visible(e.name)}${e.code ? ` [${visible(e.code)}]` : ''}: ${visibleLines(e.message)}`);
     out.push(`      replay: ${replayCommand(e.replay)}`);
   }
   if (r.errors.count > 1) out.push(`    (${r.errors.count} errors in all)`);

@@ -7,22 +7,21 @@ import type { RunSummary } from '../harness/results.js';
 import { canaryVerdicts } from '../harness/verdict.js';
 import { invariantFinding, errorFinding } from './findings.js';
 import { summaryRows } from './summary-table.js';
+import { visible } from './control-chars.js';
 
-function noControls(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, '');
+/** One line (a newline would end the table row or list item), control characters shown as \xNN. */
+function oneLine(s: string): string {
+  return visible(s.replace(/\r?\n/g, ' '));
 }
 
 /** Escapes text for a Markdown table cell or paragraph: no markup, no cell breaks, one line. */
 export function mdText(s: string): string {
-  return noControls(s)
-    .replace(/[\\`*_[\]|<>~]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, ' ');
+  return oneLine(s).replace(/[\\`*_[\]|<>~]/g, (c) => `\\${c}`);
 }
 
 /** A code span that survives backticks in its content. */
 export function mdCode(s: string): string {
-  const one = noControls(s).replace(/\r?\n/g, ' ');
+  const one = oneLine(s);
   const ticks = '`'.repeat(Math.max(1, ...[...one.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   return `${ticks}${ticks.length > 1 ? ' ' : ''}${one}${ticks.length > 1 ? ' ' : ''}${ticks}`;
 }

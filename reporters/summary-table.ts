@@ -7,6 +7,7 @@
 import type { ConfigResult, ConfigStatus, RunSummary } from '../harness/results.js';
 import { formatRate } from '../harness/stats.js';
 import { canaryVerdicts } from '../harness/verdict.js';
+import { visible } from './control-chars.js';
 
 export interface SummaryRow {
   suite: string;
@@ -54,7 +55,7 @@ export function summaryRows(s: RunSummary): SummaryRow[] {
 export function summaryTableText(s: RunSummary): string[] {
   const rows = summaryRows(s);
   if (rows.length === 0) return [];
-  const cells = rows.map((r) => [`${r.suite}/${r.variant}${r.canary ? ' [canary]' : ''}`, r.verdict, String(r.configs), r.trials.toLocaleString('en-US'), r.failedTrials.toLocaleString('en-US'), r.rate]);
+  const cells = rows.map((r) => [`${visible(`${r.suite}/${r.variant}`)}${r.canary ? ' [canary]' : ''}`, r.verdict, String(r.configs), r.trials.toLocaleString('en-US'), r.failedTrials.toLocaleString('en-US'), r.rate]);
   const head = ['suite/variant', 'verdict', 'configs', 'trials', 'failed', 'failure rate [95% CI]'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => `  ${c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ')}`.trimEnd();

@@ -1,7 +1,8 @@
-/** A trial's trace as text lines: time since the first event, thread, operation, primitive. */
+/** A trial's trace as text lines: time since the first event, thread, operation, primitive (names made visible: they are user text). */
 import type { TraceEvent } from '../harness/trace.js';
+import { visible } from './control-chars.js';
 
 export function traceLines(trace: TraceEvent[], indent = '      '): string[] {
   const t0 = trace[0]?.time ?? 0;
-  return trace.map((e) => `${indent}+${((e.time - t0) * 1000).toFixed(1).padStart(8)} us  ${e.threadName.padEnd(12)} ${e.op.padEnd(18)} ${e.primitive}`);
+  return trace.map((e) => `${indent}+${((e.time - t0) * 1000).toFixed(1).padStart(8)} us  ${visible(e.threadName).padEnd(12)} ${visible(e.op).padEnd(18)} ${visible(e.primitive)}`);
 }

@@ -2,6 +2,9 @@
  * From `--reporter` specs to live reporters: built-ins by name, custom ones
  * by module path. Everything is loaded and checked before any trial runs; a
  * module that fails to load or has the wrong shape is a usage error (exit 2).
+ * While the run goes, each reporter is isolated: one that throws is named on
+ * stderr and fed no more, the others go on, and the run ends as a harness
+ * error (exit 3) once they have all finished.
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -55,15 +58,25 @@ export function cliReporterContext(options: Record<string, string>): ReporterCon
   };
 }
 
+/** A live reporter, named as the user gave it, and whether it has failed (then it is fed nothing more). */
+export interface LiveReporter {
+  name: string;
+  reporter: Reporter;
+  failed: boolean;
+  /** What it threw, for --verbose. */
+  error?: unknown;
+}
+
 /** Default: the console alone. $GITHUB_STEP_SUMMARY set: also the Markdown summary appended there. */
-export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<Reporter[]> {
+export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<LiveReporter[]> {
   const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
-  const out: Reporter[] = [];
+  const out: LiveReporter[] = [];
   for (const spec of list) {
-    if (spec.kind === 'builtin') out.push(await BUILTIN[spec.name]!(spec.target, ctx));
-    else out.push(await loadModuleReporter(spec.path, spec.target, ctx));
+    const name = spec.kind === 'builtin' ? spec.name : spec.path;
+    const reporter = spec.kind === 'builtin' ? await BUILTIN[spec.name]!(spec.target, ctx) : await loadModuleReporter(spec.path, spec.target, ctx);
+    out.push({ name: spec.target !== undefined ? `${name}:${spec.target}` : name, reporter, failed: false });
   }
-  if (ctx.env.GITHUB_STEP_SUMMARY) out.push(githubSummaryReporter(undefined, ctx));
+  if (ctx.env.GITHUB_STEP_SUMMARY) out.push({ name: 'github step summary', reporter: githubSummaryReporter(undefined, ctx), failed: false });
   return out;
 }
 
@@ -98,10 +111,38 @@ async function loadModuleReporter(path: string, target: string | undefined, ctx:
 }
 
 /** Hands each event to every reporter, in the order given; async reporters are awaited so files are written in order. */
-export async function dispatch(reporters: Reporter[], event: RunEvent): Promise<void> {
-  for (const r of reporters) await r.onEvent?.(event);
+export async function dispatch(reporters: LiveReporter[], event: RunEvent): Promise<void> {
+  for (const r of reporters) await guarded(r, event.type, () => r.reporter.onEvent?.(event));
 }
 
-export async function finishAll(reporters: Reporter[], summary: RunSummary): Promise<void> {
-  for (const r of reporters) await r.finish?.(summary);
+/** Finishes every reporter that has not failed; then, if any failed, the run is a harness error (exit 3). */
+export async function finishAll(reporters: LiveReporter[], summary: RunSummary): Promise<void> {
+  for (const r of reporters) await guarded(r, 'finish', () => r.reporter.finish?.(summary));
+  const failed = reporters.filter((r) => r.failed);
+  if (failed.length > 0) {
+    const names = failed.map((r) => r.name);
+    const err = new HarnessError(
+      'ERR_HARNESS',
+      `reporter${names.length > 1 ? 's' : ''} ${names.join(', ')} failed (see above), so ${names.length > 1 ? 'their' : 'its'} output is missing or incomplete; the other reporters finished, and the run's own verdict was exit code ${summary.exitCode}`,
+    );
+    // --verbose prints this error's stack: make it the reporters' own, where the bug is.
+    err.stack = failed.map((r) => `reporter ${r.name}: ${r.error instanceof Error ? r.error.stack : String(r.error)}`).join('\n');
+    throw err;
+  }
+}
+
+/**
+ * One reporter call. A reporter is user code (or writes files that can fail):
+ * its error must not cost the run the other reporters' output, so it is
+ * reported, and that reporter, whose state is now unknown, is fed no more.
+ */
+async function guarded(r: LiveReporter, what: string, call: () => void | Promise<void> | undefined): Promise<void> {
+  if (r.failed) return;
+  try {
+    await call();
+  } catch (err) {
+    r.failed = true;
+    r.error = err;
+    process.stderr.write(`error: reporter ${r.name} failed on ${what}: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
 }

@@ -8,7 +8,9 @@
  * file and stable across runs, because GitLab keeps only the first of
  * duplicate names and CI history is keyed by name.
  */
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
+import { HARNESS_ERROR_INVARIANT } from '../../harness/grade.js';
+import { hostnameOf } from '../../harness/merge.js';
+import type { ConfigResult, Configuration, RunSummary } from '../../harness/results.js';
 import type { RunSettings } from '../../harness/run.js';
 import { formatRate } from '../../harness/stats.js';
 import { canaryVerdicts } from '../../harness/verdict.js';
@@ -34,12 +36,14 @@ export interface JunitSuite {
   name: string;
   /** The suite module's name; JUnit's `package`. */
   package: string;
+  /** The machine that ran it, when known (merged shards); else the reporter's own. */
+  hostname?: string;
   timeSec: number;
   properties: Array<[string, string]>;
   cases: JunitCase[];
 }
 
-export const HARNESS_CASE = 'no harness error';
+export const HARNESS_CASE = HARNESS_ERROR_INVARIANT;
 
 export function junitModel(summary: RunSummary, settings: RunSettings | undefined, flaky: FlakyEncoding): JunitSuite[] {
   const suites = summary.configs.map((r) => configSuite(r, summary, settings, flaky));
@@ -47,11 +51,14 @@ export function junitModel(summary: RunSummary, settings: RunSettings | undefine
     const id = `${v.suite}/${v.variant}`;
     const finding = canaryFinding(v);
     const c: JunitCase = { classname: v.suite, name: `${id}: canary caught`, timeSec: 0 };
+    // A canary is judged over configurations that merged shards may have run on several machines: the first one's.
+    const host = summary.configs.filter((r) => r.config.suite === v.suite && r.config.variant === v.variant).map(hostnameOf).find((h) => h !== undefined);
     if (finding) c.failure = finding;
     else c.systemOut = `caught in ${v.caughtIn} of ${v.ran} configurations, ${formatRate(v.failedTrials, v.trials)} of ${v.trials} trials${v.bug ? `\nplanted bug: ${v.bug}` : ''}`;
     suites.push({
       name: `${id} [canary]`,
       package: v.suite,
+      ...(host !== undefined ? { hostname: host } : {}),
       timeSec: 0,
       properties: [['seed', summary.seed], ['canary', 'true'], ['bug', v.bug ?? ''], ['configurations', String(v.ran)], ['trials', String(v.trials)], ['failures', String(v.failedTrials)]],
       cases: [c],
@@ -69,7 +76,8 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
     ['seed', c.seed],
     ['suite', c.suite],
     ['variant', c.variant],
-    ['implementation', c.suiteUrl],
+    ['implementation', implementationUnderTest(c)],
+    ['suite module', c.suiteUrl],
     ['params', JSON.stringify(c.params)],
     ['threads', String(c.threads)],
     ['cores', String(c.cores)],
@@ -89,7 +97,8 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
     ['rerun', rerunCommand(c, settings)],
     ...(replay !== undefined ? [['replay', `npx stress replay ${replay}`] as [string, string]] : []),
   ];
-  const suite: JunitSuite = { name: c.key, package: c.suite, timeSec, properties, cases: [] };
+  const host = hostnameOf(r);
+  const suite: JunitSuite = { name: c.key, package: c.suite, ...(host !== undefined ? { hostname: host } : {}), timeSec, properties, cases: [] };
   if (r.status === 'skipped') {
     suite.cases.push({ classname: c.suite, name: `${c.key}: skipped`, timeSec: 0, skipped: true, systemOut: r.skippedReason ?? 'skipped' });
     return suite;
@@ -116,6 +125,17 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
   const e = errorFinding(r);
   suite.cases.push({ classname: c.suite, name: `${c.key}: ${HARNESS_CASE}`, timeSec: per, ...(e ? { error: e } : {}) });
   return suite;
+}
+
+/**
+ * What is being tested: for a conformance suite the implementation module
+ * (`--impl lock=./my-lock.js`, or the variant's own, in params.impl) and its
+ * name; for any other suite, the suite module itself.
+ */
+function implementationUnderTest(c: Configuration): string {
+  const url = typeof c.params.impl === 'string' ? c.params.impl : undefined;
+  if (c.impl !== undefined && url !== undefined) return `${c.impl} (${url})`;
+  return c.impl ?? url ?? c.suiteUrl;
 }
 
 function formatInterval(r: ConfigResult): [string, string] {

@@ -6,8 +6,11 @@
  * Added: testsuite `hostname`, `id`, `package` and a timestamp with its UTC
  * offset (the builder writes local time without one), and Surefire's
  * `<flakyFailure>`. Markers carry a random nonce, so no user text can forge one.
+ * Every replacement goes through a replacer function: with a string, `$'`,
+ * `$&` or `` $` `` in user text would be read as a replacement pattern.
  */
 import { randomBytes } from 'node:crypto';
+import { HarnessError } from '../../harness/errors.js';
 import jrb from 'junit-report-builder';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { JunitCase, JunitSuite } from './junit-model.js';
@@ -16,6 +19,7 @@ import { cdataSafe, xmlAttr, xmlSafe, xmlText } from './xml-text.js';
 export interface JunitMeta {
   /** The run's name on <testsuites>. */
   name: string;
+  /** For testsuites that do not carry their own (a live run: this machine). */
   hostname: string;
   /** ISO 8601 with offset (reporters/timestamp.ts). */
   timestamp: string;
@@ -37,7 +41,7 @@ export function renderJunit(suites: JunitSuite[], meta: JunitMeta): string {
     const marker = `shakedown-${nonce}-suite-${i}`;
     suiteAttrs.set(
       marker,
-      `name="${xmlAttr(s.name)}" timestamp="${xmlAttr(meta.timestamp)}" hostname="${xmlAttr(meta.hostname)}" id="${i}" package="${xmlAttr(s.package)}"`,
+      `name="${xmlAttr(s.name)}" timestamp="${xmlAttr(meta.timestamp)}" hostname="${xmlAttr(s.hostname ?? meta.hostname)}" id="${i}" package="${xmlAttr(s.package)}"`,
     );
     const ts = b.testSuite().name(marker).time(seconds(s.timeSec));
     for (const [k, v] of s.properties) ts.property(xmlSafe(k), xmlSafe(v));
@@ -54,15 +58,28 @@ export function renderJunit(suites: JunitSuite[], meta: JunitMeta): string {
   let xml = b.build();
   // The root: the Jenkins schema has no `skipped` on <testsuites> (the builder writes one); name the run and give its time.
   const total = seconds(suites.reduce((t, s) => t + s.timeSec, 0));
-  xml = xml.replace(/<testsuites([^<>]*?) skipped="\d+"([^<>]*)>/, `<testsuites name="${xmlAttr(meta.name)}" time="${total}"$1$2>`);
-  for (const [marker, attrs] of suiteAttrs) xml = xml.replace(`name="${marker}"`, attrs);
+  xml = replaceOnce(xml, /<testsuites([^<>]*?) skipped="\d+"([^<>]*)>/, (_m, before: string, after: string) => `<testsuites name="${xmlAttr(meta.name)}" time="${total}"${before}${after}>`, '<testsuites> with a skipped count');
+  for (const [marker, attrs] of suiteAttrs) xml = replaceOnce(xml, `name="${marker}"`, () => attrs, 'a testsuite marker');
   for (const [marker, f] of flaky) {
     // After the marker only the builder's own numeric attributes follow, so [^<>]* cannot run into user text.
-    xml = xml.replace(new RegExp(`name="${marker}"([^<>]*?)(/?)>`), (_m: string, rest: string, selfClosing: string) =>
+    xml = replaceOnce(xml, new RegExp(`name="${marker}"([^<>]*?)(/?)>`), (_m, rest: string, selfClosing: string) =>
       `name="${xmlAttr(f.name)}"${rest}>${f.children}${selfClosing === '/' ? '</testcase>' : ''}`,
-    );
+    'a testcase marker');
   }
   return xml;
+}
+
+/**
+ * One rewrite of the builder's output. If junit-report-builder ever writes a
+ * different shape, the pattern stops matching: fail loudly rather than write
+ * a report without its hostname, timestamp or flaky failures.
+ */
+function replaceOnce(xml: string, pattern: string | RegExp, replacer: (match: string, ...groups: string[]) => string, what: string): string {
+  const found = typeof pattern === 'string' ? xml.includes(pattern) : pattern.test(xml);
+  if (!found) {
+    throw new HarnessError('ERR_HARNESS', `internal error: junit-report-builder's output no longer has ${what} where the JUnit reporter extends it (library version changed?)`);
+  }
+  return xml.replace(pattern, replacer);
 }
 
 function addResult(tc: TestCase, c: JunitCase): void {

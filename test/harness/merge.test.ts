@@ -3,11 +3,12 @@
  * run on everything that does not depend on timing: configuration keys and
  * order, trials per configuration, seeds, and the exact failure counts and
  * failing trials of a suite whose outcome depends only on the trial index.
- * Also: merge refuses shards that do not belong together, naming the problem.
+ * Also: merge refuses shards that do not belong together, naming the problem,
+ * and each configuration keeps the hostname of the shard that ran it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '../../harness/results.js';
@@ -22,6 +23,14 @@ describe('harness/merge (sharded == unsharded)', function () {
   this.timeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'shards-'));
   const f = (name: string): string => join(dir, name);
+  /** A copy of a results file with its header changed (as another machine or version would have written it). */
+  const withHeader = (from: string, to: string, change: (h: Record<string, unknown>) => void): string => {
+    const [head, ...rest] = readFileSync(f(from), 'utf8').split('\n');
+    const h = JSON.parse(head!) as Record<string, unknown>;
+    change(h);
+    writeFileSync(f(to), [JSON.stringify(h), ...rest].join('\n'));
+    return f(to);
+  };
   let whole: RunSummary;
   let merged: RunSummary;
 
@@ -90,5 +99,48 @@ describe('harness/merge (sharded == unsharded)', function () {
     const r = stress(['merge', f('shard1.jsonl'), f('other2.jsonl'), f('shard3.jsonl')]);
     assert.equal(r.code, 2);
     assert.match(r.err, /has seed other but .* has shard-seed/);
+  });
+
+  it('refuses shards run with different --param values, naming the field and both files', () => {
+    const other = stress(['run', ...RUN, '--param', 'modulus=3', '--shard', '2/3', '--reporter', `jsonl:${f('param2.jsonl')}`]);
+    assert.ok(other.code === 0 || other.code === 1, other.err);
+    const r = stress(['merge', f('shard1.jsonl'), f('param2.jsonl'), f('shard3.jsonl')]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /param2\.jsonl ran (deterministic|counter)\/\w+ with params \{.*"modulus":3.*\} but .*shard1\.jsonl with \{.*\}: pass the same --param and --impl flags to every shard \[ERR_MERGE\]/);
+    assert.equal(r.out, '');
+  });
+
+  it('refuses shards of another shakedown version, and a soak shard with plain ones', () => {
+    const tool = stress(['merge', f('shard1.jsonl'), withHeader('shard2.jsonl', 'tool2.jsonl', (h) => (h.tool = '9.9.9')), f('shard3.jsonl')]);
+    assert.equal(tool.code, 2);
+    assert.match(tool.err, /tool2\.jsonl was written by shakedown 9\.9\.9 but .*shard1\.jsonl by \d+\.\d+\.\d+\S*: run every shard with the same version \[ERR_MERGE\]/);
+    const soak = stress(['merge', f('shard1.jsonl'), withHeader('shard2.jsonl', 'soak2.jsonl', (h) => (h.soak = true)), f('shard3.jsonl')]);
+    assert.equal(soak.code, 2);
+    assert.match(soak.err, /soak2\.jsonl is a soak run \(--duration\) but .*shard1\.jsonl is not a soak run: merge shards of one run \[ERR_MERGE\]/);
+  });
+
+  it('records the hostname in each shard, and JUnit from the merge names the machine that ran each testsuite', () => {
+    const header = JSON.parse(readFileSync(f('shard1.jsonl'), 'utf8').split('\n')[0]!) as { hostname?: string };
+    assert.equal(header.hostname, hostname());
+    const files = [1, 2, 3].map((i) => withHeader(`shard${i}.jsonl`, `host${i}.jsonl`, (h) => (h.hostname = `machine-${i}`)));
+    // A file written before the header had a hostname stays readable: its testsuites get the merging machine's.
+    files[2] = withHeader('shard3.jsonl', 'old3.jsonl', (h) => delete h.hostname);
+    const xml = f('hosts.xml');
+    const m = stress(['merge', ...files, '--reporter', `junit:${xml}`, '--reporter', `jsonl:${f('hosts-merged.jsonl')}`]);
+    assert.equal(m.code, 1, m.err);
+    const expected = new Map<string, string>();
+    for (const i of [1, 2, 3]) {
+      for (const line of readFileSync(f(`shard${i}.jsonl`), 'utf8').trim().split('\n').slice(1)) {
+        const rec = JSON.parse(line) as { kind: string; result?: { config: { key: string } } };
+        if (rec.kind === 'config') expected.set(rec.result!.config.key, i === 3 ? hostname() : `machine-${i}`);
+      }
+    }
+    const got = new Map([...readFileSync(xml, 'utf8').matchAll(/<testsuite name="([^"]*)"[^>]* hostname="([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
+    assert.equal(got.size, 20);
+    assert.deepEqual(got, expected);
+    // Merged again from the merged file, each configuration keeps its machine.
+    const again = f('hosts-again.xml');
+    assert.equal(stress(['report', f('hosts-merged.jsonl'), '--reporter', `junit:${again}`]).code, 1);
+    assert.deepEqual(new Map([...readFileSync(again, 'utf8').matchAll(/<testsuite name="([^"]*)"[^>]* hostname="([^"]*)"/g)].map((x) => [x[1]!, x[2]!])), expected);
   });
 });

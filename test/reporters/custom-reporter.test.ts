@@ -1,5 +1,6 @@
 /** `--reporter ./my-reporter.js`: loaded before any trial; a bad module is a usage error naming what is wrong. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,24 @@ describe('reporters: --reporter specs and custom modules', function () {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /PASS\s+counter\/atomic/);
     assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), 'counter/atomic/t2/c-all/j-none pass 20\nexit 0\n');
+  });
+
+  it('isolates a reporter that throws: names it on stderr, feeds it no more, still writes the others, and exits 3', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custom-'));
+    const xml = join(dir, 'stress.xml');
+    const thrower = custom('throws-on-config-end');
+    // Two configurations: the broken reporter is listed first and fails on the first one's config-end.
+    const r = stress([...RUN.slice(0, 7), 'none,spin-1us', ...RUN.slice(8), '--reporter', thrower, '--reporter', `junit:${xml}`]);
+    assert.equal(r.code, 3, `a failed reporter is a harness error: ${r.err}`);
+    const lines = r.err.split('\n').filter((l) => l.startsWith('error: reporter'));
+    assert.deepEqual(lines, [`error: reporter ${thrower} failed on config-end: planted reporter bug at counter/atomic/t2/c-all/j-none`], 'once: not fed again');
+    assert.match(r.err, /reporter .*throws-on-config-end\.js failed \(see above\).*the run's own verdict was exit code 0 \[ERR_HARNESS\]/);
+    const text = readFileSync(xml, 'utf8');
+    assert.match(text, /<testsuite name="counter\/atomic\/t2\/c-all\/j-none"/);
+    assert.match(text, /<testsuite name="counter\/atomic\/t2\/c-all\/j-spin-1us"/);
+    assert.match(text, /<\/testsuites>\s*$/, 'complete');
+    const wellFormed = spawnSync('xmllint', ['--noout', xml], { encoding: 'utf8', timeout: 20_000 });
+    assert.ok(wellFormed.error !== undefined || wellFormed.status === 0, wellFormed.stderr);
   });
 
   it('rejects a module that is missing, fails to load, has no default export, or returns the wrong shape: exit 2, before any trial', () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonlReporter } from '../../reporters/jsonl.js';
 import type { RunSummary } from '../../harness/results.js';
+import type { RunEvent } from '../../harness/run.js';
 import { memoryContext } from './fixtures/memory-context.js';
 import { mixedSummary } from './fixtures/summaries.js';
 import { CLI, stress } from '../helpers/cli.js';
@@ -27,11 +28,37 @@ describe('reporters/jsonl', function () {
     await r.onEvent?.({ type: 'run-start', seed: s.seed, configs: [], plan: s.configs.map((c) => c.config.key), settings: { timeoutMs: 1000, traceEvents: 48 }, startedAt: s.startedAt });
     const lines = (): string[] => ctx.appended.get('r.jsonl')!.split('\n').filter((l) => l !== '');
     assert.equal(lines().length, 1);
+    assert.equal((JSON.parse(lines()[0]!) as { hostname?: string }).hostname, 'test-host', 'the machine, so merged shards keep it');
     await r.onEvent?.({ type: 'config-end', result: s.configs[2]!, index: 0, total: 1 });
     assert.equal(lines().length, 2, 'on disk before finish');
     assert.deepEqual(JSON.parse(lines()[1]!), { kind: 'config', planIndex: 2, result: s.configs[2] });
     await r.finish?.(s);
     assert.deepEqual(JSON.parse(lines()[2]!), { kind: 'end', durationMs: 4321, interrupted: false, exitCode: 3 });
+  });
+
+  it('marks a soak run in its header, at each checkpoint and at the end, even one stopped before its first checkpoint', async () => {
+    const s: RunSummary = { ...mixedSummary(), soak: { passes: 1, durationMs: 1000, complete: true, rssMb: { first: 1, max: 1, last: 1, byPass: [1] } } };
+    const start: RunEvent = { type: 'run-start', seed: s.seed, configs: [], plan: s.configs.map((c) => c.config.key), settings: { timeoutMs: 1000, traceEvents: 48, timeBudgetMs: 500 }, startedAt: s.startedAt };
+    const header = (text: string): { soak?: boolean } => JSON.parse(text.split('\n')[0]!) as { soak?: boolean };
+    const ctx = memoryContext();
+    const r = jsonlReporter('r.jsonl', ctx);
+    await r.onEvent?.(start);
+    assert.equal(header(ctx.appended.get('r.jsonl')!).soak, undefined);
+    await r.onEvent?.({ type: 'checkpoint', summary: s });
+    assert.equal(header(ctx.files.get('r.jsonl')!).soak, true);
+    for (const [index, result] of s.configs.entries()) await r.onEvent?.({ type: 'config-end', result, index, total: s.configs.length });
+    await r.finish?.(s);
+    const text = ctx.files.get('r.jsonl')!;
+    assert.equal(header(text).soak, true);
+    assert.equal(text.trim().split('\n').length, s.configs.length + 2, 'header, configurations, end');
+    // Stopped before any pass ended: no checkpoint, lines appended; rewritten whole at the end, marked.
+    const early = memoryContext();
+    const e = jsonlReporter('e.jsonl', early);
+    await e.onEvent?.(start);
+    for (const [index, result] of s.configs.entries()) await e.onEvent?.({ type: 'config-end', result, index, total: s.configs.length });
+    await e.finish?.(s);
+    assert.equal(header(early.files.get('e.jsonl')!).soak, true);
+    assert.equal(early.files.get('e.jsonl')!.trim().split('\n').length, s.configs.length + 2);
   });
 
   it('keeps every finished configuration of a run killed with SIGKILL; stress report renders them', async () => {

@@ -9,8 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import jrb from 'junit-report-builder';
 import { junitReporter } from '../../reporters/junit/junit-reporter.js';
-import type { RunSummary } from '../../harness/results.js';
+import { renderJunit } from '../../reporters/junit/junit-xml.js';
+import type { ConfigResult, RunSummary } from '../../harness/results.js';
 import { memoryContext } from './fixtures/memory-context.js';
 import { HOSTILE, mixedSummary } from './fixtures/summaries.js';
 import { hasTool, skipLoudly } from '../helpers/tools.js';
@@ -83,7 +85,8 @@ describe('reporters/junit', function () {
     assert.equal(props.failures, '7');
     assert.equal(props.rate, '0.07');
     assert.match(props.interval ?? '', /^\[\d/);
-    assert.equal(props.implementation, 'file:///tmp/counter.js');
+    assert.equal(props.implementation, 'file:///tmp/counter.js', 'no implementation module: the suite module is what is tested');
+    assert.equal(props['suite module'], 'file:///tmp/counter.js');
     assert.match(props.replay ?? '', /^npx stress replay /);
     assert.match(props.rerun ?? '', /^npx stress run \/tmp\/counter\.js --threads 2 --cores all --jitter spin-1us --grep .* --seed fixture-seed --runs 100/);
   });
@@ -101,6 +104,76 @@ describe('reporters/junit', function () {
     writeFileSync(join(dir, 'r.xml'), xml);
     const r = spawnSync('xmllint', ['--noout', join(dir, 'r.xml')], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 0, `well-formed: ${r.stderr}`);
+  });
+
+  it('keeps $\', $& and $` in user text literally: names and the run name are never replacement patterns', async function () {
+    const summary = mixedSummary();
+    summary.seed = "seed $' $& $`";
+    const xml = await junit(summary);
+    // The hostile suite name, as xmlAttr writes it: the text after ]]> survives unchanged.
+    assert.ok(xml.includes("]]&gt; $' $&amp; $` "), 'the replacement patterns are kept as text');
+    assert.match(xml, /<testsuites name="shakedown seed seed \$' \$&amp; \$`" time="/);
+    assert.equal((xml.match(/<\/testsuites>/g) ?? []).length, 1, 'one document: no copy of its tail spliced in by $\'');
+    assert.equal((xml.match(/<testsuite /g) ?? []).length, summary.configs.length + 2, 'a testsuite per configuration and per canary');
+    if (!hasTool('xmllint')) return skipLoudly(this, 'xmllint', 'apt-get install libxml2-utils');
+    const r = xmllint(xml, 'jenkins-junit.xsd');
+    assert.ok(r.ok, r.out);
+  });
+
+  it('throws an internal error when junit-report-builder no longer writes what it extends', () => {
+    const lib = jrb as unknown as { newBuilder: () => { build: () => string } };
+    const original = lib.newBuilder;
+    // A later library version that no longer writes `skipped` on <testsuites>.
+    lib.newBuilder = function (this: unknown) {
+      const b = original.call(this);
+      const build = b.build.bind(b);
+      b.build = () => build().replace(/(<testsuites[^>]*?) skipped="\d+"/, '$1');
+      return b;
+    };
+    try {
+      assert.throws(
+        () => renderJunit([{ name: 'a/b/t2/c-all/j-none', package: 'a', timeSec: 1, properties: [], cases: [{ classname: 'a', name: 'a: x', timeSec: 1 }] }], { name: 'run', hostname: 'h', timestamp: '2024-05-01T12:00:00+00:00' }),
+        (e: Error & { code?: string }) => e.code === 'ERR_HARNESS' && /internal error: junit-report-builder's output no longer has <testsuites> with a skipped count/.test(e.message),
+      );
+    } finally {
+      lib.newBuilder = original;
+    }
+  });
+
+  it('names the implementation under test: the --impl module and its name, the suite module apart', async () => {
+    const summary = mixedSummary();
+    const base = summary.configs[0]!;
+    const config = {
+      ...base.config,
+      key: 'conformance/lock/my-lock/t2/c-all/j-none',
+      suite: 'conformance/lock',
+      suiteUrl: 'file:///opt/shakedown/dist/suites/conformance/lock.js',
+      variant: 'my-lock',
+      impl: 'my-lock',
+      params: { impl: 'file:///work/my-lock.js', iterations: 50 },
+    };
+    summary.configs = [{ ...base, config }];
+    const xml = await junit(summary);
+    const props: Record<string, string> = Object.fromEntries([...xml.matchAll(/<property name="([^"]*)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, m[2]!]));
+    assert.equal(props.implementation, 'my-lock (file:///work/my-lock.js)');
+    assert.equal(props['suite module'], 'file:///opt/shakedown/dist/suites/conformance/lock.js');
+    // The variant exists only with --impl: the rerun command gives it again (params.impl comes with it).
+    assert.match(props.rerun ?? '', /^npx stress run conformance\/lock --threads 2 .* --impl lock=\/work\/my-lock\.js --param iterations=50$/);
+    assert.doesNotMatch(props.rerun ?? '', /--param impl=/);
+  });
+
+  it('stamps each testsuite with the hostname of the machine that ran it (merged shards), else its own', async () => {
+    const summary = mixedSummary();
+    const hosted = (r: ConfigResult, hostname: string): ConfigResult => ({ ...r, hostname }) as ConfigResult;
+    summary.configs = summary.configs.map((r, i) => (i === 0 ? r : hosted(r, i % 2 === 0 ? 'shard-a' : 'shard-b')));
+    const xml = await junit(summary);
+    const hostOf = (name: string): string | undefined => new RegExp(`<testsuite name="${name.replace(/[[\]/.]/g, '\\$&')}"[^>]* hostname="([^"]*)"`).exec(xml)?.[1];
+    assert.equal(hostOf('counter/locked/t2/c-all/j-none'), 'test-host', 'no hostname of its own: the reporter\'s');
+    assert.equal(hostOf('counter/racy/t2/c-all/j-spin-1us'), 'shard-b');
+    assert.equal(hostOf('queue/lost-wakeup/t2/c-all/j-none'), 'shard-b');
+    assert.equal(hostOf('queue/throws/t2/c-all/j-none'), 'shard-a');
+    // A canary testsuite spans configurations: the first one's machine.
+    assert.equal(hostOf('counter/unlocked [canary]'), 'shard-a');
   });
 
   it('flaky as surefire: the testcase passes and carries <flakyFailure> with type, message and stackTrace', async () => {

@@ -27,7 +27,11 @@ describe('reporters/markdown', function () {
   it('escapes user text: no raw HTML outside code spans (where it is literal text), no control characters', () => {
     const md = markdownSummary(mixedSummary());
     assert.ok(!md.replace(/(`+).*?\1/g, '').includes('<script>'));
-    assert.ok(!md.includes('\u0001'));
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(md, /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/, 'no control character reaches the file');
+    assert.ok(md.includes('\\\\x01 \\\\x1b\\[31m'), 'shown escaped in text (the backslash escaped for Markdown)');
+    assert.ok(md.includes('evil <script>alert("x&y")</script> \' ]]> $\' $& $` \\x01 \\x1b[31m/always/t4'), 'and literally in code spans');
+    assert.equal(mdText('bell\u0007 tab\t cr\r'), 'bell\\\\x07 tab\\\\x09 cr\\\\x0d');
     assert.equal(mdText('a|b <i>'), 'a\\|b \\<i\\>');
     assert.equal(mdCode('x `y` z'), '`` x `y` z ``');
   });
