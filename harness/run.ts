@@ -48,6 +48,10 @@ export interface RunOptions {
 export interface RunSettings {
   runs?: number;
   timeBudgetMs?: number;
+  /** Per configuration: stopped once this many trials failed (shards merged together must agree). */
+  maxFailures?: number;
+  /** Soak runs: their whole length. */
+  durationMs?: number;
   timeoutMs: number;
   traceEvents: number;
   shard?: Shard;
@@ -104,6 +108,8 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     timeoutMs,
     traceEvents,
     ...(options.runs !== undefined ? { runs: options.runs } : { timeBudgetMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS }),
+    ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
+    ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
   };
   yield { type: 'run-start', seed, configs: planned.map((p) => p.config), plan: full.map((p) => p.config.key), settings, startedAt };

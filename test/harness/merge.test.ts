@@ -119,6 +119,12 @@ describe('harness/merge (sharded == unsharded)', function () {
     assert.match(soak.err, /soak2\.jsonl is a soak run \(--duration\) but .*shard1\.jsonl is not a soak run: merge shards of one run \[ERR_MERGE\]/);
   });
 
+  it('refuses shards run with different --max-failures, naming the setting', () => {
+    const mf = stress(['merge', f('shard1.jsonl'), withHeader('shard2.jsonl', 'mf2.jsonl', (h) => ((h.settings as Record<string, unknown>).maxFailures = 5)), f('shard3.jsonl')]);
+    assert.equal(mf.code, 2, mf.err);
+    assert.match(mf.err, /maxFailures/);
+  });
+
   it('records the hostname in each shard, and JUnit from the merge names the machine that ran each testsuite', () => {
     const header = JSON.parse(readFileSync(f('shard1.jsonl'), 'utf8').split('\n')[0]!) as { hostname?: string };
     assert.equal(header.hostname, hostname());
