@@ -22,6 +22,8 @@ process.once('message', (request: PinnedRequest) => {
         traceEvents: request.traceEvents,
         budget: request.budget,
         shouldStop: () => stopped,
+        // The parent turns these into progress events (it throttles them), as for an unpinned configuration.
+        onBatch: (trials: number, failedTrials: number) => process.send?.({ progress: [trials, failedTrials] }),
         ...(request.firstTrial !== undefined ? { firstTrial: request.firstTrial } : {}),
         ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
       };

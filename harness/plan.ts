@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { BUILTIN_SUITES } from './builtin-suites.js';
 import { HarnessError } from './errors.js';
 import { jitterProfile } from './jitter.js';
+import { affinityUnavailableReason } from './pinned.js';
 import { type AnySuite, loadSuite } from './load-suite.js';
 import type { Configuration } from './results.js';
 import type { Params } from './suite-api.js';
@@ -105,7 +106,7 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
             if (v.impl !== undefined) config.impl = v.impl;
             const planned: PlannedConfig = { config, suite };
             if (c !== 'all') {
-              if (!hasAffinity) planned.skip = 'CPU affinity is not available here (taskset not found)';
+              if (!hasAffinity) planned.skip = affinityUnavailableReason() || 'CPU affinity is not available here';
               else if (c > available) planned.skip = `asks for ${c} cores, this machine has ${available}`;
             }
             out.push(planned);

@@ -123,6 +123,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
   let totalTrials = 0;
   let totalFailures = 0;
   let stopped = false;
+  let stoppedEarly: RunSummary['stoppedEarly'];
   const stop = (): boolean => stopped || (options.signal?.aborted ?? false);
 
   const groups = new WorkerGroups(options.workerHeapMb);
@@ -211,7 +212,10 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
         configsLeft,
       };
       yield { type: 'config-end', result, index, total: planned.length };
-      if (options.failFast && !p.config.canary && result.status !== 'pass' && result.status !== 'skipped') stopped = true;
+      if (options.failFast && !p.config.canary && result.status !== 'pass' && result.status !== 'skipped') {
+        stopped = true;
+        if (index + 1 < planned.length) stoppedEarly = { reason: `--fail-fast after ${p.config.key}`, notRun: planned.length - index - 1 };
+      }
     }
   } finally {
     await groups.close();
@@ -226,6 +230,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     exitCode: 0,
     ...(options.shard ? { shard: options.shard } : {}),
     ...(soak ? { soak } : {}),
+    ...(stoppedEarly ? { stoppedEarly } : {}),
   };
   summary.exitCode = exitCodeFor(summary);
   yield { type: 'run-end', summary };
@@ -272,6 +277,7 @@ export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigRes
     },
     p.config.cores,
     o.signal,
+    o.onBatch,
   );
 }
 

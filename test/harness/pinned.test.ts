@@ -1,0 +1,26 @@
+/** --cores: which CPUs a pinned configuration gets, and that it reports progress like any other. */
+import assert from 'node:assert/strict';
+import { allowedCpus, cpuListFor, hasAffinity } from '../../harness/pinned.js';
+import { run } from '../../harness/run.js';
+
+describe('harness/pinned', function () {
+  this.timeout(60_000);
+
+  it('pins to the first N CPUs this process may use, not to 0-(N-1)', () => {
+    assert.equal(cpuListFor(2, [2, 3, 5]), '2,3');
+    assert.equal(cpuListFor(1, [4]), '4');
+    assert.equal(cpuListFor(2, []), '0-1', 'unknown allowed set: the old range');
+    if (process.platform === 'linux') assert.ok(allowedCpus().length >= 1, 'Cpus_allowed_list was read');
+  });
+
+  it('a pinned configuration sends progress events while it runs', async function () {
+    if (!hasAffinity()) this.skip();
+    let during = 0;
+    let ended = false;
+    for await (const e of run({ suites: ['counter'], grep: 'atomic', threads: [2], cores: [1], jitter: ['none'], timeBudgetMs: 3000, seed: 'pinned' })) {
+      if (e.type === 'config-end') ended = true;
+      if (e.type === 'progress' && !ended && e.elapsedMs < 2500) during++;
+    }
+    assert.ok(during >= 1, 'at least one progress event before the configuration ended');
+  });
+});
