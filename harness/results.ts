@@ -128,4 +128,6 @@ export interface RunSummary {
   /** Set when the run was one shard of a larger plan: the verdict covers this shard only. */
   shard?: Shard;
   soak?: SoakInfo;
+  /** Set when the run stopped before its plan was done, for a reason other than a signal (`interrupted`): e.g. `--fail-fast after <key>`, and how many planned configurations were not run. */
+  stoppedEarly?: { reason: string; notRun: number };
 }
