@@ -1,3 +1,5 @@
+import { guardOf, guardOfAsync, withAcquired, withAcquiredAsync } from './acquirable.js';
+import type { Guard } from './guard.js';
 import { ShakedownError } from './errors.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
 import { CONDITION_LOCK, type ConditionLockOps } from './internal.js';
@@ -91,12 +93,35 @@ export class Condition implements ConditionHandle {
     };
   }
 
+  /** The underlying lock's acquire, and the scoped forms below: the same as on `this.lock`, here for convenience. */
   acquire(timeoutMs?: number): boolean {
     return this.lock.acquire(timeoutMs);
   }
 
+  acquireAsync(timeoutMs?: number): Promise<boolean> {
+    return this.lock.acquireAsync(timeoutMs);
+  }
+
   release(): void {
     this.lock.release();
+  }
+
+  /** Runs `fn` holding the lock (wait/notify inside it), releasing it however `fn` ends. */
+  withLock<T>(fn: () => T, timeoutMs?: number): T {
+    return withAcquired(this.lock, fn, timeoutMs);
+  }
+
+  withLockAsync<T>(fn: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    return withAcquiredAsync(this.lock, fn, timeoutMs);
+  }
+
+  /** `using g = cond.guard();` holds the lock until the end of the block. */
+  guard(timeoutMs?: number): Guard {
+    return guardOf(this.lock, timeoutMs);
+  }
+
+  guardAsync(timeoutMs?: number): Promise<Guard> {
+    return guardOfAsync(this.lock, timeoutMs);
   }
 
   /**

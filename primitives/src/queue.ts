@@ -256,6 +256,13 @@ export class Queue<T = unknown> implements QueueHandle {
 
   #encode(value: T): Uint8Array | number {
     if (typeof value === 'number') return value;
+    if (ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer) {
+      // v8.serialize would copy it: the consumer would get an unshared snapshot, silently.
+      throw new ShakedownError(
+        'ERR_INVALID_ARG',
+        `${this.name}: a typed array or DataView over a SharedArrayBuffer would arrive as an unshared copy; send shared memory by workerData or postMessage, or put a plain copy (.slice()) on purpose`,
+      );
+    }
     let bytes: Uint8Array;
     try {
       bytes = serialize(value);

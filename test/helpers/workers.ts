@@ -4,11 +4,29 @@
  * after a timeout (terminating the worker it waited on), so a hang in a
  * primitive shows up as a failed test instead of a stuck suite.
  */
+import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '@shakedown/primitives';
 
 /** Long enough for a loaded 2-core machine to start a worker and run a short scenario; short enough to keep a hang cheap. */
 export const DEFAULT_WAIT_MS = 8000;
+
+/**
+ * The timeout a fixture (or the main thread) gives its own wait in a test of a
+ * wake-up. Far longer than DEFAULT_WAIT_MS on purpose: most waits give the same
+ * answer on timeout as on a wake-up (they re-check the state when the timer
+ * fires), so with a shorter timeout a lost wake-up would still pass. With this
+ * one it shows as the test's result wait (DEFAULT_WAIT_MS) running out.
+ */
+export const WAKE_TEST_TIMEOUT_MS = 30_000;
+
+/** Asserts that a wait of WAKE_TEST_TIMEOUT_MS ended by a wake-up, long before its own timeout could have fired. */
+export function assertWokenEarly(elapsedMs: number, what: string): void {
+  assert.ok(
+    elapsedMs < WAKE_TEST_TIMEOUT_MS / 2,
+    `${what} returned after ${elapsedMs.toFixed(0)} ms: its own ${WAKE_TEST_TIMEOUT_MS} ms timeout fired, the wake-up never came`,
+  );
+}
 
 export interface ErrorInfo {
   name: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Event, type ShakedownError } from '@shakedown/primitives';
-import { Workers, delay } from '../helpers/workers.js';
+import { Barrier, Event, type ShakedownError } from '@shakedown/primitives';
+import { DEFAULT_WAIT_MS, WAKE_TEST_TIMEOUT_MS, Workers, assertWokenEarly, delay, withTimeout } from '../helpers/workers.js';
 
 const fixture = new URL('./fixtures/event-worker.js', import.meta.url);
 
@@ -24,11 +24,16 @@ describe('Event', function () {
 
   it('set() wakes every waiting worker, and later waits return at once until clear()', async function () {
     const ev = new Event();
-    const ws = [0, 1, 2].map((i) => workers.start(fixture, { name: `ev-${i}`, workerData: { scenario: 'waitOnce', event: ev, timeoutMs: 5000 } }));
+    // A wait that times out re-checks the flag and returns true all the same: only a timeout far beyond
+    // the test's result wait makes a lost wake-up visible.
+    const ws = [0, 1, 2].map((i) => workers.start(fixture, { name: `ev-${i}`, workerData: { scenario: 'waitOnce', event: ev, timeoutMs: WAKE_TEST_TIMEOUT_MS } }));
     await Promise.all(ws.map((w) => w.next('waiting')));
     await delay(30);
     ev.set();
-    for (const r of await Promise.all(ws.map((w) => w.result<{ ok: boolean }>()))) assert.equal(r.ok, true);
+    for (const [i, r] of (await Promise.all(ws.map((w) => w.result<{ ok: boolean; elapsed: number }>()))).entries()) {
+      assert.equal(r.ok, true);
+      assertWokenEarly(r.elapsed, `ev-${i}'s wait(${WAKE_TEST_TIMEOUT_MS})`);
+    }
     assert.equal(ev.wait(0), true);
     ev.clear();
     assert.equal(ev.isSet(), false);
@@ -49,7 +54,8 @@ describe('Event', function () {
   it('waitAsync on the main thread is woken by a worker, and times out otherwise', async function () {
     const ev = new Event();
     const w = workers.start(fixture, { workerData: { scenario: 'setLater', event: ev, afterMs: 50 } });
-    assert.equal(await ev.waitAsync(5000), true);
+    // As above, a timed-out waitAsync would still return true: the long timeout makes a lost wake-up show.
+    assert.equal(await withTimeout(ev.waitAsync(WAKE_TEST_TIMEOUT_MS), DEFAULT_WAIT_MS, "waitAsync to be woken by the worker's set()"), true);
     await w.result();
     ev.clear();
     const t0 = performance.now();
@@ -61,5 +67,10 @@ describe('Event', function () {
   it('rejects invalid timeouts', function () {
     const ev = new Event();
     assert.throws(() => ev.wait(Number.NaN), (err: unknown) => (err as ShakedownError).code === 'ERR_INVALID_TIMEOUT');
+  });
+
+  it('Event.from rejects handles of other primitives and malformed ones with ERR_BAD_HANDLE', function () {
+    assert.throws(() => Event.from(new Barrier(2).handle()), { code: 'ERR_BAD_HANDLE', message: /expected a event handle, got kind "barrier"/ });
+    assert.throws(() => Event.from({ kind: 'event', name: 'e', id: 1, byteOffset: 0 }), { code: 'ERR_BAD_HANDLE', message: /malformed event handle/ });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { BoundedSemaphore, Semaphore } from '@shakedown/primitives';
-import { Workers, delay } from '../helpers/workers.js';
+import { BoundedSemaphore, Lock, RLock, Semaphore } from '@shakedown/primitives';
+import { DEFAULT_WAIT_MS, WAKE_TEST_TIMEOUT_MS, Workers, assertWokenEarly, delay, withTimeout, type TestWorker } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
 import { codeOf } from '../helpers/errors.js';
 
@@ -23,10 +23,12 @@ describe('Semaphore', function () {
       const sem = new Semaphore(permits, { name: `sem-${permits}` });
       const stats = sharedInt32(3);
       const start = sharedInt32(1);
+      // An acquire that times out re-tries the permit once more, so with short timeouts lost wake-ups
+      // would only slow this down; with WAKE_TEST_TIMEOUT_MS one shows as the result wait running out.
       const ws = Array.from({ length: parties }, (_, i) =>
         workers.start(fixture, {
           name: `hammer-${i}`,
-          workerData: { scenario: 'hammer', sem, stats: stats.buffer, start: start.buffer, parties, iterations },
+          workerData: { scenario: 'hammer', sem, stats: stats.buffer, start: start.buffer, parties, iterations, timeoutMs: WAKE_TEST_TIMEOUT_MS },
         }),
       );
       await Promise.all(ws.map((w) => w.result(15000)));
@@ -56,13 +58,114 @@ describe('Semaphore', function () {
 
   it('a release wakes a worker blocked in acquire', async function () {
     const sem = new Semaphore(0);
-    const w = workers.start(fixture, { workerData: { scenario: 'acquire', sem: sem.handle(), timeoutMs: 5000 } });
+    // An acquire that times out takes a permit released meanwhile all the same: only a timeout far
+    // beyond the result wait makes a lost wake-up visible.
+    const w = workers.start(fixture, { workerData: { scenario: 'acquire', sem: sem.handle(), timeoutMs: WAKE_TEST_TIMEOUT_MS } });
     await w.next('waiting');
     await delay(30);
     sem.release();
-    const res = await w.result<{ ok: boolean }>();
+    const res = await w.result<{ ok: boolean; elapsed: number }>();
     assert.equal(res.ok, true);
+    assertWokenEarly(res.elapsed, `acquire(${WAKE_TEST_TIMEOUT_MS})`);
     assert.equal(sem.value(), 0);
+  });
+
+  /** A worker that takes one of `sem`'s permits and keeps it until `release()` is called. */
+  async function holdPermit(sem: Semaphore): Promise<{ w: TestWorker; release: () => void }> {
+    const ctl = sharedInt32(1);
+    const w = workers.start(fixture, { name: 'permit-holder', workerData: { scenario: 'hold', sem, ctl: ctl.buffer } });
+    await w.next('holding');
+    return {
+      w,
+      release: () => {
+        Atomics.store(ctl, 0, 1);
+        Atomics.notify(ctl, 0);
+      },
+    };
+  }
+
+  it('withPermit / withPermitAsync hold a permit while the callback runs, return its value, and give the permit back also on throw', async function () {
+    const sem = new Semaphore(2, { name: 'permits' });
+    assert.equal(
+      sem.withPermit(() => {
+        assert.equal(sem.value(), 1);
+        return 'v';
+      }, 1000),
+      'v',
+    );
+    assert.equal(sem.value(), 2);
+    assert.throws(() => sem.withPermit(() => {
+      assert.equal(sem.value(), 1);
+      throw new Error('boom');
+    }, 1000), /boom/);
+    assert.equal(sem.value(), 2, 'a throwing callback kept its permit');
+    assert.equal(
+      await sem.withPermitAsync(async () => {
+        await delay(1);
+        assert.equal(sem.value(), 1);
+        return 7;
+      }, 1000),
+      7,
+    );
+    await assert.rejects(
+      sem.withPermitAsync(async () => {
+        await delay(1);
+        throw new Error('async boom');
+      }, 1000),
+      /async boom/,
+    );
+    assert.equal(sem.value(), 2);
+
+    // With no permit free the callback never runs and ERR_TIMEOUT names the semaphore.
+    const one = new Semaphore(1, { name: 'scarce' });
+    const holder = await holdPermit(one);
+    let ran = false;
+    assert.throws(() => one.withPermit(() => (ran = true), 30), { code: 'ERR_TIMEOUT', message: /scarce/ });
+    await assert.rejects(one.withPermitAsync(() => (ran = true), 30), { code: 'ERR_TIMEOUT', message: /scarce/ });
+    assert.equal(ran, false);
+    // withPermitAsync waits for the worker's release without blocking this thread's event loop (and is
+    // woken by it: a timed-out wait would take the permit all the same, hence the long timeout).
+    const pending = one.withPermitAsync(() => one.value(), WAKE_TEST_TIMEOUT_MS);
+    holder.release();
+    assert.equal(await withTimeout(pending, DEFAULT_WAIT_MS, "withPermitAsync to be woken by the worker's release"), 0, 'the callback ran holding the only permit');
+    await holder.w.result();
+    assert.equal(one.value(), 1);
+  });
+
+  it('guard() and guardAsync() hold a permit until released or disposed, once only, also on throw', async function () {
+    const sem = new Semaphore(2, { name: 'guarded' });
+    {
+      using g = sem.guard(1000);
+      assert.equal(sem.value(), 1);
+      void g;
+    }
+    assert.equal(sem.value(), 2);
+    assert.throws(() => {
+      using _g = sem.guard(1000);
+      throw new Error('inside');
+    }, /inside/);
+    assert.equal(sem.value(), 2);
+    {
+      using g = await sem.guardAsync(1000);
+      assert.equal(sem.value(), 1);
+      // An explicit release then the end of the scope gives back one permit, not two.
+      g.release();
+      g.release();
+      assert.equal(sem.value(), 2);
+    }
+    assert.equal(sem.value(), 2, 'disposing a released guard released again');
+
+    const one = new Semaphore(1, { name: 'scarce-guard' });
+    const holder = await holdPermit(one);
+    assert.throws(() => one.guard(30), { code: 'ERR_TIMEOUT' });
+    await assert.rejects(one.guardAsync(30), { code: 'ERR_TIMEOUT' });
+    const pending = one.guardAsync(WAKE_TEST_TIMEOUT_MS);
+    holder.release();
+    const g = await withTimeout(pending, DEFAULT_WAIT_MS, "guardAsync to be woken by the worker's release");
+    assert.equal(one.value(), 0);
+    g[Symbol.dispose]();
+    assert.equal(one.value(), 1);
+    await holder.w.result();
   });
 
   it('honours timeouts (sync and async) and then still works', async function () {
@@ -116,5 +219,17 @@ describe('Semaphore', function () {
     assert.equal(codeOf(() => s.acquire(-5)), 'ERR_INVALID_TIMEOUT');
     assert.equal(codeOf(() => s.release(0)), 'ERR_INVALID_ARG');
     assert.equal(s.value(), 1, 'rejected calls must not change the count');
+  });
+
+  it('Semaphore.from rejects handles of other primitives and malformed ones with ERR_BAD_HANDLE, leaving them untouched', function () {
+    const lock = new Lock({ name: 'not-a-semaphore' });
+    assert.throws(() => Semaphore.from(lock.handle()), { code: 'ERR_BAD_HANDLE', message: /expected a semaphore handle, got kind "lock"/ });
+    assert.throws(() => Semaphore.from(new RLock()), { code: 'ERR_BAD_HANDLE', message: /expected a semaphore handle, got kind "rlock"/ });
+    assert.throws(() => BoundedSemaphore.from(lock), { code: 'ERR_BAD_HANDLE' });
+    assert.throws(() => Semaphore.from(null), { code: 'ERR_BAD_HANDLE', message: /expected a semaphore handle, got null/ });
+    assert.throws(() => Semaphore.from({ ...new Semaphore(1).handle(), id: '1' }), { code: 'ERR_BAD_HANDLE', message: /malformed semaphore handle/ });
+    assert.equal(lock.locked(), false);
+    assert.equal(lock.tryAcquire(), true, 'the refused attach left the lock working');
+    lock.release();
   });
 });

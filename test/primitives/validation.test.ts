@@ -26,6 +26,15 @@ describe('argument validation', function () {
     assert.equal(b.add(2n ** 63n - 2n), 2n ** 63n - 1n);
   });
 
+  it('a Queue refuses a view over shared memory (it would arrive as an unshared copy), but takes a plain copy', function () {
+    const q = new Queue(2);
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    assert.equal(codeOf(() => q.putNowait(shared)), 'ERR_INVALID_ARG');
+    assert.equal(codeOf(() => q.putNowait(new DataView(shared.buffer))), 'ERR_INVALID_ARG');
+    q.putNowait(shared.slice());
+    assert.deepEqual(q.getNowait(), new Int32Array(2));
+  });
+
   it('a Queue larger than 1 GiB in all is refused with ERR_INVALID_ARG, not a bare RangeError', function () {
     assert.equal(codeOf(() => new Queue(1 << 24, { maxMessageBytes: 1 << 10 })), 'ERR_INVALID_ARG');
   });
