@@ -76,12 +76,17 @@ export class TraceWriter {
     this.#f64[this.#base] = 0;
   }
 
+  /**
+   * Bounded: a ring of the trial's LAST `eventsPerThread` events (a hang's story is how it ended;
+   * the header slot holds the total recorded, so a reader knows where the ring starts).
+   */
   record(op: string, primitive: string): void {
-    if (this.#count >= this.#events) return; // bounded: the first events of a trial are kept
-    const at = this.#base + 1 + this.#count * EVENT_SLOTS;
+    // Time first: interning a name seen for the first time costs far more than the event itself.
+    const time = performance.timeOrigin + performance.now();
+    const at = this.#base + 1 + (this.#count % this.#events) * EVENT_SLOTS;
     this.#f64[at] = this.#id(op);
     this.#f64[at + 1] = this.#id(primitive);
-    this.#f64[at + 2] = performance.timeOrigin + performance.now();
+    this.#f64[at + 2] = time;
     this.#count++;
     this.#f64[this.#base] = this.#count;
   }
@@ -126,10 +131,12 @@ export function readTrace(
   const events: TraceEvent[] = [];
   for (let t = 0; t < threads; t++) {
     const base = (k * threads + t) * (1 + EVENT_SLOTS * eventsPerThread);
-    const count = f64[base]!;
+    // Events recorded in all; the ring kept the last eventsPerThread of them.
+    const total = f64[base]!;
+    const first = Math.max(0, total - eventsPerThread);
     const table = tables[t] ?? [];
-    for (let i = 0; i < count; i++) {
-      const at = base + 1 + i * EVENT_SLOTS;
+    for (let i = first; i < total; i++) {
+      const at = base + 1 + (i % eventsPerThread) * EVENT_SLOTS;
       events.push({
         time: f64[at + 2]!,
         thread: t,
