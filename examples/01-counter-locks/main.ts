@@ -1,6 +1,6 @@
 /**
  * 01: a shared counter, without and with a Lock.
- * Part 1 runs two threads that each add 1 a million times; part 2 stresses
+ * Part 1 runs two threads that each add 1 three million times; part 2 stresses
  * the same code one increment per trial, which shows the race every time.
  */
 import { fileURLToPath } from 'node:url';

@@ -31,6 +31,6 @@ console.log('\n4. The stress harness on the built-in deadlock suite, 2 threads, 
 // threads can go hundreds of trials without running at once. A high cap, stopped at 50 failures.
 const summary = await stress({ suites: ['deadlock'], threads: [2], jitter: ['spin-1us'], runs: 3000, maxFailures: 50 });
 const caught = find(summary, 'opposite-order')[0]!;
-console.log(firstFailure(caught).join('\n'));
+console.log(`\nopposite-order, for example:\n${firstFailure(caught).join('\n')}`);
 expect(find(summary, 'ordered').every((r) => r.status === 'pass') && find(summary, 'rlock-recursion').every((r) => r.status === 'pass'), 'the fixes pass');
 expect(caught.canaryVerdict === 'caught' && find(summary, 'reacquire-lock')[0]?.canaryVerdict === 'caught', 'both deadlocks are caught');

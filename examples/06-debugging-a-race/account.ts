@@ -19,16 +19,21 @@ export function openAccount(balance: number): Account {
 /** Returns true when the money was paid out. */
 export function withdraw(account: Account, amount: number, safe: boolean, log?: (line: string) => void, pause?: () => void): boolean {
   const step = (): boolean => {
+    // Marked before the read: the trace stamps the check no later than it happens.
+    yieldPoint('user', 'checking balance');
     const seen = account.balance[0]!;
-    yieldPoint('user', 'balance checked');
+    // Labelled with the value read, so the trace says what the check saw (jitter here widens the window).
+    yieldPoint('user', `saw ${seen}`);
     if (seen < amount) {
       log?.(`balance ${seen} < ${amount}: refused`);
       return false;
     }
     log?.(`balance ${seen} >= ${amount}: paying out`);
     pause?.();
-    account.balance[0] = account.balance[0]! - amount;
-    yieldPoint('user', 'balance written');
+    const left = account.balance[0]! - amount;
+    account.balance[0] = left;
+    // Marked after the write: the trace stamps it no earlier than it happens.
+    yieldPoint('user', `wrote ${left}`);
     return true;
   };
   return safe ? Lock.from(account.lock).withLock(step, 5000) : step();

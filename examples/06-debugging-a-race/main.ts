@@ -26,5 +26,9 @@ if (sample !== undefined) {
   for (const e of sample.trace) console.log(`  +${((e.time - t0) * 1000).toFixed(1).padStart(6)} us  ${e.threadName.padEnd(9)} ${e.op.padEnd(14)} ${e.primitive}`);
   console.log(`  replay it: npx stress replay ${sample.replay.slice(0, 40)}... --trace`);
 }
-expect(sample !== undefined && sample.trace.some((e) => e.primitive === 'balance checked'), 'the trace shows the check');
+// What the README says of this trace: both tellers checked before either wrote.
+const checks = sample?.trace.filter((e) => e.primitive === 'checking balance') ?? [];
+const firstWrite = sample?.trace.find((e) => e.primitive.startsWith('wrote '));
+expect(sample !== undefined && sample.trace.filter((e) => e.primitive === 'saw 100').length === 2, 'the trace shows both tellers saw 100');
+expect(checks.length === 2 && firstWrite !== undefined && checks.every((c) => c.time < firstWrite.time), 'the trace shows both checks before the first write');
 expect(find(summary, 'locked').every((r) => r.status === 'pass'), 'the locked withdraw passes');

@@ -2,7 +2,7 @@
  * 07: validating your own lock. Stress both spinlocks with the harness API:
  * the broken one must be caught, the correct one must hold in every trial.
  * The same run from the command line:
- *   npx stress run ./dist/examples/07-validate-your-lock/suite.js --runs 1000
+ *   npx stress run ./dist/examples/07-validate-your-lock/suite.js --runs 2000 --max-failures 50
  */
 import { fileURLToPath } from 'node:url';
 import { expect, find, firstFailure, rate, stress } from '../lib/report.js';

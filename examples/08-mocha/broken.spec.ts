@@ -9,5 +9,5 @@ stress.it('BrokenSpinLock under contention', new URL('../07-validate-your-lock/s
   // spec file competes for the cores, and for a while the two threads may never run at once.
   runs: 100_000,
   maxFailures: 20,
-  timeout: 40_000,
+  timeout: 30_000,
 });

@@ -20,6 +20,6 @@ stress.it('SpinLock under contention', new URL('../07-validate-your-lock/suite.j
   runs: 5_000,
   // The canary stops at its first caught trial; the correct lock runs every trial.
   maxFailures: 1,
-  timeout: 40_000,
+  timeout: 30_000,
   canaries: true, // also prove the run can catch the planted check-then-set bug
 });

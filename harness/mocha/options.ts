@@ -32,7 +32,10 @@ export interface StressItOptions {
   variants?: string[];
   /** Also run the suite's canaries: one test each, passing when the planted bug is caught. */
   canaries?: boolean;
-  /** Mocha timeout for the run, in ms; default: the time budget plus a margin for hangs and start-up. */
+  /**
+   * Mocha timeout for the run, in ms; default: the time budget plus a margin for hangs and start-up.
+   * A larger mocha timeout (`--timeout`) wins, and `--timeout 0` (no timeout, for debugging) is kept.
+   */
   timeout?: number;
 }
 
@@ -49,6 +52,8 @@ export interface Normalized {
   timeBudgetMs: number | undefined;
   trialTimeoutMs: number;
   explicitTimeout: number | undefined;
+  /** The seed came from the `seed` option (which STRESS_SEED does not override). */
+  seedFromOption: boolean;
 }
 
 const KNOWN = new Set(['threads', 'jitter', 'cores', 'timeBudget', 'runs', 'maxFailures', 'seed', 'trialTimeout', 'params', 'variants', 'canaries', 'timeout']);
@@ -85,6 +90,7 @@ export function normalize(o: StressItOptions, env: NodeJS.ProcessEnv = process.e
     timeBudgetMs,
     trialTimeoutMs,
     explicitTimeout: o.timeout,
+    seedFromOption: o.seed !== undefined,
   };
 }
 
@@ -97,6 +103,29 @@ export function mochaTimeoutFor(n: Normalized, configs: number): number | undefi
   if (n.explicitTimeout !== undefined) return n.explicitTimeout;
   if (n.timeBudgetMs === undefined || n.run.runs !== undefined) return undefined;
   return n.timeBudgetMs + FIXED_MARGIN_MS + configs * MAX_RECOVERIES * (n.trialTimeoutMs + PER_HANG_OVERHEAD_MS);
+}
+
+/**
+ * The timeout to set on the block, given stress.it's own (`limit`) and the one the block inherits
+ * from mocha (`--timeout`, default 2 s): undefined keeps the inherited one. 0 means no timeout, on
+ * either side, and wins (a user debugging with `--timeout 0` wants no timeout); else the larger.
+ */
+export function blockTimeout(limit: number | undefined, inherited: number): number | undefined {
+  if (limit === undefined) return undefined;
+  if (limit === 0 || inherited === 0) return 0;
+  return Math.max(limit, inherited);
+}
+
+/** Abort the run this long before mocha's timeout, so its workers are gone before mocha moves on. */
+const ABORT_AHEAD_MS = 1500;
+
+/**
+ * When to abort a run whose hook has a timeout of `timeoutMs` (0: none, never abort): ABORT_AHEAD_MS
+ * before it, or at half of a short timeout (mocha's default 2 s), so the run has time to stop.
+ */
+export function abortAfter(timeoutMs: number): number | undefined {
+  if (timeoutMs === 0) return undefined;
+  return timeoutMs - Math.min(ABORT_AHEAD_MS, timeoutMs / 2);
 }
 
 export function countConfigs(variantThreads: number[][], n: Normalized): number {

@@ -9,15 +9,13 @@ import { HarnessError } from '../errors.js';
 import type { RunSummary } from '../results.js';
 import { run } from '../run.js';
 import { type SuiteRef, loadSuiteSync } from './load-sync.js';
-import { type StressItOptions, countConfigs, mochaTimeoutFor, normalize } from './options.js';
-import { type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
+import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTimeoutFor, normalize } from './options.js';
+import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
 
 /** Invariants the harness adds to every suite's own (see harness/grade.ts). */
 const HANG_INVARIANT = 'no hang';
 const OUTCOME_INVARIANT = 'outcome is not forbidden';
 const ERROR_TEST = 'no actor error or worker crash';
-/** Abort the run this long before mocha's timeout, so its workers are gone before mocha moves on. */
-const ABORT_AHEAD_MS = 1500;
 
 type Kind = 'plain' | 'only' | 'skip';
 
@@ -41,16 +39,26 @@ function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptio
   // run() takes built-in names or file paths.
   const suiteFile = fileURLToPath(url);
   const grep = `^${escape(suite.name)}/(?:${selected.map(escape).join('|')})/`;
+  const advice =
+    n.run.runs !== undefined && n.explicitTimeout === undefined
+      ? 'a run bounded by runs has no time limit of its own: pass timeout (ms) to stress.it, lower runs, or give mocha a larger --timeout (0: none)'
+      : `raise timeout or lower ${n.run.runs !== undefined ? 'runs' : 'timeBudget'}`;
 
   const block = function (this: Mocha.Suite): void {
-    if (limit !== undefined) this.timeout(limit);
+    // What this block inherits is mocha's --timeout (default 2 s): a larger one, or 0, is kept.
+    const timeout = blockTimeout(limit, this.timeout());
+    if (timeout !== undefined) this.timeout(timeout);
     // A run takes its budget by design: only report it as slow beyond that.
     if (n.timeBudgetMs !== undefined) this.slow(n.timeBudgetMs * 1.5);
     let summary: RunSummary | undefined;
 
     before(`stress ${suite.name}: ${configs} configurations`, async function () {
+      // The hook's own timeout, whatever set it (the block above, --timeout, or mocha's default 2 s):
+      // the run must stop before it, or it would go on in the background after mocha gave up on it.
+      const hookTimeout = this.timeout();
+      const abortAt = abortAfter(hookTimeout);
       const controller = new AbortController();
-      const timer = limit === undefined || limit === 0 ? undefined : setTimeout(() => controller.abort(), Math.max(0, limit - ABORT_AHEAD_MS));
+      const timer = abortAt === undefined ? undefined : setTimeout(() => controller.abort(), abortAt);
       try {
         for await (const e of run({ ...n.run, suites: [suiteFile], grep, signal: controller.signal })) {
           if (e.type === 'run-end') summary = e.summary;
@@ -59,15 +67,16 @@ function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptio
         clearTimeout(timer);
       }
       if (summary?.interrupted === true) {
-        throw failure(`stress run stopped near the mocha timeout (${limit} ms) after ${summary.configs.length} of ${configs} configurations; raise timeout or lower timeBudget`);
+        const trials = summary.configs.reduce((sum, r) => sum + r.trials, 0);
+        throw failure(`stress run stopped near the mocha timeout (${hookTimeout} ms), after ${trials.toLocaleString('en-US')} trials in ${summary.configs.length} of ${configs} configurations; ${advice}`);
       }
     });
 
-    const resultsOf = (ctx: Mocha.Context, variant: string): { configs: RunSummary['configs']; seed: string } => {
+    const resultsOf = (ctx: Mocha.Context, variant: string): { configs: RunSummary['configs']; seed: SeedInfo } => {
       if (summary === undefined) throw failure('the stress run did not complete (see the "before all" hook)');
       const rs = summary.configs.filter((r) => r.config.variant === variant && r.status !== 'skipped');
       if (rs.length === 0) ctx.skip(); // e.g. every configuration asked for more cores than this machine has
-      return { configs: rs, seed: summary.seed };
+      return { configs: rs, seed: { seed: summary.seed, fromOption: n.seedFromOption } };
     };
     const check = (v: Verdict): void => {
       if (!v.ok) throw failure(v.message);

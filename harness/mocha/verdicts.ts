@@ -10,9 +10,15 @@ import { formatRate, stoppedNote } from '../stats.js';
 
 export type Verdict = { ok: true } | { ok: false; message: string };
 
+/** The run's seed, and whether the spec fixed it with the `seed` option (then STRESS_SEED cannot change it). */
+export interface SeedInfo {
+  seed: string;
+  fromOption: boolean;
+}
+
 const n = (x: number): string => x.toLocaleString('en-US');
 
-export function invariantVerdict(configs: ConfigResult[], invariant: string, seed: string): Verdict {
+export function invariantVerdict(configs: ConfigResult[], invariant: string, seed: SeedInfo): Verdict {
   const failing: Array<{ r: ConfigResult; inv: InvariantResult }> = [];
   let trials = 0;
   let failures = 0;
@@ -37,7 +43,7 @@ export function invariantVerdict(configs: ConfigResult[], invariant: string, see
 }
 
 /** Actor exceptions and worker crashes: not an invariant, but a correct variant must not have them. */
-export function errorVerdict(configs: ConfigResult[], seed: string): Verdict {
+export function errorVerdict(configs: ConfigResult[], seed: SeedInfo): Verdict {
   const errored = configs.filter((r) => r.errors.count > 0);
   if (errored.length === 0) return { ok: true };
   const lines = [`errors in ${errored.length} of ${configs.length} configurations:`];
@@ -53,7 +59,7 @@ export function errorVerdict(configs: ConfigResult[], seed: string): Verdict {
   return { ok: false, message: lines.join('\n') };
 }
 
-export function canaryVerdict(configs: ConfigResult[], bug: string | undefined, seed: string): Verdict {
+export function canaryVerdict(configs: ConfigResult[], bug: string | undefined, seed: SeedInfo): Verdict {
   const caught = configs.filter((r) => r.canaryVerdict === 'caught');
   if (caught.length > 0) return { ok: true };
   const trials = configs.reduce((s, r) => s + r.trials, 0);
@@ -65,8 +71,9 @@ export function canaryVerdict(configs: ConfigResult[], bug: string | undefined, 
   };
 }
 
-function seedLine(seed: string): string {
-  return `seed ${seed}: rerun with STRESS_SEED=${seed}`;
+function seedLine({ seed, fromOption }: SeedInfo): string {
+  // The seed option takes priority over STRESS_SEED: advising STRESS_SEED then would change nothing.
+  return fromOption ? `seed ${seed} (the seed option of this stress.it: every run of it uses this seed)` : `seed ${seed}: rerun with STRESS_SEED=${seed}`;
 }
 
 /** An Error whose stack is only its message: harness frames would say nothing about the user's bug. */

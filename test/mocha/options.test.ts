@@ -1,6 +1,6 @@
 /** stress.it options: validated at load time, and the mocha timeout they imply. */
 import assert from 'node:assert/strict';
-import { countConfigs, mochaTimeoutFor, normalize } from '../../harness/mocha/options.js';
+import { abortAfter, blockTimeout, countConfigs, mochaTimeoutFor, normalize } from '../../harness/mocha/options.js';
 
 describe('shakedown/mocha options', () => {
   it('defaults to a 5 s budget and a timeout of budget plus a margin per configuration', () => {
@@ -28,6 +28,22 @@ describe('shakedown/mocha options', () => {
     assert.equal(normalize({}, { STRESS_SEED: 'abc' }).run.seed, 'abc');
     assert.equal(normalize({ seed: 'x' }, { STRESS_SEED: 'abc' }).run.seed, 'x');
     assert.equal(normalize({}, { STRESS_SEED: '' }).run.seed, undefined);
+    assert.equal(normalize({ seed: 'x' }, {}).seedFromOption, true);
+    assert.equal(normalize({}, { STRESS_SEED: 'abc' }).seedFromOption, false);
+  });
+
+  it('sets the larger of its timeout and mocha\'s on the block, and keeps 0 (no timeout) from either', () => {
+    assert.equal(blockTimeout(undefined, 2000), undefined, 'no limit of its own: mocha\'s stays');
+    assert.equal(blockTimeout(20_000, 2000), 20_000, 'above mocha\'s default');
+    assert.equal(blockTimeout(1000, 60_000), 60_000, 'a larger --timeout wins');
+    assert.equal(blockTimeout(20_000, 0), 0, '--timeout 0, for debugging');
+    assert.equal(blockTimeout(0, 2000), 0, 'timeout: 0');
+  });
+
+  it('aborts a run ahead of its hook\'s timeout, and never without one', () => {
+    assert.equal(abortAfter(0), undefined);
+    assert.equal(abortAfter(60_000), 58_500);
+    assert.equal(abortAfter(2000), 1000, 'mocha\'s default timeout: half of it left to stop the run');
   });
 
   it('rejects unknown options and bad values with the option\'s name', () => {

@@ -22,13 +22,15 @@ interface JsonReport {
   failures: JsonTest[];
 }
 
-function mocha(args: string[]): { code: number | null; report: JsonReport; stderr: string } {
+function mocha(args: string[], limitMs = 90_000): { code: number | null; report: JsonReport; stderr: string; ms: number } {
+  const t = performance.now();
   const r = spawnSync(process.execPath, [MOCHA, '--no-config', '--reporter', 'json', ...args], {
     encoding: 'utf8',
-    timeout: 90_000,
+    timeout: limitMs,
     env: { ...process.env, STRESS_SEED: '' },
   });
-  assert.notEqual(r.signal, 'SIGTERM', 'mocha did not finish within 90 s');
+  const ms = performance.now() - t;
+  assert.notEqual(r.signal, 'SIGTERM', `mocha did not finish within ${limitMs / 1000} s`);
   // The json reporter prints one document on stdout; anything else there is a bug.
   let report: JsonReport;
   try {
@@ -36,7 +38,7 @@ function mocha(args: string[]): { code: number | null; report: JsonReport; stder
   } catch {
     assert.fail(`mocha printed no JSON report (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
-  return { code: r.status, report, stderr: r.stderr };
+  return { code: r.status, report, stderr: r.stderr, ms };
 }
 
 describe('shakedown/mocha: stress.it in real mocha processes', function () {
@@ -59,7 +61,9 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     assert.match(msg, /counter\/unlocked\/t2\/c-all\/j-none: (flaky|fail)/);
     assert.match(msg, /trial \d+: expected 2, observed 1/);
     assert.match(msg, /replay: npx stress replay [A-Za-z0-9_-]{40,}/);
-    assert.match(msg, /seed fixture-seed: rerun with STRESS_SEED=fixture-seed/);
+    // The spec fixes its seed with the seed option, which STRESS_SEED does not override: no "rerun with STRESS_SEED".
+    assert.match(msg, /seed fixture-seed \(the seed option of this stress\.it: every run of it uses this seed\)/);
+    assert.doesNotMatch(msg, /STRESS_SEED/);
     assert.deepEqual(report.passes.map((t) => t.title).sort(), ['no actor error or worker crash', 'no hang']);
   });
 
@@ -70,6 +74,29 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     assert.ok(titles.includes('counter, with its canary atomic no lost update'), titles.join('\n'));
     assert.ok(titles.includes('counter, with its canary locked no lost update'));
     assert.ok(titles.some((t) => /canaries \(planted bugs the run must catch\) catches unlocked: lost update/.test(t)), titles.join('\n'));
+  });
+
+  it('stops a run bounded by runs, with no timeout, before mocha\'s default timeout: a clear message, and nothing left running', () => {
+    // 100,000 trials of at least 2 ms: minutes, if the run went on in the background after the hook failed.
+    const { code, report, ms } = mocha([fixture('runs-no-timeout')], 30_000);
+    assert.equal(code, 1, JSON.stringify(report.failures.map((t) => [t.fullTitle, t.err.message])));
+    assert.equal(report.failures.length, 1);
+    const msg = report.failures[0]!.err.message ?? '';
+    assert.match(msg, /stress run stopped near the mocha timeout \(2000 ms\), after [\d,]+ trials in 1 of 1 configurations; a run bounded by runs has no time limit of its own: pass timeout \(ms\) to stress\.it/);
+    assert.ok(ms < 15_000, `mocha took ${Math.round(ms)} ms to exit: the run went on after the hook failed`);
+  });
+
+  it('keeps mocha --timeout 0 (no timeout, for debugging), and a --timeout larger than stress.it\'s timeout', () => {
+    // The run takes at least 3 s; stress.it's own timeout is 1 s.
+    for (const timeout of ['0', '30000']) {
+      const { code, report } = mocha(['--timeout', timeout, fixture('short-timeout')]);
+      assert.equal(code, 0, `--timeout ${timeout}: ${JSON.stringify(report.failures.map((t) => [t.fullTitle, t.err.message]))}`);
+      assert.deepEqual(report.passes.map((t) => t.title).sort(), ['no actor error or worker crash', 'no hang', 'woke up']);
+    }
+    // Under mocha's default (2 s) the run is stopped at the larger of the two, with the advice to raise it.
+    const { code, report } = mocha([fixture('short-timeout')]);
+    assert.equal(code, 1);
+    assert.match(report.failures[0]?.err.message ?? '', /stopped near the mocha timeout \(2000 ms\).*raise timeout or lower runs/);
   });
 
   it('works in mocha --parallel: several spec files, the same tests and verdicts', () => {
