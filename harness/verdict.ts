@@ -12,7 +12,7 @@ export const EXIT = {
   FAILED: 1,
   /** Bad flags, config or suite module: nothing ran. */
   USAGE: 2,
-  /** The harness itself or an actor errored (actor threw, worker crashed). */
+  /** The harness itself or an actor errored (actor threw, worker crashed), in a correct variant or in every trial of a canary. */
   HARNESS: 3,
   /** Stopped by SIGINT/SIGTERM; what completed was reported. */
   INTERRUPTED: 130,
@@ -30,10 +30,16 @@ export interface CanaryVerdict {
   failedTrials: number;
   /** Fastest detection over the configurations that caught it. */
   firstDetectionMs?: number;
+  /**
+   * Set when every trial errored (the actor threw, a worker crashed): the canary could not be
+   * judged, which is not the same as not sensitive enough. The first error, as `name: message`.
+   */
+  errored?: string;
 }
 
 export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
   const byVariant = new Map<string, CanaryVerdict>();
+  const errors = new Map<string, { count: number; first?: string }>();
   for (const r of configs) {
     if (!r.config.canary || r.status === 'skipped') continue;
     const id = `${r.config.suite}/${r.config.variant}`;
@@ -46,11 +52,21 @@ export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
     v.ran++;
     v.trials += r.trials;
     v.failedTrials += r.failedTrials;
+    const e = errors.get(id) ?? { count: 0 };
+    e.count += r.errors.count;
+    const sample = r.errors.samples[0];
+    if (e.first === undefined && sample !== undefined) e.first = `${sample.name}: ${sample.message}`;
+    errors.set(id, e);
     if (r.canaryVerdict === 'caught') {
       v.caught = true;
       v.caughtIn++;
       if (r.firstDetection !== undefined) v.firstDetectionMs = Math.min(v.firstDetectionMs ?? Infinity, r.firstDetection.ms);
     }
+  }
+  for (const [id, v] of byVariant) {
+    const e = errors.get(id)!;
+    // Errored trials count as trials; a crash outside any trial adds an error only, hence >=.
+    if (!v.caught && e.count > 0 && e.count >= v.trials) v.errored = e.first ?? `${e.count} errors`;
   }
   return [...byVariant.values()];
 }
@@ -58,8 +74,10 @@ export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
 export function exitCodeFor(summary: RunSummary): number {
   if (summary.interrupted) return EXIT.INTERRUPTED;
   const correct = summary.configs.filter((r) => !r.config.canary);
-  if (correct.some((r) => r.status === 'error')) return EXIT.HARNESS;
+  const canaries = canaryVerdicts(summary.configs);
+  // A canary that errored in every trial was never judged: a harness error, like an error in a correct variant.
+  if (correct.some((r) => r.status === 'error') || canaries.some((v) => v.errored !== undefined)) return EXIT.HARNESS;
   if (correct.some((r) => r.status === 'fail' || r.status === 'flaky' || r.status === 'hang')) return EXIT.FAILED;
-  if (canaryVerdicts(summary.configs).some((v) => !v.caught)) return EXIT.FAILED;
+  if (canaries.some((v) => !v.caught)) return EXIT.FAILED;
   return EXIT.OK;
 }

@@ -29,7 +29,8 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
         if (text === null) return;
         if (out.isTTY) {
           clearLive();
-          out.write(text.slice(0, (out.columns ?? 80) - 1));
+          // A terminal that reports 0 columns (a pty under `script`, some CI runners) has no usable width: assume 80.
+          out.write(text.slice(0, (out.columns || 80) - 1));
           liveLine = true;
         } else {
           out.write(`${text}\n`);

@@ -11,16 +11,19 @@ import { canaryVerdicts } from '../harness/verdict.js';
 import { visible, visibleLines } from './control-chars.js';
 import { traceLines } from './trace-text.js';
 import { summaryTableText } from './summary-table.js';
+import { counted } from './words.js';
 
 export function formatEvent(e: RunEvent): string | null {
   switch (e.type) {
     case 'run-start': {
       const shard = e.settings.shard ? `, shard ${e.settings.shard.index}/${e.settings.shard.total} of ${e.plan.length}` : '';
-      return `stress run: ${e.configs.length} configurations${shard}, seed ${visible(e.seed)} (rerun with --seed ${visible(e.seed)})`;
+      return `stress run: ${counted(e.configs.length, 'configuration')}${shard}, seed ${visible(e.seed)} (rerun with --seed ${visible(e.seed)})`;
     }
     case 'progress': {
       const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;
-      return `${(e.elapsedMs / 1000).toFixed(0)}s: ${e.totalTrials.toLocaleString('en-US')} trials, ${e.totalFailures} failures (${pct.toPrecision(2)}%), ${e.configsLeft} configs left`;
+      // Two significant digits as toPrecision(2) gives them (0.0, 0.0063, 12), but never in exponent form (it printed 100 as 1.0e+2).
+      const shown = pct.toLocaleString('en-US', { minimumSignificantDigits: 2, maximumSignificantDigits: 2 });
+      return `${(e.elapsedMs / 1000).toFixed(0)}s: ${counted(e.totalTrials, 'trial')}, ${counted(e.totalFailures, 'failure')} (${shown}%), ${counted(e.configsLeft, 'config')} left`;
     }
     case 'config-end':
       return formatConfigLine(e.result);
@@ -32,7 +35,7 @@ export function formatEvent(e: RunEvent): string | null {
 }
 
 export function formatConfigLine(r: ConfigResult): string {
-  const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : 'SURVIVED') : r.status.toUpperCase();
+  const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored(r) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
   const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${r.trials.toLocaleString('en-US')} trials, failed ${formatRate(r.failedTrials, r.trials)}`;
   const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
   return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}: ${rate}${first}${stoppedNote(r)}`;
@@ -53,7 +56,9 @@ export function formatSummary(s: RunSummary): string {
     lines.push(
       c.caught
         ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${c.trials.toLocaleString('en-US')} trials${when}`
-        : `  SURVIVED  ${visible(`${c.suite}/${c.variant}`)}: not sensitive enough with these settings (${c.trials.toLocaleString('en-US')} trials); raise --time-budget or --runs, add --jitter, or more --threads`,
+        : c.errored !== undefined
+          ? `  ERROR     ${visible(`${c.suite}/${c.variant}`)}: every trial errored (${visible(c.errored)}), the canary could not be judged`
+          : `  SURVIVED  ${visible(`${c.suite}/${c.variant}`)}: not sensitive enough with these settings (${c.trials.toLocaleString('en-US')} trials); raise --time-budget or --runs, add --jitter, or more --threads`,
     );
   }
   // One detection per caught canary, so every kind of finding (lost update, hang, cycle) is shown once.
@@ -65,14 +70,53 @@ export function formatSummary(s: RunSummary): string {
     lines.push('', 'What the canaries looked like (replay reruns that trial\'s seed):');
     for (const r of shown) lines.push(...describeFailure(r).slice(0, 4));
   }
+  const graded = s.configs.filter((r) => formatOutcomes(r) !== null);
+  if (graded.length > 0) {
+    lines.push('', 'Outcomes (configurations that saw interesting or forbidden outcomes):');
+    for (const r of graded.slice(0, MAX_OUTCOME_CONFIGS)) lines.push(`  ${visible(r.config.key)}`, `    ${formatOutcomes(r)!}`);
+    if (graded.length > MAX_OUTCOME_CONFIGS) lines.push(`  ... and ${counted(graded.length - MAX_OUTCOME_CONFIGS, 'more configuration')} (every histogram: --reporter html or json)`);
+  }
   const table = summaryTableText(s);
   if (table.length > 0) lines.push('', 'Summary:', ...table);
   const trials = s.configs.reduce((n, r) => n + r.trials, 0);
+  lines.push('');
+  if (s.stoppedEarly) lines.push(`stopped by ${visible(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run`);
   lines.push(
-    '',
-    `${s.configs.length} configurations${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
   );
   return lines.join('\n');
+}
+
+/** Configurations whose outcome histogram the summary shows; outcomes shown per configuration. */
+const MAX_OUTCOME_CONFIGS = 20;
+const MAX_OUTCOMES = 5;
+const GRADE_RANK = { forbidden: 0, interesting: 1, acceptable: 2 } as const;
+
+/**
+ * The outcome histogram in one line, when some outcome was interesting or
+ * forbidden (null when all were acceptable: nothing to look at):
+ * `outcomes: 1,980 "2 of 2" acceptable (99.0%), 20 "lost 1 of 2" forbidden (1.0%)`.
+ * At most five, the interesting and forbidden ones first, shown by count.
+ */
+export function formatOutcomes(r: ConfigResult): string | null {
+  if (r.outcomes.every((o) => o.grade === 'acceptable')) return null;
+  const total = r.outcomes.reduce((n, o) => n + o.count, 0);
+  const shown = [...r.outcomes]
+    .sort((a, b) => GRADE_RANK[a.grade] - GRADE_RANK[b.grade] || b.count - a.count)
+    .slice(0, MAX_OUTCOMES)
+    .sort((a, b) => b.count - a.count);
+  const share = (n: number): string => {
+    const pct = (100 * n) / total;
+    return pct > 0 && pct < 0.1 ? '<0.1%' : `${pct.toFixed(1)}%`;
+  };
+  const parts = shown.map((o) => `${o.count.toLocaleString('en-US')} "${visible(o.outcome)}" ${o.grade} (${share(o.count)})`);
+  const rest = r.outcomes.length - shown.length;
+  return `outcomes: ${parts.join(', ')}${rest > 0 ? `, and ${counted(rest, 'other outcome')}` : ''}`;
+}
+
+/** A canary configuration none of whose trials could be judged (see CanaryVerdict.errored). */
+function everyTrialErrored(r: ConfigResult): boolean {
+  return r.canaryVerdict !== 'caught' && r.errors.count > 0 && r.errors.count >= r.trials;
 }
 
 export function describeFailure(r: ConfigResult): string[] {

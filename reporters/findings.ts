@@ -10,6 +10,7 @@ import { formatRate } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import type { CanaryVerdict } from '../harness/verdict.js';
 import { traceLines } from './trace-text.js';
+import { counted } from './words.js';
 
 export type FindingType = 'InvariantViolated' | 'Flaky' | 'HangOrDeadlock' | 'CanarySurvived' | 'HarnessError';
 
@@ -69,7 +70,12 @@ export function errorFinding(r: ConfigResult): Finding | null {
 
 export function canaryFinding(v: CanaryVerdict): Finding | null {
   if (v.caught) return null;
-  const message = `canary ${v.suite}/${v.variant} survived: the planted bug was not caught in ${v.trials} trials over ${v.ran} configurations`;
+  if (v.errored !== undefined) {
+    // Errors are not detections, and not a lack of sensitivity either: nothing was judged.
+    const message = `canary ${v.suite}/${v.variant}: every trial errored (${v.errored}), the canary could not be judged`;
+    return { type: 'HarnessError', flaky: false, message, body: [message, v.bug ? `planted bug: ${v.bug}` : ''].filter((l) => l !== '').join('\n') };
+  }
+  const message = `canary ${v.suite}/${v.variant} survived: the planted bug was not caught in ${counted(v.trials, 'trial')} over ${counted(v.ran, 'configuration')}`;
   const body = [
     message,
     v.bug ? `planted bug: ${v.bug}` : '',

@@ -6,8 +6,9 @@
 import type { RunSummary } from '../harness/results.js';
 import { canaryVerdicts } from '../harness/verdict.js';
 import { invariantFinding, errorFinding } from './findings.js';
-import { summaryRows } from './summary-table.js';
+import { configsCell, summaryRows } from './summary-table.js';
 import { visible } from './control-chars.js';
+import { counted } from './words.js';
 
 /** One line (a newline would end the table row or list item), control characters shown as \xNN. */
 function oneLine(s: string): string {
@@ -34,14 +35,15 @@ export function markdownSummary(s: RunSummary): string {
   const lines: string[] = [
     `## shakedown: ${ok ? '✅ passed' : s.interrupted ? '⚠️ interrupted' : '❌ failed'} (exit code ${s.exitCode})`,
     '',
-    `Seed ${mdCode(s.seed)}, ${s.configs.length} configurations, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s` +
+    `Seed ${mdCode(s.seed)}, ${counted(s.configs.length, 'configuration')}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s` +
       (s.shard ? `, shard ${s.shard.index}/${s.shard.total} (verdict for this shard only)` : '') + '.',
+    ...(s.stoppedEarly ? ['', `Stopped by ${mdText(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run.`] : []),
     '',
     '| suite/variant | verdict | configurations | trials | failed | failure rate [95% CI] |',
     '|---|---|---:|---:|---:|---|',
   ];
   for (const r of summaryRows(s)) {
-    lines.push(`| ${mdText(`${r.suite}/${r.variant}`)}${r.canary ? ' (canary)' : ''} | ${r.bad ? `**${r.verdict}**` : r.verdict} | ${r.configs} | ${r.trials} | ${r.failedTrials} | ${mdText(r.rate)} |`);
+    lines.push(`| ${mdText(`${r.suite}/${r.variant}`)}${r.canary ? ' (canary)' : ''} | ${r.bad ? `**${r.verdict}**` : r.verdict} | ${configsCell(r)} | ${r.trials} | ${r.failedTrials} | ${mdText(r.rate)} |`);
   }
   const correct = s.configs.filter((r) => !r.config.canary);
   const flaky = correct.flatMap((r) => r.invariants.filter((i) => i.status === 'flaky').map((i) => ({ r, f: invariantFinding(r, i)! })));
@@ -67,6 +69,10 @@ export function markdownSummary(s: RunSummary): string {
   if (canaries.length > 0) {
     lines.push('', '### Canaries (planted bugs the run must catch)', '');
     for (const c of canaries) {
+      if (c.errored !== undefined) {
+        lines.push(`- ❌ **error** ${mdCode(`${c.suite}/${c.variant}`)}: every trial errored (${mdText(c.errored)}), the canary could not be judged`);
+        continue;
+      }
       lines.push(`- ${c.caught ? '✅ caught' : '❌ **survived**'} ${mdCode(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations${c.bug ? `: ${mdText(c.bug)}` : ''}`);
     }
   }

@@ -13,7 +13,10 @@ export interface SummaryRow {
   suite: string;
   variant: string;
   canary: boolean;
+  /** Every planned configuration of the variant, skipped ones included (see configsCell). */
   configs: number;
+  /** Of those, skipped (could not run here, e.g. no CPU affinity): no trials, no verdict. */
+  skipped: number;
   trials: number;
   failedTrials: number;
   rate: string;
@@ -39,7 +42,7 @@ export function summaryRows(s: RunSummary): SummaryRow[] {
     let bad: boolean;
     if (first.canary) {
       const v = canaries.get(id);
-      verdict = v === undefined ? 'skipped' : v.caught ? 'caught' : 'SURVIVED';
+      verdict = v === undefined ? 'skipped' : v.caught ? 'caught' : v.errored !== undefined ? 'ERROR' : 'SURVIVED';
       bad = v !== undefined && !v.caught;
     } else {
       const ran = rs.filter((r) => r.status !== 'skipped');
@@ -47,15 +50,24 @@ export function summaryRows(s: RunSummary): SummaryRow[] {
       verdict = ran.length === 0 ? 'skipped' : worst;
       bad = ran.length > 0 && worst !== 'pass';
     }
-    return { suite: first.suite, variant: first.variant, canary: first.canary, configs: rs.length, trials, failedTrials, rate: formatRate(failedTrials, trials), verdict, bad };
+    const skipped = rs.filter((r) => r.status === 'skipped').length;
+    return { suite: first.suite, variant: first.variant, canary: first.canary, configs: rs.length, skipped, trials, failedTrials, rate: formatRate(failedTrials, trials), verdict, bad };
   });
+}
+
+/**
+ * The configurations cell: skipped configurations are counted but shown apart, `4 (1 skipped)`, so the
+ * count is the plan's while the trials and the verdict come from the configurations that ran.
+ */
+export function configsCell(r: SummaryRow): string {
+  return r.skipped > 0 ? `${r.configs} (${r.skipped} skipped)` : String(r.configs);
 }
 
 /** Fixed-width text table for the console. */
 export function summaryTableText(s: RunSummary): string[] {
   const rows = summaryRows(s);
   if (rows.length === 0) return [];
-  const cells = rows.map((r) => [`${visible(`${r.suite}/${r.variant}`)}${r.canary ? ' [canary]' : ''}`, r.verdict, String(r.configs), r.trials.toLocaleString('en-US'), r.failedTrials.toLocaleString('en-US'), r.rate]);
+  const cells = rows.map((r) => [`${visible(`${r.suite}/${r.variant}`)}${r.canary ? ' [canary]' : ''}`, r.verdict, configsCell(r), r.trials.toLocaleString('en-US'), r.failedTrials.toLocaleString('en-US'), r.rate]);
   const head = ['suite/variant', 'verdict', 'configs', 'trials', 'failed', 'failure rate [95% CI]'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => `  ${c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ')}`.trimEnd();

@@ -10,6 +10,7 @@ import { HarnessError } from '../errors.js';
 export const CONFIG_NAMES = ['stress.config.json', 'stress.config.mjs', 'stress.config.js'];
 
 export interface ConfigFile {
+  /** Built-in suite names, or suite module paths relative to the config file. */
   suites?: string[];
   threads?: number[];
   cores?: Array<number | 'all'>;

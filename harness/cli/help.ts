@@ -1,3 +1,5 @@
+import { EXIT } from '../verdict.js';
+
 export const HELP = `stress: find races, lost wakeups and deadlocks in SharedArrayBuffer + Atomics code
 
 Usage:
@@ -54,9 +56,10 @@ Flags:
   --impl kind=./x.js     validate your primitive: run the conformance suites of that
                          kind (lock, rlock, semaphore, barrier, event, condition,
                          queue) against your module (repeatable; docs/contracts.md)
-  --trace-events N       primitive events kept per thread per failing trial (default 48)
+  --trace-events N       primitive events kept per thread per failing trial: the last N (default 48)
   --json FILE            also write the summary as JSON to FILE (atomically)
-  --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present)
+  --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present);
+                         suite and impl paths in it are relative to the file
   --shard i/n            run only shard i of n: every n-th configuration of the plan,
                          same seeds; merge the shards' jsonl files with stress merge
 ${REPORTER_HELP}  --verbose              full stacks on errors
@@ -64,6 +67,14 @@ ${REPORTER_HELP}  --verbose              full stacks on errors
 Sharding with --time-budget: each shard spends the whole budget on its own
 configurations. A shard's exit code judges that shard alone (a canary caught in
 another shard counts as survived here); stress merge gives the run's verdict.
+
+Exit codes:
+  ${EXIT.OK}    every invariant held and every canary was caught
+  ${EXIT.FAILED}    an invariant failed or was flaky, a correct variant hung, or a canary survived
+  ${EXIT.USAGE}    usage or config error: bad flag, unknown suite, malformed suite or config (nothing ran)
+  ${EXIT.HARNESS}    harness error: an actor threw or a worker crashed (in a correct variant, or in
+       every trial of a canary), or a reporter failed
+  ${EXIT.INTERRUPTED}  interrupted (SIGINT/SIGTERM): what completed was reported
 `;
 
 export const LIST_HELP = `stress list [suites|files...] [--threads ...] [--cores ...] [--jitter ...] [--grep RE]

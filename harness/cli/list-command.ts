@@ -1,9 +1,10 @@
 import { plan } from '../plan.js';
 import { hasAffinity } from '../pinned.js';
 import { runOptionsFrom } from './options.js';
+import { counted } from '../../reporters/words.js';
 
 export async function listCommand(argv: string[]): Promise<number> {
-  const { options } = await runOptionsFrom(argv);
+  const { options } = await runOptionsFrom(argv, 'list');
   const planned = await plan(
     {
       suites: options.suites ?? [],
@@ -28,6 +29,6 @@ export async function listCommand(argv: string[]): Promise<number> {
     }
     process.stdout.write(`    ${p.config.key}${p.skip ? `  (skipped: ${p.skip})` : ''}\n`);
   }
-  process.stdout.write(`\n${planned.length} configurations\n`);
+  process.stdout.write(`\n${counted(planned.length, 'configuration')}\n`);
   return 0;
 }

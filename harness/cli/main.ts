@@ -3,7 +3,7 @@
  * `stress`: run, list, replay. Exit codes: 0 all held; 1 an invariant failed
  * or was flaky, a correct variant hung, or a canary survived; 2 usage or
  * config error (nothing ran); 3 harness error (an actor threw, a worker
- * crashed); 130 interrupted.
+ * crashed, a canary errored in every trial); 130 interrupted.
  */
 import '@shakedown/primitives';
 import { HarnessError } from '../errors.js';
@@ -72,6 +72,19 @@ function write(text: string): number {
   return EXIT.OK;
 }
 
+/**
+ * `stress run ... | head`: once the reader has gone, writes to the pipe fail with EPIPE, which
+ * Node raises as an 'error' event that would crash with a stack trace. Like `git log | head`, say
+ * nothing about it. Unlike git (killed by SIGPIPE), the run goes on without its terminal output:
+ * the stream is closed after the error, so later writes are dropped, while the file reporters
+ * (junit, html, jsonl, json, markdown:FILE) still finish and the exit code is still the run's
+ * verdict (what `set -o pipefail` sees). Any other error on the stream is not ours to hide.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

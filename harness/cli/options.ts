@@ -13,7 +13,8 @@ import {
   parseThreads,
 } from './parse.js';
 import { parseImpls } from './parse-impl.js';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { BUILTIN_SUITES, SUITE_GROUPS } from '../builtin-suites.js';
 import { HarnessError } from '../errors.js';
 import { parseShard } from '../shard.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
@@ -61,13 +62,16 @@ export function parseFlags(
   }
 }
 
-export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
-  const { values: v, positionals } = parseFlags(argv, RUN_FLAGS);
+/** `command` names the help an unknown flag points to: `stress list` takes the run flags too. */
+export async function runOptionsFrom(argv: string[], command = 'run'): Promise<CliRun> {
+  const { values: v, positionals } = parseFlags(argv, RUN_FLAGS, command);
   const file = await loadConfigFile(v.config as string | undefined);
   const c = file?.config ?? {};
   const where = file === null ? '' : `${file.path}: `;
   const options: RunOptions = {};
-  const suites = positionals.length > 0 ? positionals : c.suites;
+  // Paths in the config file are relative to the file (as impl paths are); on the command line, to the current directory.
+  const base = file === null ? process.cwd() : dirname(file.path);
+  const suites = positionals.length > 0 ? positionals : c.suites?.map((ref) => suiteRelativeTo(base, ref));
   if (suites !== undefined) options.suites = suites;
   if (v.threads !== undefined) options.threads = parseThreads('--threads', v.threads as string);
   else if (c.threads !== undefined) options.threads = parseThreads(`${where}threads`, c.threads);
@@ -97,7 +101,7 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   else if (c.grep !== undefined) options.grep = parseGrep(`${where}grep`, c.grep);
   const params = { ...(c.params ?? {}), ...parseParams('--param', (v.param as string[] | undefined) ?? []) };
   if (Object.keys(params).length > 0) options.params = params;
-  const impls = { ...parseImpls(`${where}impl`, c.impl ?? {}, file === null ? process.cwd() : dirname(file.path)), ...parseImpls('--impl', (v.impl as string[] | undefined) ?? [], process.cwd()) };
+  const impls = { ...parseImpls(`${where}impl`, c.impl ?? {}, base), ...parseImpls('--impl', (v.impl as string[] | undefined) ?? [], process.cwd()) };
   if (Object.keys(impls).length > 0) options.impls = impls;
   if (v['trace-events'] !== undefined) options.traceEvents = parsePositiveInt('--trace-events', v['trace-events'] as string, 4096);
   else if (c.traceEvents !== undefined) options.traceEvents = parsePositiveInt(`${where}traceEvents`, c.traceEvents, 4096);
@@ -105,4 +109,9 @@ export async function runOptionsFrom(argv: string[]): Promise<CliRun> {
   const out: CliRun = { options, reporters: reporterSettingsFrom(v) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;
+}
+
+/** A config file's suite entry: a built-in name (or group) as is, a path resolved against the file's directory. */
+function suiteRelativeTo(base: string, ref: string): string {
+  return typeof ref !== 'string' || Object.hasOwn(BUILTIN_SUITES, ref) || Object.hasOwn(SUITE_GROUPS, ref) ? ref : resolve(base, ref);
 }

@@ -16,7 +16,7 @@ const DEFAULT_RUNS = 100;
 const DEFAULT_UNTIL_RUNS = 100_000;
 
 export async function replayCommandMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS);
+  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, 'replay');
   if (positionals.length !== 1) throw new HarnessError('ERR_USAGE', 'stress replay takes exactly one token (printed after "replay:" by stress run)');
   const target = decodeReplay(positionals[0]!);
   const until = values['until-reproduced'] === true;

@@ -11,6 +11,7 @@ import { run } from '../run.js';
 import { type SuiteRef, loadSuiteSync } from './load-sync.js';
 import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTimeoutFor, normalize } from './options.js';
 import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
+import { counted } from '../../reporters/words.js';
 
 /** Invariants the harness adds to every suite's own (see harness/grade.ts). */
 const HANG_INVARIANT = 'no hang';
@@ -52,7 +53,7 @@ function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptio
     if (n.timeBudgetMs !== undefined) this.slow(n.timeBudgetMs * 1.5);
     let summary: RunSummary | undefined;
 
-    before(`stress ${suite.name}: ${configs} configurations`, async function () {
+    before(`stress ${suite.name}: ${counted(configs, 'configuration')}`, async function () {
       // The hook's own timeout, whatever set it (the block above, --timeout, or mocha's default 2 s):
       // the run must stop before it, or it would go on in the background after mocha gave up on it.
       const hookTimeout = this.timeout();

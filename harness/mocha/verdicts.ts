@@ -7,6 +7,7 @@
 import type { ConfigResult, InvariantResult } from '../results.js';
 import { replayCommand } from '../replay-token.js';
 import { formatRate, stoppedNote } from '../stats.js';
+import { counted } from '../../reporters/words.js';
 
 export type Verdict = { ok: true } | { ok: false; message: string };
 
@@ -66,7 +67,7 @@ export function canaryVerdict(configs: ConfigResult[], bug: string | undefined, 
   return {
     ok: false,
     message:
-      `canary survived ${n(trials)} trials in ${configs.length} configurations${bug ? ` (${bug})` : ''}: ` +
+      `canary survived ${n(trials)} trials in ${counted(configs.length, 'configuration')}${bug ? ` (${bug})` : ''}: ` +
       `not sensitive enough with these settings; raise timeBudget or runs, add jitter or threads\n${seedLine(seed)}`,
   };
 }

@@ -12,11 +12,12 @@ import type { ConfigResult, RunSummary } from '../../harness/results.js';
 import type { RunSettings } from '../../harness/run.js';
 import { canaryVerdicts } from '../../harness/verdict.js';
 import { type Finding, errorFinding, invariantFinding } from '../findings.js';
-import { summaryRows } from '../summary-table.js';
+import { configsCell, summaryRows } from '../summary-table.js';
 import { esc } from './escape.js';
 import { heatmaps } from './heatmap.js';
 import { timelineSvg } from './timeline.js';
 import { STYLE } from './style.js';
+import { counted } from '../words.js';
 
 export interface HtmlMeta {
   settings: RunSettings | undefined;
@@ -36,7 +37,7 @@ export function renderHtml(s: RunSummary, meta: HtmlMeta): string {
 <style>${STYLE}</style></head>
 <body>
 <header class="${verdict.replace(' ', '-')}"><h1>shakedown: ${esc(verdict)}</h1>
-<p>exit code ${esc(s.exitCode)} · seed <code>${esc(s.seed)}</code> · ${esc(s.configs.length)} configurations · ${esc(trials.toLocaleString('en-US'))} trials · ${esc((s.durationMs / 1000).toFixed(1))} s · started ${esc(s.startedAt)} on ${esc(meta.hostname)}${s.soak ? ` · soak: ${esc(s.soak.passes)} passes${s.soak.complete ? '' : ' so far (checkpoint)'}` : ''}${s.shard ? ` · shard ${esc(s.shard.index)}/${esc(s.shard.total)} (verdict for this shard only)` : ''}${settings(meta.settings)} · shakedown ${esc(meta.toolVersion)}</p></header>
+<p>exit code ${esc(s.exitCode)} · seed <code>${esc(s.seed)}</code> · ${esc(counted(s.configs.length, 'configuration'))} · ${esc(trials.toLocaleString('en-US'))} trials · ${esc((s.durationMs / 1000).toFixed(1))} s · started ${esc(s.startedAt)} on ${esc(meta.hostname)}${s.soak ? ` · soak: ${esc(s.soak.passes)} passes${s.soak.complete ? '' : ' so far (checkpoint)'}` : ''}${s.shard ? ` · shard ${esc(s.shard.index)}/${esc(s.shard.total)} (verdict for this shard only)` : ''}${settings(meta.settings)} · shakedown ${esc(meta.toolVersion)}</p></header>
 <main>
 <section><h2>Summary</h2>${summaryTable(s)}${canaries(s)}</section>
 <section><h2>Failure rate by threads × jitter</h2><p class="muted">Share of trials in which an invariant failed or the trial hung; hover a cell for counts and the 95% interval.</p>${heatmaps(s.configs)}</section>
@@ -55,7 +56,7 @@ function settings(st: RunSettings | undefined): string {
 function summaryTable(s: RunSummary): string {
   const rows = summaryRows(s).map(
     (r) =>
-      `<tr class="${r.bad ? 'bad' : ''}"><td>${esc(`${r.suite}/${r.variant}`)}${r.canary ? ' <span class="tag">canary</span>' : ''}</td><td>${esc(r.verdict)}</td><td class="num">${esc(r.configs)}</td><td class="num">${esc(r.trials)}</td><td class="num">${esc(r.failedTrials)}</td><td>${esc(r.rate)}</td></tr>`,
+      `<tr class="${r.bad ? 'bad' : ''}"><td>${esc(`${r.suite}/${r.variant}`)}${r.canary ? ' <span class="tag">canary</span>' : ''}</td><td>${esc(r.verdict)}</td><td class="num">${esc(configsCell(r))}</td><td class="num">${esc(r.trials)}</td><td class="num">${esc(r.failedTrials)}</td><td>${esc(r.rate)}</td></tr>`,
   );
   return `<table class="summary"><thead><tr><th>suite/variant</th><th>verdict</th><th>configurations</th><th>trials</th><th>failed</th><th>failure rate [95% CI]</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -65,7 +66,7 @@ function canaries(s: RunSummary): string {
   if (vs.length === 0) return '';
   const items = vs.map(
     (v) =>
-      `<li class="${v.caught ? 'ok' : 'bad'}">${v.caught ? 'caught' : '<strong>SURVIVED</strong>'} <code>${esc(`${v.suite}/${v.variant}`)}</code>: in ${esc(v.caughtIn)} of ${esc(v.ran)} configurations${v.bug ? ` — ${esc(v.bug)}` : ''}</li>`,
+      `<li class="${v.caught ? 'ok' : 'bad'}">${v.caught ? 'caught' : v.errored !== undefined ? '<strong>ERROR</strong>' : '<strong>SURVIVED</strong>'} <code>${esc(`${v.suite}/${v.variant}`)}</code>: ${v.errored !== undefined ? `every trial errored (${esc(v.errored)}), the canary could not be judged` : `in ${esc(v.caughtIn)} of ${esc(v.ran)} configurations`}${v.bug ? ` — ${esc(v.bug)}` : ''}</li>`,
   );
   return `<h3>Canaries (planted bugs the run must catch)</h3><ul class="canaries">${items.join('')}</ul>`;
 }

@@ -24,6 +24,28 @@ describe('reporters/markdown', function () {
     assert.match(md, /❌ \*\*survived\*\* `deadlock\/opposite-order`/);
   });
 
+  it('shows skipped configurations apart in the configurations column', () => {
+    assert.match(markdownSummary(mixedSummary()), /\| counter\/locked \| pass \| 2 \(1 skipped\) \| 100 \| 0 \|/);
+  });
+
+  it('says when --fail-fast stopped the run, and "1 configuration" in the singular', () => {
+    const s = mixedSummary();
+    const md = markdownSummary({ ...s, configs: s.configs.slice(0, 1), stoppedEarly: { reason: '--fail-fast after counter/racy/t2/c-all/j-spin-1us', notRun: 1 } });
+    assert.match(md, /^Stopped by --fail-fast after counter\/racy\/t2\/c-all\/j-spin-1us: 1 configuration not run\.$/m);
+    assert.match(md, /^Seed `fixture-seed`, 1 configuration, 100 trials/m);
+    assert.doesNotMatch(markdownSummary(s), /Stopped by/);
+  });
+
+  it('says a canary that errored in every trial could not be judged, not that it survived', () => {
+    const s = mixedSummary();
+    const canary = s.configs.find((r) => r.canaryVerdict === 'survived')!;
+    canary.status = 'error';
+    canary.errors = { count: canary.trials, samples: [{ trial: 0, thread: 0, name: 'TypeError', message: 'planted', replay: 'x' }] };
+    const md = markdownSummary({ ...s, configs: [canary] });
+    assert.match(md, /^- ❌ \*\*error\*\* `deadlock\/opposite-order`: every trial errored \(TypeError: planted\), the canary could not be judged$/m);
+    assert.doesNotMatch(md, /survived/);
+  });
+
   it('escapes user text: no raw HTML outside code spans (where it is literal text), no control characters', () => {
     const md = markdownSummary(mixedSummary());
     assert.ok(!md.replace(/(`+).*?\1/g, '').includes('<script>'));

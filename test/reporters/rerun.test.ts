@@ -43,7 +43,7 @@ describe('reporters/rerun: an --impl run', function () {
       env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' },
     });
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, new RegExp(`stress run: 1 configurations, seed rerun-impl`));
+    assert.match(again.stdout, new RegExp(`stress run: 1 configuration, seed rerun-impl`));
     assert.match(again.stdout, new RegExp(`PASS\\s+${KEY.replace(/[/.]/g, '\\$&')}: 20 trials`));
   });
 });
