@@ -120,6 +120,8 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
     configs: records.map((r) => r.result),
     interrupted: files.some((f) => f.end === undefined || f.end.interrupted),
     exitCode: 0,
+    // A shard stopped by --fail-fast: the merged run did not run those configurations either.
+    ...(stoppedEarly(files) ?? {}),
     ...(single !== undefined ? { shard: single } : {}),
   };
   summary.exitCode = exitCodeFor(summary);
@@ -151,4 +153,11 @@ function checkSameVariants(files: ResultsFile[]): void {
       }
     }
   }
+}
+
+/** The shards' fail-fast stops, as one: the first reason, and every configuration not run. */
+function stoppedEarly(files: ResultsFile[]): { stoppedEarly: NonNullable<RunSummary['stoppedEarly']> } | undefined {
+  const stops = files.flatMap((f) => (f.end?.stoppedEarly ? [f.end.stoppedEarly] : []));
+  if (stops.length === 0) return undefined;
+  return { stoppedEarly: { reason: stops[0]!.reason, notRun: stops.reduce((n, s) => n + s.notRun, 0) } };
 }

@@ -33,6 +33,8 @@ export interface EndRecord {
   durationMs: number;
   interrupted: boolean;
   exitCode: number;
+  /** As RunSummary.stoppedEarly (e.g. --fail-fast): absent in older files. */
+  stoppedEarly?: { reason: string; notRun: number };
 }
 
 export interface ResultsFile {

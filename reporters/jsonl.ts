@@ -54,7 +54,7 @@ export function jsonlReporter(target: string | undefined, ctx: ReporterContext):
       }
     },
     finish(s: RunSummary): void {
-      const end: EndRecord = { kind: 'end', durationMs: s.durationMs, interrupted: s.interrupted, exitCode: s.exitCode };
+      const end: EndRecord = { kind: 'end', durationMs: s.durationMs, interrupted: s.interrupted, exitCode: s.exitCode, ...(s.stoppedEarly ? { stoppedEarly: s.stoppedEarly } : {}) };
       if (s.soak === undefined) line(end);
       file?.close();
       file = undefined;

@@ -75,10 +75,19 @@ describe('harness/cli output', function () {
   });
 
   it('says the run was stopped by --fail-fast, after which configuration, and how many did not run', () => {
-    const r = stress(['run', DETERMINISTIC, '--grep', 'sevens', '--threads', '1,2', '--jitter', 'none,spin-1us', '--runs', '30', '--seed', 'ff', '--fail-fast']);
-    assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.out, /^stopped by --fail-fast after deterministic\/sevens\/t1\/c-all\/j-none: 3 configurations not run$/m);
-    assert.match(r.out, /^1 configuration, 30 trials/m);
+    const dir = mkdtempSync(join(tmpdir(), 'fail-fast-'));
+    try {
+      const jsonl = join(dir, 'ff.jsonl');
+      const r = stress(['run', DETERMINISTIC, '--grep', 'sevens', '--threads', '1,2', '--jitter', 'none,spin-1us', '--runs', '30', '--seed', 'ff', '--fail-fast', '--reporter', 'console', '--reporter', `jsonl:${jsonl}`]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.out, /^stopped by --fail-fast after deterministic\/sevens\/t1\/c-all\/j-none: 3 configurations not run$/m);
+      assert.match(r.out, /^1 configuration, 30 trials/m);
+      // The results file keeps it: a report rendered from it later says so too.
+      const later = stress(['report', jsonl]);
+      assert.match(later.out, /^stopped by --fail-fast after deterministic\/sevens\/t1\/c-all\/j-none: 3 configurations not run$/m, later.out + later.err);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a canary that errored in every trial as an error that could not be judged, exit 3', () => {
