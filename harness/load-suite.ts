@@ -53,6 +53,9 @@ export function checkSuiteShape(suite: unknown, where: string): void {
   if (s.threads !== undefined && (!Array.isArray(s.threads) || !s.threads.every((n) => Number.isInteger(n) && (n as number) >= 1))) {
     problems.push('threads (an array of positive integers)');
   }
+  if (s.minThreads !== undefined && !(Number.isInteger(s.minThreads) && (s.minThreads as number) >= 1)) {
+    problems.push('minThreads (a positive integer)');
+  }
   if (s.variants !== undefined && (typeof s.variants !== 'object' || s.variants === null || Object.keys(s.variants).length === 0)) {
     problems.push('variants (an object with at least one variant)');
   }

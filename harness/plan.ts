@@ -105,7 +105,8 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
             if (spec.bug !== undefined) config.bug = spec.bug;
             if (v.impl !== undefined) config.impl = v.impl;
             const planned: PlannedConfig = { config, suite };
-            if (c !== 'all') {
+            if (threads < (suite.minThreads ?? 1)) planned.skip = `${suite.name} needs at least ${suite.minThreads} threads`;
+            else if (c !== 'all') {
               if (!hasAffinity) planned.skip = affinityUnavailableReason() || 'CPU affinity is not available here';
               else if (c > available) planned.skip = `asks for ${c} cores, this machine has ${available}`;
             }

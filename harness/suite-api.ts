@@ -89,6 +89,12 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
   params?: P;
   /** Default thread counts; the run's --threads overrides. */
   threads?: number[];
+  /**
+   * Fewest threads a trial of this suite makes sense with (default 1): a configuration with fewer
+   * (`--threads 1` for a producer-consumer suite) is planned as skipped, with this as the reason,
+   * instead of erroring in every trial.
+   */
+  minThreads?: number;
   /** Variants by name; a suite without variants has one called "default". */
   variants?: Record<string, VariantSpec<P>>;
   /** Thread name shown in traces and deadlock reports; default `t<index>`. */

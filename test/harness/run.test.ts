@@ -193,6 +193,16 @@ describe('harness/run', function () {
     assert.equal(r.errors.samples[0]!.name, 'WorkerCrash');
   });
 
+  it('skips configurations below a suite\'s minThreads (a producer with no consumer), with the reason', async () => {
+    const s = await runAll({ suites: ['producer-consumer'], grep: 'close', threads: [1, 2], jitter: ['none'], runs: 20, seed: 'min' });
+    const one = only(s, 'producer-consumer/close/t1/c-all/j-none');
+    assert.equal(one.status, 'skipped');
+    assert.equal(one.skippedReason, 'producer-consumer needs at least 2 threads');
+    assert.equal(one.trials, 0);
+    assert.equal(only(s, 'producer-consumer/close/t2/c-all/j-none').status, 'pass');
+    assert.equal(s.exitCode, 0);
+  });
+
   it('rejects options that would run nothing or fail deep inside, with ERR_USAGE naming the option', async () => {
     const cases: Array<[Parameters<typeof run>[0], string]> = [
       [{ threads: [0] }, 'threads'],
