@@ -11,7 +11,8 @@ Usage:
   stress <command> --help                flags of a command
 
 Exit codes: 0 all held; 1 invariant failed/flaky, correct variant hung, or canary
-survived; 2 usage or config error; 3 harness error; 130 interrupted.
+survived; 2 usage or config error; 3 harness error; 130 interrupted; 137 killed by
+the main-thread watchdog (suite code on the main thread never returned).
 `;
 
 const REPORTER_HELP = `  --reporter R           where results go (repeatable); default: console
@@ -75,6 +76,9 @@ Exit codes:
   ${EXIT.HARNESS}    harness error: an actor threw or a worker crashed (in a correct variant, or in
        every trial of a canary), or a reporter failed
   ${EXIT.INTERRUPTED}  interrupted (SIGINT/SIGTERM): what completed was reported
+  137  killed by the main-thread watchdog: suite code on the main thread (setup, an invariant,
+       outcome) did not return for 60 s or 10 trial timeouts (stderr says so; signals cannot
+       reach such a thread)
 `;
 
 export const LIST_HELP = `stress list [suites|files...] [--threads ...] [--cores ...] [--jitter ...] [--grep RE]

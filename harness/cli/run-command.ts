@@ -1,4 +1,5 @@
-import { run } from '../run.js';
+import { DEFAULT_TIMEOUT_MS, run } from '../run.js';
+import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 import { runOptionsFrom } from './options.js';
 import type { RunSummary } from '../results.js';
 import { formatSummary } from '../../reporters/console.js';
@@ -22,6 +23,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const stopWatchdog = startMainThreadWatchdog(stallLimitMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   let summary: RunSummary | undefined;
   // The handlers stay until the reports are written: a second Ctrl-C while a reporter is slow or stuck must still exit 130.
   try {
@@ -34,6 +36,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    stopWatchdog();
   }
   // Without the console reporter a run would end in silence: say how it ended, in one line.
   if (!specs.some((s) => s.kind === 'builtin' && s.name === 'console')) process.stdout.write(`${formatSummary(summary).split('\n').pop()!}\n`);

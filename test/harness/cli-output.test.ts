@@ -14,6 +14,7 @@ import type { RunSummary } from '../../harness/results.js';
 
 const DETERMINISTIC = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
 const CANARY_THROWS = fileURLToPath(new URL('./fixtures/canary-throws.js', import.meta.url));
+const INVARIANT_LOOPS = fileURLToPath(new URL('./fixtures/invariant-loops.js', import.meta.url));
 
 function stressIn(cwd: string, args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' } });
@@ -88,6 +89,18 @@ describe('harness/cli output', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('ends a run whose suite code loops forever on the main thread (deaf to signals) via the main-thread watchdog, saying why', () => {
+    const r = spawnSync(process.execPath, [CLI, 'run', INVARIANT_LOOPS, '--jitter', 'none', '--runs', '50', '--seed', 'loop'], {
+      encoding: 'utf8',
+      // SIGKILL: were the watchdog missing, a SIGTERM would never be handled (the main thread is stuck).
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, STRESS_SEED: '', STRESS_MAIN_STALL_MS: '3000' },
+    });
+    assert.equal(r.signal, 'SIGKILL');
+    assert.match(r.stderr, /stress: the main thread has not returned for \d+ s: suite code that runs on it \(setup, an invariant, outcome, prepare\) loops or blocks/);
   });
 
   it('reports a canary that errored in every trial as an error that could not be judged, exit 3', () => {
