@@ -9,6 +9,7 @@ import { parsePositiveInt } from './parse.js';
 import { HarnessError } from '../errors.js';
 import { formatTrace } from '../../reporters/console.js';
 import { hasAffinity } from '../pinned.js';
+import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 
 const REPLAY_FLAGS = { runs: { type: 'string' }, 'until-reproduced': { type: 'boolean' }, trace: { type: 'boolean' }, verbose: { type: 'boolean' } } as const;
 /** Replays by default; with --until-reproduced, the cap (a rare race may need thousands). */
@@ -43,7 +44,13 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
   };
   process.stdout.write(`replaying ${config.key}, seed ${target.seed}, trial ${target.trial}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
   const planned = { config, suite, ...(target.cores !== 'all' && !hasAffinity() ? { skip: 'CPU affinity not available' } : {}) };
-  const result = await runOne(planned, { timeoutMs: target.timeoutMs, traceEvents: 48, budget: { runs }, fixedSeedTrial: target.trial, ...(until ? { maxFailures: 1 } : {}) });
+  const stopWatchdog = startMainThreadWatchdog(stallLimitMs(target.timeoutMs));
+  let result;
+  try {
+    result = await runOne(planned, { timeoutMs: target.timeoutMs, traceEvents: 48, budget: { runs }, fixedSeedTrial: target.trial, ...(until ? { maxFailures: 1 } : {}) });
+  } finally {
+    stopWatchdog();
+  }
   const note = result.stoppedAtRecoveries !== undefined ? stoppedNote(result) : '';
   process.stdout.write(`reproduced in ${result.failedTrials} of ${result.trials} runs (${formatRate(result.failedTrials, result.trials)})${note}\n`);
   if (result.failedTrials === 0 && result.errors.count === 0 && !until) {
