@@ -17,7 +17,7 @@ const LIMIT_MS = 90_000;
 /** Lines each example must print (its own self-checks cover the numbers). */
 const EXPECT: Record<string, RegExp[]> = {
   '01-counter-locks': [/with a Lock\s+: 6,000,000 \(every update kept\)/, /PASS\s+example-counter\/locked/, /CAUGHT\s+example-counter\/unlocked/, /replay: npx stress replay/],
-  '02-producer-consumer': [/\[producer-0\] stop seen/, /\[consumer-\d\] queue closed and drained/, /queue empty: true/, /CAUGHT\s+producer-consumer\/stop-event-race/],
+  '02-producer-consumer': [/\[producer-0\] stop seen/, /\[consumer-\d\] queue closed and drained/, /queue empty: true/, /CAUGHT\s+producer-consumer\/stop-event-race/, /blocked: consumer-\d waits for queue \(queue: not empty\)/],
   '03-barrier-start': [/with Barrier: [\d.]+ ms/, /CAUGHT\s+barrier-start\/early-release/],
   '04-deadlock': [/DeadlockError: deadlock: teller-\d waits for/, /a Lock is not reentrant; use RLock/, /recursive-rlock: visited 4 levels/, /CAUGHT\s+deadlock\/opposite-order/, /opposite-order, for example:/],
   '05-download-links': [/4 at a time \(Semaphore\): \d+ ms, at most [1-4] requests in flight/, /async \(Promise\.all\)\s+: .*cores busy/, /\d+ worker threads\s+: .*cores busy/],

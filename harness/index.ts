@@ -22,7 +22,7 @@ export { EXIT, canaryVerdicts, exitCodeFor, type CanaryVerdict } from './verdict
 export { encodeReplay, decodeReplay, replayCommand } from './replay-token.js';
 export { JITTER_PROFILES, type JitterProfile } from './jitter.js';
 export { HarnessError, type HarnessErrorCode } from './errors.js';
-export { wilson } from './stats.js';
+export { wilson, stoppedNote } from './stats.js';
 export type { Reporter, ReporterContext, ReporterFactory, TextOut, AppendFile } from '../reporters/reporter.js';
 export { type Shard, parseShard } from './shard.js';
 export type {

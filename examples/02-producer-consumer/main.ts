@@ -28,7 +28,10 @@ expect(queue.empty() && codes.every((c) => c === 0), 'clean shutdown: queue drai
 
 console.log('\nThe stress harness on the built-in producer-consumer suite (stop-event-race is the bug fixed above):');
 const summary = await stress({ suites: ['producer-consumer'], grep: '/(close|stop-event-race)/', threads: [2, 4], jitter: ['none'], timeBudgetMs: 4000, timeoutMs: 200 });
-const race = find(summary, 'stop-event-race').find((r) => r.canaryVerdict === 'caught');
-if (race !== undefined) console.log(firstFailure(race).join('\n'));
+// The race's signature is the hang (a consumer asleep on the empty queue after the stop): show one.
+const caught = find(summary, 'stop-event-race').filter((r) => r.canaryVerdict === 'caught');
+const race = caught.find((r) => r.hangs.count > 0) ?? caught[0];
+const hang = race?.invariants.find((i) => i.name === 'no hang')?.samples[0];
+if (race !== undefined) console.log(hang !== undefined ? `    ${race.config.key}, trial ${hang.trial}: ${hang.details}` : firstFailure(race).join('\n'));
 expect(find(summary, 'close').every((r) => r.status === 'pass'), 'close() shutdown passes');
 expect(race !== undefined, 'the stop-event race is caught');

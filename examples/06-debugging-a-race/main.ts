@@ -24,7 +24,7 @@ if (sample !== undefined) {
   console.log(`\n3. Trace of failing trial ${sample.trial} (${sample.details}):`);
   const t0 = sample.trace[0]?.time ?? 0;
   for (const e of sample.trace) console.log(`  +${((e.time - t0) * 1000).toFixed(1).padStart(6)} us  ${e.threadName.padEnd(9)} ${e.op.padEnd(14)} ${e.primitive}`);
-  console.log(`  replay it: npx stress replay ${sample.replay.slice(0, 40)}... --trace`);
+  console.log(`  replay it: npx stress replay ${sample.replay} --trace`);
 }
 // What the README says of this trace: both tellers checked before either wrote.
 const checks = sample?.trace.filter((e) => e.primitive === 'checking balance') ?? [];

@@ -4,7 +4,7 @@
  * the first failing trial with its replay command, and self-checks that make
  * the example exit non-zero when it no longer shows what its README says.
  */
-import { type ConfigResult, type RunOptions, type RunSummary, replayCommand, run, wilson } from 'shakedown';
+import { type ConfigResult, type RunOptions, type RunSummary, replayCommand, run, stoppedNote, wilson } from 'shakedown';
 import type { Worker } from 'node:worker_threads';
 
 export function rate(failures: number, trials: number): string {
@@ -15,7 +15,7 @@ export function rate(failures: number, trials: number): string {
 
 export function configLine(r: ConfigResult): string {
   const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : 'SURVIVED') : r.status.toUpperCase();
-  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${r.trials} trials, failed ${rate(r.failedTrials, r.trials)}${r.stoppedAtFailures !== undefined ? ` (stopped: max-failures ${r.stoppedAtFailures} reached)` : ''}`;
+  return `  ${mark.padEnd(8)} ${r.config.key}${r.config.canary ? ' [canary]' : ''}: ${r.trials} trials, failed ${rate(r.failedTrials, r.trials)}${stoppedNote(r)}`;
 }
 
 /** The first failing invariant of a configuration: what was seen, and the command that replays it. */
@@ -23,7 +23,7 @@ export function firstFailure(r: ConfigResult): string[] {
   for (const inv of r.invariants) {
     const s = inv.samples[0];
     if (s === undefined) continue;
-    return [`    ${inv.name}: ${inv.failures} of ${inv.trials} trials`, `      trial ${s.trial}: ${s.details}`, `      replay: ${replayCommand(s.replay).slice(0, 60)}...`];
+    return [`    ${inv.name}: ${inv.failures} of ${inv.trials} trials`, `      trial ${s.trial}: ${s.details}`, `      replay: ${replayCommand(s.replay)}`];
   }
   return [];
 }
