@@ -116,7 +116,8 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
     seed: h0.seed,
     startedAt: files.map((f) => f.header.startedAt).sort()[0]!,
     // Shards run side by side: the merged run took as long as the slowest.
-    durationMs: Math.max(...files.map((f) => f.end?.durationMs ?? 0)),
+    // A killed run has no end record: its configurations' own durations are the best measure left.
+    durationMs: Math.max(...files.map((f) => f.end?.durationMs ?? f.configs.reduce((ms, c) => ms + c.result.durationMs, 0))),
     configs: records.map((r) => r.result),
     interrupted: files.some((f) => f.end === undefined || f.end.interrupted),
     exitCode: 0,

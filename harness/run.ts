@@ -69,6 +69,7 @@ export type RunEvent =
       startedAt: string;
     }
   | { type: 'config-start'; config: Configuration; index: number; total: number }
+  /** `configsLeft`: configurations not finished yet (during one, it counts itself). */
   | { type: 'progress'; config: Configuration; trials: number; elapsedMs: number; totalTrials: number; totalFailures: number; configsLeft: number }
   | { type: 'config-end'; result: ConfigResult; index: number; total: number }
   /** Soak runs, after each pass: the totals so far, for a checkpoint file. */
@@ -162,7 +163,8 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
           elapsedMs: now - t0,
           totalTrials: totalTrials + trials,
           totalFailures: totalFailures + failed,
-          configsLeft,
+          // Not finished yet: this one, still running, and those after it.
+          configsLeft: configsLeft + 1,
         });
         wake?.();
       };

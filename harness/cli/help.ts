@@ -95,7 +95,7 @@ reproduces. The seed fixes the jitter draws, not the scheduler: a
 timing-dependent failure reproduces with a rate, not always.
 
   --runs N              how many times (default 100; with --until-reproduced, the cap: default 100000)
-  --until-reproduced    stop at the first reproduction
+  --until-reproduced    stop once it has reproduced (at the end of that batch of runs)
   --trace               print the trace of the first reproduction
 
 Suite modules in the token are relative to shakedown's package (built-in suites)

@@ -91,6 +91,20 @@ describe('harness/cli output', function () {
     }
   });
 
+  it('plans the default run (no arguments) as the four core suites x threads 2,4 x jitter none,spin-1us: 46 configurations', () => {
+    const r = stress(['list']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^46 configurations$/m);
+    const keys = r.out.split('\n').filter((l) => /^ {4}\S+\/t\d+\/c-all\/j-/.test(l)).map((l) => l.trim());
+    assert.equal(keys.length, 46);
+    assert.deepEqual([...new Set(keys.map((k) => k.split('/')[0]))], ['counter', 'producer-consumer', 'barrier-start', 'deadlock']);
+    assert.deepEqual([...new Set(keys.map((k) => k.split('/')[4]))].sort(), ['j-none', 'j-spin-1us']);
+    // Every canary of the four suites is in the default plan (reacquire-lock at 2 threads only).
+    for (const canary of ['counter/unlocked/', 'producer-consumer/stop-event-race/', 'barrier-start/early-release/', 'deadlock/opposite-order/', 'deadlock/reacquire-lock/']) {
+      assert.ok(keys.some((k) => k.startsWith(canary)), canary);
+    }
+  });
+
   it('ends a run whose suite code loops forever on the main thread (deaf to signals) via the main-thread watchdog, saying why', () => {
     const r = spawnSync(process.execPath, [CLI, 'run', INVARIANT_LOOPS, '--jitter', 'none', '--runs', '50', '--seed', 'loop'], {
       encoding: 'utf8',
