@@ -12,6 +12,7 @@ import type { ConfigResult, RunSummary } from './results.js';
 import type { RunSettings } from './run.js';
 import { type Shard, formatShard } from './shard.js';
 import { exitCodeFor } from './verdict.js';
+import { portableParams } from './portable-url.js';
 
 export interface MergedRun {
   seed: string;
@@ -140,7 +141,9 @@ function checkSameVariants(files: ResultsFile[]): void {
     for (const { result } of f.configs) {
       const c = result.config;
       const id = `${c.suite}/${c.variant}`;
-      const mine = { path: f.path, params: JSON.stringify(c.params), impl: c.impl ?? '(none)' };
+      // Module URLs in the params (an implementation under test) compared in portable form:
+      // shards of one run may be checked out at different paths on different machines.
+      const mine = { path: f.path, params: JSON.stringify(portableParams(c.params).params), impl: c.impl ?? '(none)' };
       const seen = byVariant.get(id);
       if (seen === undefined) {
         byVariant.set(id, mine);

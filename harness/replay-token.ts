@@ -3,44 +3,10 @@
  * variant, parameters, threads, cores, jitter profile, master seed and trial
  * index. `stress replay <token>` decodes it and reruns that trial's seed.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { HarnessError } from './errors.js';
+import { localParams, localUrl, portableParams, portableUrl } from './portable-url.js';
 import type { Configuration } from './results.js';
 import type { Params } from './suite-api.js';
-
-/**
- * Module URLs in a token are written so that a token printed on one machine (a CI runner's
- * checkout) replays on another (a developer's clone): shakedown's own modules relative to its
- * package (`pkg:suites/counter.js`), user modules relative to the working directory
- * (`cwd:test/my-suite.js`, for a run and a replay from the project root), anything else as it was.
- */
-const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function under(root: string, path: string): string | undefined {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
-}
-
-function portableUrl(url: string): string {
-  if (!url.startsWith('file:')) return url;
-  const path = fileURLToPath(url);
-  const inPackage = under(PACKAGE_ROOT, path);
-  if (inPackage !== undefined) return `pkg:${inPackage}`;
-  const inCwd = under(process.cwd(), path);
-  return inCwd !== undefined ? `cwd:${inCwd}` : url;
-}
-
-function localUrl(url: string): string {
-  if (url.startsWith('pkg:')) return pathToFileURL(resolve(PACKAGE_ROOT, url.slice(4))).href;
-  if (url.startsWith('cwd:')) return pathToFileURL(resolve(process.cwd(), url.slice(4))).href;
-  return url;
-}
-
-/** Parameters may hold module URLs too (a conformance suite's implementation under test). */
-function mapUrls(params: Params, f: (url: string) => string): Params {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && /^(file|pkg|cwd):/.test(v) ? f(v) : v]));
-}
 
 interface TokenV1 {
   v: 1;
@@ -56,6 +22,8 @@ interface TokenV1 {
   to: number;
   /** Name of the implementation under test (conformance suites; its URL is in p.impl). */
   im?: string;
+  /** Keys of `p` whose values are (portable) module URLs; absent in tokens from before they were portable. */
+  pu?: string[];
 }
 
 export interface ReplayTarget {
@@ -73,12 +41,14 @@ export interface ReplayTarget {
 }
 
 export function encodeReplay(config: Configuration, trial: number, timeoutMs: number): string {
+  const { params, urlKeys } = portableParams(config.params);
   const token: TokenV1 = {
     v: 1,
     u: portableUrl(config.suiteUrl),
     s: config.suite,
     va: config.variant,
-    p: mapUrls(config.params, portableUrl),
+    p: params,
+    ...(urlKeys.length > 0 ? { pu: urlKeys } : {}),
     t: config.threads,
     c: config.cores,
     j: config.jitter,
@@ -113,7 +83,7 @@ export function decodeReplay(token: string): ReplayTarget {
     suiteUrl: localUrl(t.u),
     suite: t.s,
     variant: t.va,
-    params: mapUrls(t.p ?? {}, localUrl),
+    params: localParams(t.p ?? {}, Array.isArray(t.pu) ? t.pu : []),
     threads: t.t,
     cores: t.c ?? 'all',
     jitter: t.j,

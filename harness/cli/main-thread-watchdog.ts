@@ -29,14 +29,14 @@ const { writeSync } = require('node:fs');
 const beat = new Int32Array(workerData.heartbeat);
 const sleep = new Int32Array(new SharedArrayBuffer(4));
 let seen = Atomics.load(beat, 0);
-let since = Date.now();
+let since = performance.now();
 for (;;) {
   // Sleeps without an event loop: this thread must not depend on anything the main thread does.
   Atomics.wait(sleep, 0, 0, 1000);
   const now = Atomics.load(beat, 0);
-  if (now !== seen) { seen = now; since = Date.now(); continue; }
-  if (Date.now() - since > workerData.stallMs) {
-    writeSync(2, '\\nstress: the main thread has not returned for ' + Math.round((Date.now() - since) / 1000) + ' s: suite code that runs on it (setup, an invariant, outcome, prepare) loops or blocks. Ending the process (SIGKILL, exit status 137); configurations already finished are in the JSON lines report, if one was requested.\\n');
+  if (now !== seen) { seen = now; since = performance.now(); continue; }
+  if (performance.now() - since > workerData.stallMs) {
+    writeSync(2, '\\nstress: the main thread has not returned for ' + Math.round((performance.now() - since) / 1000) + ' s: suite code that runs on it (setup, an invariant, outcome, prepare) loops or blocks. Ending the process (SIGKILL, exit status 137); configurations already finished are in the JSON lines report, if one was requested.\\n');
     process.kill(process.pid, 'SIGKILL');
   }
 }

@@ -136,7 +136,7 @@ export class Barrier implements BarrierHandle {
     const wake = Atomics.load(i32, B_WAKE);
     if (this.#action === undefined && Atomics.load(i32, B_HAS_ACTION) === 1) {
       // Were this thread the last to arrive, the generation would skip the action.
-      this.#break();
+      this.#breakGeneration(tagOf(Atomics.load(i32, B_STATE)));
       throw new ShakedownError(
         'ERR_BARRIER_ACTION_MISSING',
         `${this.name} has an action given in another thread, but this thread attached without one: pass it here too (Barrier.from(handle, { action })); the barrier is now broken`,
@@ -144,7 +144,7 @@ export class Barrier implements BarrierHandle {
     }
     const { index, tag, epoch } = this.#arrive();
     if (index === this.parties - 1) {
-      this.#runAction();
+      this.#runAction(tag);
       this.#release(tag);
       yieldPoint('barrier.pass', this.name);
       return index;
@@ -183,19 +183,19 @@ export class Barrier implements BarrierHandle {
       const index = state & COUNT_MASK;
       if (index >= this.parties) {
         // Only while the last arrival runs the action: one thread too many in a generation.
-        this.#break();
+        this.#breakGeneration(tagOf(state));
         throw new BrokenBarrierError(`${this.name}: more than ${this.parties} threads arrived in one generation`);
       }
       if (Atomics.compareExchange(i32, B_STATE, state, state + 1) === state) return { index, tag: tagOf(state), epoch: epochOf(state) };
     }
   }
 
-  #runAction(): void {
+  #runAction(tag: number): void {
     if (this.#action === undefined) return;
     try {
       this.#action();
     } catch (err) {
-      this.#break();
+      this.#breakGeneration(tag);
       throw err;
     }
   }
@@ -203,21 +203,24 @@ export class Barrier implements BarrierHandle {
   /** The last arrival releases its generation: count to 0 and the tag moved on, unless it was broken meanwhile. */
   #release(tag: number): void {
     const i32 = this.#i32;
+    // Counted before the release, so a waiter that returns sees `generation` include its own.
+    Atomics.add(i32, B_GENERATIONS, 1);
     while (true) {
       const state = Atomics.load(i32, B_STATE);
       if (tagOf(state) !== tag || (state & BROKEN) !== 0) {
+        Atomics.sub(i32, B_GENERATIONS, 1);
         throw new BrokenBarrierError(`${this.name} was broken while the last arrival ran the action`);
       }
       if (Atomics.compareExchange(i32, B_STATE, state, nextGeneration(state, epochOf(state))) === state) break;
     }
-    Atomics.add(i32, B_GENERATIONS, 1);
     this.#wakeAll();
   }
 
   /** Breaks the barrier: every current and future waiter gets BrokenBarrierError until reset(). */
   abort(): void {
     yieldPoint('barrier.abort', this.name);
-    this.#break();
+    Atomics.or(this.#i32, B_STATE, BROKEN);
+    this.#wakeAll();
   }
 
   /**
@@ -236,9 +239,14 @@ export class Barrier implements BarrierHandle {
     this.#wakeAll();
   }
 
-  #break(): void {
+  /** Breaks generation `tag` only: if a reset() (or a release) has moved on, the new generation stays whole. */
+  #breakGeneration(tag: number): void {
     const i32 = this.#i32;
-    Atomics.or(i32, B_STATE, BROKEN);
+    while (true) {
+      const state = Atomics.load(i32, B_STATE);
+      if (tagOf(state) !== tag || (state & BROKEN) !== 0) return;
+      if (Atomics.compareExchange(i32, B_STATE, state, state | BROKEN) === state) break;
+    }
     this.#wakeAll();
   }
 

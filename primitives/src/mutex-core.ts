@@ -74,12 +74,13 @@ export function* lockSlow(m: MutexRef, me: number, timeoutMs: number): Blocking<
       if (deadlockDetectionEnabled()) {
         const owner = Atomics.load(i32, M_OWNER);
         // Held by this very thread: only an async waiter gets here (another task of this
-        // thread holds it and may release it); that is no cycle, so record no wait.
+        // thread holds it and may release it); that is no cycle, so record no wait (and leave
+        // any other task's record alone).
         if (owner !== me) {
           recordWait(m.id, m.name, owner);
           yield* breakCycleIfVictim();
         } else {
-          clearWait();
+          clearWait(m.id);
         }
         slice = Math.min(remaining, DETECT_SLICE_MS);
       }
@@ -88,7 +89,7 @@ export function* lockSlow(m: MutexRef, me: number, timeoutMs: number): Blocking<
       c = Atomics.exchange(i32, M_STATE, CONTENDED);
     }
   } finally {
-    clearWait();
+    clearWait(m.id);
   }
   i32[M_OWNER] = me;
   noteHeld(m.id);

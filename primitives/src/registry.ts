@@ -34,6 +34,8 @@ const HEADER_WORDS = 16;
 const SLOT_WORDS = 16;
 /** threadId + 1 of the thread in this slot; 0 = free. Claimed by CAS. */
 const S_THREAD = 0;
+/** S_THREAD while freeSlot clears a slot: not an owner (tokens are >= 1), not free (0). */
+const FREEING = -1;
 /** Id of the primitive this thread is blocked on; 0 = not blocked on a lock. */
 const S_WAITS_FOR = 1;
 /** threadId + 1 of that primitive's owner as last seen by the waiter; refreshed on every wake-up. */
@@ -158,9 +160,13 @@ function releaseOwnSlot(): void {
  */
 function freeSlot(slot: number, tid: number): void {
   const base = slotBase(slot);
+  // Claim the slot for freeing first (FREEING: neither owned nor free, so no new thread can take it
+  // meanwhile); only the winner clears it, so a late loser cannot wipe a new owner's held locks.
+  if (Atomics.compareExchange(R.i32, base + S_THREAD, tid + 1, FREEING) !== tid + 1) return;
   for (let i = 0; i < HELD_ENTRIES; i++) Atomics.store(R.i32, base + S_HELD + i, 0);
   Atomics.store(R.i32, base + S_WAITS_FOR, 0);
-  if (Atomics.compareExchange(R.i32, base + S_THREAD, tid + 1, 0) === tid + 1) Atomics.sub(R.i32, H_LIVE, 1);
+  Atomics.store(R.i32, base + S_THREAD, 0);
+  Atomics.sub(R.i32, H_LIVE, 1);
 }
 
 function findSlot(tid: number): number {
@@ -213,7 +219,7 @@ export function liveThreads(): ThreadInfo[] {
   for (let slot = 0; slot < R.capacity; slot++) {
     const base = slotBase(slot);
     const token = Atomics.load(R.i32, base + S_THREAD);
-    if (token === 0) continue;
+    if (token <= 0) continue;
     out.push({
       id: token - 1,
       name: readName(R.namesOffset + slot * NAME_BYTES, base + S_NAME_LEN),
@@ -292,10 +298,28 @@ export function recordWait(primId: number, primName: string, owner: number): voi
   }
 }
 
-export function clearWait(): void {
+/**
+ * Records a wait with no holder (a queue, event, semaphore, barrier or condition notify) only if
+ * this thread has no wait on record: async tasks of one thread share its one record, and a lock
+ * wait (which can close a cycle) must not be overwritten by another task's sleep. True if recorded.
+ */
+export function recordWaitIfNone(primId: number, primName: string): boolean {
+  const slot = ownSlot();
+  if (Atomics.load(R.i32, slotBase(slot) + S_WAITS_FOR) !== 0) return false;
+  recordWait(primId, primName, 0);
+  return true;
+}
+
+/**
+ * Clears this thread's wait record: only if it is for `primId` when given (another async task of
+ * this thread may have recorded its own wait meanwhile, and that one must stay).
+ */
+export function clearWait(primId?: number): void {
   if (mySlot < 0) return;
   const base = slotBase(mySlot);
-  if (Atomics.load(R.i32, base + S_WAITS_FOR) !== 0) {
+  const current = Atomics.load(R.i32, base + S_WAITS_FOR);
+  if (primId !== undefined && current !== primId) return;
+  if (current !== 0) {
     Atomics.store(R.i32, base + S_WAITS_FOR, 0);
     Atomics.store(R.i32, base + S_WAIT_OWNER, 0);
     Atomics.add(R.i32, base + S_VERSION, 1);

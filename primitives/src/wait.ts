@@ -5,7 +5,7 @@
  * that may block) and `runAsync` with `Atomics.waitAsync` (the main thread's
  * event loop keeps running). So the sync and async forms cannot drift apart.
  */
-import { clearWait, deadlockDetectionEnabled, recordWait } from './registry.js';
+import { clearWait, deadlockDetectionEnabled, recordWaitIfNone } from './registry.js';
 
 export interface WaitStep {
   i32: Int32Array;
@@ -32,11 +32,22 @@ export function sleepStep(ms: number): WaitStep {
   return { i32: sleepWord, index: 0, value: 0, timeoutMs: ms };
 }
 
-/** Enters a step's `waitsFor` in the wait-for table (with deadlock detection on); returns whether it did. */
+/**
+ * Enters a step's `waitsFor` in the wait-for table (with deadlock detection on); returns whether it
+ * did. Never throws: the table is for diagnosis, and a full thread registry must not turn a wait
+ * into an error (that would also abandon the blocking operation half way).
+ */
 function noteWait(s: WaitStep): boolean {
   if (s.waitsFor === undefined || !deadlockDetectionEnabled()) return false;
-  recordWait(s.waitsFor.id, s.waitsFor.name, 0);
-  return true;
+  try {
+    return recordWaitIfNone(s.waitsFor.id, s.waitsFor.name);
+  } catch {
+    return false;
+  }
+}
+
+function unnoteWait(s: WaitStep, noted: boolean): void {
+  if (noted) clearWait(s.waitsFor!.id);
 }
 
 export function runSync<T>(steps: Blocking<T>): T {
@@ -45,7 +56,7 @@ export function runSync<T>(steps: Blocking<T>): T {
     const s = r.value;
     const noted = noteWait(s);
     const outcome = Atomics.wait(s.i32, s.index, s.value, s.timeoutMs);
-    if (noted) clearWait();
+    unnoteWait(s, noted);
     r = steps.next(outcome);
   }
   return r.value;
@@ -72,7 +83,7 @@ export async function runAsync<T>(steps: Blocking<T>): Promise<T> {
         outcome = await result.value;
       } finally {
         clearTimeout(keepAlive);
-        if (noted) clearWait();
+        unnoteWait(s, noted);
       }
     }
     r = steps.next(outcome);

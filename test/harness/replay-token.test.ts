@@ -49,6 +49,11 @@ describe('harness/replay-token', () => {
     assert.deepEqual(back.params, { impl, n: 2 });
   });
 
+  it('leaves parameters that only look like module URLs alone, and a remote file URL as it is', () => {
+    const back = decodeReplay(encodeReplay({ ...config, params: { tag: 'cwd:strict', other: 'pkg:x', remote: 'file://server/share/x.js' } }, 1, 1000));
+    assert.deepEqual(back.params, { tag: 'cwd:strict', other: 'pkg:x', remote: 'file://server/share/x.js' });
+  });
+
   it('is shell-safe (base64url only)', () => {
     assert.match(encodeReplay(config, 1, 1000), /^[A-Za-z0-9_-]+$/);
   });

@@ -22,6 +22,18 @@ describe('Barrier edge cases', function () {
     assert.equal(barrier.broken, true);
   });
 
+  it('a reset() during the action leaves the new generation whole when the action then throws', function () {
+    const barrier: Barrier = new Barrier(1, {
+      action: () => {
+        barrier.reset();
+        throw new Error('action failed after a reset');
+      },
+    });
+    assert.throws(() => barrier.wait(1000), /action failed after a reset/);
+    assert.equal(barrier.broken, false, 'the generation the reset started is not broken by the old one\'s action');
+    assert.equal(barrier.generation, 0);
+  });
+
   it('a thread that waits without the action another thread gave breaks the barrier with ERR_BARRIER_ACTION_MISSING', async function () {
     let ran = 0;
     const barrier = new Barrier(2, { action: () => ran++ });
