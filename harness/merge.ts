@@ -12,7 +12,8 @@ import type { ConfigResult, RunSummary } from './results.js';
 import type { RunSettings } from './run.js';
 import { type Shard, formatShard } from './shard.js';
 import { exitCodeFor } from './verdict.js';
-import { portableParams } from './portable-url.js';
+import { basename } from 'node:path';
+import type { Params } from './suite-api.js';
 
 export interface MergedRun {
   seed: string;
@@ -141,9 +142,7 @@ function checkSameVariants(files: ResultsFile[]): void {
     for (const { result } of f.configs) {
       const c = result.config;
       const id = `${c.suite}/${c.variant}`;
-      // Module URLs in the params (an implementation under test) compared in portable form:
-      // shards of one run may be checked out at different paths on different machines.
-      const mine = { path: f.path, params: JSON.stringify(portableParams(c.params).params), impl: c.impl ?? '(none)' };
+      const mine = { path: f.path, params: JSON.stringify(comparableParams(c.params)), impl: c.impl ?? '(none)' };
       const seen = byVariant.get(id);
       if (seen === undefined) {
         byVariant.set(id, mine);
@@ -164,4 +163,13 @@ function stoppedEarly(files: ResultsFile[]): { stoppedEarly: NonNullable<RunSumm
   const stops = files.flatMap((f) => (f.end?.stoppedEarly ? [f.end.stoppedEarly] : []));
   if (stops.length === 0) return undefined;
   return { stoppedEarly: { reason: stops[0]!.reason, notRun: stops.reduce((n, s) => n + s.notRun, 0) } };
+}
+
+/**
+ * Parameters as shards are compared: a module URL (an implementation under test) by its file name
+ * only, since shards of one run may be checked out at different paths on different machines (the
+ * implementation's name is compared separately, as `impl`).
+ */
+function comparableParams(params: Params): Params {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('file:') ? `file:.../${basename(v)}` : v]));
 }

@@ -119,6 +119,25 @@ describe('harness/merge (sharded == unsharded)', function () {
     assert.match(soak.err, /soak2\.jsonl is a soak run \(--duration\) but .*shard1\.jsonl is not a soak run: merge shards of one run \[ERR_MERGE\]/);
   });
 
+  it('accepts shards checked out at different paths (module URLs in params compared by file name), refuses another module', () => {
+    /** A copy of a shard whose every configuration names an implementation module at `url`. */
+    const withImpl = (from: string, to: string, url: string): string => {
+      const [head, ...rest] = readFileSync(f(from), 'utf8').trim().split('\n');
+      const lines = rest.map((line) => {
+        const rec = JSON.parse(line) as { result?: { config: { params: Record<string, unknown> } } };
+        if (rec.result !== undefined) rec.result.config.params.impl = url;
+        return JSON.stringify(rec);
+      });
+      writeFileSync(f(to), [head, ...lines].join('\n') + '\n');
+      return f(to);
+    };
+    const ok = stress(['merge', withImpl('shard1.jsonl', 'p1.jsonl', 'file:///agent/_work/1/s/dist/impl.js'), withImpl('shard2.jsonl', 'p2.jsonl', 'file:///agent/_work/2/s/dist/impl.js'), withImpl('shard3.jsonl', 'p3.jsonl', 'file:///home/ci/s/dist/impl.js')]);
+    assert.notEqual(ok.code, 2, ok.err);
+    const other = stress(['merge', f('p1.jsonl'), withImpl('shard2.jsonl', 'q2.jsonl', 'file:///agent/_work/2/s/dist/other-impl.js'), f('p3.jsonl')]);
+    assert.equal(other.code, 2, other.err);
+    assert.match(other.err, /params/);
+  });
+
   it('refuses shards run with different --max-failures, naming the setting', () => {
     const mf = stress(['merge', f('shard1.jsonl'), withHeader('shard2.jsonl', 'mf2.jsonl', (h) => ((h.settings as Record<string, unknown>).maxFailures = 5)), f('shard3.jsonl')]);
     assert.equal(mf.code, 2, mf.err);
