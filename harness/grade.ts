@@ -23,6 +23,7 @@ import type { TraceEvent } from './trace.js';
 export const SAMPLES_KEPT = 3;
 
 import { HANG_INVARIANT } from './results.js';
+import { NO_HOLDER } from '@shakedown/primitives';
 
 /** The pseudo-invariant a suite with `outcome` gets: no trial ended in a forbidden outcome. */
 export const OUTCOME_INVARIANT = 'outcome is not forbidden';
@@ -39,9 +40,6 @@ interface InvariantTally {
   failures: number;
   samples: FailureSample[];
 }
-
-/** How the wait-for table names the holder of a wait that has none (anything but a lock). */
-const NOBODY = '(nobody)';
 
 export class ConfigGrader {
   readonly #suite: AnySuite;
@@ -134,7 +132,7 @@ export class ConfigGrader {
     if (this.#hangs.samples.length < SAMPLES_KEPT) this.#hangs.samples.push({ trial, waitFor, progress, trace, replay });
     if (tally.samples.length < SAMPLES_KEPT) {
       // Lock waits name their holder; other waits (queue, event, barrier, ...) have none.
-      const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor}${w.heldBy === NOBODY ? '' : ` held by ${w.heldBy}`}`).join('; ');
+      const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor}${w.heldBy === NO_HOLDER ? '' : ` held by ${w.heldBy}`}`).join('; ');
       tally.samples.push({
         trial,
         details: `trial did not finish within ${this.#timeoutMs} ms${cycle ? `; blocked: ${cycle}` : '; no thread was blocked in a primitive (a busy loop, or a wait outside @shakedown/primitives)'}`,
@@ -236,7 +234,6 @@ export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
   return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
 }
 
-/** Suite code is user code: a verdict of the wrong type is reported as such, never trusted or crashed on. */
 /**
  * Typed arrays in a verdict (at any depth) may sit in state memory that later batches reuse
  * (ctx.alloc): keep copies. Plain arrays and objects are copied on the way; depth is bounded.
@@ -249,6 +246,7 @@ function snapshot(v: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x, depth + 1)]));
 }
 
+/** Suite code is user code: a verdict of the wrong type is reported as such, never trusted or crashed on. */
 function checkedVerdict(v: unknown): InvariantVerdict {
   if (typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean') return v as InvariantVerdict;

@@ -25,27 +25,9 @@ export interface MergedRun {
   warnings: string[];
 }
 
-/**
- * Header fields added after results format 1 was fixed, so optional: older
- * files lack them and stay readable. Written by reporters/jsonl.ts.
- */
-export interface HeaderExtras {
-  /** The machine that ran the shard. */
-  hostname?: string;
-  /** A soak run (`--duration`): its results are totals over passes. */
-  soak?: boolean;
-}
-
-/** A configuration's result after a merge: it carries the hostname of the shard that ran it, when that is known. */
-export type HostedResult = ConfigResult & { hostname?: string };
-
+/** The machine that ran a configuration, when a merged results file recorded it. */
 export function hostnameOf(r: ConfigResult): string | undefined {
-  const h = (r as HostedResult).hostname;
-  return typeof h === 'string' && h !== '' ? h : undefined;
-}
-
-function extras(h: HeaderRecord): HeaderExtras {
-  return h as HeaderRecord & HeaderExtras;
+  return typeof r.hostname === 'string' && r.hostname !== '' ? r.hostname : undefined;
 }
 
 function fail(message: string): HarnessError {
@@ -74,7 +56,7 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
       const [a, b] = [(h.settings as unknown as Record<string, unknown>)[k], (h0.settings as unknown as Record<string, unknown>)[k]];
       if (JSON.stringify(a) !== JSON.stringify(b)) throw fail(`${f.path} ran with ${k} ${String(a)} but ${first.path} with ${String(b)}`);
     }
-    const soak = (x: HeaderRecord): string => (extras(x).soak === true ? 'a soak run (--duration)' : 'not a soak run');
+    const soak = (x: HeaderRecord): string => (x.soak === true ? 'a soak run (--duration)' : 'not a soak run');
     if (soak(h) !== soak(h0)) throw fail(`${f.path} is ${soak(h)} but ${first.path} is ${soak(h0)}: merge shards of one run`);
   }
   checkSameVariants(files);
@@ -96,18 +78,18 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
   }
   const warnings: string[] = [];
   const seen = new Map<string, string>();
-  const records: Array<{ planIndex: number; result: HostedResult }> = [];
+  const records: Array<{ planIndex: number; result: ConfigResult }> = [];
   for (const f of files) {
     if (f.end === undefined) warnings.push(`${f.path}: the run did not finish (killed?); it holds ${f.configs.length} finished configurations`);
     if (f.truncatedTail) warnings.push(`${f.path}: dropped a last line cut short`);
-    const host = extras(f.header).hostname;
+    const host = f.header.hostname;
     for (const r of f.configs) {
       const key = r.result.config.key;
       const other = seen.get(key);
       if (other !== undefined) throw fail(`configuration ${key} is in both ${other} and ${f.path}: shards must be disjoint`);
       seen.set(key, f.path);
       // A result merged before keeps the hostname it has; otherwise it is its shard's (none in files older than the field).
-      const result: HostedResult = hostnameOf(r.result) === undefined && typeof host === 'string' ? { ...r.result, hostname: host } : r.result;
+      const result: ConfigResult = hostnameOf(r.result) === undefined && typeof host === 'string' ? { ...r.result, hostname: host } : r.result;
       records.push({ planIndex: r.planIndex, result });
     }
   }

@@ -19,6 +19,10 @@ export interface HeaderRecord {
   /** Every configuration key of the unsharded plan, in plan order. */
   plan: string[];
   settings: RunSettings;
+  /** The machine that ran it (absent in files older than the field). */
+  hostname?: string;
+  /** A soak run (`--duration`): its results are totals over passes. */
+  soak?: boolean;
 }
 
 export interface ConfigRecord {

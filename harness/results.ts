@@ -104,6 +104,8 @@ export interface ConfigResult {
   stoppedAtFailures?: number;
   /** Set when the configuration stopped early after this many hangs or crashes (each needed a new worker group): the rest of its budget was not run. */
   stoppedAtRecoveries?: number;
+  /** After a merge of shards: the machine that ran this configuration, when its results file recorded it. */
+  hostname?: string;
   /** Soak passes only (stripped from reports): the trial index the next pass of this configuration starts at, so passes never repeat seeds. */
   nextTrial?: number;
 }

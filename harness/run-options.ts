@@ -7,8 +7,12 @@
 import { HarnessError } from './errors.js';
 import type { RunOptions } from './run.js';
 
-/** More threads than this in one trial is almost surely a typo (each is a worker thread). */
-export const MAX_THREADS = 1024;
+/** More threads than this in one trial is almost surely a typo (each is a worker thread). The CLI checks the same limits. */
+export const MAX_THREADS = 256;
+/** Core counts beyond any machine's. */
+export const MAX_CORES = 4096;
+/** Trace events kept per thread of a failing trial. */
+export const MAX_TRACE_EVENTS = 4096;
 
 function positiveInts(name: string, value: unknown, max: number): void {
   if (value === undefined) return;
@@ -36,13 +40,13 @@ export function checkRunOptions(o: RunOptions): void {
   positiveInts('threads', o.threads, MAX_THREADS);
   if (o.cores !== undefined) {
     if (!Array.isArray(o.cores) || o.cores.length === 0) throw usage('cores', "a non-empty array of core counts or 'all'", o.cores);
-    for (const c of o.cores) if (c !== 'all' && !isIntIn(c, 1, MAX_THREADS)) throw usage('cores', `core counts from 1 to ${MAX_THREADS} or 'all'`, c);
+    for (const c of o.cores) if (c !== 'all' && !isIntIn(c, 1, MAX_CORES)) throw usage('cores', `core counts from 1 to ${MAX_CORES} or 'all'`, c);
   }
   if (o.jitter !== undefined && (!Array.isArray(o.jitter) || o.jitter.length === 0)) throw usage('jitter', 'a non-empty array of jitter profile names', o.jitter);
   positiveInt('runs', o.runs);
   positiveInt('maxFailures', o.maxFailures);
   positiveInt('workerHeapMb', o.workerHeapMb, 1 << 20);
-  positiveInt('traceEvents', o.traceEvents, 1 << 16);
+  positiveInt('traceEvents', o.traceEvents, MAX_TRACE_EVENTS);
   positiveMs('timeBudgetMs', o.timeBudgetMs);
   positiveMs('durationMs', o.durationMs);
   positiveMs('timeoutMs', o.timeoutMs);

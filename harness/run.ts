@@ -118,7 +118,8 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
   // runnable configurations left, so one that overran (starting workers, a hang) is paid for by the
   // rest and the run ends near its budget instead of summing every overrun.
   const budgetEnd = t0 + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
-  const runnableFrom = planned.map((_, i) => planned.slice(i).filter((p) => p.skip === undefined).length);
+  const runnableFrom: number[] = [];
+  for (let i = planned.length - 1, left = 0; i >= 0; i--) runnableFrom[i] = left += planned[i]!.skip === undefined ? 1 : 0;
   const shareMs = (index: number): number => Math.max(0, budgetEnd - performance.now()) / Math.max(1, runnableFrom[index]!);
   const results: ConfigResult[] = [];
   let totalTrials = 0;

@@ -11,21 +11,18 @@
 import type { RunEvent } from '../harness/run.js';
 import type { RunSummary } from '../harness/results.js';
 import { HarnessError } from '../harness/errors.js';
-import type { HeaderExtras } from '../harness/merge.js';
 import type { AppendFile, Reporter, ReporterContext } from './reporter.js';
 import { type ConfigRecord, type EndRecord, type HeaderRecord, RESULTS_FORMAT } from '../harness/results-file.js';
-
-type Header = HeaderRecord & HeaderExtras;
 
 export function jsonlReporter(target: string | undefined, ctx: ReporterContext): Reporter {
   if (target === undefined || target === '') throw new HarnessError('ERR_USAGE', '--reporter jsonl needs a file: --reporter jsonl:out/results.jsonl');
   const path = target;
   let file: AppendFile | undefined;
   let planIndex = new Map<string, number>();
-  let header: Header | undefined;
+  let header: HeaderRecord | undefined;
   /** Set once a soak checkpoint has rewritten the file: from then on lines are kept and the file is rewritten whole. */
   let kept: string[] | undefined;
-  const text = (record: Header | ConfigRecord | EndRecord): string => `${JSON.stringify(record)}\n`;
+  const text = (record: HeaderRecord | ConfigRecord | EndRecord): string => `${JSON.stringify(record)}\n`;
   const line = (record: ConfigRecord | EndRecord): void => {
     if (kept !== undefined) kept.push(text(record));
     else file?.append(text(record));

@@ -18,6 +18,7 @@ import { BUILTIN_SUITES, SUITE_GROUPS } from '../builtin-suites.js';
 import { HarnessError } from '../errors.js';
 import { parseShard } from '../shard.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
+import { MAX_TRACE_EVENTS } from '../run-options.js';
 
 export const RUN_FLAGS = {
   threads: { type: 'string' },
@@ -103,8 +104,8 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   if (Object.keys(params).length > 0) options.params = params;
   const impls = { ...parseImpls(`${where}impl`, c.impl ?? {}, base), ...parseImpls('--impl', (v.impl as string[] | undefined) ?? [], process.cwd()) };
   if (Object.keys(impls).length > 0) options.impls = impls;
-  if (v['trace-events'] !== undefined) options.traceEvents = parsePositiveInt('--trace-events', v['trace-events'] as string, 4096);
-  else if (c.traceEvents !== undefined) options.traceEvents = parsePositiveInt(`${where}traceEvents`, c.traceEvents, 4096);
+  if (v['trace-events'] !== undefined) options.traceEvents = parsePositiveInt('--trace-events', v['trace-events'] as string, MAX_TRACE_EVENTS);
+  else if (c.traceEvents !== undefined) options.traceEvents = parsePositiveInt(`${where}traceEvents`, c.traceEvents, MAX_TRACE_EVENTS);
   if (v.shard !== undefined) options.shard = parseShard('--shard', v.shard as string);
   const out: CliRun = { options, reporters: reporterSettingsFrom(v) };
   if (v.json !== undefined) out.jsonPath = v.json as string;

@@ -6,8 +6,9 @@
 import { HarnessError } from '../errors.js';
 import { JITTER_PROFILES } from '../jitter.js';
 import type { Params } from '../suite-api.js';
+import { MAX_CORES, MAX_THREADS } from '../run-options.js';
 
-export const MAX_THREADS = 256;
+export { MAX_THREADS };
 
 function usage(message: string): HarnessError {
   return new HarnessError('ERR_USAGE', message);
@@ -35,7 +36,7 @@ export function parseCores(flag: string, raw: string | Array<number | string>): 
   return items.map((s) => {
     if (s === 'all') return 'all';
     const n = Number(s);
-    if (!/^\d+$/.test(s) || n < 1 || n > 4096) throw usage(`${flag}: ${JSON.stringify(s)} is not a core count; expected whole numbers >= 1 or "all", e.g. 1,all`);
+    if (!/^\d+$/.test(s) || n < 1 || n > MAX_CORES) throw usage(`${flag}: ${JSON.stringify(s)} is not a core count; expected whole numbers >= 1 or "all", e.g. 1,all`);
     return n;
   });
 }

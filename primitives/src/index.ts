@@ -30,7 +30,7 @@ export {
   type ThreadInfo,
   type StartThreadOptions,
 } from './threads.js';
-export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, type WaitRecord } from './registry.js';
+export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, NO_HOLDER, type WaitRecord } from './registry.js';
 export { setYieldHook, getYieldHook, yieldPoint, type YieldHook, type YieldOp } from './yield-point.js';
 export { type Guard } from './guard.js';
 export { type Placement, CACHE_LINE } from './memory.js';

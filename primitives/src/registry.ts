@@ -156,7 +156,7 @@ function releaseOwnSlot(): void {
 /**
  * Frees `slot` if thread `tid` still owns it. A worker's own exit handler and the main thread's
  * reapThread (startThread calls it on the exit event) may both get here: only the one whose
- * compare-and-swap empties the slot lowers the live count.
+ * compare-and-swap claims the slot clears it and lowers the live count.
  */
 function freeSlot(slot: number, tid: number): void {
   const base = slotBase(slot);
@@ -395,6 +395,9 @@ export function cycleStillHolds(snapshot: CycleSnapshot): boolean {
   });
 }
 
+/** `heldBy` of a wait with no holder (a queue, event, semaphore, barrier or condition notify). */
+export const NO_HOLDER = '(nobody)';
+
 export interface WaitRecord {
   thread: string;
   threadId: number;
@@ -426,7 +429,7 @@ export function waitForTable(): WaitRecord[] {
       thread: readName(R.namesOffset + slot * NAME_BYTES, slotBase(slot) + S_NAME_LEN),
       threadId: e.tid,
       waitsFor: readName(R.primNamesOffset + slot * NAME_BYTES, slotBase(slot) + S_PRIM_NAME_LEN),
-      heldBy: e.owner === 0 ? '(nobody)' : threadNameOf(e.owner - 1),
+      heldBy: e.owner === 0 ? NO_HOLDER : threadNameOf(e.owner - 1),
       heldById: e.owner - 1,
     });
   }
