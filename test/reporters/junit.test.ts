@@ -164,7 +164,7 @@ describe('reporters/junit', function () {
 
   it('stamps each testsuite with the hostname of the machine that ran it (merged shards), else its own', async () => {
     const summary = mixedSummary();
-    const hosted = (r: ConfigResult, hostname: string): ConfigResult => ({ ...r, hostname }) as ConfigResult;
+    const hosted = (r: ConfigResult, hostname: string): ConfigResult => ({ ...r, hostname });
     summary.configs = summary.configs.map((r, i) => (i === 0 ? r : hosted(r, i % 2 === 0 ? 'shard-a' : 'shard-b')));
     const xml = await junit(summary);
     const hostOf = (name: string): string | undefined => new RegExp(`<testsuite name="${name.replace(/[[\]/.]/g, '\\$&')}"[^>]* hostname="([^"]*)"`).exec(xml)?.[1];
