@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { ThreadLocal, activeThreadCount, createLogger, currentThread, enumerateThreads, mainThread, type ThreadInfo } from '@shakedown/primitives';
+import { ThreadLocal, createLogger, currentThread, enumerateThreads, mainThread, type ThreadInfo } from '@shakedown/primitives';
 import { Workers, withTimeout } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
+import { isListed, waitUntilCountMatchesList } from '../helpers/registry.js';
 
 const fixture = new URL('./fixtures/threads-worker.js', import.meta.url);
 
@@ -23,7 +24,6 @@ describe('threads', function () {
 
   it('workers started with startThread({name}) know their name and id, are enumerated, and are gone after exit', async function () {
     currentThread();
-    const before = activeThreadCount();
     const ctl = sharedInt32(1);
     const ws = ['alpha', 'beta'].map((name) => workers.start(fixture, { name, workerData: { scenario: 'info', ctl: ctl.buffer } }));
     const infos = (await Promise.all(ws.map((w) => w.next('info')))).map((m) => m.payload as Info);
@@ -35,28 +35,31 @@ describe('threads', function () {
     const listed = enumerateThreads();
     for (const w of ws) assert.ok(listed.some((t) => t.id === w.worker.threadId && t.name === w.name && !t.isMain), `${w.name} not enumerated`);
     assert.ok(listed.some((t) => t.isMain && t.name === 'main'));
-    assert.equal(activeThreadCount(), before + 2);
+    await waitUntilCountMatchesList('with alpha and beta running');
 
     Atomics.store(ctl, 0, 1);
     Atomics.notify(ctl, 0);
     await Promise.all(ws.map((w) => w.result()));
     await Promise.all(ws.map((w) => withTimeout(w.exited, 5000, 'worker exit')));
-    assert.equal(activeThreadCount(), before);
+    await waitUntilCountMatchesList('after alpha and beta exited');
     const after = enumerateThreads();
     for (const w of ws) assert.ok(!after.some((t) => t.id === w.worker.threadId), `${w.name} still enumerated after exit`);
   });
 
   it('activeThreadCount drops after worker.terminate()', async function () {
+    // Other files' workers may come and go meanwhile, so no before/after count is compared: the
+    // terminated worker must be unlisted and the count must keep matching the list.
     currentThread();
-    const before = activeThreadCount();
     const ctl = sharedInt32(1);
     const w = workers.start(fixture, { name: 'doomed', workerData: { scenario: 'block', ctl: ctl.buffer } });
     await w.next('registered');
-    assert.equal(activeThreadCount(), before + 1);
+    const id = w.worker.threadId;
+    assert.ok(isListed(id), 'doomed is listed while it runs');
+    await waitUntilCountMatchesList('with doomed running');
     await w.worker.terminate();
     await withTimeout(w.exited, 5000, 'worker exit');
-    assert.equal(activeThreadCount(), before);
-    assert.ok(!enumerateThreads().some((t) => t.name === 'doomed'));
+    assert.ok(!isListed(id), 'doomed is unlisted once terminated');
+    await waitUntilCountMatchesList('after doomed was terminated');
   });
 
   it('createLogger prefixes lines with the thread name, in a worker even before anything else registered it', async function () {
