@@ -356,6 +356,8 @@ function watch(
   const progress = new Int32Array(progressBuf);
   const exited = new Int32Array(exitedBuf);
   const threads = threadNames.length;
+  // A thread's progress word holds k + 1 while it runs the batch's k-th trial, 0 before its first.
+  const trialOf = (word: number): number => (word === 0 ? -1 : firstTrial + word - 1);
   return new Promise<BatchOutcome>((resolve) => {
     let settled = false;
     const finish = (o: BatchOutcome): void => {
@@ -380,7 +382,7 @@ function watch(
       for (let t = 0; t < threads; t++) {
         const note = Atomics.load(exited, t);
         if (note !== 0) {
-          const trial = Atomics.load(progress, t) - 1;
+          const trial = trialOf(Atomics.load(progress, t));
           finish({ kind: 'crash', message: `${threadNames[t]} ended its worker thread (process.exit(${note - 1})) in trial ${trial}`, trialIndex: Math.max(trial, firstTrial) });
           return;
         }
@@ -408,7 +410,7 @@ function watch(
         return;
       }
       if (livelock || now - lastChange > timeoutMs + grace) {
-        const snapshot = Array.from(progress.subarray(0, threads), (p) => p - 1);
+        const snapshot = Array.from(progress.subarray(0, threads), trialOf);
         // The slowest thread is in the hung trial (or has not entered it yet).
         const trialIndex = started ? Math.min(...snapshot) : firstTrial;
         const waitFor = waitForTable().map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));

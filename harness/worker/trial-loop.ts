@@ -76,7 +76,9 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
     for (let k = 0; k < task.states.length; k++) {
       const trial = task.firstTrial + k;
       const seedTrial = task.fixedSeedTrial ?? trial;
-      Atomics.store(progress, task.thread, trial + 1);
+      // Progress within the batch (k + 1; 0 = not started), not the trial index itself: indices go
+      // past 2^31 in long soaks and sliced shards, and the word is an Int32.
+      Atomics.store(progress, task.thread, k + 1);
       trace.beginTrial(k);
       // Same decision in every thread of the trial: derived from the trial alone.
       jitterOn = jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
