@@ -2,7 +2,8 @@
  * Combining results files: the shards of one run (same seed, same plan,
  * same tool version, same trial settings, both soak or neither, the same
  * parameters and implementation per suite variant, disjoint, all present)
- * become one summary, the same one an unsharded run would have produced, with
+ * become one summary (a configuration whose trials were sliced across shards
+ * is added back up from its slices), the same one an unsharded run would have produced, with
  * its verdict recomputed over the whole matrix (canaries are judged across
  * every shard). Each configuration keeps the hostname of the machine that ran it.
  */
@@ -12,6 +13,7 @@ import type { ConfigResult, RunSummary } from './results.js';
 import type { RunSettings } from './run.js';
 import { type Shard, formatShard } from './shard.js';
 import { exitCodeFor } from './verdict.js';
+import { joinSlices } from './slice-merge.js';
 import { basename } from 'node:path';
 import type { Params } from './suite-api.js';
 
@@ -78,21 +80,28 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
   }
   const warnings: string[] = [];
   const seen = new Map<string, string>();
-  const records: Array<{ planIndex: number; result: ConfigResult }> = [];
+  const parts = new Map<string, { planIndex: number; results: ConfigResult[] }>();
   for (const f of files) {
     if (f.end === undefined) warnings.push(`${f.path}: the run did not finish (killed?); it holds ${f.configs.length} finished configurations`);
     if (f.truncatedTail) warnings.push(`${f.path}: dropped a last line cut short`);
     const host = f.header.hostname;
     for (const r of f.configs) {
       const key = r.result.config.key;
-      const other = seen.get(key);
-      if (other !== undefined) throw fail(`configuration ${key} is in both ${other} and ${f.path}: shards must be disjoint`);
-      seen.set(key, f.path);
+      const slice = r.result.slice;
+      // A configuration is in one shard, or each slice of it in one shard.
+      const part = slice === undefined ? key : `${key} (trial slice ${slice.index}/${slice.total})`;
+      const other = seen.get(part);
+      if (other !== undefined) throw fail(`configuration ${part} is in both ${other} and ${f.path}: shards must be disjoint`);
+      seen.set(part, f.path);
       // A result merged before keeps the hostname it has; otherwise it is its shard's (none in files older than the field).
       const result: ConfigResult = hostnameOf(r.result) === undefined && typeof host === 'string' ? { ...r.result, hostname: host } : r.result;
-      records.push({ planIndex: r.planIndex, result });
+      const entry = parts.get(key) ?? { planIndex: r.planIndex, results: [] };
+      entry.results.push(result);
+      parts.set(key, entry);
     }
   }
+  // One file (stress report of one shard) keeps its slices as they are: there is nothing to add them to.
+  const records = [...parts.values()].map(({ planIndex, results }) => ({ planIndex, result: files.length === 1 ? results[0]! : joinSlices(results, warnings) }));
   records.sort((a, b) => a.planIndex - b.planIndex);
   const { shard: _shard, ...settings } = h0.settings;
   const single = files.length === 1 ? first.header.settings.shard : undefined;

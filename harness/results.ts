@@ -106,6 +106,12 @@ export interface ConfigResult {
   stoppedAtRecoveries?: number;
   /** After a merge of shards: the machine that ran this configuration, when its results file recorded it. */
   hostname?: string;
+  /**
+   * Set when `--shard` cut this configuration's trials into slices (more shards than
+   * configurations): which slice this shard ran, and its first trial index. `stress merge` adds the
+   * slices back into one result without it.
+   */
+  slice?: { index: number; total: number; firstTrial: number };
   /** Soak passes only (stripped from reports): the trial index the next pass of this configuration starts at, so passes never repeat seeds. */
   nextTrial?: number;
 }

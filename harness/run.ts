@@ -12,7 +12,7 @@ import { soakPasses } from './soak.js';
 import { newSeed } from './rng.js';
 import type { Params } from './suite-api.js';
 import { exitCodeFor } from './verdict.js';
-import { type Shard, inShard } from './shard.js';
+import { type Shard, type TrialSlice, shardItems } from './shard.js';
 import { checkRunOptions } from './run-options.js';
 
 export interface RunOptions {
@@ -101,8 +101,9 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     hasAffinity(),
   );
   if (full.length === 0) throw new HarnessError('ERR_USAGE', 'no configuration matches (check --grep, suite names and thread counts)');
-  // A shard may be empty (more shards than configurations): it runs nothing and reports so.
-  const planned = full.filter((_, i) => inShard(i, options.shard));
+  // A shard's work: whole configurations, or slices of their trials when there are more shards
+  // than configurations (see shard.ts).
+  const planned: PlannedWork[] = shardItems(full.length, options.shard, options.runs).map(({ planIndex, slice }) => ({ ...full[planIndex]!, ...(slice ? { slice } : {}) }));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const traceEvents = options.traceEvents ?? DEFAULT_TRACE_EVENTS;
   const settings: RunSettings = {
@@ -252,7 +253,30 @@ export interface OneOptions {
   signal?: AbortSignal;
 }
 
-export async function runOne(p: PlannedConfig, o: OneOptions): Promise<ConfigResult> {
+/** A configuration of the plan as this shard runs it: whole, or one slice of its trials. */
+export interface PlannedWork extends PlannedConfig {
+  slice?: TrialSlice;
+}
+
+/**
+ * Runs one configuration, or this shard's slice of it: the slice's trials (its own --runs share,
+ * from its first trial index, unless a soak pass continues from a later one), and the result says
+ * which slice it is.
+ */
+export async function runOne(p: PlannedWork, o: OneOptions): Promise<ConfigResult> {
+  const slice = p.slice;
+  if (slice === undefined) return runWhole(p, o);
+  const result = await runWhole(p, {
+    ...o,
+    firstTrial: o.firstTrial ?? slice.firstTrial,
+    budget: slice.runs !== undefined ? { runs: slice.runs } : o.budget,
+  });
+  // nextTrial is for a soak's next pass only (it asked by giving firstTrial).
+  const { nextTrial, ...rest } = result;
+  return { ...rest, slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial }, ...(o.firstTrial !== undefined && nextTrial !== undefined ? { nextTrial } : {}) };
+}
+
+async function runWhole(p: PlannedConfig, o: OneOptions): Promise<ConfigResult> {
   if (p.skip !== undefined) return skipped(p.config, p.skip);
   const shouldStop = (): boolean => o.signal?.aborted ?? false;
   if (p.config.cores === 'all') {

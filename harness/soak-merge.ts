@@ -51,6 +51,7 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
     hangs,
     errors,
     durationMs: total.durationMs + next.durationMs,
+    ...(total.slice ? { slice: total.slice } : {}),
   };
   const first = total.firstDetection ?? (next.firstDetection && { trial: next.firstDetection.trial, ms: total.durationMs + next.firstDetection.ms });
   if (first !== undefined) out.firstDetection = first;

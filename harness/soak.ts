@@ -8,9 +8,8 @@
  * CLI writes it to the JSON report); the configurations' config-start and
  * config-end events come once, with the totals, when the soak ends.
  */
-import type { PlannedConfig } from './plan.js';
 import type { ConfigResult, RunSummary, SoakInfo } from './results.js';
-import { type OneOptions, type RunEvent, runOne } from './run.js';
+import { type OneOptions, type PlannedWork, type RunEvent, runOne } from './run.js';
 import { accumulate } from './soak-merge.js';
 import { exitCodeFor } from './verdict.js';
 
@@ -32,7 +31,7 @@ const rssMb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
 /** Per-pass RSS samples kept: ~10 days of 60 s passes, a few tens of KB in the report. */
 export const MAX_RSS_SAMPLES = 15_000;
 
-export async function* soakPasses(planned: PlannedConfig[], o: SoakOptions): AsyncGenerator<RunEvent, SoakInfo> {
+export async function* soakPasses(planned: PlannedWork[], o: SoakOptions): AsyncGenerator<RunEvent, SoakInfo> {
   const deadline = o.t0 + o.durationMs;
   const runnable = Math.max(1, planned.filter((p) => p.skip === undefined).length);
   const slice = o.passMs / runnable;
@@ -49,7 +48,7 @@ export async function* soakPasses(planned: PlannedConfig[], o: SoakOptions): Asy
       if (o.stop() || left < MIN_SLICE_MS) break;
       const prev = totals.get(p.config.key);
       if (p.skip !== undefined && prev !== undefined) continue;
-      const pass = await runOne(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: nextTrials.get(p.config.key) ?? 0 });
+      const pass = await runOne(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0 });
       const total = accumulate(prev, pass);
       nextTrials.set(p.config.key, pass.nextTrial ?? 0);
       totals.set(p.config.key, total);

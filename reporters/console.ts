@@ -38,7 +38,12 @@ export function formatConfigLine(r: ConfigResult): string {
   const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored(r) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
   const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${r.trials.toLocaleString('en-US')} trials, failed ${formatRate(r.failedTrials, r.trials)}`;
   const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
-  return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}: ${rate}${first}${stoppedNote(r)}`;
+  return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}${sliceNote(r)}: ${rate}${first}${stoppedNote(r)}`;
+}
+
+/** A shard that ran one slice of a configuration's trials says which (stress merge adds the slices up). */
+function sliceNote(r: ConfigResult): string {
+  return r.slice === undefined ? '' : ` [trial slice ${r.slice.index}/${r.slice.total}, from trial ${r.slice.firstTrial}]`;
 }
 
 export function formatSummary(s: RunSummary): string {

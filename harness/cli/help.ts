@@ -61,8 +61,10 @@ Flags:
   --json FILE            also write the summary as JSON to FILE (atomically)
   --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present);
                          suite and impl paths in it are relative to the file
-  --shard i/n            run only shard i of n: every n-th configuration of the plan,
-                         same seeds; merge the shards' jsonl files with stress merge
+  --shard i/n            run only shard i of n: every n-th configuration of the plan
+                         (with more shards than configurations: a slice of each
+                         configuration's trials), same seeds; merge the shards'
+                         jsonl files with stress merge
 ${REPORTER_HELP}  --verbose              full stacks on errors
 
 Sharding with --time-budget: each shard spends the whole budget on its own

@@ -90,6 +90,7 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
     ['rate', r.trials === 0 ? 'n/a' : String(r.failedTrials / r.trials)],
     ['interval', `[${lo}, ${hi}]`],
     ...(r.stoppedAtFailures !== undefined ? [['stopped at failures', String(r.stoppedAtFailures)] as [string, string]] : []),
+    ...(r.slice !== undefined ? [['trial slice', `${r.slice.index}/${r.slice.total} from trial ${r.slice.firstTrial}`] as [string, string]] : []),
     ...(r.stoppedAtRecoveries !== undefined ? [['stopped at hangs or crashes', String(r.stoppedAtRecoveries)] as [string, string]] : []),
     ...(settings?.runs !== undefined ? [['runs', String(settings.runs)] as [string, string]] : []),
     ...(settings?.timeoutMs !== undefined ? [['timeout ms', String(settings.timeoutMs)] as [string, string]] : []),
