@@ -224,16 +224,23 @@ export class Barrier implements BarrierHandle {
   }
 
   /**
-   * Back to the initial state (not broken, nobody arrived). Every thread still
-   * inside wait() gets BrokenBarrierError, also one whose generation was
-   * released but which had not yet woken (failing is the safe side). A waiter
-   * asleep through 16 resets could miss them (the epoch has 4 bits).
+   * Back to the initial state (not broken, nobody arrived). Threads waiting in
+   * the current generation get BrokenBarrierError. A generation that nobody
+   * has arrived in and that is not broken has nothing to reset, so reset() then
+   * changes nothing, and threads of the generation just released pass even if
+   * they have not woken yet (reset() right after a wait() returns is the usual
+   * way to reuse a barrier). If others have already arrived in the next
+   * generation, such a late waiter cannot tell its release from the reset and
+   * gets BrokenBarrierError (failing is the safe side). A waiter asleep through
+   * 16 resets could miss them (the epoch has 4 bits).
    */
   reset(): void {
     yieldPoint('barrier.reset', this.name);
     const i32 = this.#i32;
     while (true) {
       const state = Atomics.load(i32, B_STATE);
+      // Fresh already: moving the epoch would only make the last generation's late waiters think they were reset.
+      if ((state & (COUNT_MASK | BROKEN)) === 0) return;
       if (Atomics.compareExchange(i32, B_STATE, state, nextGeneration(state, epochOf(state) + 1)) === state) break;
     }
     this.#wakeAll();

@@ -114,6 +114,26 @@ describe('Barrier', function () {
     assert.equal(barrier.broken, false);
   });
 
+  it('reset() right after a release leaves that generation released, even for a waiter that has not woken yet', async function () {
+    const barrier = new Barrier(2, { name: 'reused' });
+    const ctl = sharedInt32(1);
+    // Arrives now (index 0) and sleeps in Atomics.waitAsync: it can only look at the barrier again
+    // once this thread's event loop runs.
+    const mine = barrier.waitAsync(WAKE_TEST_TIMEOUT_MS);
+    const w = workers.start(fixture, { name: 'releaser', workerData: { scenario: 'releaseThenReset', barrier: barrier.handle(), ctl: ctl.buffer } });
+    // Block the event loop until the worker has released the generation and reset the barrier.
+    assert.equal(Atomics.wait(ctl, 0, 0, DEFAULT_WAIT_MS), 'ok', 'the worker released and reset within the wait');
+    assert.equal(await withTimeout(mine, DEFAULT_WAIT_MS, 'the main thread to pass'), 0, 'released, not broken by the later reset');
+    assert.equal(await w.result<number>(), 1);
+    assert.equal(barrier.broken, false);
+    assert.equal(barrier.waiting, 0);
+    // And a reset that does have waiters to break still breaks them.
+    const [late] = startWaiters(barrier, 1);
+    await waitUntil(() => barrier.waiting === 1, 5000, 'the next waiter arrives');
+    barrier.reset();
+    assert.deepEqual(await woken([late!]), [{ code: 'ERR_BARRIER_BROKEN' }]);
+  });
+
   it('waitAsync on the main thread meets workers', async function () {
     const barrier = new Barrier(3);
     const ws = startWaiters(barrier, 2);
