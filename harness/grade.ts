@@ -199,7 +199,7 @@ export class ConfigGrader {
       const g = this.#gradeOf(outcome);
       return { outcome, count, grade: g.grade, description: g.description };
     });
-    outcomes.sort((a, b) => b.count - a.count);
+    outcomes.sort(byCountThenName);
     let status: ConfigStatus = 'pass';
     for (const inv of invariants) status = worse(status, inv.status);
     if (this.#hangs.count > 0) status = worse(status, 'hang');
@@ -266,4 +266,9 @@ function describeVerdict(v: InvariantVerdict): string {
   if (v.details !== undefined) parts.push(v.details);
   if ('expected' in v || 'observed' in v) parts.push(`expected ${JSON.stringify(v.expected)}, observed ${JSON.stringify(v.observed)}`);
   return parts.join('; ') || 'invariant failed';
+}
+
+/** Outcomes most frequent first; equal counts by name, so a merge of slices orders ties as one run does. */
+export function byCountThenName(a: OutcomeCount, b: OutcomeCount): number {
+  return b.count - a.count || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0);
 }

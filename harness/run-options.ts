@@ -6,6 +6,7 @@
  */
 import { HarnessError } from './errors.js';
 import type { RunOptions } from './run.js';
+import { MAX_SHARDS } from './shard.js';
 
 /** More threads than this in one trial is almost surely a typo (each is a worker thread). The CLI checks the same limits. */
 export const MAX_THREADS = 256;
@@ -50,6 +51,14 @@ export function checkRunOptions(o: RunOptions): void {
   positiveMs('timeBudgetMs', o.timeBudgetMs);
   positiveMs('durationMs', o.durationMs);
   positiveMs('timeoutMs', o.timeoutMs);
+  // A soak runs for a time; with runs, sliced shards would also run past their own trials.
+  if (o.durationMs !== undefined && o.runs !== undefined) throw new HarnessError('ERR_USAGE', 'run(): durationMs (a soak) runs for a time, not a number of trials: drop runs (timeBudgetMs sets the length of one pass)');
+  if (o.shard !== undefined) {
+    const s = o.shard as unknown as { index?: unknown; total?: unknown } | null;
+    if (s === null || typeof s !== 'object' || !isIntIn(s.total, 1, MAX_SHARDS) || !isIntIn(s.index, 1, typeof s.total === 'number' ? s.total : 0)) {
+      throw usage('shard', `{ index, total } with 1 <= index <= total <= ${MAX_SHARDS}`, o.shard);
+    }
+  }
   if (o.seed !== undefined && (typeof o.seed !== 'string' || o.seed.length === 0)) throw usage('seed', 'a non-empty string', o.seed);
   if (o.suites !== undefined && (!Array.isArray(o.suites) || o.suites.some((s) => typeof s !== 'string'))) throw usage('suites', 'an array of suite names or module paths', o.suites);
 }

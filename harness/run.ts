@@ -12,7 +12,7 @@ import { soakPasses } from './soak.js';
 import { newSeed } from './rng.js';
 import type { Params } from './suite-api.js';
 import { exitCodeFor } from './verdict.js';
-import { type Shard, type TrialSlice, shardItems } from './shard.js';
+import { SLICE_TRIAL_SPAN, type Shard, type TrialSlice, shardItems } from './shard.js';
 import { checkRunOptions } from './run-options.js';
 
 export interface RunOptions {
@@ -266,10 +266,14 @@ export interface PlannedWork extends PlannedConfig {
 export async function runOne(p: PlannedWork, o: OneOptions): Promise<ConfigResult> {
   const slice = p.slice;
   if (slice === undefined) return runWhole(p, o);
+  const firstTrial = o.firstTrial ?? slice.firstTrial;
+  // A time-budgeted slice (soak passes included) never runs into the next slice's trial indices.
+  const leftInSpan = slice.firstTrial + SLICE_TRIAL_SPAN - firstTrial;
+  if (slice.runs === undefined && leftInSpan <= 0) return { ...skipped(p.config, `trial slice ${slice.index}/${slice.total} has run all ${SLICE_TRIAL_SPAN} of its trial indices`), slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial } };
   const result = await runWhole(p, {
     ...o,
-    firstTrial: o.firstTrial ?? slice.firstTrial,
-    budget: slice.runs !== undefined ? { runs: slice.runs } : o.budget,
+    firstTrial,
+    budget: slice.runs !== undefined ? { runs: slice.runs } : { ...o.budget, runs: Math.min(o.budget.runs ?? Infinity, leftInSpan) },
   });
   // nextTrial is for a soak's next pass only (it asked by giving firstTrial).
   const { nextTrial, ...rest } = result;

@@ -23,7 +23,7 @@ export function parseShard(flag: string, raw: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
   const index = m === null ? NaN : Number(m[1]);
   const total = m === null ? NaN : Number(m[2]);
-  if (m === null || !(total >= 1) || !(index >= 1) || index > total || total > 10_000) {
+  if (m === null || !(total >= 1) || !(index >= 1) || index > total || total > MAX_SHARDS) {
     throw new HarnessError('ERR_USAGE', `${flag}: ${JSON.stringify(raw)} is not a shard; expected i/n with 1 <= i <= n, e.g. 2/3`);
   }
   return { index, total };
@@ -38,7 +38,7 @@ export function inShard(planIndex: number, shard: Shard | undefined): boolean {
  * One shard's part of one configuration's trials. 1-based like shards. Trials
  * of slice k of m are the k-th of m equal runs of --runs N (so the slices add
  * up to trials 0 .. N-1), or, with a time budget, start at (k-1) x
- * SLICE_TRIAL_SPAN so that no two slices ever draw the same seed.
+ * SLICE_TRIAL_SPAN, and runs at most that many trials, so that no two slices draw the same seed.
  */
 export interface TrialSlice {
   index: number;
@@ -49,8 +49,15 @@ export interface TrialSlice {
   runs?: number;
 }
 
-/** Trial indices a time-budgeted slice may use before reaching the next one: 2^40, over a month of trials at a million per second. */
-export const SLICE_TRIAL_SPAN = 2 ** 40;
+/** The most shards `--shard` takes. */
+export const MAX_SHARDS = 10_000;
+
+/**
+ * Trial indices a time-budgeted slice may use before the next slice's: 2^39 (about 6 days of trials
+ * at a million per second; a slice stops there). MAX_SHARDS slices of it stay below 2^53, where
+ * trial indices are still exact integers.
+ */
+export const SLICE_TRIAL_SPAN = 2 ** 39;
 
 export interface ShardItem {
   /** Index of the configuration in the full plan. */

@@ -3,7 +3,9 @@
  * shards as one result per slice; `stress merge` adds them up here into the
  * result one unsharded run would have given: counts summed, the first few
  * failure samples in trial order (slice 1's before slice 2's), rates, intervals
- * and statuses recomputed.
+ * and statuses recomputed. A stop within a configuration (--max-failures, too
+ * many hangs or crashes) applies to each slice on its own, so a configuration
+ * that stopped early sums more trials than an unsharded run would have.
  */
 import type { ConfigResult } from './results.js';
 import { accumulate } from './soak-merge.js';
@@ -26,6 +28,9 @@ export function joinSlices(parts: ConfigResult[], warnings: string[]): ConfigRes
   // earliest slice (the trial an unsharded run meets first), at the time its own slice took to find it.
   const detected = sorted.find((p) => p.firstDetection !== undefined)?.firstDetection;
   if (detected !== undefined) whole.firstDetection = detected;
+  // Each slice stops on its own after MAX_RECOVERIES hangs or crashes: the merged count is their sum.
+  const recoveries = sorted.reduce((n, p) => n + (p.stoppedAtRecoveries ?? 0), 0);
+  if (recoveries > 0) whole.stoppedAtRecoveries = recoveries;
   // Every machine that ran a slice, once each, in slice order.
   const hosts = [...new Set(sorted.map((p) => p.hostname).filter((h): h is string => typeof h === 'string' && h !== ''))];
   if (hosts.length > 0) whole.hostname = hosts.join(',');

@@ -4,7 +4,7 @@
  * keep the first SAMPLES_KEPT (so a night of failures stays a bounded
  * report), rates, intervals and statuses are recomputed from the totals.
  */
-import { SAMPLES_KEPT, worse } from './grade.js';
+import { SAMPLES_KEPT, byCountThenName, worse } from './grade.js';
 import type { ConfigResult, ConfigStatus, InvariantResult, OutcomeCount } from './results.js';
 import { wilson } from './stats.js';
 
@@ -47,7 +47,7 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
     trials,
     failedTrials: total.failedTrials + next.failedTrials,
     invariants,
-    outcomes: [...outcomes.values()].sort((a, b) => b.count - a.count),
+    outcomes: [...outcomes.values()].sort(byCountThenName),
     hangs,
     errors,
     durationMs: total.durationMs + next.durationMs,

@@ -50,7 +50,8 @@ export async function* soakPasses(planned: PlannedWork[], o: SoakOptions): Async
       if (p.skip !== undefined && prev !== undefined) continue;
       const pass = await runOne(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0 });
       const total = accumulate(prev, pass);
-      nextTrials.set(p.config.key, pass.nextTrial ?? 0);
+      // A pass that ended before its first batch (prepare threw) has no nextTrial: stay where it was.
+      nextTrials.set(p.config.key, pass.nextTrial ?? nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0);
       totals.set(p.config.key, total);
       trials += pass.trials;
       failures += pass.failedTrials;

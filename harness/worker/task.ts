@@ -17,7 +17,8 @@ export interface BatchTask {
   fixedSeedTrial: number | null;
   gate: SharedArrayBuffer;
   /**
-   * Int32 words read by the watchdog: [thread] = the trial index (+1) the thread has entered;
+   * Int32 words read by the watchdog: [thread] = k + 1 once the thread has entered the batch's k-th
+   * trial (0 before its first; the trial index itself can pass 2^31);
    * [threads + thread] = a heartbeat bumped at every primitive operation.
    */
   progress: SharedArrayBuffer;

@@ -211,6 +211,9 @@ describe('harness/run', function () {
       [{ timeoutMs: Number.NaN }, 'timeoutMs'],
       [{ maxFailures: 1.5 }, 'maxFailures'],
       [{ jitter: [] }, 'jitter'],
+      [{ runs: 10, durationMs: 1000 }, 'durationMs'],
+      [{ shard: { index: 4, total: 3 } }, 'shard'],
+      [{ shard: { index: 1, total: 20_000 } }, 'shard'],
     ];
     for (const [bad, name] of cases) {
       await assert.rejects(runAll({ suites: ['counter'], ...bad }), (e: unknown) => e instanceof HarnessError && e.code === 'ERR_USAGE' && e.message.includes(name), name);

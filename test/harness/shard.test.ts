@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SLICE_TRIAL_SPAN, inShard, parseShard, shardItems } from '../../harness/shard.js';
+import { MAX_SHARDS, SLICE_TRIAL_SPAN, inShard, parseShard, shardItems } from '../../harness/shard.js';
 import { HarnessError } from '../../harness/errors.js';
 
 describe('harness/shard', () => {
@@ -59,5 +59,10 @@ describe('harness/shard', () => {
       [1, 1, 0, undefined],
       [1, 2, SLICE_TRIAL_SPAN, undefined],
     ]);
+    // The last slice of the most shards still has exact trial indices to its span's end.
+    const last = shardItems(1, { index: MAX_SHARDS, total: MAX_SHARDS })[0]!.slice!;
+    assert.equal(last.firstTrial, (MAX_SHARDS - 1) * SLICE_TRIAL_SPAN);
+    assert.ok(Number.isSafeInteger(last.firstTrial + SLICE_TRIAL_SPAN), 'below 2^53');
+    assert.throws(() => parseShard('--shard', `1/${MAX_SHARDS + 1}`), /expected i\/n/);
   });
 });

@@ -40,4 +40,13 @@ describe('harness/soak-merge', () => {
     assert.equal(total.durationMs, 300);
     assert.ok(!('nextTrial' in total));
   });
+
+  it('orders outcomes by count, and equal counts by name whichever part saw them first', () => {
+    const withOutcomes = (counts: Array<[string, number]>): ConfigResult => ({
+      ...pass(6, [], 6),
+      outcomes: counts.map(([outcome, count]) => ({ outcome, count, grade: 'acceptable' as const, description: '' })),
+    });
+    const total = accumulate(accumulate(undefined, withOutcomes([['B', 2], ['A', 1]])), withOutcomes([['A', 2], ['B', 1], ['C', 3]]));
+    assert.deepEqual(total.outcomes.map((o) => [o.outcome, o.count]), [['A', 3], ['B', 3], ['C', 3]]);
+  });
 });
