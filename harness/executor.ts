@@ -222,7 +222,8 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
       states,
       trace,
       gate: createGateBuffer(),
-      progress: new SharedArrayBuffer(8 * config.threads),
+      // Three Int32 words per thread: progress, heartbeat, worker thread id (see BatchTask.progress).
+      progress: new SharedArrayBuffer(12 * config.threads),
       exited: new SharedArrayBuffer(4 * config.threads),
       tasks: [],
       postedAt: performance.now(),
@@ -413,7 +414,12 @@ function watch(
         const snapshot = Array.from(progress.subarray(0, threads), trialOf);
         // The slowest thread is in the hung trial (or has not entered it yet).
         const trialIndex = started ? Math.min(...snapshot) : firstTrial;
-        const waitFor = waitForTable().map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
+        // The table is process-wide: in a mocha process other workers may be blocked too. The report
+        // keeps this trial's threads (what they wait for, held by whomever).
+        const ours = new Set(Array.from(progress.subarray(2 * threads, 3 * threads), (word) => word - 1).filter((id) => id >= 0));
+        const waitFor = waitForTable()
+          .filter((w) => ours.has(w.threadId))
+          .map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
         finish({ kind: 'hang', trialIndex: Math.max(trialIndex, firstTrial), progress: snapshot, waitFor });
       }
     }, WATCHDOG_POLL_MS);

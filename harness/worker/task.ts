@@ -19,7 +19,8 @@ export interface BatchTask {
   /**
    * Int32 words read by the watchdog: [thread] = k + 1 once the thread has entered the batch's k-th
    * trial (0 before its first; the trial index itself can pass 2^31);
-   * [threads + thread] = a heartbeat bumped at every primitive operation.
+   * [threads + thread] = a heartbeat bumped at every primitive operation;
+   * [2 * threads + thread] = the worker's threadId + 1 (0 until it starts the batch).
    */
   progress: SharedArrayBuffer;
   /** Int32 per thread: 0 while alive; 1 + exit code if the actor ended the thread (process.exit). */

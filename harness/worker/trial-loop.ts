@@ -4,6 +4,7 @@
  * yield hook doing this trial's seeded jitter and trace, record the outcome.
  * The next trial's gate is also the end of this one.
  */
+import { threadId } from 'node:worker_threads';
 import { setThreadName, setYieldHook } from '@shakedown/primitives';
 import { GateCancelled, StartGate } from '../gate.js';
 import { delay } from '../jitter.js';
@@ -57,6 +58,9 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
   setThreadName(task.threadName);
   const gate = new StartGate(task.gate, task.threads, task.pureSpin);
   const progress = new Int32Array(task.progress);
+  // Which worker runs this thread of the trial, so a hang report picks this trial's threads out of
+  // the process-wide wait-for table (names can repeat or be cut short there; ids cannot).
+  Atomics.store(progress, 2 * task.threads + task.thread, threadId + 1);
   const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread);
   const { jitter } = task;
   const outcomes: BatchReply['outcomes'] = [];

@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { run } from '../../harness/run.js';
 import type { ConfigResult, RunSummary } from '../../harness/results.js';
 import { MAX_RECOVERIES } from '../../harness/executor.js';
+import { Event, startThread, waitForTable } from '@shakedown/primitives';
+import { waitUntil } from '../helpers/workers.js';
 
 async function runAll(options: Parameters<typeof run>[0]): Promise<RunSummary> {
   for await (const e of run(options)) if (e.type === 'run-end') return e.summary;
@@ -33,7 +35,21 @@ describe('core suites: canaries are caught', function () {
     // Measured hangs per trial index (hangs / (index of the last hang + 1)) at 2 threads, no jitter, 1 s
     // timeout, load average 7-12: pooled 57 in 81 over 19 runs; the lowest runs 3 in 7 (0.43).
     // p = 0.43 / 2 = 0.21 -> n >= 13.8 / 0.21 = 66 trials for one hang; cap 1,000.
-    const s = await runAll({ suites: ['producer-consumer'], grep: 'stop-event-race/t2/c-all/j-none$', runs: 1000, timeoutMs: 1000, seed: 'drain-race', traceEvents: 256 });
+    // A bystander in this process, asleep on an Event under the very name of the trial's consumer: the
+    // wait-for table is process-wide, and the hang report must keep to the trial's own threads.
+    const wake = new Event({ name: 'bystander-wake' });
+    const bystander = startThread(new URL('../primitives/fixtures/event-worker.js', import.meta.url), {
+      name: 'consumer-0',
+      workerData: { scenario: 'waitOnce', event: wake, timeoutMs: 60_000 },
+    });
+    let s: RunSummary;
+    try {
+      await waitUntil(() => waitForTable().some((w) => w.waitsFor.startsWith('bystander-wake')), 10_000, 'the bystander to sleep on its event');
+      s = await runAll({ suites: ['producer-consumer'], grep: 'stop-event-race/t2/c-all/j-none$', runs: 1000, timeoutMs: 1000, seed: 'drain-race', traceEvents: 256 });
+    } finally {
+      wake.set();
+      await bystander.terminate();
+    }
     const r = only(s, 'producer-consumer/stop-event-race/t2/c-all/j-none');
     assert.equal(r.canaryVerdict, 'caught');
     assert.equal(r.status, 'hang');
@@ -44,7 +60,7 @@ describe('core suites: canaries are caught', function () {
     assert.equal(hang.progress[1], hang.trial, `consumer progress ${JSON.stringify(hang.progress)}, hung trial ${hang.trial}`);
     // The wait-for state names the consumer waiting on the queue ("queue (queue: not empty)"), held by nobody.
     assert.deepEqual(hang.waitFor.map((w) => w.thread), ['consumer-0'], JSON.stringify(hang.waitFor));
-    assert.match(hang.waitFor[0]!.waitsFor, /^queue \(queue: not empty\)$/);
+    assert.match(hang.waitFor[0]!.waitsFor, /^queue \(queue: not empty\)$/, 'the trial\'s consumer, not the bystander of the same name');
     const details = r.invariants.find((i) => i.name === 'no hang')!.samples[0]!.details;
     assert.match(details, /^trial did not finish within 1000 ms; blocked: consumer-0 waits for queue \(queue: not empty\)/);
     // The hung trial's trace (kept whole: 256 events per thread is far above the ~3 per message here):

@@ -59,7 +59,7 @@ describe('harness/hostile suites', function () {
   });
 
   it('does not mistake a batch for hung while its output is flushed and the next batch runs (CLI, short timeout)', () => {
-    const c = spawnSync(process.execPath, [CLI, 'run', fixture('chatty'), '--runs', '40', '--jitter', 'none', '--timeout', '300ms', '--seed', 'chatty'], {
+    const c = spawnSync(process.execPath, [CLI, 'run', fixture('chatty'), '--runs', '40', '--jitter', 'none', '--param', 'busyMs=80', '--timeout', '600ms', '--seed', 'chatty'], {
       encoding: 'utf8',
       timeout: 90_000,
       maxBuffer: 64 * 1024 * 1024,

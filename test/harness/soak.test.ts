@@ -64,7 +64,8 @@ describe('harness/soak', function () {
       const s = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
       assert.ok(s.soak, 'a soak summary');
       assert.equal(s.soak.complete, true);
-      assert.ok(s.soak.passes >= 12, `${s.soak.passes} passes`);
+      // Not a throughput claim (30 passes quiet, 18 under load): enough passes for the memory quarters below.
+      assert.ok(s.soak.passes >= 4, `${s.soak.passes} passes`);
       assert.equal(s.configs.length, 4);
       const lines = readResultsFile(jsonl);
       assert.equal(lines.configs.length, 4, 'the final JSON-lines file has each configuration once');
@@ -84,7 +85,7 @@ describe('harness/soak', function () {
       // a few bytes per trial would add hundreds of MB here, so: at most 1.5x, and less than 150 MB over pass 1.
       const byPass = s.soak.rssMb.byPass;
       assert.equal(byPass.length, s.soak.passes);
-      const q = Math.floor(byPass.length / 4);
+      const q = Math.max(1, Math.floor(byPass.length / 4));
       const warm = median(byPass.slice(q, 2 * q));
       const end = median(byPass.slice(byPass.length - q));
       assert.ok(end <= 1.5 * warm, `RSS median ${warm} MB after warm-up, ${end} MB at the end (${byPass.join(', ')})`);

@@ -71,9 +71,10 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     const { code, report } = mocha([fixture('sensitivity')]);
     assert.equal(code, 0, JSON.stringify(report.failures, null, 2));
     const titles = report.passes.map((t) => t.fullTitle);
-    assert.ok(titles.includes('counter, with its canary atomic no lost update'), titles.join('\n'));
-    assert.ok(titles.includes('counter, with its canary locked no lost update'));
-    assert.ok(titles.some((t) => /canaries \(planted bugs the run must catch\) catches unlocked: lost update/.test(t)), titles.join('\n'));
+    assert.ok(titles.includes('barrier-start, with its canary no thread passes before all have arrived'), titles.join('\n'));
+    assert.ok(titles.includes('barrier-start, with its canary one action per generation'), titles.join('\n'));
+    assert.ok(titles.some((t) => /canaries \(planted bugs the run must catch\) catches early-release: off-by-one release/.test(t)), titles.join('\n'));
+    assert.equal(report.stats.passes, 5, titles.join('\n'));
   });
 
   it('stops a run bounded by runs, with no timeout, before mocha\'s default timeout: a clear message, and nothing left running', () => {
@@ -83,7 +84,9 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     assert.equal(report.failures.length, 1);
     const msg = report.failures[0]!.err.message ?? '';
     assert.match(msg, /stress run stopped near the mocha timeout \(2000 ms\), after [\d,]+ trials in 1 of 1 configurations; a run bounded by runs has no time limit of its own: pass timeout \(ms\) to stress\.it/);
-    assert.ok(ms < 15_000, `mocha took ${Math.round(ms)} ms to exit: the run went on after the hook failed`);
+    // Had the run gone on after the hook failed, mocha would wait minutes for it (the 30 s spawn limit
+    // above catches that); this bound only says so more plainly, with room for a loaded machine.
+    assert.ok(ms < 25_000, `mocha took ${Math.round(ms)} ms to exit: the run went on after the hook failed`);
   });
 
   it('keeps mocha --timeout 0 (no timeout, for debugging), and a --timeout larger than stress.it\'s timeout', () => {
@@ -105,6 +108,6 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     assert.equal(report.stats.failures, 2);
     assert.deepEqual(report.failures.map((t) => t.title).sort(), ['no lost update', 'outcome is not forbidden']);
     assert.match(report.failures.find((t) => t.title === 'no lost update')?.err.message ?? '', /replay: npx stress replay /);
-    assert.equal(report.stats.passes, 4 + 2 + 9);
+    assert.equal(report.stats.passes, 4 + 2 + 5);
   });
 });
