@@ -19,8 +19,8 @@ const MAGIC = 0x5348_4b44; // "SHKD"
 // Header words.
 const H_MAGIC = 0;
 const H_CAPACITY = 1;
-/** Number of registered (live) threads. */
-const H_LIVE = 2;
+// Word 2 is unused. It held a count of live threads, but a thread terminated between claiming or
+// freeing its slot and updating the count left it wrong for good; the count is now the slots.
 /** Source of process-unique primitive ids (0 is never handed out: it means "none"). */
 const H_NEXT_PRIMITIVE_ID = 3;
 /** 1 while deadlock detection is on, for every thread at once. */
@@ -136,7 +136,6 @@ export function ownSlot(): number {
       Atomics.store(R.i32, base + S_WAITS_FOR, 0);
       Atomics.store(R.i32, base + S_IS_MAIN, isMainThread ? 1 : 0);
       writeName(R.namesOffset + slot * NAME_BYTES, base + S_NAME_LEN, defaultThreadName());
-      Atomics.add(R.i32, H_LIVE, 1);
       if (!isMainThread) process.once('exit', releaseOwnSlot);
       return slot;
     }
@@ -156,7 +155,7 @@ function releaseOwnSlot(): void {
 /**
  * Frees `slot` if thread `tid` still owns it. A worker's own exit handler and the main thread's
  * reapThread (startThread calls it on the exit event) may both get here: only the one whose
- * compare-and-swap claims the slot clears it and lowers the live count.
+ * compare-and-swap claims the slot clears it.
  */
 function freeSlot(slot: number, tid: number): void {
   const base = slotBase(slot);
@@ -165,8 +164,9 @@ function freeSlot(slot: number, tid: number): void {
   if (Atomics.compareExchange(R.i32, base + S_THREAD, tid + 1, FREEING) !== tid + 1) return;
   for (let i = 0; i < HELD_ENTRIES; i++) Atomics.store(R.i32, base + S_HELD + i, 0);
   Atomics.store(R.i32, base + S_WAITS_FOR, 0);
+  // A thread terminated right here leaves the slot FREEING: unlisted and uncounted, but not reusable
+  // (a lost slot of the 1,024, never a wrong count or a wiped entry of another thread).
   Atomics.store(R.i32, base + S_THREAD, 0);
-  Atomics.sub(R.i32, H_LIVE, 1);
 }
 
 function findSlot(tid: number): number {
@@ -229,8 +229,11 @@ export function liveThreads(): ThreadInfo[] {
   return out;
 }
 
+/** Counted from the slots, like liveThreads(), so the two always agree (no separate counter to drift). */
 export function liveThreadCount(): number {
-  return Atomics.load(R.i32, H_LIVE);
+  let n = 0;
+  for (let slot = 0; slot < R.capacity; slot++) if (Atomics.load(R.i32, slotBase(slot) + S_THREAD) > 0) n++;
+  return n;
 }
 
 export function nextPrimitiveId(): number {

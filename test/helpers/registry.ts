@@ -3,8 +3,10 @@
  *
  * Workers of earlier test files (tinypool workers past their idle timeout, terminated workers
  * being reaped) can leave the registry at any moment, so a test must never compare the live count
- * with a snapshot taken before. What a registry bug breaks for good is the agreement between the
- * live count and the listed slots, and whether the test's own workers are listed.
+ * with a snapshot taken before. What a registry bug breaks for good is whether the test's own
+ * workers are listed, and the agreement between the live count and the listed slots. (That
+ * agreement once broke for real: a worker terminated halfway through freeing its slot left a
+ * separate live counter wrong for good; the count is now taken from the slots themselves.)
  */
 import { activeThreadCount, enumerateThreads } from '@shakedown/primitives';
 import { waitUntil } from './workers.js';
