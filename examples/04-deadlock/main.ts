@@ -3,7 +3,7 @@
  * locks in one global order; and recursive code, which needs an RLock.
  */
 import { Barrier, Lock, RLock, startThread } from '@shakedown/primitives';
-import { expect, find, firstFailure, joinAll, stress } from '../lib/report.js';
+import { expect, find, firstFailure, joinAll, stressWithCanaries } from '../lib/report.js';
 
 const url = new URL('./worker.js', import.meta.url);
 const a = new Lock({ name: 'accounts' });
@@ -28,8 +28,9 @@ await joinAll([startThread(url, { name: 'recursive', workerData: { scenario: 're
 
 console.log('\n4. The stress harness on the built-in deadlock suite, 2 threads, spin-1us jitter:');
 // opposite-order deadlocks in ~5-30% of trials here, but in bursts: on a loaded machine the two
-// threads can go hundreds of trials without running at once. A high cap, stopped at 50 failures.
-const summary = await stress({ suites: ['deadlock'], threads: [2], jitter: ['spin-1us'], runs: 3000, maxFailures: 50 });
+// threads can go thousands of trials without running at once. The fixes run 3000 trials; the
+// canaries up to 100,000, stopped at 50 failures.
+const summary = await stressWithCanaries({ suites: ['deadlock'], threads: [2], jitter: ['spin-1us'] }, ['opposite-order', 'reacquire-lock'], { runs: 3000, canaryCap: 100_000, maxFailures: 50 });
 const caught = find(summary, 'opposite-order')[0]!;
 console.log(`\nopposite-order, for example:\n${firstFailure(caught).join('\n')}`);
 expect(find(summary, 'ordered').every((r) => r.status === 'pass') && find(summary, 'rlock-recursion').every((r) => r.status === 'pass'), 'the fixes pass');

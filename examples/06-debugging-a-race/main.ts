@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Barrier, createLogger, startThread } from '@shakedown/primitives';
 import { openAccount } from './account.js';
-import { expect, find, joinAll, stress } from '../lib/report.js';
+import { expect, find, joinAll, stressWithCanaries } from '../lib/report.js';
 
 const log = createLogger();
 const account = openAccount(100);
@@ -16,8 +16,8 @@ console.log('1. Two tellers withdraw 60 each from 100, with log lines named by t
 await joinAll([0, 1].map((i) => startThread(url, { name: `teller-${i}`, workerData: { account, start } })), 10_000);
 log(`final balance ${account.balance[0]}`);
 
-console.log('\n2. The harness, no pause, up to 3000 trials per variant (stopping once 50 have failed):');
-const summary = await stress({ suites: [fileURLToPath(new URL('./suite.js', import.meta.url))], jitter: ['spin-1us'], runs: 3000, maxFailures: 50 });
+console.log('\n2. The harness, no pause: 3000 trials of each fix, up to 100,000 of the race (stopping once 50 have failed):');
+const summary = await stressWithCanaries({ suites: [fileURLToPath(new URL('./suite.js', import.meta.url))], jitter: ['spin-1us'] }, ['check-then-act'], { runs: 3000, canaryCap: 100_000, maxFailures: 50 });
 const race = find(summary, 'check-then-act')[0]!;
 const sample = race.invariants.find((i) => i.samples.length > 0)?.samples[0];
 if (sample !== undefined) {
