@@ -27,7 +27,7 @@ log(`consumers done; exit codes ${codes.join(', ')}; queue empty: ${queue.empty(
 expect(queue.empty() && codes.every((c) => c === 0), 'clean shutdown: queue drained, consumers exited');
 
 console.log('\nThe stress harness on the built-in producer-consumer suite (stop-event-race is the bug fixed above):');
-const summary = await stress({ suites: ['producer-consumer'], grep: '/(close|stop-event-race)/', threads: [2, 4], jitter: ['none'], timeBudgetMs: 4000, timeoutMs: 200 });
+const summary = await stress({ suites: ['producer-consumer'], grep: '/(close|stop-event-race)/', threads: [2, 4], jitter: ['none'], timeBudgetMs: 4000, timeoutMs: 1000 });
 // The race's signature is the hang (a consumer asleep on the empty queue after the stop): show one.
 const caught = find(summary, 'stop-event-race').filter((r) => r.canaryVerdict === 'caught');
 const race = caught.find((r) => r.hangs.count > 0) ?? caught[0];
