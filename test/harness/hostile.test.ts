@@ -46,7 +46,10 @@ describe('harness/hostile suites', function () {
   });
 
   it('survives an actor printing 15 MB to stdout; the results are intact (CLI, output discarded)', () => {
-    const c = spawnSync(process.execPath, [CLI, 'run', fixture('prints-megabytes'), '--runs', '50', '--jitter', 'none', '--seed', 'loud'], {
+    // A trial's reply waits for its output to flush, with no primitive operation meanwhile. Under two CPU
+    // hogs and a second test run this exited 1 once with the default 1 s trial timeout: the invariant
+    // always holds, so that was a hang while 5 MB flushed. The test is about output: it gives 10 s.
+    const c = spawnSync(process.execPath, [CLI, 'run', fixture('prints-megabytes'), '--runs', '50', '--jitter', 'none', '--timeout', '10s', '--seed', 'loud'], {
       encoding: 'utf8',
       timeout: 90_000,
       maxBuffer: 64 * 1024 * 1024,
