@@ -29,8 +29,8 @@ await joinAll([startThread(url, { name: 'recursive', workerData: { scenario: 're
 console.log('\n4. The stress harness on the built-in deadlock suite, 2 threads, spin-1us jitter:');
 // opposite-order deadlocks in ~5-30% of trials here, but in bursts: on a loaded machine the two
 // threads can go thousands of trials without running at once. The fixes run 3000 trials; the
-// canaries up to 100,000, stopped at 50 failures.
-const summary = await stressWithCanaries({ suites: ['deadlock'], threads: [2], jitter: ['spin-1us'] }, ['opposite-order', 'reacquire-lock'], { runs: 3000, canaryCap: 100_000, maxFailures: 50 });
+// canaries up to 20 s in all, each stopped at 50 failures.
+const summary = await stressWithCanaries({ suites: ['deadlock'], threads: [2], jitter: ['spin-1us'] }, ['opposite-order', 'reacquire-lock'], { runs: 3000, canaryTimeMs: 20_000, maxFailures: 50 });
 const caught = find(summary, 'opposite-order')[0]!;
 console.log(`\nopposite-order, for example:\n${firstFailure(caught).join('\n')}`);
 expect(find(summary, 'ordered').every((r) => r.status === 'pass') && find(summary, 'rlock-recursion').every((r) => r.status === 'pass'), 'the fixes pass');

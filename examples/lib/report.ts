@@ -38,19 +38,20 @@ export async function stress(options: RunOptions): Promise<RunSummary> {
 
 /**
  * Stresses the correct variants for `runs` trials each, then the canaries (`canaries`: their
- * variant names) with a far higher cap that ends once `maxFailures` trials have failed. A race
- * needs the trial's threads to run at the same moment, which a loaded machine can deny for
- * thousands of trials in a row; a caught canary stops at once, so the high cap costs nothing then,
- * while the correct variants keep a short, fixed run. One summary of both.
+ * variant names) for up to `canaryTimeMs` in all, each stopping once `maxFailures` trials have
+ * failed. A race needs the trial's threads to run at the same moment, which a loaded machine can
+ * deny for thousands of trials in a row, and there trials are slow too: a time bound gives the
+ * canaries every chance the example can afford and still ends. A caught canary stops at once, so
+ * the bound costs nothing then. One summary of both.
  */
 export async function stressWithCanaries(
   options: RunOptions,
   canaries: string[],
-  budget: { runs: number; canaryCap: number; maxFailures: number },
+  budget: { runs: number; canaryTimeMs: number; maxFailures: number },
 ): Promise<RunSummary> {
   const names = canaries.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const correct = await stress({ ...options, grep: `^[^/]+/(?!(${names})/)`, runs: budget.runs });
-  const caught = await stress({ ...options, grep: `^[^/]+/(${names})/`, runs: budget.canaryCap, maxFailures: budget.maxFailures });
+  const caught = await stress({ ...options, grep: `^[^/]+/(${names})/`, timeBudgetMs: budget.canaryTimeMs, maxFailures: budget.maxFailures });
   return { ...caught, configs: [...correct.configs, ...caught.configs], durationMs: correct.durationMs + caught.durationMs, exitCode: Math.max(correct.exitCode, caught.exitCode) };
 }
 
