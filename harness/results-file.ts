@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { HarnessError } from './errors.js';
-import type { ConfigResult } from './results.js';
+import type { ConfigResult, RunSummary } from './results.js';
 import type { RunSettings } from './run.js';
 
 /** Bumped when a record changes incompatibly. */
@@ -38,7 +38,7 @@ export interface EndRecord {
   interrupted: boolean;
   exitCode: number;
   /** As RunSummary.stoppedEarly (e.g. --fail-fast): absent in older files. */
-  stoppedEarly?: { reason: string; notRun: number };
+  stoppedEarly?: RunSummary['stoppedEarly'];
 }
 
 export interface ResultsFile {

@@ -48,10 +48,11 @@ export async function* soakPasses(planned: PlannedWork[], o: SoakOptions): Async
       if (o.stop() || left < MIN_SLICE_MS) break;
       const prev = totals.get(p.config.key);
       if (p.skip !== undefined && prev !== undefined) continue;
-      const pass = await runOne(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0 });
+      const from = nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0;
+      const pass = await runOne(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: from });
       const total = accumulate(prev, pass);
       // A pass that ended before its first batch (prepare threw) has no nextTrial: stay where it was.
-      nextTrials.set(p.config.key, pass.nextTrial ?? nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0);
+      nextTrials.set(p.config.key, pass.nextTrial ?? from);
       totals.set(p.config.key, total);
       trials += pass.trials;
       failures += pass.failedTrials;
