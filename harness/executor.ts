@@ -5,7 +5,6 @@
  * j+1 runs), a watchdog on the main thread, and recovery from hangs and
  * crashes by replacing the group.
  */
-import { waitForTable } from '@shakedown/primitives';
 import { WorkerGroups } from './pools.js';
 import { availableParallelism } from 'node:os';
 import { ConfigGrader } from './grade.js';
@@ -17,6 +16,10 @@ import { StateArena, allocatorOf } from './state-arena.js';
 import { clearTrials, namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
 import { cancelGate, createGateBuffer } from './gate.js';
 import type { BatchReply, BatchTask } from './worker/task.js';
+import { progressBufferBytes } from './worker/progress-words.js';
+import { type BatchOutcome, watchBatch } from './batch-watch.js';
+import { DeadlineMissed, userCodeLimitMs, withDeadline } from './user-code-deadline.js';
+
 
 export interface Budget {
   /** Stop after this many trials. */
@@ -47,24 +50,12 @@ const FIRST_BATCH = 8;
 const MAX_BATCH = 512;
 /** Aim for batches this long: long enough to amortise a dispatch (~0.2-0.5 ms), short enough to stop promptly. */
 const TARGET_BATCH_MS = 100;
-const WATCHDOG_POLL_MS = 20;
-/** A trial still running after this many timeouts is hung even if its threads keep doing operations. */
-export const LIVELOCK_FACTOR = 10;
 /**
  * A configuration stops after this many hangs or crashes: each costs a full
  * timeout plus a new worker group, the verdict is already "hang" or "error",
  * and the rest of the matrix should not wait for it.
  */
 export const MAX_RECOVERIES = 3;
-/**
- * After a stop request, a batch in flight may finish normally for this long
- * (batches target 100 ms); then it is cancelled like a hung one, so an
- * interrupt ends in-flight trials well within the 2 s the CLI promises even
- * when a trial is stuck and the hang timeout is long.
- */
-export const STOP_GRACE_MS = 500;
-/** Extra time for a batch's first trial: workers may still be starting or importing the suite. */
-const STARTUP_GRACE_MS = 10_000;
 
 /** Bytes of one trace arena at most: caps the batch size at high thread counts (two arenas per configuration). */
 const TRACE_ARENA_BUDGET = 8 * 1024 * 1024;
@@ -88,27 +79,27 @@ interface Batch {
   postedAt: number;
 }
 
-type BatchOutcome =
-  | { kind: 'done'; replies: BatchReply[] }
-  | { kind: 'hang'; trialIndex: number; progress: number[]; waitFor: Array<{ thread: string; waitsFor: string; heldBy: string }> }
-  /** `trialIndex` when the watchdog knows which trial a worker died in (an exit note), not for a failed task. */
-  | { kind: 'crash'; message: string; trialIndex?: number }
-  | { kind: 'stopped' };
-
 /** Trials [first, end) to run again: they were in a cancelled batch but not the trial that hung or crashed it. */
 interface TrialRange {
   first: number;
   end: number;
 }
 
-/** The suite's own main-thread code (threadName, prepare, setup) threw: an error of this configuration. */
+/**
+ * The suite's own main-thread code (threadName, prepare, setup) threw, or prepare() never settled:
+ * an error of this configuration.
+ */
 class SuiteCodeError extends Error {
   constructor(
     readonly hook: string,
     readonly trial: number,
     cause: unknown,
   ) {
-    super(`${hook} threw${hook === 'setup' ? ` in trial ${trial}` : ''}: ${(cause as Error)?.message ?? String(cause)}`);
+    super(
+      cause instanceof DeadlineMissed
+        ? cause.message
+        : `${hook} threw${hook === 'setup' ? ` in trial ${trial}` : ''}: ${(cause as Error)?.message ?? String(cause)}`,
+    );
   }
 }
 
@@ -119,6 +110,14 @@ function suiteHook<T>(hook: string, trial: number, fn: () => T): T {
   } catch (err) {
     throw new SuiteCodeError(hook, trial, err);
   }
+}
+
+/** setup() builds state that crosses to the workers by structured clone: a promise cannot, and would fail the whole batch. */
+function checkedState(state: unknown): unknown {
+  if (state instanceof Promise) {
+    throw new TypeError('setup returned a Promise: setup must be synchronous and return the trial state (do asynchronous work once, in prepare)');
+  }
+  return state;
 }
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
@@ -142,8 +141,9 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
   const pureSpin = config.threads <= cores;
   const firstTrial = options.firstTrial ?? 0;
   const budgetRuns = firstTrial + (options.budget.runs ?? Infinity);
-  // The time budget starts once the first batch is back: starting workers and loading the suite in
-  // them is not the configuration's testing time (a short share was once eaten whole by it).
+  // The time budget starts once the first batch's threads are all running trials: starting workers,
+  // loading the suite in them and prepare() are not the configuration's testing time (short shares
+  // were once eaten whole by them on a loaded machine, and canaries late in the plan got 8 trials).
   let deadline = Infinity;
   let clockStarted = false;
   const startClock = (now: number): void => {
@@ -170,8 +170,9 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
     const tables = threadNames.map((_, t) => readNames(trace.names, t));
     return readTrace(trace.events, config.threads, options.traceEvents, i, tables, threadNames);
   };
+  const hookLimitMs = userCodeLimitMs(options.timeoutMs);
   try {
-    await suite.prepare?.(ctx);
+    await withDeadline(suite.prepare?.(ctx), hookLimitMs, 'prepare() on the main thread');
   } catch (err) {
     throw new SuiteCodeError('prepare', firstTrial, err);
   }
@@ -182,6 +183,8 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
   const redo: TrialRange[] = [];
   /** Set when setup threw: no more batches; the batch in flight is still graded. */
   let setupError: SuiteCodeError | undefined;
+  /** Set when suite code in a worker stalled before the trials (prepare, module load): no more batches. */
+  let fatal = false;
   let batchSize = FIRST_BATCH;
   let batchCount = 0;
   let recoveries = 0;
@@ -189,6 +192,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
 
   const canStart = (now: number): boolean =>
     setupError === undefined &&
+    !fatal &&
     recoveries < MAX_RECOVERIES &&
     grader.failedTrials < maxFailures &&
     (redo.length > 0 || nextTrial < budgetRuns) &&
@@ -208,7 +212,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
     arena.recycle();
     const states: unknown[] = [];
     try {
-      while (states.length < wanted) states.push(suiteHook('setup', first + states.length, (): unknown => suite.setup(setupCtx)));
+      while (states.length < wanted) states.push(suiteHook('setup', first + states.length, (): unknown => checkedState(suite.setup(setupCtx))));
     } catch (err) {
       // The trials set up before it still run; none after.
       setupError = err as SuiteCodeError;
@@ -222,8 +226,8 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
       states,
       trace,
       gate: createGateBuffer(),
-      // Three Int32 words per thread: progress, heartbeat, worker thread id (see BatchTask.progress).
-      progress: new SharedArrayBuffer(12 * config.threads),
+      // What each thread publishes for the watchdog (worker/progress-words.ts).
+      progress: new SharedArrayBuffer(progressBufferBytes(config.threads)),
       exited: new SharedArrayBuffer(4 * config.threads),
       tasks: [],
       postedAt: performance.now(),
@@ -284,8 +288,18 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
       // would run (and be graded) past it.
       const stopNear = maxFailures !== Infinity && grader.failedTrials > 0;
       const next = pureSpin && !stopNear && canStart(performance.now() + lastBatchMs) ? dispatch() : null;
-      const outcome = await watch(current.tasks, current.progress, current.exited, threadNames, current.first, options.timeoutMs, options.shouldStop);
-      startClock(performance.now());
+      const outcome: BatchOutcome = await watchBatch({
+        tasks: current.tasks,
+        progress: current.progress,
+        exited: current.exited,
+        threadNames,
+        firstTrial: current.first,
+        timeoutMs: options.timeoutMs,
+        hookLimitMs,
+        ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+        groupError: () => groups.errorOf(config.threads),
+      });
+      startClock(('trialsStartedAt' in outcome ? outcome.trialsStartedAt : undefined) ?? performance.now());
       if (outcome.kind === 'done') {
         const done = current;
         for (let i = 0; i < done.k; i++) {
@@ -304,20 +318,28 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
         // The next batch, queued behind it, never started a trial: its trials are run again later.
         await cancel(next === null ? [current] : [current, next]);
         for (const m of memory) m.arena.abandon();
-        // Interrupted: the batch's trials are dropped (none of them is known to have finished), not graded.
+        // Interrupted: the batch's trials are dropped (none of them is known to have finished), not
+        // graded; but a trial that had stalled since before the stop is reported as the hang it was in.
         if (outcome.kind === 'stopped') break;
+        if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
+          grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, traceOf(current.trace, outcome.trialIndex - current.first), outcome.interruptedAfterMs);
+          break;
+        }
         // The trials of the cancelled batches other than the one that hung or crashed are run again
         // (the ones before it did finish, but their actors' results died with the workers).
         const again: TrialRange[] = [];
         const end = current.first + current.k;
-        if (outcome.kind === 'hang' || outcome.trialIndex !== undefined) {
-          const culprit = outcome.trialIndex!;
-          if (outcome.kind === 'hang') grader.addHang(culprit, outcome.waitFor, outcome.progress, traceOf(current.trace, culprit - current.first));
-          else grader.addCrash(culprit, outcome.message);
-          again.push({ first: current.first, end: culprit }, { first: culprit + 1, end });
+        if (outcome.kind === 'crash' && outcome.fatal === true) {
+          // Suite code in a worker stalled before any trial: every batch would do the same.
+          grader.addCrash(current.first, outcome.message, outcome.name);
+          fatal = true;
         } else {
-          // A task failed without an exit note: which trial is unknown, so the batch is dropped whole.
-          grader.addCrash(current.first, outcome.message);
+          // Which trial hung or crashed; for a task that failed outside any trial, the batch's first
+          // (a configuration stops after MAX_RECOVERIES such failures, so this cannot loop).
+          const culprit = outcome.kind === 'hang' ? outcome.trialIndex : (outcome.trialIndex ?? current.first);
+          if (outcome.kind === 'hang') grader.addHang(culprit, outcome.waitFor, outcome.progress, traceOf(current.trace, culprit - current.first));
+          else grader.addCrash(culprit, outcome.message, outcome.name);
+          again.push({ first: current.first, end: culprit }, { first: culprit + 1, end });
         }
         if (next !== null) again.push({ first: next.first, end: next.first + next.k });
         redo.unshift(...again.filter((r) => r.end > r.first));
@@ -338,94 +360,4 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
   if (recoveries >= MAX_RECOVERIES) result.stoppedAtRecoveries = recoveries;
   if (options.firstTrial !== undefined) result.nextTrial = nextTrial;
   return result;
-}
-
-/**
- * Waits for every worker's reply while watching the progress words. A trial
- * is hung when for `timeoutMs` no thread has entered a new trial or done a
- * primitive operation (plus a start-up grace before the first trial of a batch).
- */
-function watch(
-  tasks: Array<Promise<BatchReply>>,
-  progressBuf: SharedArrayBuffer,
-  exitedBuf: SharedArrayBuffer,
-  threadNames: string[],
-  firstTrial: number,
-  timeoutMs: number,
-  shouldStop?: () => boolean,
-): Promise<BatchOutcome> {
-  const progress = new Int32Array(progressBuf);
-  const exited = new Int32Array(exitedBuf);
-  const threads = threadNames.length;
-  // A thread's progress word holds k + 1 while it runs the batch's k-th trial, 0 before its first.
-  const trialOf = (word: number): number => (word === 0 ? -1 : firstTrial + word - 1);
-  return new Promise<BatchOutcome>((resolve) => {
-    let settled = false;
-    const finish = (o: BatchOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearInterval(timer);
-      resolve(o);
-    };
-    let lastSum = -1;
-    let lastChange = performance.now();
-    // Heartbeats alone must not hide a livelock (threads busy with operations that never finish the
-    // trial): a trial is also hung once no thread has entered a new trial for LIVELOCK_FACTOR timeouts.
-    let lastTrialSum = -1;
-    let lastTrialChange = performance.now();
-    let stopAt: number | undefined;
-    const timer = setInterval(() => {
-      if (stopAt === undefined && (shouldStop?.() ?? false)) stopAt = performance.now();
-      if (stopAt !== undefined && performance.now() - stopAt > STOP_GRACE_MS) {
-        finish({ kind: 'stopped' });
-        return;
-      }
-      for (let t = 0; t < threads; t++) {
-        const note = Atomics.load(exited, t);
-        if (note !== 0) {
-          const trial = trialOf(Atomics.load(progress, t));
-          finish({ kind: 'crash', message: `${threadNames[t]} ended its worker thread (process.exit(${note - 1})) in trial ${trial}`, trialIndex: Math.max(trial, firstTrial) });
-          return;
-        }
-      }
-      let sum = 0;
-      let trialSum = 0;
-      let min = Infinity;
-      for (let t = 0; t < threads; t++) {
-        const p = Atomics.load(progress, t);
-        trialSum += p;
-        sum += p + Atomics.load(progress, threads + t);
-        min = Math.min(min, p);
-      }
-      const now = performance.now();
-      if (trialSum !== lastTrialSum) {
-        lastTrialSum = trialSum;
-        lastTrialChange = now;
-      }
-      const started = min > 0;
-      const grace = started ? 0 : STARTUP_GRACE_MS;
-      const livelock = now - lastTrialChange > LIVELOCK_FACTOR * timeoutMs + grace;
-      if (sum !== lastSum && !livelock) {
-        lastSum = sum;
-        lastChange = now;
-        return;
-      }
-      if (livelock || now - lastChange > timeoutMs + grace) {
-        const snapshot = Array.from(progress.subarray(0, threads), trialOf);
-        // The slowest thread is in the hung trial (or has not entered it yet).
-        const trialIndex = started ? Math.min(...snapshot) : firstTrial;
-        // The table is process-wide: in a mocha process other workers may be blocked too. The report
-        // keeps this trial's threads (what they wait for, held by whomever).
-        const ours = new Set(Array.from(progress.subarray(2 * threads, 3 * threads), (word) => word - 1).filter((id) => id >= 0));
-        const waitFor = waitForTable()
-          .filter((w) => ours.has(w.threadId))
-          .map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
-        finish({ kind: 'hang', trialIndex: Math.max(trialIndex, firstTrial), progress: snapshot, waitFor });
-      }
-    }, WATCHDOG_POLL_MS);
-    Promise.all(tasks).then(
-      (replies) => finish({ kind: 'done', replies }),
-      (err: unknown) => finish({ kind: 'crash', message: (err as Error)?.message ?? String(err) }),
-    );
-  });
 }

@@ -122,8 +122,11 @@ export class ConfigGrader {
     }
   }
 
-  /** A trial that did not finish within the timeout. Counts as a trial that failed "no hang". */
-  addHang(trial: number, waitFor: HangSample['waitFor'], progress: number[], trace: TraceEvent[]): void {
+  /**
+   * A trial that did not finish within the timeout. Counts as a trial that failed "no hang".
+   * `interruptedAfterMs`: the run was interrupted while this trial had made no progress for that long.
+   */
+  addHang(trial: number, waitFor: HangSample['waitFor'], progress: number[], trace: TraceEvent[], interruptedAfterMs?: number): void {
     this.#trials++;
     this.#hangs.count++;
     const tally = this.#tallies.get(HANG_INVARIANT)!;
@@ -135,7 +138,7 @@ export class ConfigGrader {
       const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor}${w.heldBy === NO_HOLDER ? '' : ` held by ${w.heldBy}`}`).join('; ');
       tally.samples.push({
         trial,
-        details: `trial did not finish within ${this.#timeoutMs} ms${cycle ? `; blocked: ${cycle}` : '; no thread was blocked in a primitive (a busy loop, or a wait outside @shakedown/primitives)'}`,
+        details: `${interruptedAfterMs === undefined ? `trial did not finish within ${this.#timeoutMs} ms` : `interrupted while the trial had made no progress for ${Math.round(interruptedAfterMs)} ms (the ${this.#timeoutMs} ms hang timeout not reached)`}${cycle ? `; blocked: ${cycle}` : '; no thread was blocked in a primitive (a busy loop, or a wait outside @shakedown/primitives)'}`,
         trace,
         replay,
       });

@@ -26,10 +26,18 @@ export type WorkerGroup = Tinypool[];
 
 export class WorkerGroups {
   readonly #pools = new Map<number, WorkerGroup>();
+  /** What a group's pools reported outside any task, by thread count, until the group is discarded. */
+  readonly #errors = new Map<number, Error>();
   readonly #heapMb: number;
 
   constructor(heapMb = WORKER_HEAP_MB) {
     this.#heapMb = heapMb;
+    discardOutputOnceUnpiped();
+  }
+
+  /** The first error a pool of this group raised outside a task (see get()); the executor reports it as a crash. */
+  errorOf(threads: number): Error | undefined {
+    return this.#errors.get(threads);
   }
 
   get(threads: number): WorkerGroup {
@@ -50,6 +58,14 @@ export class WorkerGroups {
             resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
           }),
       );
+      // tinypool emits 'error' on the pool when a worker fails with no task in hand (a message it did
+      // not expect, a crash between batches). Unheard, that event would end the whole process with a
+      // raw stack; heard, it ends this group's batch as a crash of its configuration.
+      for (const pool of group) {
+        pool.on('error', (err: unknown) => {
+          if (!this.#errors.has(threads)) this.#errors.set(threads, err instanceof Error ? err : new Error(String(err)));
+        });
+      }
       this.#pools.set(threads, group);
     }
     return group;
@@ -58,6 +74,7 @@ export class WorkerGroups {
   /** Destroys the group of `threads` (after a hang or crash); the next get() starts a fresh one. */
   async discard(threads: number): Promise<void> {
     const group = this.#pools.get(threads);
+    this.#errors.delete(threads);
     if (group === undefined) return;
     this.#pools.delete(threads);
     await Promise.all(group.map(destroy));
@@ -66,7 +83,28 @@ export class WorkerGroups {
   async close(): Promise<void> {
     const pools = [...this.#pools.values()].flat();
     this.#pools.clear();
+    this.#errors.clear();
     await Promise.all(pools.map(destroy));
+  }
+}
+
+let discarding = false;
+
+/**
+ * A worker's stdout and stderr are piped into this process's. When the reader of ours has gone
+ * (`stress run | head`: EPIPE), the pipe is undone and the worker's output stream stops flowing;
+ * its writes then never complete, and a worker waiting for its output to flush before it replies
+ * (tinypool does) never replies: every later trial looked hung. So output that can no longer be
+ * shown is read and dropped instead. (The only other unpipe is at a worker's exit, when its
+ * stream has ended and resuming it does nothing.)
+ */
+function discardOutputOnceUnpiped(): void {
+  if (discarding) return;
+  discarding = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('unpipe', (source: NodeJS.ReadableStream) => {
+      source.resume();
+    });
   }
 }
 

@@ -14,6 +14,7 @@ import type { Params } from './suite-api.js';
 import { exitCodeFor } from './verdict.js';
 import { SLICE_TRIAL_SPAN, type Shard, type TrialSlice, shardItems } from './shard.js';
 import { checkRunOptions } from './run-options.js';
+import { TimeShares } from './time-share.js';
 
 export interface RunOptions {
   suites?: string[];
@@ -115,13 +116,10 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     ...(options.shard ? { shard: options.shard } : {}),
   };
   yield { type: 'run-start', seed, configs: planned.map((p) => p.config), plan: full.map((p) => p.config.key), settings, startedAt };
-  // A time budget is shared out as the run goes: each configuration gets what is left divided by the
-  // runnable configurations left, so one that overran (starting workers, a hang) is paid for by the
-  // rest and the run ends near its budget instead of summing every overrun.
-  const budgetEnd = t0 + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
-  const runnableFrom: number[] = [];
-  for (let i = planned.length - 1, left = 0; i >= 0; i--) runnableFrom[i] = left += planned[i]!.skip === undefined ? 1 : 0;
-  const shareMs = (index: number): number => Math.max(0, budgetEnd - performance.now()) / Math.max(1, runnableFrom[index]!);
+  // A time budget is testing time, shared out as the run goes (time-share.ts): every configuration
+  // gets at least an equal share, and what one leaves unused goes to the rest.
+  const shares = new TimeShares(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS, planned.map((p) => p.skip === undefined), t0);
+  const shareMs = (index: number): number => shares.shareFor(index, performance.now());
   const results: ConfigResult[] = [];
   let totalTrials = 0;
   let totalFailures = 0;

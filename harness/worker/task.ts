@@ -16,12 +16,7 @@ export interface BatchTask {
   /** When set (replay), every trial draws its randomness as this trial index. */
   fixedSeedTrial: number | null;
   gate: SharedArrayBuffer;
-  /**
-   * Int32 words read by the watchdog: [thread] = k + 1 once the thread has entered the batch's k-th
-   * trial (0 before its first; the trial index itself can pass 2^31);
-   * [threads + thread] = a heartbeat bumped at every primitive operation;
-   * [2 * threads + thread] = the worker's threadId + 1 (0 until it starts the batch).
-   */
+  /** Int32 words read by the watchdog, WORDS_PER_THREAD per thread: see progress-words.ts. */
   progress: SharedArrayBuffer;
   /** Int32 per thread: 0 while alive; 1 + exit code if the actor ended the thread (process.exit). */
   exited: SharedArrayBuffer;

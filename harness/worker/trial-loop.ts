@@ -13,15 +13,33 @@ import { TraceWriter } from '../trace.js';
 import { loadSuite } from '../load-suite.js';
 import { serializeError } from '../errors.js';
 import type { BatchReply, BatchTask } from './task.js';
+import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
+import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
 
-/** The batch this worker is running, for the exit hook below. */
-let current: { exited: Int32Array; thread: number } | null = null;
+// The reference copy of the globals this loop runs on, taken before any actor can touch them.
+rememberGlobals();
+
+/** The batch this worker is running, for the exit hook and the output counter below. */
+let current: { exited: Int32Array; thread: number; progress: Int32Array; beat: number } | null = null;
 
 // An actor calling process.exit ends this thread without a reply; leave a note
 // in shared memory so the watchdog reports a crash at once instead of a hang.
 process.on('exit', (code) => {
   if (current !== null) Atomics.store(current.exited, current.thread, 1 + (code & 0xff));
 });
+
+/**
+ * Writing output is a sign of life: an actor printing 100,000 lines spends seconds in
+ * process.stdout.write with no primitive operation, and on a loaded machine that was reported as a
+ * hang at the default 1 s timeout. Every write bumps the heartbeat of the batch in flight.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((...args: unknown[]): boolean => {
+    if (current !== null) current.progress[current.beat]!++;
+    return write(...args);
+  });
+}
 
 /** The batch before this one, still running: batches run strictly one after another in a worker. */
 let previous: Promise<unknown> = Promise.resolve();
@@ -51,16 +69,25 @@ async function flushOutput(): Promise<void> {
 }
 
 async function runBatch(task: BatchTask): Promise<BatchReply> {
-  current = { exited: new Int32Array(task.exited), thread: task.thread };
+  // The first task arrives after tinypool's start-up handshake on parentPort: the port is the pool's from here on.
+  guardParentPort();
+  const progress = new Int32Array(task.progress);
+  const phase = phaseWord(task.threads, task.thread);
+  const beat = beatWord(task.threads, task.thread);
+  current = { exited: new Int32Array(task.exited), thread: task.thread, progress, beat };
+  // Which worker runs this thread of the trial, so a hang report picks this trial's threads out of
+  // the process-wide wait-for table (names can repeat or be cut short there; ids cannot).
+  Atomics.store(progress, idWord(task.threads, task.thread), threadId + 1);
+  // The phase tells the watchdog what a stall means: before the trials, a slow module or prepare()
+  // (bounded separately, reported as an error); during them, a hang; after them, a slow reply.
+  Atomics.store(progress, phase, Phase.LOADING);
   const suite = await loadSuite(task.suiteUrl);
+  Atomics.store(progress, phase, Phase.PREPARING);
   // Before the gate: module loading must not land inside a timed trial.
   await suite.prepare?.({ threads: task.threads, params: task.params, variant: task.variant });
   setThreadName(task.threadName);
   const gate = new StartGate(task.gate, task.threads, task.pureSpin);
-  const progress = new Int32Array(task.progress);
-  // Which worker runs this thread of the trial, so a hang report picks this trial's threads out of
-  // the process-wide wait-for table (names can repeat or be cut short there; ids cannot).
-  Atomics.store(progress, 2 * task.threads + task.thread, threadId + 1);
+  Atomics.store(progress, phase, Phase.TRIALS);
   const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread);
   const { jitter } = task;
   const outcomes: BatchReply['outcomes'] = [];
@@ -69,7 +96,6 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
   let rng: () => number = Math.random;
   // Heartbeat: every primitive operation counts as progress, so a long but live trial on a loaded
   // machine is not mistaken for a hang. Only this thread writes its word: a plain increment is enough.
-  const beat = task.threads + task.thread;
   setYieldHook((op, primitive) => {
     progress[beat]!++;
     trace.record(op, primitive);
@@ -82,7 +108,7 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
       const seedTrial = task.fixedSeedTrial ?? trial;
       // Progress within the batch (k + 1; 0 = not started), not the trial index itself: indices go
       // past 2^31 in long soaks and sliced shards, and the word is an Int32.
-      Atomics.store(progress, task.thread, k + 1);
+      Atomics.store(progress, trialWord(task.threads, task.thread), k + 1);
       trace.beginTrial(k);
       // Same decision in every thread of the trial: derived from the trial alone.
       jitterOn = jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
@@ -100,12 +126,17 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
       } catch (err) {
         outcomes.push({ ok: false, error: serializeError(err) });
       }
+      // Before the next gate, which needs them: an actor that replaced Atomics (or another global the
+      // loop runs on) gets an error for this trial, and the worker gets its globals back.
+      const misuse = restoreGlobals();
+      if (misuse !== null) outcomes[outcomes.length - 1] = { ok: false, error: serializeError(misuse) };
     }
   } catch (err) {
     if (!(err instanceof GateCancelled)) throw err;
   } finally {
     setYieldHook(null);
     jitterOn = false;
+    Atomics.store(progress, phase, Phase.REPLYING);
     current = null;
   }
   return { outcomes: sendable(outcomes) };

@@ -1,0 +1,86 @@
+/**
+ * A trial worker is shared by the actor and the harness: the actor's code runs on the same
+ * globals and next to the same message port that the harness (and tinypool under it) needs to
+ * run the next trial and to reply. An actor that posts on `parentPort` or replaces `Atomics` used
+ * to crash the whole run (tinypool throws "Unexpected message on Worker" on the main thread; a
+ * missing Atomics breaks the pool's wait loop). Here such misuse becomes an error of the trial
+ * that did it, with a message that says what to do, and the worker is repaired for the next one.
+ */
+import { parentPort } from 'node:worker_threads';
+
+export const ACTOR_MISUSE = 'ERR_ACTOR_MISUSE';
+
+export class ActorMisuseError extends Error {
+  readonly code = ACTOR_MISUSE;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActorMisuseError';
+  }
+}
+
+/**
+ * The globals the trial loop, the primitives and tinypool's worker loop run on. Checked by
+ * identity after every actor: ~20 property reads, a few nanoseconds per trial.
+ */
+const GUARDED_GLOBALS = ['Atomics', 'SharedArrayBuffer', 'Int32Array', 'Promise', 'structuredClone', 'performance'] as const;
+const GUARDED_ATOMICS = ['load', 'store', 'add', 'sub', 'and', 'or', 'exchange', 'compareExchange', 'wait', 'notify'] as const;
+
+type Saved = Array<{ owner: Record<string, unknown>; key: string; value: unknown; label: string }>;
+
+function snapshot(): Saved {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const atomics = Atomics as unknown as Record<string, unknown>;
+  return [
+    ...GUARDED_GLOBALS.map((key) => ({ owner: g, key, value: g[key], label: `globalThis.${key}` })),
+    ...GUARDED_ATOMICS.map((key) => ({ owner: atomics, key, value: atomics[key], label: `Atomics.${key}` })),
+  ];
+}
+
+let saved: Saved | undefined;
+
+/** Takes the reference copy of the guarded globals: call once, when the worker module loads. */
+export function rememberGlobals(): void {
+  saved ??= snapshot();
+}
+
+/**
+ * Puts back every guarded global the actor replaced or deleted; returns an error naming them, or
+ * null when all were intact (the usual case, and the only one that allocates nothing).
+ */
+export function restoreGlobals(): ActorMisuseError | null {
+  if (saved === undefined) return null;
+  let changed: string[] | undefined;
+  for (const s of saved) {
+    if (s.owner[s.key] === s.value) continue;
+    (changed ??= []).push(s.label);
+    try {
+      s.owner[s.key] = s.value;
+    } catch {
+      // A frozen owner cannot have been changed in the first place; nothing to restore.
+    }
+  }
+  if (changed === undefined) return null;
+  return new ActorMisuseError(
+    `the actor replaced ${changed.join(', ')}, which the harness's trial loop runs on (restored for the next trial); change them only inside your own module, or test code that needs them in a worker of its own`,
+  );
+}
+
+let portGuarded = false;
+
+/**
+ * tinypool runs this worker over its own message channel; `parentPort` carries only its start-up
+ * handshake, and a message the actor posts there makes tinypool throw on the main thread. So, once
+ * the handshake is over (the first task has arrived), posting on or closing parentPort throws in
+ * the actor instead.
+ */
+export function guardParentPort(): void {
+  if (portGuarded || parentPort === null) return;
+  portGuarded = true;
+  const refuse = (what: string) => (): never => {
+    throw new ActorMisuseError(
+      `the actor called parentPort.${what}(): in a stress trial the worker's parentPort belongs to the harness; share results through the trial's state or the actor's return value, and progress through shared memory or a Queue`,
+    );
+  };
+  Object.defineProperty(parentPort, 'postMessage', { value: refuse('postMessage'), configurable: true, writable: true });
+  Object.defineProperty(parentPort, 'close', { value: refuse('close'), configurable: true, writable: true });
+}

@@ -1,0 +1,48 @@
+/**
+ * The words a batch's threads publish for the executor's watchdog (one Int32Array per batch,
+ * WORDS_PER_THREAD words per thread). Only the thread itself writes its words; the watchdog only
+ * reads them. They let it tell a hung trial from a slow start, a slow suite hook, a slow reply or
+ * a descheduled thread, which are not findings.
+ */
+
+/** Words per thread: trial, heartbeat, worker id, phase. */
+export const WORDS_PER_THREAD = 4;
+
+export function progressBufferBytes(threads: number): number {
+  return 4 * WORDS_PER_THREAD * threads;
+}
+
+/**
+ * Word of thread `t`: k + 1 once it has entered the batch's k-th trial (0 before its first). The
+ * position in the batch, not the trial index: indices pass 2^31 in long soaks and sliced shards.
+ */
+export const trialWord = (threads: number, t: number): number => t;
+/** Word of thread `t` bumped at every yield point and every write to stdout/stderr: signs of life inside a trial. */
+export const beatWord = (threads: number, t: number): number => threads + t;
+/** Word of thread `t`: the worker's threadId + 1 (0 until it starts the batch), to pick its wait records. */
+export const idWord = (threads: number, t: number): number => 2 * threads + t;
+/** Word of thread `t`: where it is in the batch (Phase). */
+export const phaseWord = (threads: number, t: number): number => 3 * threads + t;
+
+/** Where a thread is in its batch; the watchdog applies the hang rule only during TRIALS. */
+export const Phase = {
+  /** The task has not reached the worker yet (the previous batch is still replying, or the worker is starting). */
+  QUEUED: 0,
+  /** Importing the suite module in the worker. */
+  LOADING: 1,
+  /** Awaiting the suite's prepare() in the worker. */
+  PREPARING: 2,
+  /** Running trials: no progress for the timeout is a hang. */
+  TRIALS: 3,
+  /** Trials done; flushing output and replying. */
+  REPLYING: 4,
+} as const;
+export type PhaseValue = (typeof Phase)[keyof typeof Phase];
+
+export const PHASE_NAMES: Record<PhaseValue, string> = {
+  [Phase.QUEUED]: 'starting its worker',
+  [Phase.LOADING]: 'loading the suite module',
+  [Phase.PREPARING]: 'awaiting prepare()',
+  [Phase.TRIALS]: 'running trials',
+  [Phase.REPLYING]: 'replying (flushing its output)',
+};
