@@ -89,7 +89,7 @@ export function encodeReplay(config: Configuration, trial: number, timeoutMs: nu
 }
 
 function invalid(field: string, expected: string, got: unknown): HarnessError {
-  const text = got === undefined ? 'missing (was the token cut when pasted?)' : typeof got === 'string' ? shown(got) : visible((JSON.stringify(got) ?? String(got)).slice(0, 80));
+  const text = got === undefined ? 'missing (was the token cut when pasted?)' : typeof got === 'string' ? shown(got) : visible((JSON.stringify(got) ?? typeof got).slice(0, 80));
   return new HarnessError('ERR_REPLAY_TOKEN', `replay token is not valid: field ${field} is ${text}; expected ${expected}`);
 }
 
@@ -133,7 +133,7 @@ export function decodeReplay(token: string): ReplayTarget {
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) throw invalid('to (trial timeout)', `a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, timeoutMs);
   if (t.im !== undefined) nonEmptyString(t, 'im', 'implementation name');
   if (t.pe !== undefined) {
-    throw new HarnessError('ERR_REPLAY_TOKEN', `this token could not carry the run's parameters (${shown(String(t.pe))}); rerun the configuration with stress run and its --seed instead`);
+    throw new HarnessError('ERR_REPLAY_TOKEN', `this token could not carry the run's parameters (${typeof t.pe === 'string' ? shown(t.pe) : 'no reason given'}); rerun the configuration with stress run and its --seed instead`);
   }
   const raw = decodeTokenParams(t.p ?? {}, t.pb);
   const pu = t.pu ?? [];

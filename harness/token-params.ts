@@ -60,7 +60,7 @@ function checkJsonValue(v: unknown, where: string, depth: number): void {
 
 /** The token's `p` and `pb` checked and turned back into parameters (with their BigInts). */
 export function decodeTokenParams(p: unknown, pb: unknown): Params {
-  if (typeof p !== 'object' || p === null || Array.isArray(p)) throw bad(`is ${visible((JSON.stringify(p) ?? String(p)).slice(0, 80))}; expected an object of name: value`);
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) throw bad(`is ${visible((JSON.stringify(p) ?? typeof p).slice(0, 80))}; expected an object of name: value`);
   checkJsonValue(p, 'p', 0);
   if (pb === undefined) return p as Params;
   if (!Array.isArray(pb) || !pb.every((path) => Array.isArray(path) && path.length > 0 && path.every((k) => typeof k === 'string' || (Number.isSafeInteger(k) && (k as number) >= 0)))) {
