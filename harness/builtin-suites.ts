@@ -1,6 +1,12 @@
 /** The suites shipped with shakedown, by name. The harness knows them only by module path. */
 const at = (path: string): string => new URL(`../suites/${path}.js`, import.meta.url).href;
 
+/**
+ * The directory of the shipped suites and of the modules they load (suites/impls, the
+ * suites/gallery canaries): what a replay token may name inside shakedown's own package.
+ */
+export const BUILTIN_SUITES_DIR = new URL('../suites/', import.meta.url);
+
 /** What `stress run` with no suite names runs. */
 export const DEFAULT_SUITES = ['counter', 'producer-consumer', 'barrier-start', 'deadlock'];
 

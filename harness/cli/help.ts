@@ -89,7 +89,7 @@ Prints each suite, its variants (canaries marked) and the configuration keys a
 run with the same flags would execute.
 `;
 
-export const REPLAY_HELP = `stress replay <token> [--runs N] [--until-reproduced] [--trace]
+export const REPLAY_HELP = `stress replay <token> [--runs N] [--until-reproduced] [--trace] [--suite FILE] [--impl kind=FILE]
 
 Reruns the configuration and trial seed encoded in a replay token (printed
 after every failure) N times (default 100) and reports how often the failure
@@ -99,12 +99,21 @@ timing-dependent failure reproduces with a rate, not always.
   --runs N              how many times (default 100; with --until-reproduced, the cap: default 100000)
   --until-reproduced    stop once it has reproduced (at the end of that batch of runs)
   --trace               print the trace of the first reproduction
+  --suite FILE          the suite module to load instead of the token's (or a built-in name)
+  --impl kind=FILE      the implementation for a conformance suite instead of the token's
 
 Suite modules in the token are relative to shakedown's package (built-in suites)
 or to the directory the run started in (your suites): replay from the same
 directory, in any checkout of the project.
 
-Exit code: 1 if it reproduced (or a trial errored), 0 if not, 2 for a bad token.
+A token is text from a log: it loads only shakedown's built-in suites or files
+under the current directory (symlinks and .. resolved). Any other module
+(another directory, data:, http:, node: URLs) is refused; name it yourself with
+--suite or --impl. Every field of the token is checked (threads 1-256, a known
+variant and jitter profile, ...).
+
+Exit code: 1 if it reproduced (or a trial errored), 0 if not, 2 for a bad or
+refused token (ERR_REPLAY_TOKEN) or a bad flag.
 `;
 
 export const REPORT_HELP = `stress report FILE.jsonl [--reporter R ...] [--junit-flaky MODE]

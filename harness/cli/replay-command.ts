@@ -1,20 +1,87 @@
-import { decodeReplay } from '../replay-token.js';
-import { loadSuite } from '../load-suite.js';
+import { decodeReplay, type ReplayTarget } from '../replay-token.js';
+import { type AnySuite, loadSuite } from '../load-suite.js';
 import { checkImpl } from '../contract/load-impl.js';
 import { runOne } from '../run.js';
 import type { Configuration } from '../results.js';
 import { formatRate, stoppedNote } from '../stats.js';
 import { parseFlags } from './options.js';
 import { parsePositiveInt } from './parse.js';
+import { parseImpls } from './parse-impl.js';
 import { HarnessError } from '../errors.js';
 import { formatTrace } from '../../reporters/console.js';
+import { visible, visibleLines } from '../../reporters/control-chars.js';
 import { hasAffinity } from '../pinned.js';
+import { resolveSuiteUrl } from '../plan.js';
+import { checkTokenModule, shown } from '../replay-trust.js';
+import type { Params } from '../suite-api.js';
 import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 
-const REPLAY_FLAGS = { runs: { type: 'string' }, 'until-reproduced': { type: 'boolean' }, trace: { type: 'boolean' }, verbose: { type: 'boolean' } } as const;
+const REPLAY_FLAGS = {
+  runs: { type: 'string' },
+  'until-reproduced': { type: 'boolean' },
+  trace: { type: 'boolean' },
+  suite: { type: 'string' },
+  impl: { type: 'string', multiple: true },
+  verbose: { type: 'boolean' },
+} as const;
 /** Replays by default; with --until-reproduced, the cap (a rare race may need thousands). */
 const DEFAULT_RUNS = 100;
 const DEFAULT_UNTIL_RUNS = 100_000;
+
+/**
+ * The suite a replay loads: the one named with --suite (the user's choice), or the token's,
+ * if a token may load it (replay-trust.ts).
+ */
+async function replaySuite(target: ReplayTarget, explicit: string | undefined): Promise<{ url: string; suite: AnySuite }> {
+  const url = explicit !== undefined ? resolveSuiteUrl(explicit) : target.suiteUrl;
+  if (explicit === undefined) checkTokenModule({ url, what: 'suite module', allow: 'name the suite file yourself with --suite FILE' });
+  const suite = await loadSuite(url);
+  if (suite.name !== target.suite) {
+    const where = explicit !== undefined ? `--suite ${shown(explicit)}` : shown(url);
+    throw new HarnessError('ERR_REPLAY_TOKEN', `the token names suite ${shown(target.suite)}, but ${where} is suite ${shown(suite.name)}: replay from the directory the run was started in, or pass that suite with --suite FILE`);
+  }
+  return { url, suite };
+}
+
+/**
+ * The parameters with every module URL in them allowed: a conformance suite's implementation
+ * (params.impl, replaced by --impl kind=FILE when given) and any other parameter the token marks
+ * as a module URL.
+ */
+function replayParams(target: ReplayTarget, suite: AnySuite, impls: Record<string, string>): Params {
+  const params: Params = { ...target.params };
+  const kind = suite.implKind;
+  for (const k of Object.keys(impls)) {
+    if (k !== kind) throw new HarnessError('ERR_USAGE', `--impl ${k}=...: suite ${shown(suite.name)} ${kind === undefined ? 'takes no implementation' : `takes a ${kind} implementation`}`);
+  }
+  if (kind !== undefined) {
+    if (impls[kind] !== undefined) params.impl = impls[kind]!;
+    else if (typeof params.impl !== 'string') throw new HarnessError('ERR_REPLAY_TOKEN', `replay token is not valid: suite ${shown(suite.name)} needs params.impl (the implementation module URL), and the token has none`);
+    else checkTokenModule({ url: params.impl, what: `${kind} implementation (params.impl)`, allow: `name the file yourself with --impl ${kind}=FILE` });
+  }
+  for (const k of target.urlParams) {
+    if (k === 'impl' && kind !== undefined) continue;
+    checkTokenModule({ url: String(params[k]), what: `module parameter ${shown(k)}`, allow: `rerun the configuration with stress run` });
+  }
+  return params;
+}
+
+/** The variant must be the suite's own, or (conformance suites) the implementation's name; anything else "reproduces" nothing real. */
+async function replayVariant(target: ReplayTarget, suite: AnySuite, params: Params): Promise<{ canary: boolean }> {
+  const variants = suite.variants ?? { default: { description: suite.description } };
+  if (Object.hasOwn(variants, target.variant)) {
+    if (suite.implKind !== undefined) await checkImpl(String(params.impl), suite.implKind);
+    return { canary: variants[target.variant]!.canary === true };
+  }
+  if (suite.implKind !== undefined) {
+    const impl = await checkImpl(String(params.impl), suite.implKind);
+    if (impl.name === target.variant) return { canary: false };
+  }
+  throw new HarnessError(
+    'ERR_REPLAY_TOKEN',
+    `replay token is not valid: field va (variant) is ${shown(target.variant)}, but suite ${shown(suite.name)} has no such variant; expected one of ${Object.keys(variants).map((v) => shown(v)).join(', ')}`,
+  );
+}
 
 export async function replayCommandMain(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, 'replay');
@@ -22,27 +89,25 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
   const target = decodeReplay(positionals[0]!);
   const until = values['until-reproduced'] === true;
   const runs = values.runs === undefined ? (until ? DEFAULT_UNTIL_RUNS : DEFAULT_RUNS) : parsePositiveInt('--runs', values.runs as string, 1_000_000);
-  const suite = await loadSuite(target.suiteUrl);
-  if (suite.name !== target.suite) {
-    throw new HarnessError('ERR_REPLAY_TOKEN', `the token names suite ${target.suite}, but ${target.suiteUrl} is suite ${suite.name}: replay from the directory the run was started in`);
-  }
-  // A conformance trial reloads the same implementation module (its URL is in the parameters).
-  if (suite.implKind !== undefined && typeof target.params.impl === 'string') await checkImpl(target.params.impl, suite.implKind);
-  const variant = suite.variants?.[target.variant];
+  const impls = parseImpls('--impl', (values.impl as string[] | undefined) ?? [], process.cwd());
+  const { url, suite } = await replaySuite(target, values.suite as string | undefined);
+  const params = replayParams(target, suite, impls);
+  const { canary } = await replayVariant(target, suite, params);
   const config: Configuration = {
     key: `${target.suite}/${target.variant}/t${target.threads}/c-${target.cores}/j-${target.jitter}`,
     suite: target.suite,
-    suiteUrl: target.suiteUrl,
+    suiteUrl: url,
     variant: target.variant,
-    canary: variant?.canary === true,
+    canary,
     threads: target.threads,
     cores: target.cores,
     jitter: target.jitter,
-    params: target.params,
+    params,
     seed: target.seed,
     ...(target.impl !== undefined ? { impl: target.impl } : {}),
   };
-  process.stdout.write(`replaying ${config.key}, seed ${target.seed}, trial ${target.trial}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
+  // Suite text (names, details, messages) is the suite author's: shown, never sent to the terminal raw.
+  process.stdout.write(`replaying ${visible(config.key)}, seed ${visible(target.seed)}, trial ${target.trial}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
   const planned = { config, suite, ...(target.cores !== 'all' && !hasAffinity() ? { skip: 'CPU affinity not available' } : {}) };
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(target.timeoutMs));
   let result;
@@ -58,9 +123,9 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     process.stdout.write(`  not reproduced: the failure depends on thread timing as well as the seed; try --until-reproduced (up to ${DEFAULT_UNTIL_RUNS.toLocaleString('en-US')} runs)\n`);
   }
   for (const inv of result.invariants) {
-    if (inv.failures > 0) process.stdout.write(`  ${inv.name}: ${inv.failures} failures; e.g. ${inv.samples[0]?.details ?? ''}\n`);
+    if (inv.failures > 0) process.stdout.write(`  ${visible(inv.name)}: ${inv.failures} failures; e.g. ${visibleLines(inv.samples[0]?.details ?? '')}\n`);
   }
-  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${e.name}: ${e.message}\n`);
+  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${visible(e.name)}: ${visibleLines(e.message)}\n`);
   if (values.trace === true) {
     const trace = formatTrace(result);
     if (trace.length > 0) process.stdout.write(`  trace of the first reproduction:\n${trace.join('\n')}\n`);

@@ -26,6 +26,7 @@ describe('harness/replay-token', () => {
       suite: 'counter',
       variant: 'unlocked',
       params: { increments: 3 },
+      urlParams: [],
       threads: 2,
       cores: 'all',
       jitter: 'spin-1us',
@@ -62,6 +63,28 @@ describe('harness/replay-token', () => {
     const token = encodeReplay(config, 7, 1000);
     for (const bad of [token.slice(0, 20), 'hello', '']) {
       assert.throws(() => decodeReplay(bad), (e: unknown) => e instanceof HarnessError && e.code === 'ERR_REPLAY_TOKEN');
+    }
+  });
+
+  it('round-trips BigInt parameters, top-level and nested, and leaves strings of digits strings', () => {
+    const params = { limit: 5n, huge: -(2n ** 70n), nested: { at: [1, 2n] }, digits: '123' } as unknown as Configuration['params'];
+    const back = decodeReplay(encodeReplay({ ...config, params }, 1, 1000));
+    assert.deepEqual(back.params, params);
+    assert.equal(typeof (back.params as unknown as { limit: unknown }).limit, 'bigint');
+  });
+
+  it('still gives a token when the parameters cannot be written (a cycle), and replaying it says so', () => {
+    const cyclic: Record<string, unknown> = { n: 1 };
+    cyclic.self = cyclic;
+    const token = encodeReplay({ ...config, params: cyclic as Configuration['params'] }, 1, 1000);
+    assert.throws(() => decodeReplay(token), (e: unknown) => e instanceof HarnessError && e.code === 'ERR_REPLAY_TOKEN' && /could not carry the run's parameters \("a cycle at self/.test(e.message));
+  });
+
+  it('rejects a pb that does not name a decimal string in p', () => {
+    const raw = (o: Record<string, unknown>): string =>
+      Buffer.from(JSON.stringify({ v: 1, u: 'pkg:suites/counter.js', s: 'counter', va: 'unlocked', t: 2, c: 'all', j: 'none', seed: 's', trial: 0, to: 1000, ...o })).toString('base64url');
+    for (const bad of [{ p: { n: 'x' }, pb: [['n']] }, { p: { n: 1 }, pb: [['n']] }, { p: {}, pb: [['n']] }, { p: { n: '1' }, pb: 'n' }, { p: { a: { constructor: '1' } } }]) {
+      assert.throws(() => decodeReplay(raw(bad)), (e: unknown) => e instanceof HarnessError && e.code === 'ERR_REPLAY_TOKEN' && /field p/.test(e.message), JSON.stringify(bad));
     }
   });
 });
