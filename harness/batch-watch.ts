@@ -64,6 +64,12 @@ export interface WatchOptions {
   shouldStop?: () => boolean;
   /** An error the worker group reported outside any task (pools.ts), if any. */
   groupError?: () => Error | undefined;
+  /** Called once, when every thread is first seen running trials. */
+  onTrialsStarted?: (at: number) => void;
+  /** When the batch's time is up (the configuration's deadline; Infinity while none is set). */
+  cutAt?: () => number;
+  /** Ends the batch at its next trial boundary (gate.ts cutGate): called once, at cutAt or on a stop request. */
+  cut?: () => void;
 }
 
 export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
@@ -92,6 +98,7 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
     const phaseSince: number[] = new Array<number>(threads).fill(lastPoll);
     let trialsStartedAt: number | undefined;
     let stopAt: number | undefined;
+    let cutDone = false;
     /** A stall verdict waits one poll, so that replies already sent are delivered first. */
     let suspect = false;
     const confirm = (outcome: BatchOutcome): void => {
@@ -141,7 +148,10 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
         sum += word + Atomics.load(progress, beatWord(threads, t));
         minTrialWord = Math.min(minTrialWord, word);
       }
-      if (trialsStartedAt === undefined && slowest < 0) trialsStartedAt = now;
+      if (trialsStartedAt === undefined && slowest < 0) {
+        trialsStartedAt = now;
+        o.onTrialsStarted?.(now);
+      }
       if (sum !== lastSum) {
         lastSum = sum;
         lastChange = now;
@@ -152,6 +162,12 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
       }
 
       if (stopAt === undefined && (o.shouldStop?.() ?? false)) stopAt = now;
+      // Time up or stop requested: the trials in flight finish and are kept, no more start. A batch
+      // sized for 100 ms on a quiet machine can take seconds once other processes load it.
+      if (!cutDone && (stopAt !== undefined || now >= (o.cutAt?.() ?? Infinity))) {
+        cutDone = true;
+        o.cut?.();
+      }
       if (stopAt !== undefined && now - stopAt > STOP_GRACE_MS) {
         // A trial that has not moved since before the stop was stuck: report the hang it was in
         // (with how long it had stalled), not a configuration where nothing ran.

@@ -14,7 +14,7 @@ import type { ConfigResult, Configuration } from './results.js';
 import type { ActorOutcome, SetupContext } from './suite-api.js';
 import { StateArena, allocatorOf } from './state-arena.js';
 import { clearTrials, namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
-import { cancelGate, createGateBuffer } from './gate.js';
+import { cancelGate, createGateBuffer, cutGate } from './gate.js';
 import type { BatchReply, BatchTask } from './worker/task.js';
 import { progressBufferBytes } from './worker/progress-words.js';
 import { type BatchOutcome, watchBatch } from './batch-watch.js';
@@ -268,6 +268,18 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
     return batch;
   };
 
+  /**
+   * Trials a cut batch did not start: they go back to be run first, and a soak's next pass starts
+   * at the first of them, so the numbering has no gaps.
+   */
+  const giveBack = (range: TrialRange): void => {
+    redo.push(range);
+    for (let i = redo.findIndex((r) => r.end === nextTrial); i >= 0; i = redo.findIndex((r) => r.end === nextTrial)) {
+      nextTrial = redo[i]!.first;
+      redo.splice(i, 1);
+    }
+  };
+
   /** Frees spinners at the batches' gates, then destroys the group (its workers' tasks reject); the next get() starts a fresh one. */
   const cancel = async (batches: Batch[]): Promise<void> => {
     for (const b of batches) cancelGate(b.gate);
@@ -288,6 +300,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
       // would run (and be graded) past it.
       const stopNear = maxFailures !== Infinity && grader.failedTrials > 0;
       const next = pureSpin && !stopNear && canStart(performance.now() + lastBatchMs) ? dispatch() : null;
+      const watched = current;
       const outcome: BatchOutcome = await watchBatch({
         tasks: current.tasks,
         progress: current.progress,
@@ -298,14 +311,24 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
         hookLimitMs,
         ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
         groupError: () => groups.errorOf(config.threads),
+        onTrialsStarted: startClock,
+        cutAt: () => deadline,
+        cut: () => {
+          // The batch queued behind this one ends at its first gate: it would start past the deadline.
+          cutGate(watched.gate);
+          if (next !== null) cutGate(next.gate);
+        },
       });
       startClock(('trialsStartedAt' in outcome ? outcome.trialsStartedAt : undefined) ?? performance.now());
       if (outcome.kind === 'done') {
         const done = current;
-        for (let i = 0; i < done.k; i++) {
+        // A batch cut short at the deadline ran its first `ran` trials (the same in every thread).
+        const ran = Math.min(...outcome.replies.map((r) => r.outcomes.length));
+        for (let i = 0; i < ran; i++) {
           const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
           grader.addTrial(done.first + i, done.states[i], outcomes, () => traceOf(done.trace, i));
         }
+        if (ran < done.k) giveBack({ first: done.first + ran, end: done.first + done.k });
         const now = performance.now();
         // Time this batch had the workers to itself: from when the previous one ended (or it was posted).
         lastBatchMs = now - Math.max(done.postedAt, lastDone);

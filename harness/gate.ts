@@ -13,6 +13,16 @@ const G_COUNT = 0;
 const G_ROUND = 1;
 /** 1 when the harness wants every thread to leave (hang recovery, interrupt). */
 const G_CANCEL = 2;
+/**
+ * 1 when the harness wants the batch to end at the next trial boundary (its time is up, or a stop
+ * was requested): the trials already run are kept, the rest of the batch is not started.
+ */
+const G_CUT = 3;
+/**
+ * 1 once the batch has ended: written by the last arrival of a round that saw G_CUT, before it
+ * releases that round, so that every thread released from it agrees that no trial follows.
+ */
+const G_ENDED = 4;
 export const GATE_BYTES = 64;
 
 /** Spins before sleeping in oversubscribed mode: covers a normal crossing (~2-70 us measured). */
@@ -35,16 +45,21 @@ export class StartGate {
     this.#pureSpin = pureSpin;
   }
 
-  /** Blocks until all parties have arrived. Throws GateCancelled if the harness cancels the group. */
-  arrive(): void {
+  /**
+   * Blocks until all parties have arrived; then true: run the trial, or false: the batch was cut
+   * short here, run no more trials. Throws GateCancelled if the harness cancels the group.
+   */
+  arrive(): boolean {
     const i32 = this.#i32;
     const round = Atomics.load(i32, G_ROUND);
     if (Atomics.add(i32, G_COUNT, 1) === this.#parties - 1) {
-      // Last to arrive: reset the count before releasing, so the next round starts clean.
+      // Last to arrive: decide for everyone whether the batch goes on, then reset the count before
+      // releasing, so the next round starts clean. The round bump publishes both.
+      if (Atomics.load(i32, G_CUT) !== 0) Atomics.store(i32, G_ENDED, 1);
       Atomics.store(i32, G_COUNT, 0);
       Atomics.add(i32, G_ROUND, 1);
       if (!this.#pureSpin) Atomics.notify(i32, G_ROUND);
-      return;
+      return Atomics.load(i32, G_ENDED) === 0;
     }
     let spins = 0;
     while (Atomics.load(i32, G_ROUND) === round) {
@@ -54,7 +69,13 @@ export class StartGate {
         Atomics.wait(i32, G_ROUND, round, 50);
       }
     }
+    return Atomics.load(i32, G_ENDED) === 0;
   }
+}
+
+/** Ends the batch at its next trial boundary: the trials in flight finish, no more start. */
+export function cutGate(buffer: SharedArrayBuffer): void {
+  Atomics.store(new Int32Array(buffer), G_CUT, 1);
 }
 
 export function cancelGate(buffer: SharedArrayBuffer): void {

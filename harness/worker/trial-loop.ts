@@ -113,7 +113,8 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
       // Same decision in every thread of the trial: derived from the trial alone.
       jitterOn = jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
       if (jitterOn) rng = threadRng(task.seed, task.configKey, seedTrial, task.thread);
-      gate.arrive();
+      // The batch may be cut short here (its configuration's time is up): the trials run so far are its reply.
+      if (!gate.arrive()) break;
       try {
         // Built on first use only: most actors never draw, and a generator costs ~1 us to seed.
         let actorRng: (() => number) | undefined;
