@@ -125,7 +125,8 @@ function errorWords(err: unknown): string {
 
 /** Walks `value` into a tree that renders within about `cap` characters. */
 function walk(value: unknown, cap: number): Node {
-  let left = cap;
+  // Room kept for what the estimate leaves out: separators, and the "… N more" notes.
+  let left = Math.floor(cap * 0.9) - 40;
   const ancestors = new Set<object>();
   const spend = (n: Node, chars: number): Node => {
     left -= chars;
