@@ -27,9 +27,6 @@ type Node =
   | { kind: 'record'; tag?: string; entries: Array<[string, Node]>; more: number }
   | { kind: 'map'; tag: string; entries: Array<[Node, Node]>; more: number };
 
-const SET_SIZE = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
-const MAP_SIZE = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
-
 const PROMISE_WORD = "Promise (an async function's result? await it)";
 
 /** The value as plain JSON data within `cap` characters of JSON.stringify; never throws. */
@@ -194,11 +191,11 @@ function walk(value: unknown, cap: number): Node {
     if (Array.isArray(o)) return items(undefined, o.length, (i) => (o as unknown[])[i], depth);
     if (types.isSet(o)) {
       // The built-in iterator and size, not the object's own (a subclass could override them).
-      const size = SET_SIZE.call(o) as number;
-      const values = Set.prototype.values.call(o as Set<unknown>);
+      const size = Number(Reflect.get(Set.prototype, 'size', o));
+      const values = Set.prototype.values.call(o);
       return items(`Set(${size})`, size, () => values.next().value, depth);
     }
-    if (types.isMap(o)) return mapEntries(o as Map<unknown, unknown>, depth);
+    if (types.isMap(o)) return mapEntries(o, depth);
     const toJSON = (o as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') {
       const replaced: unknown = toJSON.call(o, '');
@@ -221,7 +218,7 @@ function walk(value: unknown, cap: number): Node {
   };
 
   const mapEntries = (m: Map<unknown, unknown>, depth: number): Node => {
-    const size = MAP_SIZE.call(m) as number;
+    const size = Number(Reflect.get(Map.prototype, 'size', m));
     const pairs = Map.prototype.entries.call(m);
     const out: Array<[Node, Node]> = [];
     left -= 2;
