@@ -96,7 +96,7 @@ export class ConfigGrader {
     }
     let failed = false;
     for (const [name, check] of Object.entries(this.#suite.invariants)) {
-      const verdict = judged(() => check(state, outcomes, this.#ctx));
+      const verdict = judged(check, state, outcomes, this.#ctx);
       if (!verdictOk(verdict)) {
         failed = true;
         this.#fail(name, trial, verdict, trace);
@@ -244,11 +244,11 @@ export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
   return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
 }
 
-/** The invariant's verdict; whatever it throws or returns, a verdict (never an exception). */
-function judged(check: () => unknown): InvariantVerdict {
+/** The invariant's verdict; whatever it throws or returns, a verdict (never an exception). No closure: this runs per trial. */
+function judged(check: AnySuite['invariants'][string], state: unknown, outcomes: Array<ActorOutcome<unknown>>, ctx: SuiteContext): InvariantVerdict {
   let returned: unknown;
   try {
-    returned = check();
+    returned = check(state, outcomes, ctx);
   } catch (err) {
     return `the invariant threw ${describeThrown(err)}`;
   }
