@@ -15,12 +15,17 @@ import type {
   OutcomeCount,
 } from './results.js';
 import { encodeReplay } from './replay-token.js';
+import { cut, describeThrown, safeValue, showValue } from './safe-value.js';
 import { wilson } from './stats.js';
 import { type ActorOutcome, type InvariantVerdict, type OutcomeGrade, type SuiteContext, verdictOk } from './suite-api.js';
 import type { TraceEvent } from './trace.js';
 
 /** Failing trials kept in full per invariant; the rest are counted only, so reports stay bounded. */
 export const SAMPLES_KEPT = 3;
+/** Characters kept of a failing verdict's own text (its string, or `details`). */
+const DETAILS_CAP = 4000;
+/** Characters kept of an outcome key: keys are meant to be short ("lost 1 of 2"). */
+const OUTCOME_KEY_CAP = 200;
 
 import { HANG_INVARIANT } from './results.js';
 import { NO_HOLDER } from '@shakedown/primitives';
@@ -91,29 +96,29 @@ export class ConfigGrader {
     }
     let failed = false;
     for (const [name, check] of Object.entries(this.#suite.invariants)) {
-      let verdict: InvariantVerdict;
-      try {
-        verdict = checkedVerdict(check(state, outcomes, this.#ctx));
-      } catch (err) {
-        verdict = `invariant check threw: ${(err as Error).message ?? String(err)}`;
-      }
+      const verdict = judged(check, state, outcomes, this.#ctx);
       if (!verdictOk(verdict)) {
         failed = true;
         this.#fail(name, trial, verdict, trace);
       }
     }
     if (this.#suite.outcome !== undefined) {
-      let key: string;
+      const outcome = this.#suite.outcome;
+      let key: string | undefined;
       try {
-        key = String(this.#suite.outcome(state, outcomes, this.#ctx));
+        key = outcomeKey(outcome(state, outcomes, this.#ctx));
       } catch (err) {
-        key = `outcome threw: ${(err as Error).message}`;
-      }
-      this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
-      const g = this.#gradeOf(key);
-      if (g.grade === 'forbidden') {
+        // Not an outcome of the trial: a failure of the outcome check, whatever was thrown.
         failed = true;
-        this.#fail(OUTCOME_INVARIANT, trial, `forbidden outcome ${key}: ${g.description}`, trace);
+        this.#fail(OUTCOME_INVARIANT, trial, `the outcome function threw ${describeThrown(err)}`, trace);
+      }
+      if (key !== undefined) {
+        this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
+        const g = this.#gradeOf(key);
+        if (g.grade === 'forbidden') {
+          failed = true;
+          this.#fail(OUTCOME_INVARIANT, trial, `forbidden outcome ${key}: ${g.description}`, trace);
+        }
       }
     }
     if (failed) {
@@ -163,9 +168,11 @@ export class ConfigGrader {
     tally.failures++;
     if (tally.samples.length >= SAMPLES_KEPT) return;
     const sample: FailureSample = { trial, details: describeVerdict(verdict), trace: trace(), replay: this.#token(trial) };
+    // Copied now, as plain bounded JSON: typed arrays in a verdict may sit in state memory that later
+    // batches reuse (ctx.alloc), and every report must be able to write what is kept.
     if (typeof verdict === 'object') {
-      if ('expected' in verdict) sample.expected = snapshot(verdict.expected);
-      if ('observed' in verdict) sample.observed = snapshot(verdict.observed);
+      if ('expected' in verdict) sample.expected = safeValue(verdict.expected);
+      if ('observed' in verdict) sample.observed = safeValue(verdict.observed);
     }
     tally.samples.push(sample);
   }
@@ -177,7 +184,10 @@ export class ConfigGrader {
   }
 
   #gradeOf(key: string): OutcomeGrade {
-    return this.#suite.grading?.[key] ?? this.#suite.otherwise ?? { grade: 'acceptable', description: 'not graded' };
+    // Own keys only: an outcome named "constructor" or "toString" is not a grade.
+    const grading = this.#suite.grading;
+    const listed = grading !== undefined && Object.hasOwn(grading, key) ? grading[key] : undefined;
+    return listed ?? this.#suite.otherwise ?? { grade: 'acceptable', description: 'not graded' };
   }
 
   #token(trial: number): string {
@@ -237,38 +247,58 @@ export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
   return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
 }
 
-/**
- * Typed arrays in a verdict (at any depth) may sit in state memory that later batches reuse
- * (ctx.alloc): keep copies. Plain arrays and objects are copied on the way; depth is bounded.
- */
-function snapshot(v: unknown, depth = 0): unknown {
-  if (ArrayBuffer.isView(v)) return v instanceof DataView ? `DataView(${v.byteLength} bytes)` : Array.from(v as unknown as ArrayLike<unknown>);
-  if (depth >= 8 || typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map((x) => snapshot(x, depth + 1));
-  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x, depth + 1)]));
+/** The invariant's verdict; whatever it throws or returns, a verdict (never an exception). No closure: this runs per trial. */
+function judged(check: AnySuite['invariants'][string], state: unknown, outcomes: Array<ActorOutcome<unknown>>, ctx: SuiteContext): InvariantVerdict {
+  let returned: unknown;
+  try {
+    returned = check(state, outcomes, ctx);
+  } catch (err) {
+    return `the invariant threw ${describeThrown(err)}`;
+  }
+  return checkedVerdict(returned);
 }
 
-/** Suite code is user code: a verdict of the wrong type is reported as such, never trusted or crashed on. */
+/**
+ * Suite code is user code: a verdict of the wrong type is reported as such, never trusted or
+ * crashed on. An object verdict is read once, here, into a plain object (its getters or Proxy
+ * traps may throw, or answer differently on a second read).
+ */
 function checkedVerdict(v: unknown): InvariantVerdict {
   if (typeof v === 'boolean' || typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean') return v as InvariantVerdict;
-  let shown: string;
   try {
-    shown = JSON.stringify(v) ?? String(v);
-  } catch {
-    shown = String(v);
+    if (typeof v === 'object' && v !== null) {
+      const ok = (v as { ok?: unknown }).ok;
+      if (ok === true) return true;
+      if (ok === false) {
+        const read = v as { expected?: unknown; observed?: unknown; details?: unknown };
+        const out: { ok: false; expected?: unknown; observed?: unknown; details?: string } = { ok: false };
+        if ('expected' in read) out.expected = read.expected;
+        if ('observed' in read) out.observed = read.observed;
+        if (read.details !== undefined) out.details = typeof read.details === 'string' ? cut(read.details, DETAILS_CAP) : showValue(read.details);
+        return out;
+      }
+    }
+  } catch (err) {
+    return `the invariant's verdict could not be read: ${describeThrown(err)}`;
   }
-  return `invariant returned ${shown.slice(0, 200)}; expected true/false, a string (failed, with reason) or { ok: boolean, ... }`;
+  return `invariant returned ${showValue(v, 200)}; expected true/false, a string (failed, with reason) or { ok: boolean, ... }`;
 }
 
+/** A failing verdict in words, bounded: a verdict's own text can be as long as its author made it. */
 function describeVerdict(v: InvariantVerdict): string {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return cut(v, DETAILS_CAP);
   if (typeof v === 'boolean') return 'invariant returned false';
   const parts: string[] = [];
   if (v.details !== undefined) parts.push(v.details);
-  if ('expected' in v || 'observed' in v) parts.push(`expected ${JSON.stringify(v.expected)}, observed ${JSON.stringify(v.observed)}`);
+  if ('expected' in v || 'observed' in v) parts.push(`expected ${showValue(v.expected)}, observed ${showValue(v.observed)}`);
   return parts.join('; ') || 'invariant failed';
+}
+
+/** The outcome function's key: a string as it is (bounded), anything else shown in words. */
+function outcomeKey(v: unknown): string {
+  if (typeof v === 'string') return cut(v, OUTCOME_KEY_CAP);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return String(v);
+  return showValue(v, OUTCOME_KEY_CAP);
 }
 
 /** Outcomes most frequent first; equal counts by name, so a merge of slices orders ties as one run does. */

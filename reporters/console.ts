@@ -9,6 +9,7 @@ import { formatRate, stoppedNote } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import { canaryVerdicts } from '../harness/verdict.js';
 import { visible, visibleLines } from './control-chars.js';
+import { errorHeadline } from './findings.js';
 import { traceLines } from './trace-text.js';
 import { summaryTableText } from './summary-table.js';
 import { counted } from './words.js';
@@ -136,7 +137,7 @@ export function describeFailure(r: ConfigResult): string[] {
     }
   }
   for (const e of r.errors.samples.slice(0, 1)) {
-    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${visible(e.name)}${e.code ? ` [${visible(e.code)}]` : ''}: ${visibleLines(e.message)}`);
+    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e, visible, visibleLines)}`);
     out.push(`      replay: ${replayCommand(e.replay)}`);
   }
   if (r.errors.count > 1) out.push(`    (${r.errors.count} errors in all)`);

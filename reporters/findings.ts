@@ -5,7 +5,7 @@
  * type, a one-line message and a body (details, wait-for table, trace,
  * replay command).
  */
-import { type ConfigResult, HANG_INVARIANT, type InvariantResult } from '../harness/results.js';
+import { type ConfigResult, type ErrorSample, HANG_INVARIANT, type InvariantResult } from '../harness/results.js';
 import { formatRate } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import type { CanaryVerdict } from '../harness/verdict.js';
@@ -51,15 +51,23 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   return out;
 }
 
+/**
+ * `Name [CODE]: message`, or `Name [CODE] (no message)` for an error thrown without one (not a
+ * dangling "TypeError: "). `show` and `showLines` escape for where the text goes (a terminal).
+ */
+export function errorHeadline(e: Pick<ErrorSample, 'name' | 'code' | 'message'>, show = (s: string): string => s, showLines = show): string {
+  return `${show(e.name)}${e.code ? ` [${show(e.code)}]` : ''}${e.message === '' ? ' (no message)' : `: ${showLines(e.message)}`}`;
+}
+
 export function errorFinding(r: ConfigResult): Finding | null {
   if (r.errors.count === 0) return null;
   const e = r.errors.samples[0];
   const message = e
-    ? `${r.errors.count} error${r.errors.count > 1 ? 's' : ''}; trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`
+    ? `${r.errors.count} error${r.errors.count > 1 ? 's' : ''}; trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e)}`
     : `${r.errors.count} errors`;
   const body: string[] = [`${r.config.key}: ${message}`];
   for (const s of r.errors.samples) {
-    body.push('', `trial ${s.trial}${s.thread >= 0 ? `, thread ${s.thread}` : ''}: ${s.name}${s.code ? ` [${s.code}]` : ''}: ${s.message}`);
+    body.push('', `trial ${s.trial}${s.thread >= 0 ? `, thread ${s.thread}` : ''}: ${errorHeadline(s)}`);
     if (s.stack) body.push(s.stack);
     body.push(`  replay: ${replayCommand(s.replay)}`);
   }

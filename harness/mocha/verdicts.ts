@@ -8,6 +8,7 @@ import type { ConfigResult, InvariantResult } from '../results.js';
 import { replayCommand } from '../replay-token.js';
 import { formatRate, stoppedNote } from '../stats.js';
 import { counted } from '../../reporters/words.js';
+import { errorHeadline } from '../../reporters/findings.js';
 
 export type Verdict = { ok: true } | { ok: false; message: string };
 
@@ -52,7 +53,7 @@ export function errorVerdict(configs: ConfigResult[], seed: SeedInfo): Verdict {
     const e = r.errors.samples[0];
     lines.push(`  ${r.config.key}: ${n(r.errors.count)} errors`);
     if (e !== undefined) {
-      lines.push(`    trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);
+      lines.push(`    trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e)}`);
       lines.push(`    replay: ${replayCommand(e.replay)}`);
     }
   }

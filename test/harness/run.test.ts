@@ -179,7 +179,7 @@ describe('harness/run', function () {
     const r = s.configs[0]!;
     const by = (name: string) => r.invariants.find((i) => i.name === name)!;
     assert.equal(by('throws').failures, 5);
-    assert.match(by('throws').samples[0]!.details, /invariant check threw: checker broke/);
+    assert.match(by('throws').samples[0]!.details, /the invariant threw Error: checker broke/);
     assert.match(by('returns undefined').samples[0]!.details, /invariant returned undefined; expected true\/false/);
     assert.match(by('returns a number').samples[0]!.details, /invariant returned 42/);
     assert.equal(by('holds').failures, 0);
