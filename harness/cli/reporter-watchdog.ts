@@ -47,3 +47,21 @@ export function withDeadline<T>(work: Promise<T> | T, ms: number): Promise<T> {
   pending.catch(() => undefined);
   return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
+
+/** After the run's verdict is out: how long a stuck reporter's leftovers may keep the process alive. */
+const STUCK_GRACE_MS = 2_000;
+
+/**
+ * A reporter that never settled may also hold the event loop (a timer, a socket): then the process
+ * would never exit, verdict or not. Once every reporter has finished, an unref'd timer ends the
+ * process if anything is still keeping it alive a little later (it never fires when the loop
+ * drains by itself). The exit code is the one already set: 3 for a stuck reporter (2 when it was
+ * stuck loading, before the run).
+ */
+export function endIfStuck(stuck: string[]): void {
+  if (stuck.length === 0) return;
+  setTimeout(() => {
+    process.stderr.write(`stress: ending the process: reporter ${stuck.join(', ')} never settled and keeps it alive\n`);
+    process.exit(typeof process.exitCode === 'number' && process.exitCode !== 0 ? process.exitCode : 3);
+  }, STUCK_GRACE_MS).unref();
+}

@@ -25,7 +25,7 @@ import type { ReporterSpec } from './reporter-spec.js';
 import { checkReportPath, FILE_REPORTERS } from './report-paths.js';
 import { claimFile } from './file-claim.js';
 import { copyForReporter } from './reporter-view.js';
-import { ReporterTimeout, reporterTimeoutMs, withDeadline, within } from './reporter-watchdog.js';
+import { endIfStuck, ReporterTimeout, reporterTimeoutMs, withDeadline, within } from './reporter-watchdog.js';
 import type { Reporter, ReporterContext, ReporterFactory } from '../../reporters/reporter.js';
 import { consoleReporter } from '../../reporters/console-reporter.js';
 import { jsonReporter } from '../../reporters/json.js';
@@ -124,7 +124,11 @@ async function loadModuleReporter(path: string, target: string | undefined, ctx:
     // A top-level await that never settles would otherwise let the process exit 0 here.
     mod = (await withDeadline(import(pathToFileURL(abs).href), timeoutMs)) as { default?: unknown };
   } catch (err) {
-    throw fail(err instanceof ReporterTimeout ? `the module did not finish loading ${within(timeoutMs)}` : `cannot load the module: ${(err as Error).message}`, err);
+    if (err instanceof ReporterTimeout) {
+      endIfStuck([path]);
+      throw fail(`the module did not finish loading ${within(timeoutMs)}`, err);
+    }
+    throw fail(`cannot load the module: ${(err as Error).message}`, err);
   }
   if (typeof mod.default !== 'function') {
     throw fail(`expected a default export that is a function (target, ctx) => reporter, got ${mod.default === undefined ? 'no default export' : typeof mod.default}`);
@@ -133,7 +137,11 @@ async function loadModuleReporter(path: string, target: string | undefined, ctx:
   try {
     reporter = await withDeadline((mod.default as ReporterFactory)(target, ctx), timeoutMs);
   } catch (err) {
-    throw fail(err instanceof ReporterTimeout ? `the reporter factory did not return ${within(timeoutMs)}` : `the reporter factory threw: ${(err as Error).message}`, err);
+    if (err instanceof ReporterTimeout) {
+      endIfStuck([path]);
+      throw fail(`the reporter factory did not return ${within(timeoutMs)}`, err);
+    }
+    throw fail(`the reporter factory threw: ${(err as Error).message}`, err);
   }
   const r = reporter as Record<string, unknown> | null;
   const shapeOk =
@@ -170,6 +178,7 @@ export async function finishAll(reporters: LiveReporter[], summary: RunSummary):
     r.release?.();
   }
   const failed = reporters.filter((r) => r.failed);
+  endIfStuck(failed.filter((r) => r.error instanceof ReporterTimeout).map((r) => r.name));
   if (failed.length > 0) {
     const names = failed.map((r) => r.name);
     const err = new HarnessError(

@@ -33,6 +33,13 @@ describe('reporters: isolation (a stuck or mutating reporter)', function () {
     assert.equal(summary.configs.length, 2, 'the json reporter, listed after it, still finished');
   });
 
+  it('a custom reporter that never finishes and keeps the event loop alive: the process still ends, exit 3', () => {
+    const r = stress([...PASSING, '--reporter', custom('never-finishes-holding-a-timer')], SHORT, 60_000);
+    assert.equal(r.code, 3, `the process must end by itself (null: killed by the test's timeout): ${r.err}`);
+    assert.match(r.err, /failed on finish: did not settle within 1\.5 s/);
+    assert.match(r.err, /stress: ending the process: reporter .*never-finishes-holding-a-timer\.js never settled and keeps it alive/);
+  });
+
   it('a custom reporter whose onEvent never settles: fed nothing more, the run goes on, exit 3', () => {
     const dir = mkdtempSync(join(tmpdir(), 'iso-'));
     const json = join(dir, 'o.json');
@@ -50,6 +57,12 @@ describe('reporters: isolation (a stuck or mutating reporter)', function () {
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, /--reporter .*factory-never-returns\.js: the reporter factory did not return within 1\.5 s \(STRESS_REPORTER_TIMEOUT_MS\) \[ERR_REPORTER\]/);
     assert.equal(r.out, '', 'nothing ran');
+  });
+
+  it('a custom reporter factory that never returns and keeps the event loop alive: the process still ends, exit 2', () => {
+    const r = stress([...PASSING, '--reporter', custom('factory-never-returns-holding-a-timer')], SHORT, 60_000);
+    assert.equal(r.code, 2, `the process must end by itself (null: killed by the test's timeout): ${r.err}`);
+    assert.match(r.err, /the reporter factory did not return within 1\.5 s/);
   });
 
   it('a custom reporter module whose top-level await never settles: a usage error before any trial, exit 2', () => {
