@@ -11,7 +11,11 @@ import type { RunEvent, RunSettings } from '../harness/run.js';
 import type { RunSummary } from '../harness/results.js';
 
 export interface Reporter {
-  /** Every event of the run, in order (`stress report`/`merge` replay run-start, config-end and run-end). */
+  /**
+   * Every event of the run, in order (`stress report`/`merge` replay run-start, config-end and run-end).
+   * Each reporter gets its own copy of the event (and of the summary in finish). A returned promise
+   * must settle within the reporter deadline (30 s, STRESS_REPORTER_TIMEOUT_MS), else the reporter fails.
+   */
   onEvent?(event: RunEvent): void | Promise<void>;
   /** Once, after run-end: write the final output. Not called when the run died of a harness error. */
   finish?(summary: RunSummary): void | Promise<void>;
@@ -34,7 +38,7 @@ export interface ReporterContext {
   out: TextOut;
   /** Writes a whole file atomically (temp file in the same directory, then rename). */
   writeFile(path: string, data: string): void;
-  /** Creates (truncates) a file for durable appends. */
+  /** Creates (truncates) a file for durable appends. (The CLI claims a jsonl file for its run before the run starts: see harness/cli/file-claim.ts.) */
   openAppend(path: string): AppendFile;
   /** Appends to an existing file (or creates it), e.g. $GITHUB_STEP_SUMMARY. */
   appendFile(path: string, data: string): void;

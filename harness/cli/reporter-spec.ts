@@ -5,7 +5,10 @@
  */
 import { HarnessError } from '../errors.js';
 
-export type ReporterSpec = { kind: 'builtin'; name: string; target?: string } | { kind: 'module'; path: string; target?: string };
+export type ReporterSpec =
+  /** `flag`: the option the user gave it with when not `--reporter` (`--json FILE`), for messages. */
+  | { kind: 'builtin'; name: string; target?: string; flag?: string }
+  | { kind: 'module'; path: string; target?: string };
 
 export const BUILTIN_REPORTER_NAMES = ['console', 'json', 'jsonl', 'junit', 'html', 'markdown'] as const;
 

@@ -1,10 +1,13 @@
 /**
  * From `--reporter` specs to live reporters: built-ins by name, custom ones
- * by module path. Everything is loaded and checked before any trial runs; a
- * module that fails to load or has the wrong shape is a usage error (exit 2).
- * While the run goes, each reporter is isolated: one that throws is named on
- * stderr and fed no more, the others go on, and the run ends as a harness
- * error (exit 3) once they have all finished.
+ * by module path. Everything is loaded and checked before any trial runs: a
+ * module that fails to load or has the wrong shape, a report path that cannot
+ * be written, or a results file another run is writing is a usage error
+ * (exit 2). While the run goes, each reporter is isolated: one that throws, or
+ * does not settle within its deadline, is named on stderr and fed no more, the
+ * others go on, and the run ends as a harness error (exit 3) once they have
+ * all finished. Reporters are handed copies of the run's events, never the
+ * run's own objects (reporter-view.ts).
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -19,6 +22,10 @@ import { openDurableAppend } from './durable-append.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ReporterSpec } from './reporter-spec.js';
+import { checkReportPath, FILE_REPORTERS } from './report-paths.js';
+import { claimFile } from './file-claim.js';
+import { copyForReporter } from './reporter-view.js';
+import { endIfStuck, ReporterTimeout, reporterTimeoutMs, withDeadline, within } from './reporter-watchdog.js';
 import type { Reporter, ReporterContext, ReporterFactory } from '../../reporters/reporter.js';
 import { consoleReporter } from '../../reporters/console-reporter.js';
 import { jsonReporter } from '../../reporters/json.js';
@@ -62,33 +69,65 @@ export function cliReporterContext(options: Record<string, string>): ReporterCon
 export interface LiveReporter {
   name: string;
   reporter: Reporter;
+  /** Built-ins share one frozen copy of each event; a custom reporter gets its own copy. */
+  builtin: boolean;
+  /** How long each of its calls may take to settle. */
+  timeoutMs: number;
   failed: boolean;
   /** What it threw, for --verbose. */
   error?: unknown;
+  /** Frees what it holds for the run (the claim on a results file), once it has finished. */
+  release?: () => void;
 }
 
 /** Default: the console alone. $GITHUB_STEP_SUMMARY set: also the Markdown summary appended there. */
 export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<LiveReporter[]> {
   const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
+  const timeoutMs = reporterTimeoutMs(ctx.env);
   const out: LiveReporter[] = [];
   for (const spec of list) {
     const name = spec.kind === 'builtin' ? spec.name : spec.path;
-    const reporter = spec.kind === 'builtin' ? await BUILTIN[spec.name]!(spec.target, ctx) : await loadModuleReporter(spec.path, spec.target, ctx);
-    out.push({ name: spec.target !== undefined ? `${name}:${spec.target}` : name, reporter, failed: false });
+    const live = { name: spec.target !== undefined ? `${name}:${spec.target}` : name, builtin: spec.kind === 'builtin', timeoutMs, failed: false };
+    if (spec.kind === 'builtin') {
+      const release = preflight(spec);
+      out.push({ ...live, reporter: await BUILTIN[spec.name]!(spec.target, ctx), ...(release ? { release } : {}) });
+    } else {
+      out.push({ ...live, reporter: await loadModuleReporter(spec.path, spec.target, ctx, timeoutMs) });
+    }
   }
-  if (ctx.env.GITHUB_STEP_SUMMARY) out.push({ name: 'github step summary', reporter: githubSummaryReporter(undefined, ctx), failed: false });
+  if (ctx.env.GITHUB_STEP_SUMMARY) out.push({ name: 'github step summary', reporter: githubSummaryReporter(undefined, ctx), builtin: true, timeoutMs, failed: false });
   return out;
 }
 
-async function loadModuleReporter(path: string, target: string | undefined, ctx: ReporterContext): Promise<Reporter> {
+/**
+ * A built-in's file, checked before the run: it can be written, and (jsonl, appended to as the
+ * run goes) no other run is writing it. Returns what frees the file's claim.
+ */
+function preflight(spec: ReporterSpec & { kind: 'builtin' }): (() => void) | undefined {
+  const file = FILE_REPORTERS[spec.name];
+  const target = spec.target;
+  if (file === undefined || target === undefined || (target === '' && spec.name === 'markdown')) return undefined;
+  const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : `--reporter ${spec.name}:${target}`;
+  checkReportPath(label, target, file);
+  if (!file.inPlace) return undefined;
+  const claim = claimFile(label, target);
+  return () => claim.release();
+}
+
+async function loadModuleReporter(path: string, target: string | undefined, ctx: ReporterContext, timeoutMs: number): Promise<Reporter> {
   const abs = resolve(path);
   const fail = (why: string, cause?: unknown): HarnessError =>
     new HarnessError('ERR_REPORTER', `--reporter ${path}: ${why}`, cause === undefined ? undefined : { cause });
   if (!existsSync(abs)) throw fail('no such file');
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    // A top-level await that never settles would otherwise let the process exit 0 here.
+    mod = (await withDeadline(import(pathToFileURL(abs).href), timeoutMs)) as { default?: unknown };
   } catch (err) {
+    if (err instanceof ReporterTimeout) {
+      endIfStuck([path]);
+      throw fail(`the module did not finish loading ${within(timeoutMs)}`, err);
+    }
     throw fail(`cannot load the module: ${(err as Error).message}`, err);
   }
   if (typeof mod.default !== 'function') {
@@ -96,8 +135,12 @@ async function loadModuleReporter(path: string, target: string | undefined, ctx:
   }
   let reporter: unknown;
   try {
-    reporter = await (mod.default as ReporterFactory)(target, ctx);
+    reporter = await withDeadline((mod.default as ReporterFactory)(target, ctx), timeoutMs);
   } catch (err) {
+    if (err instanceof ReporterTimeout) {
+      endIfStuck([path]);
+      throw fail(`the reporter factory did not return ${within(timeoutMs)}`, err);
+    }
     throw fail(`the reporter factory threw: ${(err as Error).message}`, err);
   }
   const r = reporter as Record<string, unknown> | null;
@@ -110,15 +153,32 @@ async function loadModuleReporter(path: string, target: string | undefined, ctx:
   return reporter as Reporter;
 }
 
+/**
+ * A reporter's own view of an event or the summary: the built-ins' shared frozen copy (made once,
+ * on first use), or a private copy for a custom reporter. Never the run's object.
+ */
+function viewsOf<T>(value: T): (r: LiveReporter) => T {
+  let shared: T | undefined;
+  return (r) => (r.builtin ? (shared ??= copyForReporter(value, true)) : copyForReporter(value, false));
+}
+
 /** Hands each event to every reporter, in the order given; async reporters are awaited so files are written in order. */
 export async function dispatch(reporters: LiveReporter[], event: RunEvent): Promise<void> {
-  for (const r of reporters) await guarded(r, event.type, () => r.reporter.onEvent?.(event));
+  const view = viewsOf(event);
+  for (const r of reporters) {
+    if (r.reporter.onEvent !== undefined) await guarded(r, event.type, () => r.reporter.onEvent?.(view(r)));
+  }
 }
 
 /** Finishes every reporter that has not failed; then, if any failed, the run is a harness error (exit 3). */
 export async function finishAll(reporters: LiveReporter[], summary: RunSummary): Promise<void> {
-  for (const r of reporters) await guarded(r, 'finish', () => r.reporter.finish?.(summary));
+  const view = viewsOf(summary);
+  for (const r of reporters) {
+    if (r.reporter.finish !== undefined) await guarded(r, 'finish', () => r.reporter.finish?.(view(r)));
+    r.release?.();
+  }
   const failed = reporters.filter((r) => r.failed);
+  endIfStuck(failed.filter((r) => r.error instanceof ReporterTimeout).map((r) => r.name));
   if (failed.length > 0) {
     const names = failed.map((r) => r.name);
     const err = new HarnessError(
@@ -135,11 +195,14 @@ export async function finishAll(reporters: LiveReporter[], summary: RunSummary):
  * One reporter call. A reporter is user code (or writes files that can fail):
  * its error must not cost the run the other reporters' output, so it is
  * reported, and that reporter, whose state is now unknown, is fed no more.
+ * A call that returns a promise gets a deadline: one that never settles is
+ * failed like one that throws (and must not let the process exit with no verdict).
  */
 async function guarded(r: LiveReporter, what: string, call: () => void | Promise<void> | undefined): Promise<void> {
   if (r.failed) return;
   try {
-    await call();
+    const pending = call();
+    if (pending !== undefined && pending !== null && typeof (pending as { then?: unknown }).then === 'function') await withDeadline(pending, r.timeoutMs);
   } catch (err) {
     r.failed = true;
     r.error = err;

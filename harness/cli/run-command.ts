@@ -10,8 +10,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { options, jsonPath, reporters: settings } = await runOptionsFrom(argv);
   // --json FILE is kept as a shorthand for --reporter json:FILE; it does not silence the default console.
   const specs: ReporterSpec[] = settings.specs.length > 0 ? [...settings.specs] : [{ kind: 'builtin', name: 'console' }];
-  if (jsonPath !== undefined) specs.push({ kind: 'builtin', name: 'json', target: jsonPath });
-  // Reporters (custom modules included) load before any trial runs: a bad one is a usage error, not a lost run.
+  if (jsonPath !== undefined) specs.push({ kind: 'builtin', name: 'json', target: jsonPath, flag: '--json' });
+  // Reporters (custom modules included) load, and report paths are checked, before any trial runs:
+  // a bad one is a usage error, not a lost run.
   const reporters = await createReporters(specs, cliReporterContext(settings.options));
   const controller = new AbortController();
   let interrupts = 0;
@@ -29,6 +30,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     for await (const event of run({ ...options, signal: controller.signal })) {
       await dispatch(reporters, event);
+      // The run's own summary: reporters were handed copies, so nothing they did can change the exit code.
       if (event.type === 'run-end') summary = event.summary;
     }
     if (summary === undefined) return 3;

@@ -1,0 +1,70 @@
+/**
+ * Report paths are checked before the run starts: a path that cannot be written used to be found
+ * only when the reporter wrote it, after the whole time budget had run. Each check names the
+ * reporter and the path; all are usage errors (exit 2). The parent directory is created here (as
+ * the reporters would), and proved writable by creating and removing a probe file in it.
+ * Custom reporters get no check: their target is theirs to interpret.
+ */
+import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { HarnessError } from '../errors.js';
+
+/** The built-in reporters whose target is a file path, and whether they write it in place (appends) rather than by rename. */
+export const FILE_REPORTERS: Readonly<Record<string, FileReporter>> = {
+  json: { ext: 'json', inPlace: false },
+  jsonl: { ext: 'jsonl', inPlace: true },
+  junit: { ext: 'xml', inPlace: false },
+  html: { ext: 'html', inPlace: false },
+  // Without a file, markdown writes to the terminal: then there is nothing to check.
+  markdown: { ext: 'md', inPlace: false },
+};
+
+interface FileReporter {
+  /** For the example in messages. */
+  ext: string;
+  /** Opened and appended to (jsonl), so an existing file must be writable; the others replace it by rename. */
+  inPlace: boolean;
+}
+
+/**
+ * Throws ERR_REPORTER unless `path` can be written as a report by the reporter `label` (as the
+ * user gave it: `--json` or `--reporter junit:FILE`).
+ */
+export function checkReportPath(label: string, path: string, { ext, inPlace }: FileReporter): void {
+  const fail = (why: string, cause?: unknown): HarnessError =>
+    new HarnessError('ERR_REPORTER', `${label}: ${why}; nothing was run`, cause === undefined ? undefined : { cause });
+  if (path.trim() === '') throw fail(`the report path is empty; expected a file path such as out/stress.${ext}`);
+  if (/[/\\]$/.test(path)) throw fail(`${JSON.stringify(path)} ends in a slash, so it names a directory; expected a file path such as ${path}stress.${ext}`);
+  const abs = resolve(path);
+  const existing = statOrUndefined(abs);
+  if (existing?.isDirectory() === true) throw fail(`${JSON.stringify(path)} is a directory; expected a file path inside it or elsewhere`);
+  if (existing !== undefined && !existing.isFile()) throw fail(`${JSON.stringify(path)} exists and is not a regular file (a device, pipe or socket); expected a file path`);
+  const dir = dirname(abs);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw fail(`cannot create the directory ${JSON.stringify(dir)} for ${JSON.stringify(path)}: ${(err as Error).message}`, err);
+  }
+  const probe = join(dir, `.stress-probe-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    rmSync(probe, { force: true });
+  } catch (err) {
+    throw fail(`cannot write in the directory ${JSON.stringify(dir)} for ${JSON.stringify(path)}: ${(err as Error).message}`, err);
+  }
+  if (inPlace && existing !== undefined) {
+    try {
+      accessSync(abs, constants.W_OK);
+    } catch (err) {
+      throw fail(`${JSON.stringify(path)} exists and cannot be written: ${(err as Error).message}`, err);
+    }
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
