@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stress } from '../helpers/cli.js';
+import { CLI, stress } from '../helpers/cli.js';
 
 /** A suite that holds in every trial; `extra` adds or replaces members (as source text). */
 function suiteSource(name: string, extra = ''): string {
@@ -22,6 +22,21 @@ function suiteSource(name: string, extra = ''): string {
   ${extra}
 };
 `;
+}
+
+/**
+ * `stress` as test/helpers/cli.ts runs it, but killed with SIGKILL at the timeout: `stress run`
+ * handles SIGTERM (it stops the trials and reports), and a run stuck before its first trial would
+ * outlive the helper's SIGTERM, leaving spawnSync waiting forever (as these cases did before the fix).
+ */
+function stressOrKill(args: string[], env: Record<string, string>, timeout: number): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '', ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 /** A short import limit keeps the timeout cases quick; the default (30 s) is tested by the unit below. */
@@ -51,7 +66,7 @@ describe('cli: the exit code is always the command\'s result', function () {
     for (const [label, tla] of [['a promise that never settles', NEVER], ['a promise that never settles, the event loop kept busy', BUSY]] as const) {
       it(`a suite module awaiting ${label}`, () => {
         const suite = write(`suite-${label.length}.mjs`, `${tla}\n${suiteSource('never-loads')}`);
-        const r = stress(['run', suite, '--runs', '1', '--jitter', 'none'], SHORT_IMPORT, 30_000);
+        const r = stressOrKill(['run', suite, '--runs', '1', '--jitter', 'none'], SHORT_IMPORT, 30_000);
         assert.equal(r.code, 2, r.out + r.err);
         assert.match(r.err, /cannot load suite file:.*suite-\d+\.mjs: its top-level code did not finish within 1 s .*STRESS_IMPORT_TIMEOUT_MS.*\[ERR_SUITE_LOAD\]/);
         // The busy module's interval would keep the process alive after the verdict: it ends anyway.
@@ -86,7 +101,7 @@ describe('cli: the exit code is always the command\'s result', function () {
     );
     const json = join(dir, 'prepare-hangs.json');
     // Generous: a watchdog on prepare itself (if any) may take its own time before reporting.
-    const r = stress(['run', suite, '--runs', '2', '--jitter', 'none', '--json', json], {}, 150_000);
+    const r = stressOrKill(['run', suite, '--runs', '2', '--jitter', 'none', '--json', json], {}, 150_000);
     assert.equal(r.code, 3, r.out + r.err);
     assert.match(r.err, /could not finish|prepare/);
     assert.doesNotMatch(r.out, /exit code 0/);
@@ -95,7 +110,7 @@ describe('cli: the exit code is always the command\'s result', function () {
 
   it('suite code calling process.exit(0) on the main thread does not pass the run: exit 3, saying why', () => {
     const suite = write('exits.mjs', suiteSource('exits').replace('setup: () => null', 'setup: () => process.exit(0)'));
-    const r = stress(['run', suite, '--runs', '2', '--jitter', 'none'], {}, 60_000);
+    const r = stressOrKill(['run', suite, '--runs', '2', '--jitter', 'none'], {}, 60_000);
     assert.equal(r.code, 3, r.out + r.err);
     assert.match(r.err, /the process was ended with exit code 0 before stress run finished: did suite or reporter code call process\.exit\?/);
   });
