@@ -53,7 +53,7 @@ function withDeadline<T>(promise: Promise<T>, limitMs: number, what: string): Pr
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err as Error);
+        reject(err);
       },
     );
   });
