@@ -34,11 +34,12 @@ export function importModule(url: string, what: string): Promise<Record<string, 
   return awaiting(`loading ${what} ${readable(url)}`, () => withDeadline(import(url) as Promise<Record<string, unknown>>, importTimeoutMs(), what));
 }
 
-function withDeadline<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // Deliberately ref'd: a pending promise alone does not keep the event loop alive, and without
-    // this timer a module awaiting forever would let the process end before the limit is reached.
-    const timer = setTimeout(() => {
+async function withDeadline<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  // Deliberately ref'd: a pending promise alone does not keep the event loop alive, and without
+  // this timer a module awaiting forever would let the process end before the limit is reached.
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
       reject(
         new Error(
           `its top-level code did not finish within ${limitMs / 1000} s (a top-level await that never settles?); ` +
@@ -46,17 +47,12 @@ function withDeadline<T>(promise: Promise<T>, limitMs: number, what: string): Pr
         ),
       );
     }, limitMs);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
   });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A file: URL as the path the user wrote, for messages. */
