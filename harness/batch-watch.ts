@@ -15,6 +15,7 @@
  */
 import { waitForTable } from '@shakedown/primitives';
 import type { BatchReply } from './worker/task.js';
+import { thrownMessage } from './errors.js';
 import { PHASE_NAMES, Phase, type PhaseValue, beatWord, idWord, phaseWord, trialWord } from './worker/progress-words.js';
 
 /** A trial still running after this many timeouts is hung even if its threads keep doing operations. */
@@ -225,7 +226,7 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
         (err: unknown) => {
           // Which trial the failing worker was in, when it was in one: the batch's other trials can run again.
           const trial = phaseOf(t) === Phase.TRIALS ? trialOf(t) : -1;
-          const message = `${o.threadNames[t]}'s worker failed: ${(err as Error)?.message ?? String(err)}`;
+          const message = `${o.threadNames[t]}'s worker failed: ${thrownMessage(err)}`;
           finish({ kind: 'crash', message, ...(trial >= 0 ? { trialIndex: trial } : {}) });
         },
       );

@@ -19,6 +19,7 @@ import type { BatchReply, BatchTask } from './worker/task.js';
 import { progressBufferBytes } from './worker/progress-words.js';
 import { type BatchOutcome, watchBatch } from './batch-watch.js';
 import { DeadlineMissed, userCodeLimitMs, withDeadline } from './user-code-deadline.js';
+import { thrownMessage } from './errors.js';
 
 
 export interface Budget {
@@ -98,7 +99,7 @@ class SuiteCodeError extends Error {
     super(
       cause instanceof DeadlineMissed
         ? cause.message
-        : `${hook} threw${hook === 'setup' ? ` in trial ${trial}` : ''}: ${(cause as Error)?.message ?? String(cause)}`,
+        : `${hook} threw${hook === 'setup' ? ` in trial ${trial}` : ''}: ${thrownMessage(cause)}`,
     );
   }
 }

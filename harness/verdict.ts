@@ -14,6 +14,12 @@ export const EXIT = {
   USAGE: 2,
   /** The harness itself or an actor errored (actor threw, worker crashed), in a correct variant or in every trial of a canary. */
   HARNESS: 3,
+  /**
+   * Every configuration was skipped (too few cores, no CPU affinity, too few threads for the
+   * suite): nothing was tested, which is not a pass. Not 1, which reports a bug found; a code of
+   * its own, so CI can tell "not tested on this machine" from a failure and from bad flags (2).
+   */
+  NOTHING_RAN: 4,
   /** Stopped by SIGINT/SIGTERM; what completed was reported. */
   INTERRUPTED: 130,
 } as const;
@@ -73,6 +79,8 @@ export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
 
 export function exitCodeFor(summary: RunSummary): number {
   if (summary.interrupted) return EXIT.INTERRUPTED;
+  // Skipped configurations have no trials and no errors: when none ran, nothing below could fail.
+  if (summary.configs.length > 0 && summary.configs.every((r) => r.status === 'skipped')) return EXIT.NOTHING_RAN;
   const correct = summary.configs.filter((r) => !r.config.canary);
   const canaries = canaryVerdicts(summary.configs);
   // A canary that errored in every trial was never judged: a harness error, like an error in a correct variant.

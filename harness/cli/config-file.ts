@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HarnessError } from '../errors.js';
+import { importModule } from '../import-module.js';
+import { paramNameProblem } from '../run-options.js';
 
 export const CONFIG_NAMES = ['stress.config.json', 'stress.config.mjs', 'stress.config.js'];
 
@@ -55,15 +57,16 @@ export async function loadConfigFile(explicit: string | undefined): Promise<{ pa
   let raw: unknown;
   try {
     if (path.endsWith('.json')) raw = JSON.parse(readFileSync(path, 'utf8'));
-    else raw = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+    else raw = (await importModule(pathToFileURL(path).href, 'config file')).default;
   } catch (err) {
-    throw new HarnessError('ERR_CONFIG', `${path}: cannot read config: ${(err as Error).message}`);
+    throw new HarnessError('ERR_CONFIG', `${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new HarnessError('ERR_CONFIG', `${path}: expected an object of settings (default export for .js/.mjs)`);
   }
   for (const [k, v] of Object.entries(raw)) {
-    const expected = KEYS[k as keyof ConfigFile];
+    // Own keys only: "toString" or "constructor" must be unknown keys, not members every object inherits.
+    const expected = Object.hasOwn(KEYS, k) ? KEYS[k as keyof ConfigFile] : undefined;
     if (expected === undefined) throw new HarnessError('ERR_CONFIG', `${path}: unknown key ${JSON.stringify(k)}; known keys: ${Object.keys(KEYS).join(', ')}`);
     const ok =
       expected.startsWith('array') ? Array.isArray(v)
@@ -74,5 +77,19 @@ export async function loadConfigFile(explicit: string | undefined): Promise<{ pa
       : typeof v === 'object' && v !== null && !Array.isArray(v);
     if (!ok) throw new HarnessError('ERR_CONFIG', `${path}: ${k} must be a ${expected}, got ${JSON.stringify(v)}`);
   }
-  return { path, config: raw };
+  const config = raw as ConfigFile;
+  if (config.params !== undefined) checkParams(path, config.params);
+  return { path, config };
 }
+
+/** `params`: names a suite can own (not members every object inherits) and plain values. */
+function checkParams(path: string, params: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(params)) {
+    const problem = paramNameProblem(name);
+    if (problem !== undefined) throw new HarnessError('ERR_CONFIG', `${path}: params: ${problem}`);
+    if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'boolean') {
+      throw new HarnessError('ERR_CONFIG', `${path}: params.${name} must be a number, string or boolean, got ${JSON.stringify(value) ?? String(value)}`);
+    }
+  }
+}
+

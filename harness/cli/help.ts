@@ -11,7 +11,8 @@ Usage:
   stress <command> --help                flags of a command
 
 Exit codes: 0 all held; 1 invariant failed/flaky, correct variant hung, or canary
-survived; 2 usage or config error; 3 harness error; 130 interrupted; 137 killed by
+survived; 2 usage or config error; 3 harness error, or the run could not finish;
+4 every configuration was skipped (nothing tested); 130 interrupted; 137 killed by
 the main-thread watchdog (suite code on the main thread never returned).
 `;
 
@@ -43,7 +44,8 @@ Flags:
   --cores 1,all          confine each trial group to N cores (taskset), or all
   --jitter none,spin-1us jitter profiles: none, spin-1us, spin-10us, spin-50us, sleep-1ms
   --runs N               trials per configuration (instead of a time budget)
-  --time-budget 30s      wall time for the whole matrix (default 60s)
+  --time-budget 30s      wall time for the whole matrix (default 60s); durations need
+                         a unit: ms, s, m, h
   --duration 8h          soak: repeat passes over the matrix (each one --time-budget long)
                          until the time is up; totals per configuration, bounded samples,
                          json, jsonl, junit and html reports rewritten (atomically)
@@ -74,9 +76,14 @@ another shard counts as survived here); stress merge gives the run's verdict.
 Exit codes:
   ${EXIT.OK}    every invariant held and every canary was caught
   ${EXIT.FAILED}    an invariant failed or was flaky, a correct variant hung, or a canary survived
-  ${EXIT.USAGE}    usage or config error: bad flag, unknown suite, malformed suite or config (nothing ran)
+  ${EXIT.USAGE}    usage or config error: bad flag, unknown suite, malformed suite or config, or a
+       suite, config or --impl module still loading after 30 s (STRESS_IMPORT_TIMEOUT_MS, in
+       ms, sets the limit) (nothing ran)
   ${EXIT.HARNESS}    harness error: an actor threw or a worker crashed (in a correct variant, or in
-       every trial of a canary), or a reporter failed
+       every trial of a canary), or a reporter failed; or the run could not finish (a promise
+       it awaited never settled, or suite code called process.exit): stderr says what
+  ${EXIT.NOTHING_RAN}    nothing was tested: every configuration was skipped (too few cores, no CPU
+       affinity, fewer threads than the suite needs)
   ${EXIT.INTERRUPTED}  interrupted (SIGINT/SIGTERM): what completed was reported
   137  killed by the main-thread watchdog: suite code on the main thread (setup, an invariant,
        outcome) did not return for 60 s or 10 trial timeouts (stderr says so; signals cannot

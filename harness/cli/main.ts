@@ -3,11 +3,13 @@
  * `stress`: run, list, replay. Exit codes: 0 all held; 1 an invariant failed
  * or was flaky, a correct variant hung, or a canary survived; 2 usage or
  * config error (nothing ran); 3 harness error (an actor threw, a worker
- * crashed, a canary errored in every trial); 130 interrupted.
+ * crashed, a canary errored in every trial, or the run could not finish); 4 nothing ran (every
+ * configuration was skipped); 130 interrupted.
  */
 import '@shakedown/primitives';
 import { HarnessError } from '../errors.js';
 import { EXIT } from '../verdict.js';
+import { guardExitCode } from './exit-guard.js';
 import { runCommand } from './run-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandMain } from './replay-command.js';
@@ -86,12 +88,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`stress: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = EXIT.HARNESS;
-  },
-);
+const argv = process.argv.slice(2);
+guardExitCode(main(argv), `stress ${argv[0] ?? ''}`.trimEnd());

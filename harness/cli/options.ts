@@ -90,9 +90,8 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
     const what = v.duration !== undefined ? '--duration' : `${where}duration`;
     throw new HarnessError('ERR_USAGE', `${what}: a soak runs for a time, not a number of trials; drop runs (time budget sets the length of one pass)`);
   }
-  // An empty STRESS_SEED counts as unset (CI templates often export it empty).
-  const seed = (v.seed as string | undefined) ?? (process.env.STRESS_SEED || undefined) ?? c.seed;
-  if (seed !== undefined && seed !== '') options.seed = parseSeed(v.seed !== undefined ? '--seed' : 'STRESS_SEED', seed);
+  const seed = seedSource(v.seed as string | undefined, c.seed, where);
+  if (seed !== undefined) options.seed = parseSeed(seed.from, seed.value);
   if (v.timeout !== undefined) options.timeoutMs = parseDuration('--timeout', v.timeout as string);
   else if (c.timeout !== undefined) options.timeoutMs = parseDuration(`${where}timeout`, c.timeout);
   if (v['fail-fast'] === true || c.failFast === true) options.failFast = true;
@@ -110,6 +109,19 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   const out: CliRun = { options, reporters: reporterSettingsFrom(v) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;
+}
+
+/**
+ * The seed and where it came from, so a bad one is blamed on the right place: --seed, then
+ * STRESS_SEED, then the config file. An empty STRESS_SEED counts as unset (CI templates often
+ * export it empty); an empty --seed or config seed is given on purpose, and parseSeed refuses it.
+ */
+function seedSource(flag: string | undefined, config: string | undefined, where: string): { value: string; from: string } | undefined {
+  if (flag !== undefined) return { value: flag, from: '--seed' };
+  const env = process.env.STRESS_SEED;
+  if (env !== undefined && env !== '') return { value: env, from: 'STRESS_SEED' };
+  if (config !== undefined) return { value: config, from: `${where}seed` };
+  return undefined;
 }
 
 /** A config file's suite entry: a built-in name (or group) as is, a path resolved against the file's directory. */

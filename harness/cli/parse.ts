@@ -6,7 +6,7 @@
 import { HarnessError } from '../errors.js';
 import { JITTER_PROFILES } from '../jitter.js';
 import type { Params } from '../suite-api.js';
-import { MAX_CORES, MAX_THREADS } from '../run-options.js';
+import { MAX_CORES, MAX_THREADS, paramNameProblem } from '../run-options.js';
 
 export { MAX_THREADS };
 
@@ -20,25 +20,38 @@ export function parseList(flag: string, raw: string): string[] {
   return items;
 }
 
+/**
+ * A value given twice (`--threads 2,2`) would plan the same configuration twice; say so here,
+ * naming the value, rather than let the plan blame two suites for the clash.
+ */
+function noRepeats<T>(flag: string, items: T[]): T[] {
+  const seen = new Set<T>();
+  for (const item of items) {
+    if (seen.has(item)) throw usage(`${flag}: ${JSON.stringify(item)} is given twice; list each value once`);
+    seen.add(item);
+  }
+  return items;
+}
+
 export function parseThreads(flag: string, raw: string | number[]): number[] {
   const items = Array.isArray(raw) ? raw.map(String) : parseList(flag, raw);
-  return items.map((s) => {
+  return noRepeats(flag, items.map((s) => {
     const n = Number(s);
     if (!/^\d+$/.test(s) || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
       throw usage(`${flag}: ${JSON.stringify(s)} is not a thread count; expected whole numbers from 1 to ${MAX_THREADS}, e.g. 2,4,8`);
     }
     return n;
-  });
+  }));
 }
 
 export function parseCores(flag: string, raw: string | Array<number | string>): Array<'all' | number> {
   const items = Array.isArray(raw) ? raw.map(String) : parseList(flag, raw);
-  return items.map((s) => {
+  return noRepeats(flag, items.map((s) => {
     if (s === 'all') return 'all';
     const n = Number(s);
     if (!/^\d+$/.test(s) || n < 1 || n > MAX_CORES) throw usage(`${flag}: ${JSON.stringify(s)} is not a core count; expected whole numbers >= 1 or "all", e.g. 1,all`);
     return n;
-  });
+  }));
 }
 
 export function parseJitter(flag: string, raw: string | string[]): string[] {
@@ -46,19 +59,26 @@ export function parseJitter(flag: string, raw: string | string[]): string[] {
   for (const j of items) {
     if (!(j in JITTER_PROFILES)) throw usage(`${flag}: unknown jitter profile ${JSON.stringify(j)}; expected one of ${Object.keys(JITTER_PROFILES).join(', ')}`);
   }
-  return items;
+  return noRepeats(flag, items);
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "500ms", "30s", "2m", "1h", or a plain number of milliseconds. */
+/**
+ * "500ms", "30s", "2m", "1h"; a number (config file, API) is milliseconds. Text needs its unit:
+ * `--time-budget 5` read as 5 ms would run almost nothing and pass, while the user meant 5 s.
+ */
 export function parseDuration(flag: string, raw: string | number): number {
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw) || raw <= 0) throw usage(`${flag}: ${raw} is not a duration; expected a positive number of ms or e.g. 30s`);
     return raw;
   }
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  const value = m === null ? NaN : Number(m[1]) * UNITS[m[2] ?? 'ms']!;
+  const text = raw.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    throw usage(`${flag}: ${JSON.stringify(raw)} has no unit; write ${text}s for seconds or ${text}ms for milliseconds (units: ms, s, m, h)`);
+  }
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  const value = m === null ? NaN : Number(m[1]) * UNITS[m[2]!]!;
   if (m === null || !(value > 0)) throw usage(`${flag}: ${JSON.stringify(raw)} is not a duration; expected e.g. 500ms, 30s, 2m, 1h`);
   return value;
 }
@@ -72,6 +92,7 @@ export function parsePositiveInt(flag: string, raw: string | number, max = 1e9):
 
 export function parseSeed(flag: string, raw: string | number): string {
   const s = String(raw);
+  if (s === '') throw usage(`${flag} is empty; expected a seed of 1-64 letters, digits, _ . - (leave it out for a random seed)`);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(s)) throw usage(`${flag}: ${JSON.stringify(s)} is not a seed; expected 1-64 letters, digits, _ . -`);
   return s;
 }
@@ -81,6 +102,8 @@ export function parseParams(flag: string, raws: string[]): Params {
   for (const raw of raws) {
     const m = /^([A-Za-z_][\w-]*)=(.*)$/.exec(raw);
     if (m === null) throw usage(`${flag}: ${JSON.stringify(raw)} is not name=value`);
+    const problem = paramNameProblem(m[1]!);
+    if (problem !== undefined) throw usage(`${flag}: ${problem}`);
     const v = m[2]!;
     out[m[1]!] = v === 'true' ? true : v === 'false' ? false : v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
   }

@@ -21,7 +21,7 @@ describe('harness/cli/parse', () => {
     assert.equal(parseDuration('--time-budget', '30s'), 30_000);
     assert.equal(parseDuration('--time-budget', '500ms'), 500);
     assert.equal(parseDuration('--time-budget', '2m'), 120_000);
-    assert.equal(parseDuration('--timeout', '250'), 250);
+    assert.equal(parseDuration('--timeout', 250), 250, 'a number (config file, API) is ms');
     usageError(() => parseDuration('--time-budget', '5parsecs'), /--time-budget.*"5parsecs".*30s/);
     usageError(() => parseDuration('--timeout', '0'), /--timeout/);
   });
