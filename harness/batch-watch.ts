@@ -60,7 +60,7 @@ export interface WatchOptions {
   threadNames: string[];
   firstTrial: number;
   timeoutMs: number;
-  /** Bound on a stall outside the trials (user-code-deadline.ts). */
+  /** Bound on a stall outside the trials (deadline.ts). */
   hookLimitMs: number;
   shouldStop?: () => boolean;
   /** An error the worker group reported outside any task (pools.ts), if any. */

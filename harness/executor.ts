@@ -18,7 +18,7 @@ import { cancelGate, createGateBuffer, cutGate } from './gate.js';
 import type { BatchReply, BatchTask } from './worker/task.js';
 import { progressBufferBytes } from './worker/progress-words.js';
 import { type BatchOutcome, watchBatch } from './batch-watch.js';
-import { DeadlineMissed, userCodeLimitMs, withDeadline } from './user-code-deadline.js';
+import { DeadlineMissed, prepareTimeoutMs, withDeadline } from './deadline.js';
 import { thrownMessage } from './errors.js';
 
 
@@ -171,7 +171,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
     const tables = threadNames.map((_, t) => readNames(trace.names, t));
     return readTrace(trace.events, config.threads, options.traceEvents, i, tables, threadNames);
   };
-  const hookLimitMs = userCodeLimitMs(options.timeoutMs);
+  const hookLimitMs = prepareTimeoutMs(options.timeoutMs);
   try {
     await withDeadline(suite.prepare?.(ctx), hookLimitMs, 'prepare() on the main thread');
   } catch (err) {

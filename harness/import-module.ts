@@ -8,15 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { type HarnessErrorCode, HarnessError, thrownMessage } from './errors.js';
 import { awaiting } from './awaiting.js';
-
-/** No module of ours or of a sane suite takes this long to evaluate, even on a loaded machine. */
-export const DEFAULT_IMPORT_TIMEOUT_MS = 30_000;
-
-/** The limit on evaluating one user module: STRESS_IMPORT_TIMEOUT_MS (ms; tests use a short one), else 30 s. */
-export function importTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const override = Number(env.STRESS_IMPORT_TIMEOUT_MS);
-  return Number.isInteger(override) && override > 0 ? override : DEFAULT_IMPORT_TIMEOUT_MS;
-}
+import { userCodeTimeoutMs, withDeadline } from './deadline.js';
 
 export async function importUserModule(url: string, code: HarnessErrorCode, what: string): Promise<Record<string, unknown>> {
   try {
@@ -31,28 +23,8 @@ export async function importUserModule(url: string, code: HarnessErrorCode, what
  * the steps the exit guard reports. Errors from the module itself are passed on unchanged.
  */
 export function importModule(url: string, what: string): Promise<Record<string, unknown>> {
-  return awaiting(`loading ${what} ${readable(url)}`, () => withDeadline(import(url) as Promise<Record<string, unknown>>, importTimeoutMs(), what));
-}
-
-async function withDeadline<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  // Deliberately ref'd: a pending promise alone does not keep the event loop alive, and without
-  // this timer a module awaiting forever would let the process end before the limit is reached.
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new Error(
-          `its top-level code did not finish within ${limitMs / 1000} s (a top-level await that never settles?); ` +
-            `if this ${what} really needs longer, set STRESS_IMPORT_TIMEOUT_MS (milliseconds)`,
-        ),
-      );
-    }, limitMs);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  // A miss reads: "its top-level code did not settle within 30 s (STRESS_USER_CODE_TIMEOUT_MS)".
+  return awaiting(`loading ${what} ${readable(url)}`, () => withDeadline(import(url) as Promise<Record<string, unknown>>, userCodeTimeoutMs(), 'its top-level code'));
 }
 
 /** A file: URL as the path the user wrote, for messages. */

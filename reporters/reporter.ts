@@ -14,7 +14,7 @@ export interface Reporter {
   /**
    * Every event of the run, in order (`stress report`/`merge` replay run-start, config-end and run-end).
    * Each reporter gets its own copy of the event (and of the summary in finish). A returned promise
-   * must settle within the reporter deadline (30 s, STRESS_REPORTER_TIMEOUT_MS), else the reporter fails.
+   * must settle within the reporter deadline (30 s, STRESS_USER_CODE_TIMEOUT_MS), else the reporter fails.
    */
   onEvent?(event: RunEvent): void | Promise<void>;
   /** Once, after run-end: write the final output. Not called when the run died of a harness error. */

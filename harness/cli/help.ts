@@ -77,7 +77,7 @@ Exit codes:
   ${EXIT.OK}    every invariant held and every canary was caught
   ${EXIT.FAILED}    an invariant failed or was flaky, a correct variant hung, or a canary survived
   ${EXIT.USAGE}    usage or config error: bad flag, unknown suite, malformed suite or config, or a
-       suite, config or --impl module still loading after 30 s (STRESS_IMPORT_TIMEOUT_MS, in
+       suite, config or --impl module still loading after 30 s (STRESS_USER_CODE_TIMEOUT_MS, in
        ms, sets the limit) (nothing ran)
   ${EXIT.HARNESS}    harness error: an actor threw or a worker crashed (in a correct variant, or in
        every trial of a canary), or a reporter failed; or the run could not finish (a promise

@@ -9,6 +9,7 @@
 import '@shakedown/primitives';
 import { HarnessError } from '../errors.js';
 import { EXIT } from '../verdict.js';
+import { userCodeTimeoutMs } from '../deadline.js';
 import { guardExitCode } from './exit-guard.js';
 import { runCommand } from './run-command.js';
 import { listCommand } from './list-command.js';
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose');
   try {
+    // Checked before anything loads: a bad deadline setting is a usage error, not a surprise mid-run.
+    userCodeTimeoutMs();
     switch (command) {
       case undefined:
       case '--help':

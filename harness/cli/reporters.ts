@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
-import { HarnessError } from '../errors.js';
+import { HarnessError, thrownMessage } from '../errors.js';
 import type { RunEvent } from '../run.js';
 import type { RunSummary } from '../results.js';
 import { toolVersion } from '../version.js';
@@ -25,7 +25,7 @@ import type { ReporterSpec } from './reporter-spec.js';
 import { checkReportPath, FILE_REPORTERS } from './report-paths.js';
 import { claimFile } from './file-claim.js';
 import { copyForReporter } from './reporter-view.js';
-import { endIfStuck, ReporterTimeout, reporterTimeoutMs, withDeadline, within } from './reporter-watchdog.js';
+import { DeadlineMissed, userCodeTimeoutMs, withDeadline, within } from '../deadline.js';
 import type { Reporter, ReporterContext, ReporterFactory } from '../../reporters/reporter.js';
 import { consoleReporter } from '../../reporters/console-reporter.js';
 import { jsonReporter } from '../../reporters/json.js';
@@ -83,7 +83,7 @@ export interface LiveReporter {
 /** Default: the console alone. $GITHUB_STEP_SUMMARY set: also the Markdown summary appended there. */
 export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<LiveReporter[]> {
   const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
-  const timeoutMs = reporterTimeoutMs(ctx.env);
+  const timeoutMs = userCodeTimeoutMs(ctx.env);
   const out: LiveReporter[] = [];
   for (const spec of list) {
     const name = spec.kind === 'builtin' ? spec.name : spec.path;
@@ -122,26 +122,20 @@ async function loadModuleReporter(path: string, target: string | undefined, ctx:
   let mod: { default?: unknown };
   try {
     // A top-level await that never settles would otherwise let the process exit 0 here.
-    mod = (await withDeadline(import(pathToFileURL(abs).href), timeoutMs)) as { default?: unknown };
+    mod = (await withDeadline(import(pathToFileURL(abs).href), timeoutMs, 'the module')) as { default?: unknown };
   } catch (err) {
-    if (err instanceof ReporterTimeout) {
-      endIfStuck([path]);
-      throw fail(`the module did not finish loading ${within(timeoutMs)}`, err);
-    }
-    throw fail(`cannot load the module: ${(err as Error).message}`, err);
+    if (err instanceof DeadlineMissed) throw fail(`the module did not finish loading ${within(timeoutMs)}`, err);
+    throw fail(`cannot load the module: ${thrownMessage(err)}`, err);
   }
   if (typeof mod.default !== 'function') {
     throw fail(`expected a default export that is a function (target, ctx) => reporter, got ${mod.default === undefined ? 'no default export' : typeof mod.default}`);
   }
   let reporter: unknown;
   try {
-    reporter = await withDeadline((mod.default as ReporterFactory)(target, ctx), timeoutMs);
+    reporter = await withDeadline((mod.default as ReporterFactory)(target, ctx), timeoutMs, 'the reporter factory');
   } catch (err) {
-    if (err instanceof ReporterTimeout) {
-      endIfStuck([path]);
-      throw fail(`the reporter factory did not return ${within(timeoutMs)}`, err);
-    }
-    throw fail(`the reporter factory threw: ${(err as Error).message}`, err);
+    if (err instanceof DeadlineMissed) throw fail(`the reporter factory did not return ${within(timeoutMs)}`, err);
+    throw fail(`the reporter factory threw: ${thrownMessage(err)}`, err);
   }
   const r = reporter as Record<string, unknown> | null;
   const shapeOk =
@@ -178,7 +172,6 @@ export async function finishAll(reporters: LiveReporter[], summary: RunSummary):
     r.release?.();
   }
   const failed = reporters.filter((r) => r.failed);
-  endIfStuck(failed.filter((r) => r.error instanceof ReporterTimeout).map((r) => r.name));
   if (failed.length > 0) {
     const names = failed.map((r) => r.name);
     const err = new HarnessError(
@@ -202,10 +195,10 @@ async function guarded(r: LiveReporter, what: string, call: () => void | Promise
   if (r.failed) return;
   try {
     const pending = call();
-    if (pending !== undefined && pending !== null && typeof (pending as { then?: unknown }).then === 'function') await withDeadline(pending, r.timeoutMs);
+    if (pending !== undefined && pending !== null && typeof (pending as { then?: unknown }).then === 'function') await withDeadline(pending, r.timeoutMs, 'the call');
   } catch (err) {
     r.failed = true;
     r.error = err;
-    process.stderr.write(`error: reporter ${r.name} failed on ${what}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: reporter ${r.name} failed on ${what}: ${thrownMessage(err)}\n`);
   }
 }

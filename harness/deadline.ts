@@ -1,0 +1,65 @@
+/**
+ * The one deadline on awaited user code: a suite's prepare() (main thread and workers), the
+ * evaluation of suite, config and --impl modules, and reporter calls (module, factory, onEvent,
+ * finish). A promise that never settles would stall the run forever, and a pending promise alone
+ * does not even keep Node's event loop alive: the process would drain and exit with no verdict.
+ * So every such await has a deadline, and the caller turns a miss into an error that names the
+ * code that missed it.
+ */
+import { HarnessError } from './errors.js';
+
+/** Far beyond what loading modules, an implementation or writing a large report takes. */
+export const DEFAULT_USER_CODE_TIMEOUT_MS = 30_000;
+export const USER_CODE_TIMEOUT_ENV = 'STRESS_USER_CODE_TIMEOUT_MS';
+
+/**
+ * The deadline in ms: STRESS_USER_CODE_TIMEOUT_MS (a whole number of milliseconds), else 30 s.
+ * A value that is not one is a usage error (the CLI checks it before anything runs).
+ */
+export function userCodeTimeoutMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env[USER_CODE_TIMEOUT_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_USER_CODE_TIMEOUT_MS;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw new HarnessError('ERR_USAGE', `${USER_CODE_TIMEOUT_ENV}: ${JSON.stringify(raw)} is not a timeout; expected a whole number of milliseconds > 0 (default ${DEFAULT_USER_CODE_TIMEOUT_MS})`);
+  }
+  return ms;
+}
+
+/** prepare() runs once per configuration and may load an implementation: also at least 10 trial timeouts. */
+export function prepareTimeoutMs(trialTimeoutMs: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env[USER_CODE_TIMEOUT_ENV];
+  const ms = userCodeTimeoutMs(env);
+  return raw === undefined || raw === '' ? Math.max(ms, 10 * trialTimeoutMs) : ms;
+}
+
+/** How a missed deadline reads in messages: `within 1.5 s (STRESS_USER_CODE_TIMEOUT_MS)`. */
+export function within(ms: number): string {
+  return `within ${ms / 1000} s (${USER_CODE_TIMEOUT_ENV})`;
+}
+
+export class DeadlineMissed extends Error {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
+    super(`${what} did not settle ${within(ms)}`);
+    this.name = 'DeadlineMissed';
+  }
+}
+
+/**
+ * The value of `work`, or a DeadlineMissed naming `what` once `ms` have passed. The work itself
+ * cannot be cancelled: if it settles later, its result is dropped (a late rejection is handled, so
+ * it never becomes an unhandled rejection that would crash the process). The timer is deliberately
+ * not unref'd: it is what keeps the process alive until the miss can be reported.
+ */
+export function withDeadline<T>(work: T | Promise<T>, ms: number, what: string): Promise<T> {
+  const pending = Promise.resolve(work);
+  pending.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineMissed(what, ms)), ms);
+  });
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
+}
