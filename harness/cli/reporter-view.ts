@@ -9,6 +9,9 @@
  * and a write would throw (modules are strict), failing only that reporter. A custom reporter gets
  * a private copy it may change (sorting `summary.configs` in place is ordinary code), which no one
  * else sees.
+ *
+ * Copies are JSON-safe: a BigInt (a suite parameter for BigInt64Array users; grading values are
+ * already safe, see safe-value.ts) becomes the text `5n`, so the file reporters can write it.
  */
 
 /** A deep copy of plain data (objects, arrays, primitives), frozen throughout when `freeze`. */
@@ -17,6 +20,7 @@ export function copyForReporter<T>(value: T, freeze: boolean): T {
 }
 
 function copy(value: unknown, freeze: boolean, seen: Map<object, unknown>): unknown {
+  if (typeof value === 'bigint') return `${value}n`;
   if (typeof value !== 'object' || value === null) return value;
   const done = seen.get(value);
   if (done !== undefined) return done;

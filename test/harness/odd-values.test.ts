@@ -84,4 +84,24 @@ describe('odd values in verdicts (issue 17 item 3)', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stress run: a BigInt suite parameter reaches every report as the text 5n (json, jsonl, junit written, stress report reads it, exit 1)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stress-bigint-param-'));
+    try {
+      const json = join(dir, 'o.json');
+      const jsonl = join(dir, 'o.jsonl');
+      const xml = join(dir, 'o.xml');
+      const r = stress(['run', fixture('bigint-param'), '--runs', '3', '--jitter', 'none', '--seed', 'odd', '--json', json, '--reporter', 'console', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${xml}`]);
+      assert.equal(r.code, 1, `exit code; stderr: ${r.err}`);
+      assert.match(r.out, /limit is the BigInt 5n/);
+      const summary = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+      assert.equal(summary.configs[0]!.config.params.limit, '5n');
+      for (const line of readFileSync(jsonl, 'utf8').trim().split('\n')) assert.doesNotThrow(() => JSON.parse(line) as unknown, line.slice(0, 200));
+      assert.match(readFileSync(xml, 'utf8'), /name="params" value="\{&quot;limit&quot;:&quot;5n&quot;\}"/);
+      const report = stress(['report', jsonl]);
+      assert.equal(report.code, 1, report.err);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
