@@ -68,6 +68,8 @@ export type RunEvent =
       plan: string[];
       settings: RunSettings;
       startedAt: string;
+      /** Time-budgeted runs: the least testing time each configuration gets (budget / runnable configurations). */
+      minShareMs?: number;
     }
   | { type: 'config-start'; config: Configuration; index: number; total: number }
   /** `configsLeft`: configurations not finished yet (during one, it counts itself). */
@@ -115,10 +117,11 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
   };
-  yield { type: 'run-start', seed, configs: planned.map((p) => p.config), plan: full.map((p) => p.config.key), settings, startedAt };
   // A time budget is testing time, shared out as the run goes (time-share.ts): every configuration
   // gets at least an equal share, and what one leaves unused goes to the rest.
   const shares = new TimeShares(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS, planned.map((p) => p.skip === undefined), t0);
+  const timed = options.runs === undefined && options.durationMs === undefined;
+  yield { type: 'run-start', seed, configs: planned.map((p) => p.config), plan: full.map((p) => p.config.key), settings, startedAt, ...(timed ? { minShareMs: shares.equalShareMs } : {}) };
   const shareMs = (index: number): number => shares.shareFor(index, performance.now());
   const results: ConfigResult[] = [];
   let totalTrials = 0;

@@ -14,11 +14,17 @@ import { traceLines } from './trace-text.js';
 import { summaryTableText } from './summary-table.js';
 import { counted } from './words.js';
 
+/** A configuration's least share of the time budget: `1.30 s`, `208 ms`. */
+function formatShare(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
 export function formatEvent(e: RunEvent): string | null {
   switch (e.type) {
     case 'run-start': {
       const shard = e.settings.shard ? `, shard ${e.settings.shard.index}/${e.settings.shard.total} of ${e.plan.length}` : '';
-      return `stress run: ${counted(e.configs.length, 'configuration')}${shard}, seed ${visible(e.seed)} (rerun with --seed ${visible(e.seed)})`;
+      const share = e.minShareMs !== undefined ? `, at least ${formatShare(e.minShareMs)} of testing each` : '';
+      return `stress run: ${counted(e.configs.length, 'configuration')}${shard}${share}, seed ${visible(e.seed)} (rerun with --seed ${visible(e.seed)})`;
     }
     case 'progress': {
       const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;

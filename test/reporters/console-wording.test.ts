@@ -61,6 +61,13 @@ describe('reporters/console wording', () => {
     assert.match(formatSummary(s), /^1 configuration, 100 trials in/m);
   });
 
+  it('states the least testing time each configuration gets from a time budget', () => {
+    const s = only(mixedSummary(), 'racy');
+    const base = { type: 'run-start' as const, seed: 's', configs: s.configs.map((r) => r.config), plan: [s.configs[0]!.config.key], settings: { timeoutMs: 1000, traceEvents: 48, timeBudgetMs: 60_000 }, startedAt: s.startedAt };
+    assert.match(formatEvent({ ...base, minShareMs: 60_000 / 46 })!, /^stress run: 1 configuration, at least 1\.30 s of testing each, seed s/);
+    assert.match(formatEvent({ ...base, minShareMs: 5000 / 24 })!, /, at least 208 ms of testing each,/);
+  });
+
   it('on a terminal that reports 0 columns, draws the live line as if 80 wide instead of cutting it', async () => {
     const short = progress(48_000, 3, 2);
     // 1e18 trials: a line longer than 80 columns.
