@@ -97,3 +97,12 @@ export function thrownMessage(err: unknown): string {
   if (!types.isNativeError(err) && !isInstanceOfError(err)) return `threw ${describeThrown(err, MESSAGE_CAP)}`;
   return readField(() => (err as Error).message, MESSAGE_CAP) || `${readString(() => (err as Error).name, 200) || 'Error'} (no message)`;
 }
+
+/**
+ * Suite code may return a promise where the harness expects a value (an async invariant,
+ * outcome or setup). The harness reports the wrong type; a rejection of that promise, which nobody
+ * awaits, must not become an unhandled rejection that ends the whole run.
+ */
+export function settleQuietly(value: unknown): void {
+  if (value instanceof Promise) value.catch(() => undefined);
+}

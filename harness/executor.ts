@@ -19,7 +19,8 @@ import type { BatchReply, BatchTask } from './worker/task.js';
 import { progressBufferBytes } from './worker/progress-words.js';
 import { type BatchOutcome, watchBatch } from './batch-watch.js';
 import { DeadlineMissed, prepareTimeoutMs, withDeadline } from './deadline.js';
-import { thrownMessage } from './errors.js';
+import { settleQuietly, thrownMessage } from './errors.js';
+import { showValue } from './safe-value.js';
 
 
 export interface Budget {
@@ -116,9 +117,33 @@ function suiteHook<T>(hook: string, trial: number, fn: () => T): T {
 /** setup() builds state that crosses to the workers by structured clone: a promise cannot, and would fail the whole batch. */
 function checkedState(state: unknown): unknown {
   if (state instanceof Promise) {
+    settleQuietly(state);
     throw new TypeError('setup returned a Promise: setup must be synchronous and return the trial state (do asynchronous work once, in prepare)');
   }
   return state;
+}
+
+/**
+ * Every thread of a batch replies with one result per trial it ran, and only a cut batch runs fewer
+ * than it was given. Anything else (an actor replaced Array.prototype.push, say) is a crash of the
+ * batch, not a batch of zero trials to run again forever.
+ */
+function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>, k: number): BatchOutcome {
+  const counts = outcome.replies.map((r) => (Array.isArray(r?.outcomes) ? r.outcomes.length : -1));
+  const ran = counts[0]!;
+  if (counts.every((c) => c === ran) && (ran === k || (outcome.cut === true && ran >= 0 && ran < k))) return outcome;
+  return {
+    kind: 'crash',
+    name: 'WorkerCrash',
+    message: `the batch's threads returned ${counts.map((c) => (c < 0 ? 'no' : String(c))).join(', ')} results for its ${k} trials (did an actor replace a built-in the trial loop runs on, such as Array.prototype.push?)`,
+  };
+}
+
+/** Thread names go into traces, hang reports and the workers' registry: text only. */
+function checkedThreadName(name: unknown): string {
+  if (typeof name === 'string') return name;
+  settleQuietly(name);
+  throw new TypeError(`threadName returned ${showValue(name, 200)}; expected a string`);
 }
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
@@ -137,7 +162,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
 async function execute(suite: AnySuite, config: Configuration, options: ExecuteOptions, grader: ConfigGrader, started: number): Promise<ConfigResult> {
   const jitter = jitterProfile(config.jitter);
   const ctx = { threads: config.threads, params: config.params, variant: config.variant };
-  const threadNames = Array.from({ length: config.threads }, (_, t) => suiteHook('threadName', 0, () => suite.threadName?.(t, ctx) ?? `t${t}`));
+  const threadNames = Array.from({ length: config.threads }, (_, t) => suiteHook('threadName', 0, () => checkedThreadName(suite.threadName?.(t, ctx) ?? `t${t}`)));
   const cores = config.cores === 'all' ? availableParallelism() : config.cores;
   const pureSpin = config.threads <= cores;
   const firstTrial = options.firstTrial ?? 0;
@@ -178,6 +203,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
     throw new SuiteCodeError('prepare', firstTrial, err);
   }
   const groups = options.groups ?? new WorkerGroups();
+  await groups.claim(config.threads, `${config.suiteUrl} ${typeof config.params.impl === 'string' ? config.params.impl : ''}`);
   const maxFailures = options.maxFailures ?? Infinity;
   let nextTrial = firstTrial;
   /** Trials to run before new ones: those of cancelled batches that neither hung nor crashed. */
@@ -302,7 +328,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
       const stopNear = maxFailures !== Infinity && grader.failedTrials > 0;
       const next = pureSpin && !stopNear && canStart(performance.now() + lastBatchMs) ? dispatch() : null;
       const watched = current;
-      const outcome: BatchOutcome = await watchBatch({
+      let outcome: BatchOutcome = await watchBatch({
         tasks: current.tasks,
         progress: current.progress,
         exited: current.exited,
@@ -321,10 +347,11 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
         },
       });
       startClock(('trialsStartedAt' in outcome ? outcome.trialsStartedAt : undefined) ?? performance.now());
+      if (outcome.kind === 'done') outcome = checkedReplies(outcome, current.k);
       if (outcome.kind === 'done') {
         const done = current;
         // A batch cut short at the deadline ran its first `ran` trials (the same in every thread).
-        const ran = Math.min(...outcome.replies.map((r) => r.outcomes.length));
+        const ran = outcome.replies[0]!.outcomes.length;
         for (let i = 0; i < ran; i++) {
           const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
           grader.addTrial(done.first + i, done.states[i], outcomes, () => traceOf(done.trace, i));
@@ -382,6 +409,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
   const result = grader.result(performance.now() - started);
   if (options.maxFailures !== undefined && result.failedTrials >= options.maxFailures) result.stoppedAtFailures = options.maxFailures;
   if (recoveries >= MAX_RECOVERIES) result.stoppedAtRecoveries = recoveries;
+  if (options.budget.timeMs !== undefined && Number.isFinite(options.budget.timeMs)) result.shareMs = Math.round(options.budget.timeMs);
   if (options.firstTrial !== undefined) result.nextTrial = nextTrial;
   return result;
 }

@@ -17,6 +17,7 @@ import type {
 import { encodeReplay } from './replay-token.js';
 import { cut, describeThrown, safeValue, showValue } from './safe-value.js';
 import { wilson } from './stats.js';
+import { settleQuietly } from './errors.js';
 import { type ActorOutcome, type InvariantVerdict, type OutcomeGrade, type SuiteContext, verdictOk } from './suite-api.js';
 import type { TraceEvent } from './trace.js';
 
@@ -106,7 +107,9 @@ export class ConfigGrader {
       const outcome = this.#suite.outcome;
       let key: string | undefined;
       try {
-        key = outcomeKey(outcome(state, outcomes, this.#ctx));
+        const returned = outcome(state, outcomes, this.#ctx);
+        settleQuietly(returned);
+        key = outcomeKey(returned);
       } catch (err) {
         // Not an outcome of the trial: a failure of the outcome check, whatever was thrown.
         failed = true;
@@ -255,6 +258,8 @@ function judged(check: AnySuite['invariants'][string], state: unknown, outcomes:
   } catch (err) {
     return `the invariant threw ${describeThrown(err)}`;
   }
+  // An async invariant: reported as the wrong type below; its rejection must not end the run.
+  settleQuietly(returned);
   return checkedVerdict(returned);
 }
 

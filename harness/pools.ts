@@ -35,6 +35,22 @@ export class WorkerGroups {
     discardOutputOnceUnpiped();
   }
 
+  /** Which suite (and implementation) last ran on the group of each thread count. */
+  readonly #owners = new Map<number, string>();
+
+  /**
+   * Before a configuration runs: the group of `threads` workers is kept only if the same suite (and
+   * implementation) ran on it last. A suite's actors can leave a worker broken for whoever comes
+   * next (a global replaced, a stray rejection that fires later, a timer): that must not turn into
+   * false errors of another suite's configurations. Within one suite, workers are reused (starting
+   * a group costs ~25 ms per worker).
+   */
+  async claim(threads: number, owner: string): Promise<void> {
+    const last = this.#owners.get(threads);
+    if (last !== undefined && last !== owner) await this.discard(threads);
+    this.#owners.set(threads, owner);
+  }
+
   /** The first error a pool of this group raised outside a task (see get()); the executor reports it as a crash. */
   errorOf(threads: number): Error | undefined {
     return this.#errors.get(threads);

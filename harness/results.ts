@@ -102,6 +102,8 @@ export interface ConfigResult {
   firstDetection?: { trial: number; ms: number };
   /** Set when the configuration stopped early because this many trials had failed (`--max-failures`): its rate then over-states the true rate. */
   stoppedAtFailures?: number;
+  /** Time-budgeted runs: the testing time this configuration was given (its share of the budget), in ms. */
+  shareMs?: number;
   /** Set when the configuration stopped early after this many hangs or crashes (each needed a new worker group): the rest of its budget was not run. */
   stoppedAtRecoveries?: number;
   /** After a merge of shards: the machine that ran this configuration, when its results file recorded it. */

@@ -24,6 +24,13 @@ export const EXIT = {
   INTERRUPTED: 130,
 } as const;
 
+/**
+ * A canary that survived configurations given less testing time than this each was not judged
+ * fairly: the budget was too small for the matrix (it is still not caught, so the run still fails,
+ * but the advice is to give it time, not to change the settings).
+ */
+export const MIN_JUDGING_SHARE_MS = 250;
+
 export interface CanaryVerdict {
   suite: string;
   variant: string;
@@ -41,11 +48,15 @@ export interface CanaryVerdict {
    * judged, which is not the same as not sensitive enough. The first error, as `name: message`.
    */
   errored?: string;
+  /** Set when it survived and every configuration of it had less than MIN_JUDGING_SHARE_MS of testing: the largest share, in ms. */
+  shortOfBudgetMs?: number;
 }
 
 export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
   const byVariant = new Map<string, CanaryVerdict>();
   const errors = new Map<string, { count: number; first?: string }>();
+  /** Testing time each ran configuration of a canary was given (time-budgeted runs). */
+  const shareOf = new Map<string, number[]>();
   for (const r of configs) {
     if (!r.config.canary || r.status === 'skipped') continue;
     const id = `${r.config.suite}/${r.config.variant}`;
@@ -56,6 +67,7 @@ export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
       byVariant.set(id, v);
     }
     v.ran++;
+    if (r.shareMs !== undefined) shareOf.set(id, [...(shareOf.get(id) ?? []), r.shareMs]);
     v.trials += r.trials;
     v.failedTrials += r.failedTrials;
     const e = errors.get(id) ?? { count: 0 };
@@ -73,6 +85,8 @@ export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
     const e = errors.get(id)!;
     // Errored trials count as trials; a crash outside any trial adds an error only, hence >=.
     if (!v.caught && e.count > 0 && e.count >= v.trials) v.errored = e.first ?? `${e.count} errors`;
+    const shares = shareOf.get(id) ?? [];
+    if (!v.caught && v.errored === undefined && shares.length === v.ran && shares.every((ms) => ms < MIN_JUDGING_SHARE_MS)) v.shortOfBudgetMs = Math.max(...shares);
   }
   return [...byVariant.values()];
 }

@@ -9,7 +9,7 @@ import { formatRate, stoppedNote } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import { canaryVerdicts } from '../harness/verdict.js';
 import { visible, visibleLines } from './control-chars.js';
-import { errorHeadline } from './findings.js';
+import { errorHeadline, survivedAdvice } from './findings.js';
 import { traceLines } from './trace-text.js';
 import { summaryTableText } from './summary-table.js';
 import { counted } from './words.js';
@@ -70,7 +70,7 @@ export function formatSummary(s: RunSummary): string {
         ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${c.trials.toLocaleString('en-US')} trials${when}`
         : c.errored !== undefined
           ? `  ERROR     ${visible(`${c.suite}/${c.variant}`)}: every trial errored (${visible(c.errored)}), the canary could not be judged`
-          : `  SURVIVED  ${visible(`${c.suite}/${c.variant}`)}: not sensitive enough with these settings (${c.trials.toLocaleString('en-US')} trials); raise --time-budget or --runs, add --jitter, or more --threads`,
+          : `  SURVIVED  ${visible(`${c.suite}/${c.variant}`)}: not caught in ${counted(c.trials, 'trial')}; ${survivedAdvice(c)}`,
     );
   }
   // One detection per caught canary, so every kind of finding (lost update, hang, cycle) is shown once.

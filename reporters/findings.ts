@@ -8,7 +8,7 @@
 import { type ConfigResult, type ErrorSample, HANG_INVARIANT, type InvariantResult } from '../harness/results.js';
 import { formatRate } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
-import type { CanaryVerdict } from '../harness/verdict.js';
+import { type CanaryVerdict, MIN_JUDGING_SHARE_MS } from '../harness/verdict.js';
 import { traceLines } from './trace-text.js';
 import { counted } from './words.js';
 
@@ -84,10 +84,17 @@ export function canaryFinding(v: CanaryVerdict): Finding | null {
     return { type: 'HarnessError', flaky: false, message, body: [message, v.bug ? `planted bug: ${v.bug}` : ''].filter((l) => l !== '').join('\n') };
   }
   const message = `canary ${v.suite}/${v.variant} survived: the planted bug was not caught in ${counted(v.trials, 'trial')} over ${counted(v.ran, 'configuration')}`;
-  const body = [
-    message,
-    v.bug ? `planted bug: ${v.bug}` : '',
-    'The run is not sensitive enough with these settings: raise --time-budget or --runs, add --jitter profiles, or more --threads.',
-  ].filter((l) => l !== '');
+  const body = [message, v.bug ? `planted bug: ${v.bug}` : '', `${survivedAdvice(v)}.`].filter((l) => l !== '');
   return { type: 'CanarySurvived', flaky: false, message, body: body.join('\n') };
+}
+
+/**
+ * What a surviving canary asks for: more time when its configurations had too little to be judged
+ * (MIN_JUDGING_SHARE_MS each), otherwise more sensitive settings.
+ */
+export function survivedAdvice(v: CanaryVerdict): string {
+  if (v.shortOfBudgetMs !== undefined) {
+    return `not enough budget to judge it: each of its configurations had at most ${Math.round(v.shortOfBudgetMs)} ms of testing (at least ${MIN_JUDGING_SHARE_MS} ms each is needed); raise --time-budget or give --runs`;
+  }
+  return 'not sensitive enough with these settings: raise --time-budget or --runs, add --jitter profiles, or more --threads';
 }

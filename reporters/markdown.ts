@@ -5,7 +5,7 @@
  */
 import type { RunSummary } from '../harness/results.js';
 import { canaryVerdicts } from '../harness/verdict.js';
-import { invariantFinding, errorFinding } from './findings.js';
+import { invariantFinding, errorFinding, survivedAdvice } from './findings.js';
 import { configsCell, summaryRows } from './summary-table.js';
 import { visible } from './control-chars.js';
 import { counted } from './words.js';
@@ -73,7 +73,7 @@ export function markdownSummary(s: RunSummary): string {
         lines.push(`- ❌ **error** ${mdCode(`${c.suite}/${c.variant}`)}: every trial errored (${mdText(c.errored)}), the canary could not be judged`);
         continue;
       }
-      lines.push(`- ${c.caught ? '✅ caught' : '❌ **survived**'} ${mdCode(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations${c.bug ? `: ${mdText(c.bug)}` : ''}`);
+      lines.push(`- ${c.caught ? '✅ caught' : '❌ **survived**'} ${mdCode(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations${c.bug ? `: ${mdText(c.bug)}` : ''}${c.caught ? '' : ` (${mdText(survivedAdvice(c))})`}`);
     }
   }
   return `${lines.join('\n')}\n`;

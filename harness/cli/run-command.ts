@@ -3,6 +3,8 @@ import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js
 import { runOptionsFrom } from './options.js';
 import type { RunSummary } from '../results.js';
 import { formatSummary } from '../../reporters/console.js';
+import { thrownMessage } from '../errors.js';
+import { EXIT } from '../verdict.js';
 import type { ReporterSpec } from './reporter-spec.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 
@@ -24,6 +26,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A promise that suite or reporter code let reject with no handler (one the harness never saw)
+  // would otherwise end the process with a raw stack and no reports. It is said on stderr, the run
+  // goes on, and a run that would have passed is a harness error: something failed unobserved.
+  let stray = 0;
+  const onStrayRejection = (reason: unknown): void => {
+    stray++;
+    process.stderr.write(`stress: a promise rejected with no handler (in suite or reporter code?): ${thrownMessage(reason)}\n`);
+  };
+  process.on('unhandledRejection', onStrayRejection);
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   let summary: RunSummary | undefined;
   // The handlers stay until the reports are written: a second Ctrl-C while a reporter is slow or stuck must still exit 130.
@@ -38,9 +49,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('unhandledRejection', onStrayRejection);
     stopWatchdog();
   }
   // Without the console reporter a run would end in silence: say how it ended, in one line.
   if (!specs.some((s) => s.kind === 'builtin' && s.name === 'console')) process.stdout.write(`${formatSummary(summary).split('\n').pop()!}\n`);
+  if (stray > 0 && summary.exitCode === EXIT.OK) {
+    process.stderr.write(`stress: ${stray} unhandled promise rejection${stray > 1 ? 's' : ''} during the run: exit code ${EXIT.HARNESS}, not ${EXIT.OK}\n`);
+    return EXIT.HARNESS;
+  }
   return summary.exitCode;
 }

@@ -22,18 +22,23 @@ export class ActorMisuseError extends Error {
  * The globals the trial loop, the primitives and tinypool's worker loop run on. Checked by
  * identity after every actor: ~20 property reads, a few nanoseconds per trial.
  */
-const GUARDED_GLOBALS = ['Atomics', 'SharedArrayBuffer', 'Int32Array', 'Promise', 'structuredClone', 'performance'] as const;
-const GUARDED_ATOMICS = ['load', 'store', 'add', 'sub', 'and', 'or', 'exchange', 'compareExchange', 'wait', 'notify'] as const;
+const GUARDED: Array<[owner: object, label: string, keys: readonly string[]]> = [
+  [globalThis, 'globalThis', ['Atomics', 'SharedArrayBuffer', 'Int32Array', 'Promise', 'structuredClone', 'performance', 'setTimeout', 'queueMicrotask']],
+  [Atomics, 'Atomics', ['load', 'store', 'add', 'sub', 'and', 'or', 'exchange', 'compareExchange', 'wait', 'notify']],
+  [Array.prototype, 'Array.prototype', ['push', 'map', 'every', 'some', 'slice']],
+  [Object, 'Object', ['keys', 'entries', 'fromEntries', 'defineProperty', 'getPrototypeOf']],
+  [Promise.prototype, 'Promise.prototype', ['then', 'catch', 'finally']],
+];
 
-type Saved = Array<{ owner: Record<string, unknown>; key: string; value: unknown; label: string }>;
+type Saved = Array<{ owner: Record<string, unknown>; key: string; value: unknown; descriptor: PropertyDescriptor; label: string }>;
 
 function snapshot(): Saved {
-  const g = globalThis as unknown as Record<string, unknown>;
-  const atomics = Atomics as unknown as Record<string, unknown>;
-  return [
-    ...GUARDED_GLOBALS.map((key) => ({ owner: g, key, value: g[key], label: `globalThis.${key}` })),
-    ...GUARDED_ATOMICS.map((key) => ({ owner: atomics, key, value: atomics[key], label: `Atomics.${key}` })),
-  ];
+  return GUARDED.flatMap(([owner, label, keys]) =>
+    keys.map((key) => {
+      const o = owner as Record<string, unknown>;
+      return { owner: o, key, value: o[key], descriptor: Object.getOwnPropertyDescriptor(o, key)!, label: `${label}.${key}` };
+    }),
+  );
 }
 
 let saved: Saved | undefined;
@@ -44,25 +49,32 @@ export function rememberGlobals(): void {
 }
 
 /**
- * Puts back every guarded global the actor replaced or deleted; returns an error naming them, or
- * null when all were intact (the usual case, and the only one that allocates nothing).
+ * Puts back every guarded global the actor replaced or deleted; returns an error naming them (and
+ * whether all could be put back), or null when all were intact (the usual case, and the only one
+ * that allocates nothing).
  */
-export function restoreGlobals(): ActorMisuseError | null {
+export function restoreGlobals(): { error: ActorMisuseError; restored: boolean } | null {
   if (saved === undefined) return null;
   let changed: string[] | undefined;
+  let restored = true;
   for (const s of saved) {
     if (s.owner[s.key] === s.value) continue;
     (changed ??= []).push(s.label);
     try {
-      s.owner[s.key] = s.value;
+      Object.defineProperty(s.owner, s.key, s.descriptor);
     } catch {
-      // A frozen owner cannot have been changed in the first place; nothing to restore.
+      // Frozen after the change (Object.freeze(Atomics)): this worker cannot be repaired.
     }
+    if (s.owner[s.key] !== s.value) restored = false;
   }
   if (changed === undefined) return null;
-  return new ActorMisuseError(
-    `the actor replaced ${changed.join(', ')}, which the harness's trial loop runs on (restored for the next trial); change them only inside your own module, or test code that needs them in a worker of its own`,
-  );
+  const after = restored ? 'restored for the next trial' : 'they could not be restored, so this worker is replaced';
+  return {
+    restored,
+    error: new ActorMisuseError(
+      `the actor replaced ${changed.join(', ')}, which the harness's trial loop runs on (${after}); change them only inside your own module, or test code that needs them in a worker of its own`,
+    ),
+  };
 }
 
 let portGuarded = false;

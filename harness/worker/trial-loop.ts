@@ -130,7 +130,12 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
       // Before the next gate, which needs them: an actor that replaced Atomics (or another global the
       // loop runs on) gets an error for this trial, and the worker gets its globals back.
       const misuse = restoreGlobals();
-      if (misuse !== null) outcomes[outcomes.length - 1] = { ok: false, error: serializeError(misuse) };
+      if (misuse !== null) {
+        outcomes[outcomes.length - 1] = { ok: false, error: serializeError(misuse.error) };
+        // Beyond repair (the actor froze what it changed): fail the task, so the group is replaced
+        // and no later trial or configuration runs on this worker.
+        if (!misuse.restored) throw misuse.error;
+      }
     }
   } catch (err) {
     if (!(err instanceof GateCancelled)) throw err;

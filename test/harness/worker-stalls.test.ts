@@ -92,6 +92,60 @@ describe('harness/stalls and worker misuse', function () {
     }
   });
 
+  it('treats promises returned by main-thread suite code as wrong values, never as unhandled rejections that end the run (CLI)', () => {
+    // Before: the first rejection nobody awaited ended the process (exit 1, a raw stack, no reports).
+    const dir = mkdtempSync(join(tmpdir(), 'stress-async-code-'));
+    try {
+      const json = join(dir, 'out.json');
+      const r = stress(['run', fixture('async-suite-code'), '--runs', '3', '--jitter', 'none', '--seed', 'async-code', '--json', json]);
+      assert.equal(r.code, 3, r.out + r.err);
+      assert.doesNotMatch(r.err, /Unhandled|outcome rejected|lost update/);
+      const s = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+      assert.equal(s.configs.length, 4, 'every configuration has a result');
+      assert.match(byVariant(s, 'async-invariant').invariants.find((i) => i.name === 'holds')!.samples[0]!.details, /invariant returned Promise/);
+      // A key that is not a string is kept in words (graded as the suite's table says: here not at all).
+      assert.match(byVariant(s, 'outcome-rejects').outcomes[0]!.outcome, /Promise/);
+      const named = byVariant(s, 'thread-name-object');
+      assert.equal(named.status, 'error');
+      assert.match(named.errors.samples[0]!.message, /threadName returned .*; expected a string/);
+      assert.equal(byVariant(s, 'fine').status, 'pass');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says so and exits 3, not 0, when suite code let a promise reject with no handler; the run and its reports complete (CLI)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stress-stray-'));
+    try {
+      const json = join(dir, 'out.json');
+      const r = stress(['run', fixture('stray-rejection'), '--runs', '3', '--jitter', 'none', '--seed', 'stray', '--json', json]);
+      assert.equal(r.code, 3, r.out + r.err);
+      assert.match(r.err, /a promise rejected with no handler \(in suite or reporter code\?\): stray from setup/);
+      assert.match(r.err, /unhandled promise rejections? during the run: exit code 3, not 0/);
+      const s = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+      assert.equal(s.configs[0]!.trials, 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not let a suite that broke its workers give another suite\'s configurations false errors; a batch with missing results is a crash, not a loop', async () => {
+    // Before: the frozen Atomics stayed broken and the counter suite after it erred in every trial;
+    // the replaced push made every batch return no results, run again forever; the replaced
+    // Lock.prototype.acquire (nothing the harness guards) made the counter's correct variant err.
+    const s = await runAll({ suites: [fixture('poisons-worker'), 'counter'], grep: '(poisons-worker|counter/locked/t2/c-all/j-none)', runs: 40, jitter: ['none'], seed: 'poison' });
+    const frozen = byVariant(s, 'freezes-atomics');
+    assert.equal(frozen.status, 'error');
+    assert.match(frozen.errors.samples[0]!.message, /could not be restored, so this worker is replaced/);
+    const push = byVariant(s, 'replaces-push');
+    assert.equal(push.status, 'error');
+    assert.match(push.errors.samples[0]!.message, /returned .* results for its \d+ trials/);
+    assert.equal(byVariant(s, 'breaks-lock').status, 'error');
+    const counter = byVariant(s, 'locked');
+    assert.equal(counter.status, 'pass', JSON.stringify(counter.errors.samples[0]));
+    assert.equal(counter.trials, 40);
+  });
+
   it('reports an out-of-memory worker in the trial it was in, and runs the batch\'s other trials again', async () => {
     const s = await runAll({ suites: [fixture('eats-memory-in-trial-1')], runs: 4, timeoutMs: 60_000, workerHeapMb: 64, jitter: ['none'], seed: 'oom1' });
     const r = s.configs[0]!;
