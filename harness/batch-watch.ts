@@ -35,11 +35,8 @@ const STARTUP_LIMIT_MS = 30_000;
 export type WaitRecord = { thread: string; waitsFor: string; heldBy: string };
 
 export type BatchOutcome =
-  /**
-   * `trialsStartedAt`: when every thread was seen running trials (the configuration's clock starts
-   * there). `cut`: the batch was asked to end early, so it may have run fewer trials than it had.
-   */
-  | { kind: 'done'; replies: BatchReply[]; trialsStartedAt?: number; cut?: true }
+  /** `trialsStartedAt`: when every thread was seen running trials (the configuration's clock starts there). */
+  | { kind: 'done'; replies: BatchReply[]; trialsStartedAt?: number }
   | {
       kind: 'hang';
       trialIndex: number;
@@ -224,7 +221,7 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
       task.then(
         (reply) => {
           replies[t] = reply;
-          if (++received === threads) finish({ kind: 'done', replies, ...(trialsStartedAt !== undefined ? { trialsStartedAt } : {}), ...(cutDone ? { cut: true as const } : {}) });
+          if (++received === threads) finish({ kind: 'done', replies, ...(trialsStartedAt !== undefined ? { trialsStartedAt } : {}) });
         },
         (err: unknown) => {
           // Which trial the failing worker was in, when it was in one: the batch's other trials can run again.

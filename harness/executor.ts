@@ -79,6 +79,8 @@ interface Batch {
   exited: SharedArrayBuffer;
   tasks: Array<Promise<BatchReply>>;
   postedAt: number;
+  /** Set once the batch was told to end early (gate.ts cutGate): it may reply with fewer trials than it has. */
+  cut: boolean;
 }
 
 /** Trials [first, end) to run again: they were in a cancelled batch but not the trial that hung or crashed it. */
@@ -128,10 +130,10 @@ function checkedState(state: unknown): unknown {
  * than it was given. Anything else (an actor replaced Array.prototype.push, say) is a crash of the
  * batch, not a batch of zero trials to run again forever.
  */
-function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>, k: number): BatchOutcome {
+function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>, k: number, cut: boolean): BatchOutcome {
   const counts = outcome.replies.map((r) => (Array.isArray(r?.outcomes) ? r.outcomes.length : -1));
   const ran = counts[0]!;
-  if (counts.every((c) => c === ran) && (ran === k || (outcome.cut === true && ran >= 0 && ran < k))) return outcome;
+  if (counts.every((c) => c === ran) && (ran === k || (cut && ran >= 0 && ran < k))) return outcome;
   return {
     kind: 'crash',
     name: 'WorkerCrash',
@@ -258,6 +260,7 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
       exited: new SharedArrayBuffer(4 * config.threads),
       tasks: [],
       postedAt: performance.now(),
+      cut: false,
     };
     const group = groups.get(config.threads);
     batch.tasks = threadNames.map((threadName, thread) => {
@@ -342,12 +345,14 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
         cutAt: () => deadline,
         cut: () => {
           // The batch queued behind this one ends at its first gate: it would start past the deadline.
-          cutGate(watched.gate);
-          if (next !== null) cutGate(next.gate);
+          for (const b of next === null ? [watched] : [watched, next]) {
+            cutGate(b.gate);
+            b.cut = true;
+          }
         },
       });
       startClock(('trialsStartedAt' in outcome ? outcome.trialsStartedAt : undefined) ?? performance.now());
-      if (outcome.kind === 'done') outcome = checkedReplies(outcome, current.k);
+      if (outcome.kind === 'done') outcome = checkedReplies(outcome, current.k, current.cut);
       if (outcome.kind === 'done') {
         const done = current;
         // A batch cut short at the deadline ran its first `ran` trials (the same in every thread).

@@ -244,6 +244,17 @@ describe('harness/time shares', function () {
     assert.equal(shares.shareFor(4, 9000), 1000);
   });
 
+  it('ends time-budgeted configurations at their deadlines without an error: the batch queued behind a cut one replies with no trials', async () => {
+    // Batches are pipelined at 2 threads on 2 cores: at the deadline the running batch and the one
+    // queued behind it are both cut; the queued one returns no results, which is not a crash.
+    const s = await runAll({ suites: ['counter'], grep: '^counter/(atomic|locked)/t2/', timeBudgetMs: 1600, seed: 'cut' });
+    assert.equal(s.configs.length, 4);
+    for (const r of s.configs) {
+      assert.equal(r.status, 'pass', `${r.config.key}: ${JSON.stringify(r.errors.samples[0])}`);
+      assert.ok(r.trials > 0);
+    }
+  });
+
   it('does not starve the configurations after one that overran its share', async () => {
     // slow's first two batches (16 trials of 300 ms) outlast the whole 2 s budget. The three fast
     // configurations after it each still get 500 ms: thousands of trials, where the old sharing gave
