@@ -11,6 +11,9 @@ import { HarnessError } from '../errors.js';
 import { formatTrace } from '../../reporters/console.js';
 import { visible, visibleLines } from '../../reporters/control-chars.js';
 import { hasAffinity } from '../pinned.js';
+import { skipReason } from '../config-skip.js';
+import { EXIT } from '../verdict.js';
+import { availableParallelism } from 'node:os';
 import { resolveSuiteUrl } from '../plan.js';
 import { checkTokenModule, shown, urlLikeParams } from '../replay-trust.js';
 import { localUrl } from '../portable-url.js';
@@ -112,8 +115,15 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     ...(target.impl !== undefined ? { impl: target.impl } : {}),
   };
   // Suite text (names, details, messages) is the suite author's: shown, never sent to the terminal raw.
+  // A configuration stress run would skip here cannot be replayed here either: say so, not "not reproduced".
+  const machine = { hasAffinity: target.cores === 'all' || hasAffinity(), available: availableParallelism() };
+  const cannot = skipReason(suite, target.threads, target.cores, machine);
+  if (cannot !== undefined) {
+    process.stdout.write(`cannot replay ${visible(config.key)} here: ${visible(cannot)} (stress run skips this configuration too); nothing was tested\n`);
+    return EXIT.NOTHING_RAN;
+  }
   process.stdout.write(`replaying ${visible(config.key)}, seed ${visible(target.seed)}, trial ${target.trial}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
-  const planned = { config, suite, ...(target.cores !== 'all' && !hasAffinity() ? { skip: 'CPU affinity not available' } : {}) };
+  const planned = { config, suite };
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(target.timeoutMs));
   let result;
   try {
