@@ -9,7 +9,7 @@ import { parsePositiveInt } from './parse.js';
 import { parseImpls } from './parse-impl.js';
 import { HarnessError } from '../errors.js';
 import { formatTrace } from '../../reporters/console.js';
-import { visible, visibleLines } from '../../reporters/control-chars.js';
+import { indentedLines, visible } from '../../reporters/control-chars.js';
 import { hasAffinity } from '../pinned.js';
 import { skipReason } from '../config-skip.js';
 import { EXIT } from '../verdict.js';
@@ -138,9 +138,9 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     process.stdout.write(`  not reproduced: the failure depends on thread timing as well as the seed; try --until-reproduced (up to ${DEFAULT_UNTIL_RUNS.toLocaleString('en-US')} runs)\n`);
   }
   for (const inv of result.invariants) {
-    if (inv.failures > 0) process.stdout.write(`  ${visible(inv.name)}: ${inv.failures} failures; e.g. ${visibleLines(inv.samples[0]?.details ?? '')}\n`);
+    if (inv.failures > 0) process.stdout.write(`  ${visible(inv.name)}: ${inv.failures} failures; e.g. ${indentedLines(inv.samples[0]?.details ?? '', '    ')}\n`);
   }
-  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${visible(e.name)}: ${visibleLines(e.message)}\n`);
+  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${visible(e.name)}: ${indentedLines(e.message, '    ')}\n`);
   if (values.trace === true) {
     const trace = formatTrace(result);
     if (trace.length > 0) process.stdout.write(`  trace of the first reproduction:\n${trace.join('\n')}\n`);
