@@ -6,7 +6,6 @@
 import type { AnySuite } from './load-suite.js';
 import type {
   ConfigResult,
-  ConfigStatus,
   Configuration,
   ErrorSample,
   FailureSample,
