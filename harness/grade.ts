@@ -6,7 +6,6 @@
 import type { AnySuite } from './load-suite.js';
 import type {
   ConfigResult,
-  ConfigStatus,
   Configuration,
   ErrorSample,
   FailureSample,
@@ -15,6 +14,7 @@ import type {
   OutcomeCount,
 } from './results.js';
 import { encodeReplay } from './replay-token.js';
+import { configStatus, invariantStatus } from './config-status.js';
 import { cut, describeThrown, safeValue, showValue } from './safe-value.js';
 import { wilson } from './stats.js';
 import { settleQuietly } from './errors.js';
@@ -207,7 +207,7 @@ export class ConfigGrader {
         failures: t.failures,
         rate: trials === 0 ? 0 : t.failures / trials,
         interval: wilson(t.failures, trials),
-        status: t.failures === 0 ? 'pass' : t.failures >= trials ? 'fail' : 'flaky',
+        status: invariantStatus(t.failures, trials),
         samples: t.samples,
       });
     }
@@ -216,10 +216,7 @@ export class ConfigGrader {
       return { outcome, count, grade: g.grade, description: g.description };
     });
     outcomes.sort(byCountThenName);
-    let status: ConfigStatus = 'pass';
-    for (const inv of invariants) status = worse(status, inv.status);
-    if (this.#hangs.count > 0) status = worse(status, 'hang');
-    if (this.#errors.count > 0) status = worse(status, 'error');
+    const status = configStatus({ trials: this.#trials, invariants, hangs: this.#hangs, errors: this.#errors });
     const failedTrials = this.#failedTrials;
     const result: ConfigResult = {
       config: this.#config,
@@ -244,11 +241,7 @@ export class ConfigGrader {
   }
 }
 
-const SEVERITY: ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped'];
-
-export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
-  return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
-}
+export { worse } from './config-status.js';
 
 /** The invariant's verdict; whatever it throws or returns, a verdict (never an exception). No closure: this runs per trial. */
 function judged(check: AnySuite['invariants'][string], state: unknown, outcomes: Array<ActorOutcome<unknown>>, ctx: SuiteContext): InvariantVerdict {

@@ -14,6 +14,8 @@ import type { RunSettings } from './run.js';
 import { type Shard, formatShard } from './shard.js';
 import { exitCodeFor } from './verdict.js';
 import { joinSlices } from './slice-merge.js';
+import { regraded } from './config-status.js';
+import { visible } from '../reporters/control-chars.js';
 import { basename } from 'node:path';
 import type { Params } from './suite-api.js';
 
@@ -32,8 +34,9 @@ export function hostnameOf(r: ConfigResult): string | undefined {
   return typeof r.hostname === 'string' && r.hostname !== '' ? r.hostname : undefined;
 }
 
+/** Keys, seeds and paths in a message come from the files: their control characters are shown, never sent. */
 function fail(message: string): HarnessError {
-  return new HarnessError('ERR_MERGE', message);
+  return new HarnessError('ERR_MERGE', visible(message));
 }
 
 const WHOLE: Shard = { index: 1, total: 1 };
@@ -91,6 +94,7 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
       // A configuration is in one shard, or each slice of it in one shard.
       const part = slice === undefined ? key : `${key} (trial slice ${slice.index}/${slice.total})`;
       const other = seen.get(part);
+      if (other === f.path) throw fail(`configuration ${part} is listed twice in ${f.path}: a results file holds each configuration once (was it edited, or written by two runs?)`);
       if (other !== undefined) throw fail(`configuration ${part} is in both ${other} and ${f.path}: shards must be disjoint`);
       seen.set(part, f.path);
       // A result merged before keeps the hostname it has; otherwise it is its shard's (none in files older than the field).
@@ -101,7 +105,8 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
     }
   }
   // One file (stress report of one shard) keeps its slices as they are: there is nothing to add them to.
-  const records = [...parts.values()].map(({ planIndex, results }) => ({ planIndex, result: files.length === 1 ? results[0]! : joinSlices(results, warnings) }));
+  // Statuses from the counts again after joining (each record was regraded when read): nothing stored decides a verdict.
+  const records = [...parts.values()].map(({ planIndex, results }) => ({ planIndex, result: regraded(files.length === 1 ? results[0]! : joinSlices(results, warnings)) }));
   records.sort((a, b) => a.planIndex - b.planIndex);
   const { shard: _shard, ...settings } = h0.settings;
   const single = files.length === 1 ? first.header.settings.shard : undefined;

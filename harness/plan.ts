@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { BUILTIN_SUITES } from './builtin-suites.js';
 import { HarnessError } from './errors.js';
 import { jitterProfile } from './jitter.js';
-import { affinityUnavailableReason } from './pinned.js';
+import { skipReason } from './config-skip.js';
 import { type AnySuite, loadSuite } from './load-suite.js';
 import type { Configuration } from './results.js';
 import type { Params } from './suite-api.js';
@@ -105,11 +105,8 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
             if (spec.bug !== undefined) config.bug = spec.bug;
             if (v.impl !== undefined) config.impl = v.impl;
             const planned: PlannedConfig = { config, suite };
-            if (threads < (suite.minThreads ?? 1)) planned.skip = `${suite.name} needs at least ${suite.minThreads} threads`;
-            else if (c !== 'all') {
-              if (!hasAffinity) planned.skip = affinityUnavailableReason() || 'CPU affinity is not available here';
-              else if (c > available) planned.skip = `asks for ${c} cores, this machine has ${available}`;
-            }
+            const skip = skipReason(suite, threads, c, { hasAffinity, available });
+            if (skip !== undefined) planned.skip = skip;
             out.push(planned);
           }
         }

@@ -130,7 +130,7 @@ export function decodeReplay(token: string): ReplayTarget {
   const seed = nonEmptyString(t, 'seed', 'master seed');
   if (!isIntIn(t.trial, 0, Number.MAX_SAFE_INTEGER)) throw invalid('trial', 'a whole number >= 0', t.trial);
   const timeoutMs = t.to ?? 1000;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) throw invalid('to (trial timeout)', `a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, timeoutMs);
+  if (!isIntIn(timeoutMs, 1, MAX_TIMEOUT_MS)) throw invalid('to (trial timeout)', `a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, timeoutMs);
   if (t.im !== undefined) nonEmptyString(t, 'im', 'implementation name');
   if (t.pe !== undefined) {
     throw new HarnessError('ERR_REPLAY_TOKEN', `this token could not carry the run's parameters (${typeof t.pe === 'string' ? shown(t.pe) : 'no reason given'}); rerun the configuration with stress run and its --seed instead`);

@@ -62,3 +62,35 @@ export function checkTokenModule(m: TokenModule, cwd = process.cwd()): void {
     refuse(real === path ? 'outside the current directory' : `outside the current directory (it resolves to ${shown(real)})`);
   }
 }
+
+/**
+ * A string that names something by URL: `data:`, `http:`, `file:`, `node:`, the tokens' own
+ * `cwd:`/`pkg:` forms (portable-url.ts), or any other scheme. A suite may import a module named in
+ * its parameters (suite-api.ts advises it for implementations), so on replay every such string in
+ * the token's parameters is checked like the suite module, whether or not the token's `pu` field
+ * lists it: the token is the attacker's to write, `pu` included.
+ */
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+export interface UrlLikeParam {
+  /** Where it is, for messages: `params.impl`, `params.deep.list[1]`. */
+  where: string;
+  value: string;
+}
+
+/** Every string in the parameters, at any depth, that starts with a URL scheme. */
+export function urlLikeParams(params: unknown): UrlLikeParam[] {
+  const found: UrlLikeParam[] = [];
+  const walk = (v: unknown, where: string): void => {
+    if (typeof v === 'string') {
+      if (URL_SCHEME.test(v)) found.push({ where, value: v });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${where}[${i}]`));
+    } else if (typeof v === 'object' && v !== null) {
+      // Decoding bounded the depth (token-params.ts), so this recursion is bounded too.
+      for (const [k, x] of Object.entries(v)) walk(x, /^[A-Za-z_$][\w$]*$/.test(k) ? `${where}.${k}` : `${where}[${JSON.stringify(k)}]`);
+    }
+  };
+  walk(params, 'params');
+  return found;
+}

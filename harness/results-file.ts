@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { HarnessError } from './errors.js';
+import { regraded } from './config-status.js';
+import { visible } from '../reporters/control-chars.js';
 import type { ConfigResult, RunSummary } from './results.js';
 import type { RunSettings } from './run.js';
 
@@ -81,9 +83,33 @@ export function readResultsFile(path: string): ResultsFile {
   const out: ResultsFile = { path, header: header as HeaderRecord, configs: [], truncatedTail };
   for (const [i, r] of records.slice(1).entries()) {
     const rec = r as { kind?: string };
-    if (rec.kind === 'config') out.configs.push(r as ConfigRecord);
+    if (rec.kind === 'config') out.configs.push(configRecord(path, i + 2, r as ConfigRecord));
     else if (rec.kind === 'end') out.end = r as EndRecord;
-    else throw bad(path, `line ${i + 2}: unknown record kind ${JSON.stringify(rec.kind)}`);
+    else throw bad(path, `line ${i + 2}: unknown record kind ${visible(JSON.stringify(rec.kind) ?? 'none')}`);
   }
   return out;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A configuration record checked for the counts its status is computed from, and regraded: the
+ * status and canary verdict stored in the file are not trusted (config-status.ts).
+ */
+function configRecord(path: string, line: number, rec: ConfigRecord): ConfigRecord {
+  const malformed = (what: string): HarnessError => bad(path, `line ${line}: configuration record has ${what}; not a file written by --reporter jsonl?`);
+  const r = rec.result as unknown;
+  if (!isObject(r) || !isObject(r.config) || typeof r.config.key !== 'string') throw malformed('no result with a configuration key');
+  if (!Number.isSafeInteger(rec.planIndex) || rec.planIndex < 0) throw malformed('no plan index');
+  if (!isCount(r.trials) || !isCount(r.failedTrials)) throw malformed('no trial counts');
+  if (!Array.isArray(r.invariants) || !r.invariants.every((i: unknown) => isObject(i) && typeof i.name === 'string' && isCount(i.failures) && Array.isArray(i.samples))) {
+    throw malformed('invariants without names, failure counts or samples');
+  }
+  for (const k of ['hangs', 'errors'] as const) {
+    const v = r[k];
+    if (!isObject(v) || !isCount(v.count) || !Array.isArray(v.samples)) throw malformed(`no ${k} count`);
+  }
+  if (!Array.isArray(r.outcomes)) throw malformed('no outcomes list');
+  return { ...rec, result: regraded(rec.result) };
 }

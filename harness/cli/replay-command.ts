@@ -9,10 +9,14 @@ import { parsePositiveInt } from './parse.js';
 import { parseImpls } from './parse-impl.js';
 import { HarnessError } from '../errors.js';
 import { formatTrace } from '../../reporters/console.js';
-import { visible, visibleLines } from '../../reporters/control-chars.js';
+import { indentedLines, visible } from '../../reporters/control-chars.js';
 import { hasAffinity } from '../pinned.js';
+import { skipReason } from '../config-skip.js';
+import { EXIT } from '../verdict.js';
+import { availableParallelism } from 'node:os';
 import { resolveSuiteUrl } from '../plan.js';
-import { checkTokenModule, shown } from '../replay-trust.js';
+import { checkTokenModule, shown, urlLikeParams } from '../replay-trust.js';
+import { localUrl } from '../portable-url.js';
 import type { Params } from '../suite-api.js';
 import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 
@@ -44,11 +48,13 @@ async function replaySuite(target: ReplayTarget, explicit: string | undefined): 
 }
 
 /**
- * The parameters with every module URL in them allowed: a conformance suite's implementation
- * (params.impl, replaced by --impl kind=FILE when given) and any other parameter the token marks
- * as a module URL.
+ * The parameters with every module URL in them allowed. A conformance suite's implementation
+ * (params.impl) is replaced by --impl kind=FILE when given, and otherwise checked with its own
+ * hint. Then every string parameter with a URL scheme, at any depth, is checked like the suite
+ * module (replay-trust.ts), whatever the token's `pu` says: a suite may import it. Only a value
+ * the user named on the command line (--suite, --impl) needs no check.
  */
-function replayParams(target: ReplayTarget, suite: AnySuite, impls: Record<string, string>): Params {
+function replayParams(target: ReplayTarget, suite: AnySuite, impls: Record<string, string>, explicitSuiteUrl: string | undefined): Params {
   const params: Params = { ...target.params };
   const kind = suite.implKind;
   for (const k of Object.keys(impls)) {
@@ -59,9 +65,11 @@ function replayParams(target: ReplayTarget, suite: AnySuite, impls: Record<strin
     else if (typeof params.impl !== 'string') throw new HarnessError('ERR_REPLAY_TOKEN', `replay token is not valid: suite ${shown(suite.name)} needs params.impl (the implementation module URL), and the token has none`);
     else checkTokenModule({ url: params.impl, what: `${kind} implementation (params.impl)`, allow: `name the file yourself with --impl ${kind}=FILE` });
   }
-  for (const k of target.urlParams) {
-    if (k === 'impl' && kind !== undefined) continue;
-    checkTokenModule({ url: String(params[k]), what: `module parameter ${shown(k)}`, allow: `rerun the configuration with stress run` });
+  const named = new Set([...Object.values(impls), ...(explicitSuiteUrl !== undefined ? [explicitSuiteUrl] : [])]);
+  for (const { where, value } of urlLikeParams(params)) {
+    if (named.has(value) || (where === 'params.impl' && kind !== undefined)) continue;
+    // A cwd:/pkg: value the token did not list in pu stays a string for the suite, but is checked as the file it names.
+    checkTokenModule({ url: localUrl(value), what: `parameter ${visible(where)}`, allow: 'rerun the configuration with stress run, where you choose its --param values' });
   }
   return params;
 }
@@ -91,7 +99,7 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
   const runs = values.runs === undefined ? (until ? DEFAULT_UNTIL_RUNS : DEFAULT_RUNS) : parsePositiveInt('--runs', values.runs as string, 1_000_000);
   const impls = parseImpls('--impl', (values.impl as string[] | undefined) ?? [], process.cwd());
   const { url, suite } = await replaySuite(target, values.suite as string | undefined);
-  const params = replayParams(target, suite, impls);
+  const params = replayParams(target, suite, impls, values.suite !== undefined ? url : undefined);
   const { canary } = await replayVariant(target, suite, params);
   const config: Configuration = {
     key: `${target.suite}/${target.variant}/t${target.threads}/c-${target.cores}/j-${target.jitter}`,
@@ -107,8 +115,15 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     ...(target.impl !== undefined ? { impl: target.impl } : {}),
   };
   // Suite text (names, details, messages) is the suite author's: shown, never sent to the terminal raw.
+  // A configuration stress run would skip here cannot be replayed here either: say so, not "not reproduced".
+  const machine = { hasAffinity: target.cores === 'all' || hasAffinity(), available: availableParallelism() };
+  const cannot = skipReason(suite, target.threads, target.cores, machine);
+  if (cannot !== undefined) {
+    process.stdout.write(`cannot replay ${visible(config.key)} here: ${visible(cannot)} (stress run skips this configuration too); nothing was tested\n`);
+    return EXIT.NOTHING_RAN;
+  }
   process.stdout.write(`replaying ${visible(config.key)}, seed ${visible(target.seed)}, trial ${target.trial}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
-  const planned = { config, suite, ...(target.cores !== 'all' && !hasAffinity() ? { skip: 'CPU affinity not available' } : {}) };
+  const planned = { config, suite };
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(target.timeoutMs));
   let result;
   try {
@@ -123,9 +138,9 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     process.stdout.write(`  not reproduced: the failure depends on thread timing as well as the seed; try --until-reproduced (up to ${DEFAULT_UNTIL_RUNS.toLocaleString('en-US')} runs)\n`);
   }
   for (const inv of result.invariants) {
-    if (inv.failures > 0) process.stdout.write(`  ${visible(inv.name)}: ${inv.failures} failures; e.g. ${visibleLines(inv.samples[0]?.details ?? '')}\n`);
+    if (inv.failures > 0) process.stdout.write(`  ${visible(inv.name)}: ${inv.failures} failures; e.g. ${indentedLines(inv.samples[0]?.details ?? '', '    ')}\n`);
   }
-  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${visible(e.name)}: ${visibleLines(e.message)}\n`);
+  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${visible(e.name)}: ${indentedLines(e.message, '    ')}\n`);
   if (values.trace === true) {
     const trace = formatTrace(result);
     if (trace.length > 0) process.stdout.write(`  trace of the first reproduction:\n${trace.join('\n')}\n`);

@@ -9,6 +9,7 @@ import { mergeResults, type MergedRun } from '../merge.js';
 import { readResultsFile } from '../results-file.js';
 import type { RunEvent } from '../run.js';
 import { parseFlags } from './options.js';
+import { visible } from '../../reporters/control-chars.js';
 import { REPORTER_FLAGS, reporterSettingsFrom } from './reporter-flags.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 
@@ -21,7 +22,7 @@ export async function reportCommand(argv: string[], mode: 'report' | 'merge'): P
   const settings = reporterSettingsFrom(values);
   const files = positionals.map(readResultsFile);
   const merged = mergeResults(files, { requireAllShards: mode === 'merge' });
-  for (const w of merged.warnings) process.stderr.write(`stress: warning: ${w}\n`);
+  for (const w of merged.warnings) process.stderr.write(`stress: warning: ${visible(w)}\n`);
   const reporters = await createReporters(settings.specs, cliReporterContext(settings.options));
   for (const event of replayEvents(merged)) await dispatch(reporters, event);
   await finishAll(reporters, merged.summary);
