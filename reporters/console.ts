@@ -8,7 +8,7 @@ import type { ConfigResult, RunSummary } from '../harness/results.js';
 import { formatRate, stoppedNote } from '../harness/stats.js';
 import { replayCommand } from '../harness/replay-token.js';
 import { canaryVerdicts } from '../harness/verdict.js';
-import { visible, visibleLines } from './control-chars.js';
+import { indentedLines, visible } from './control-chars.js';
 import { errorHeadline, survivedAdvice } from './findings.js';
 import { traceLines } from './trace-text.js';
 import { summaryTableText } from './summary-table.js';
@@ -138,12 +138,13 @@ export function describeFailure(r: ConfigResult): string[] {
     out.push(`    ${visible(inv.name)}: ${inv.status}, ${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`);
     const s = inv.samples[0];
     if (s !== undefined) {
-      out.push(`      trial ${s.trial}: ${visibleLines(s.details)}`);
+      // Continuation lines of a suite's own text are indented: none can pass for a line of the report.
+      out.push(`      trial ${s.trial}: ${indentedLines(s.details, '        ')}`);
       out.push(`      replay: ${replayCommand(s.replay)}`);
     }
   }
   for (const e of r.errors.samples.slice(0, 1)) {
-    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e, visible, visibleLines)}`);
+    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e, visible, (text) => indentedLines(text, '      '))}`);
     out.push(`      replay: ${replayCommand(e.replay)}`);
   }
   if (r.errors.count > 1) out.push(`    (${r.errors.count} errors in all)`);

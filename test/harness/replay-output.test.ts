@@ -33,4 +33,12 @@ describe('stress replay: suite text cannot forge output lines', function () {
     assert.match(r.out, /holds\\u202eblah: 2 failures; e\.g\. first line\n/);
     assert.match(r.out, /not reproduced either\\u2028reproduced in 0 of 7 runs\\u2029end/);
   });
+
+  it('indents them in the run\'s own failure report too: no line of the console output starts with the forged text', () => {
+    const run = stressIn(ROOT, 'run', FORGES, '--runs', '1', '--jitter', 'none', '--seed', 'forge');
+    assert.equal(run.code, 1, run.out + run.err);
+    const lines = run.out.split('\n');
+    assert.ok(lines.some((l) => l.includes('first line')), run.out);
+    assert.ok(!lines.some((l) => /^(reproduced|not reproduced)/.test(l)), run.out);
+  });
 });
