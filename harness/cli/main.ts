@@ -12,6 +12,7 @@ import { commandErrorExit } from './command-error.js';
 import { EXIT } from '../verdict.js';
 import { userCodeTimeoutMs } from '../deadline.js';
 import { guardExitCode } from './exit-guard.js';
+import { mainStallOverrideMs } from './main-thread-watchdog.js';
 import { runCommand } from './run-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandMain } from './replay-command.js';
@@ -36,8 +37,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose');
   try {
-    // Checked before anything loads: a bad deadline setting is a usage error, not a surprise mid-run.
+    // Checked before anything loads: a bad deadline or stall setting is a usage error, not a surprise mid-run.
     userCodeTimeoutMs();
+    mainStallOverrideMs();
     switch (command) {
       case undefined:
       case '--help':
