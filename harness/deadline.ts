@@ -31,7 +31,7 @@ export function userCodeTimeoutMs(env: Readonly<Record<string, string | undefine
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
     throw new HarnessError(
       'ERR_USAGE',
-      `${USER_CODE_TIMEOUT_ENV}: ${JSON.stringify(raw)} is not a timeout; expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (about 24.8 days, the longest a timer can wait; default ${DEFAULT_USER_CODE_TIMEOUT_MS})`,
+      `${USER_CODE_TIMEOUT_ENV}: ${JSON.stringify(raw)} is not a timeout; expected a whole number of milliseconds > 0, at most ${MAX_TIMER_MS} (about 24.8 days, the longest a timer can wait; default ${DEFAULT_USER_CODE_TIMEOUT_MS})`,
     );
   }
   return ms;

@@ -23,7 +23,7 @@ import { openDurableAppend } from './durable-append.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ReporterSpec } from './reporter-spec.js';
-import { checkReportPath, FILE_REPORTERS } from './report-paths.js';
+import { checkReportPath, FILE_REPORTERS, type FileReporter, refuseSharedReportFiles, type ReportFile } from './report-paths.js';
 import { claimFile } from './file-claim.js';
 import { copyForReporter } from './reporter-view.js';
 import { DeadlineMissed, userCodeTimeoutMs, withDeadline, within } from '../deadline.js';
@@ -92,6 +92,7 @@ export interface LiveReporter {
 export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<LiveReporter[]> {
   const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
   const timeoutMs = userCodeTimeoutMs(ctx.env);
+  refuseSharedReportFiles(list.flatMap((spec) => fileOf(spec) ?? []));
   const out: LiveReporter[] = [];
   for (const spec of list) {
     const name = spec.kind === 'builtin' ? spec.name : spec.path;
@@ -108,18 +109,26 @@ export async function createReporters(specs: ReporterSpec[], ctx: ReporterContex
   return out;
 }
 
+/** A built-in's report file, named as the user gave it (`--json "o.json"`, `--reporter junit:o.xml`); undefined when it writes none. */
+function fileOf(spec: ReporterSpec): (ReportFile & { kind: FileReporter }) | undefined {
+  if (spec.kind !== 'builtin') return undefined;
+  const kind = FILE_REPORTERS[spec.name];
+  const target = spec.target;
+  if (kind === undefined || target === undefined || (target === '' && spec.name === 'markdown')) return undefined;
+  const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : `--reporter ${spec.name}:${target}`;
+  return { label, path: target, kind };
+}
+
 /**
  * A built-in's file, checked before the run: it can be written, and (jsonl, appended to as the
  * run goes) no other run is writing it. Returns what frees the file's claim.
  */
 function preflight(spec: ReporterSpec & { kind: 'builtin' }): (() => void) | undefined {
-  const file = FILE_REPORTERS[spec.name];
-  const target = spec.target;
-  if (file === undefined || target === undefined || (target === '' && spec.name === 'markdown')) return undefined;
-  const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : `--reporter ${spec.name}:${target}`;
-  checkReportPath(label, target, file);
-  if (!file.inPlace) return undefined;
-  const claim = claimFile(label, target);
+  const file = fileOf(spec);
+  if (file === undefined) return undefined;
+  checkReportPath(file.label, file.path, file.kind);
+  if (!file.kind.inPlace) return undefined;
+  const claim = claimFile(file.label, file.path);
   return () => claim.release();
 }
 
