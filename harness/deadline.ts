@@ -13,15 +13,26 @@ export const DEFAULT_USER_CODE_TIMEOUT_MS = 30_000;
 export const USER_CODE_TIMEOUT_ENV = 'STRESS_USER_CODE_TIMEOUT_MS';
 
 /**
- * The deadline in ms: STRESS_USER_CODE_TIMEOUT_MS (a whole number of milliseconds), else 30 s.
- * A value that is not one is a usage error (the CLI checks it before anything runs).
+ * The longest delay a Node timer can hold (2^31-1 ms, about 24.8 days). Past it, setTimeout warns
+ * (TimeoutOverflowWarning) and fires after 1 ms: a long deadline would expire at once, a false
+ * failure. Every deadline computed here is clamped to it; a setting above it is refused.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The deadline in ms: STRESS_USER_CODE_TIMEOUT_MS (a whole number of milliseconds, at most
+ * MAX_TIMER_MS), else 30 s. A value that is not one is a usage error (the CLI checks it before
+ * anything runs).
  */
 export function userCodeTimeoutMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env[USER_CODE_TIMEOUT_ENV];
   if (raw === undefined || raw === '') return DEFAULT_USER_CODE_TIMEOUT_MS;
   const ms = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
-    throw new HarnessError('ERR_USAGE', `${USER_CODE_TIMEOUT_ENV}: ${JSON.stringify(raw)} is not a timeout; expected a whole number of milliseconds > 0 (default ${DEFAULT_USER_CODE_TIMEOUT_MS})`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
+    throw new HarnessError(
+      'ERR_USAGE',
+      `${USER_CODE_TIMEOUT_ENV}: ${JSON.stringify(raw)} is not a timeout; expected a whole number of milliseconds > 0, at most ${MAX_TIMER_MS} (about 24.8 days, the longest a timer can wait; default ${DEFAULT_USER_CODE_TIMEOUT_MS})`,
+    );
   }
   return ms;
 }
@@ -30,7 +41,12 @@ export function userCodeTimeoutMs(env: Readonly<Record<string, string | undefine
 export function prepareTimeoutMs(trialTimeoutMs: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env[USER_CODE_TIMEOUT_ENV];
   const ms = userCodeTimeoutMs(env);
-  return raw === undefined || raw === '' ? Math.max(ms, 10 * trialTimeoutMs) : ms;
+  return raw === undefined || raw === '' ? clampToTimer(Math.max(ms, 10 * trialTimeoutMs)) : ms;
+}
+
+/** `ms`, at most MAX_TIMER_MS: a computed deadline (10 trial timeouts, say) that a timer can hold. */
+export function clampToTimer(ms: number): number {
+  return Math.min(ms, MAX_TIMER_MS);
 }
 
 /** How a missed deadline reads in messages: `within 1.5 s (STRESS_USER_CODE_TIMEOUT_MS)`. */
@@ -49,7 +65,7 @@ export class DeadlineMissed extends Error {
 }
 
 /**
- * The value of `work`, or a DeadlineMissed naming `what` once `ms` have passed. The work itself
+ * The value of `work`, or a DeadlineMissed naming `what` once `ms` (at most MAX_TIMER_MS) have passed. The work itself
  * cannot be cancelled: if it settles later, its result is dropped (a late rejection is handled, so
  * it never becomes an unhandled rejection that would crash the process). The timer is deliberately
  * not unref'd: it is what keeps the process alive until the miss can be reported.
@@ -59,7 +75,8 @@ export function withDeadline<T>(work: T | Promise<T>, ms: number, what: string):
   pending.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineMissed(what, ms)), ms);
+    const limit = clampToTimer(ms);
+    timer = setTimeout(() => reject(new DeadlineMissed(what, limit)), limit);
   });
   return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HarnessError } from '../errors.js';
+import { HarnessError, thrownMessage } from '../errors.js';
+import { showValue } from '../safe-value.js';
 import { importModule } from '../import-module.js';
 import { paramNameProblem } from '../run-options.js';
 
@@ -59,27 +60,92 @@ export async function loadConfigFile(explicit: string | undefined): Promise<{ pa
     if (path.endsWith('.json')) raw = JSON.parse(readFileSync(path, 'utf8'));
     else raw = (await importModule(pathToFileURL(path).href, 'config file')).default;
   } catch (err) {
-    throw new HarnessError('ERR_CONFIG', `${path}: cannot read config: ${(err as Error).message}`, { cause: err });
+    // A module may throw anything (undefined, null, a string): thrownMessage puts it in words.
+    throw new HarnessError('ERR_CONFIG', `${path}: cannot read config: ${thrownMessage(err)}`, { cause: err });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new HarnessError('ERR_CONFIG', `${path}: expected an object of settings (default export for .js/.mjs)`);
-  }
-  for (const [k, v] of Object.entries(raw)) {
-    // Own keys only: "toString" or "constructor" must be unknown keys, not members every object inherits.
-    const expected = Object.hasOwn(KEYS, k) ? KEYS[k as keyof ConfigFile] : undefined;
-    if (expected === undefined) throw new HarnessError('ERR_CONFIG', `${path}: unknown key ${JSON.stringify(k)}; known keys: ${Object.keys(KEYS).join(', ')}`);
-    const ok =
-      expected.startsWith('array') ? Array.isArray(v)
-      : expected === 'number' ? typeof v === 'number'
-      : expected === 'boolean' ? typeof v === 'boolean'
-      : expected.startsWith('string') ? typeof v === 'string'
-      : expected.startsWith('duration') ? typeof v === 'string' || typeof v === 'number'
-      : typeof v === 'object' && v !== null && !Array.isArray(v);
-    if (!ok) throw new HarnessError('ERR_CONFIG', `${path}: ${k} must be a ${expected}, got ${JSON.stringify(v)}`);
-  }
-  const config = raw as ConfigFile;
+  const config = plainSettings(path, raw);
   if (config.params !== undefined) checkParams(path, config.params);
   return { path, config };
+}
+
+/** Items a list setting may hold; far more than any real config lists. */
+const MAX_ITEMS = 10_000;
+
+/**
+ * The settings as plain data of our own, checked key by key. A .js/.mjs config is user code: its
+ * object may have getters or be a Proxy, and those may throw anything (undefined, null) or answer
+ * differently each time. So every value is read once, here, inside a guard, and copied (lists and
+ * objects one level deep, their items primitives); a read that throws is ERR_CONFIG naming the
+ * file, and nothing later reads the user's object again.
+ */
+function plainSettings(path: string, raw: unknown): ConfigFile {
+  try {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new HarnessError('ERR_CONFIG', `${path}: expected an object of settings (default export for .js/.mjs), got ${shown(raw)}`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(raw)) {
+      // Own keys only: "toString" or "constructor" must be unknown keys, not members every object inherits.
+      const expected = Object.hasOwn(KEYS, k) ? KEYS[k as keyof ConfigFile] : undefined;
+      if (expected === undefined) throw new HarnessError('ERR_CONFIG', `${path}: unknown key ${JSON.stringify(k)}; known keys: ${Object.keys(KEYS).join(', ')}`);
+      out[k] = plainValue(path, k, expected, Reflect.get(raw, k));
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof HarnessError) throw err;
+    throw new HarnessError('ERR_CONFIG', `${path}: cannot read config (a getter or Proxy trap threw): ${thrownMessage(err)}`, { cause: err });
+  }
+}
+
+/** One setting, checked against its expected kind and copied. */
+function plainValue(path: string, k: string, expected: string, v: unknown): unknown {
+  const wrong = (): HarnessError => new HarnessError('ERR_CONFIG', `${path}: ${k} must be ${expected.startsWith('array') ? 'an' : 'a'} ${expected}, got ${shown(v)}`);
+  if (expected.startsWith('array')) {
+    if (!Array.isArray(v)) throw wrong();
+    if (v.length > MAX_ITEMS) throw new HarnessError('ERR_CONFIG', `${path}: ${k} has ${v.length} items; expected at most ${MAX_ITEMS}`);
+    const items: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (!isPlainItem(item)) throw wrong();
+      items.push(item);
+    }
+    return items;
+  }
+  const ok =
+    expected === 'number' ? typeof v === 'number'
+    : expected === 'boolean' ? typeof v === 'boolean'
+    : expected.startsWith('string') ? typeof v === 'string'
+    : expected.startsWith('duration') ? typeof v === 'string' || typeof v === 'number'
+    : typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!ok) throw wrong();
+  if (typeof v !== 'object' || v === null) return v;
+  // params and impl: name -> value, the values a number, string or boolean (checked further by their parsers).
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(v)) {
+    const value: unknown = (v as Record<string, unknown>)[name];
+    if (!isPlainItem(value)) {
+      const itemWord = k === 'params' ? 'number, string or boolean' : 'module path';
+      throw new HarnessError('ERR_CONFIG', `${path}: ${k}.${name} must be a ${itemWord}, got ${shown(value)}`);
+    }
+    // defineProperty: a name such as "__proto__" is kept as data (checkParams names the problem), never a prototype.
+    Object.defineProperty(copy, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+function isPlainItem(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** A value in a message: its JSON when it has one, else in words (a BigInt, a cycle, a throwing getter). Never throws. */
+function shown(v: unknown): string {
+  try {
+    const json = JSON.stringify(v);
+    if (json !== undefined) return json.length > 200 ? showValue(v, 200) : json;
+  } catch {
+    // Not JSON: in words below.
+  }
+  return showValue(v, 200);
 }
 
 /** `params`: names a suite can own (not members every object inherits) and plain values. */
@@ -88,7 +154,7 @@ function checkParams(path: string, params: Record<string, unknown>): void {
     const problem = paramNameProblem(name);
     if (problem !== undefined) throw new HarnessError('ERR_CONFIG', `${path}: params: ${problem}`);
     if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'boolean') {
-      throw new HarnessError('ERR_CONFIG', `${path}: params.${name} must be a number, string or boolean, got ${JSON.stringify(value) ?? String(value)}`);
+      throw new HarnessError('ERR_CONFIG', `${path}: params.${name} must be a number, string or boolean, got ${shown(value)}`);
     }
   }
 }

@@ -11,6 +11,7 @@
  */
 import { EXIT } from '../verdict.js';
 import { pendingSteps } from '../awaiting.js';
+import { thrownMessage } from '../errors.js';
 
 export function guardExitCode(result: Promise<number>, command: string): void {
   let code: number | undefined;
@@ -23,7 +24,7 @@ export function guardExitCode(result: Promise<number>, command: string): void {
       exitSoonAfterVerdict(command);
     },
     (err: unknown) => {
-      process.stderr.write(`stress: internal error: ${(err as Error | undefined)?.stack ?? String(err)}\n`);
+      process.stderr.write(`stress: internal error: ${internalError(err)}\n`);
       code = EXIT.HARNESS;
       process.exitCode = EXIT.HARNESS;
       exitSoonAfterVerdict(command);
@@ -58,6 +59,17 @@ function exitSoonAfterVerdict(command: string): void {
     process.stderr.write(`stress: ${command} has finished, but something it loaded (a timer or open handle in a suite, config, implementation or reporter module) keeps the process alive; exiting with exit code ${String(process.exitCode)}\n`);
     process.exit();
   }, LINGER_MS).unref();
+}
+
+/** An error that escaped the command, with its stack if it has one; never throws (it may be anything user code threw). */
+function internalError(err: unknown): string {
+  try {
+    const stack: unknown = err instanceof Error ? err.stack : undefined;
+    if (typeof stack === 'string') return stack;
+  } catch {
+    // Its message stands in.
+  }
+  return thrownMessage(err);
 }
 
 function waitingFor(command: string): string {

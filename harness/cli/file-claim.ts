@@ -2,7 +2,7 @@
  * One writer per results file. A JSON lines file is appended to as the run goes, so two runs
  * given the same file (two CI jobs, a shard number reused) used to splice their lines into a file
  * that `stress report` refuses, and both exited 0. The writer claims FILE with a lock file next to
- * it, `FILE.lock`, created exclusively (O_EXCL) and holding its pid and host; a second writer is
+ * it, `FILE.lock` (next to the real file: FILE with symlinks resolved), created exclusively (O_EXCL) and holding its pid and host; a second writer is
  * refused before its run starts. The claim is released when the reporter finishes, or when the
  * process exits; a lock left by a process that was killed (SIGKILL) is stale once its pid is dead
  * on this host, and is taken over.
@@ -10,6 +10,7 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HarnessError } from '../errors.js';
+import { realPathOf } from './real-path.js';
 
 export interface Claim {
   release(): void;
@@ -29,7 +30,8 @@ let exitHookInstalled = false;
 
 /** Claims `path` for this process; `label` names the reporter in the error (e.g. `--reporter jsonl:o.jsonl`). */
 export function claimFile(label: string, path: string): Claim {
-  const lock = `${path}.lock`;
+  // Keyed on the file itself, not the text given: a symlink or another spelling of the same file must meet the same lock.
+  const lock = `${realPathOf(path)}.lock`;
   for (let attempt = 0; ; attempt++) {
     const fd = tryCreate(lock);
     if (fd !== undefined) {

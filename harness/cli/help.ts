@@ -51,7 +51,7 @@ Flags:
                          json, jsonl, junit and html reports rewritten (atomically)
                          after every pass
   --seed S               master seed (also STRESS_SEED); same seed, same jitter decisions
-  --timeout 1s           per-trial hang timeout (default 1s)
+  --timeout 1s           per-trial hang timeout (default 1s, at most 24h)
   --fail-fast            stop after the first failing correct configuration
   --max-failures N       per configuration, stop once N trials have failed
   --grep RE              only configurations whose key matches RE
@@ -78,7 +78,7 @@ Exit codes:
   ${EXIT.FAILED}    an invariant failed or was flaky, a correct variant hung, or a canary survived
   ${EXIT.USAGE}    usage or config error: bad flag, unknown suite, malformed suite or config, or a
        suite, config or --impl module still loading after 30 s (STRESS_USER_CODE_TIMEOUT_MS, in
-       ms, sets the limit) (nothing ran)
+       ms up to 2147483647, sets the limit) (nothing ran)
   ${EXIT.HARNESS}    harness error: an actor threw or a worker crashed (in a correct variant, or in
        every trial of a canary), or a reporter failed; or the run could not finish (a promise
        it awaited never settled, or suite code called process.exit): stderr says what

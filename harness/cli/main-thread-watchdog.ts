@@ -8,18 +8,36 @@
  * exit status 137). Results already appended to a JSON lines file stay there.
  */
 import { Worker } from 'node:worker_threads';
+import { HarnessError } from '../errors.js';
+import { MAX_TIMER_MS } from '../deadline.js';
 
 /** How often the main thread's event loop proves it is alive. */
 const HEARTBEAT_MS = 250;
 
+export const MAIN_STALL_ENV = 'STRESS_MAIN_STALL_MS';
+
 /**
  * A stall limit that no healthy run comes near (the main thread's longest synchronous step is one
  * batch's setup or grading): 60 s or 10 trial timeouts. STRESS_MAIN_STALL_MS overrides it (tests).
+ * (The watchdog compares clock readings, it holds no timer: a long limit cannot overflow one.)
  */
-export function stallLimitMs(trialTimeoutMs: number, env = process.env): number {
-  const override = Number(env.STRESS_MAIN_STALL_MS);
-  if (Number.isInteger(override) && override > 0) return override;
-  return Math.max(60_000, 10 * trialTimeoutMs);
+export function stallLimitMs(trialTimeoutMs: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
+  return mainStallOverrideMs(env) ?? Math.max(60_000, 10 * trialTimeoutMs);
+}
+
+/**
+ * STRESS_MAIN_STALL_MS as a whole number of milliseconds, or undefined when unset or empty. A value
+ * that is not one is a usage error, as for STRESS_USER_CODE_TIMEOUT_MS (the CLI checks it before
+ * anything runs), never silently the default.
+ */
+export function mainStallOverrideMs(env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {
+  const raw = env[MAIN_STALL_ENV];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
+    throw new HarnessError('ERR_USAGE', `${MAIN_STALL_ENV}: ${JSON.stringify(raw)} is not a stall limit; expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (default: 60 s or 10 trial timeouts)`);
+  }
+  return ms;
 }
 
 /** Runs in the watchdog thread; a string so that it needs no file of its own. */

@@ -8,9 +8,11 @@
  */
 import '@shakedown/primitives';
 import { HarnessError } from '../errors.js';
+import { commandErrorExit } from './command-error.js';
 import { EXIT } from '../verdict.js';
 import { userCodeTimeoutMs } from '../deadline.js';
 import { guardExitCode } from './exit-guard.js';
+import { mainStallOverrideMs } from './main-thread-watchdog.js';
 import { runCommand } from './run-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandMain } from './replay-command.js';
@@ -35,8 +37,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose');
   try {
-    // Checked before anything loads: a bad deadline setting is a usage error, not a surprise mid-run.
+    // Checked before anything loads: a bad deadline or stall setting is a usage error, not a surprise mid-run.
     userCodeTimeoutMs();
+    mainStallOverrideMs();
     switch (command) {
       case undefined:
       case '--help':
@@ -63,13 +66,12 @@ async function main(argv: string[]): Promise<number> {
         throw new HarnessError('ERR_USAGE', `unknown command ${JSON.stringify(command)}; expected run, list, replay, report or merge (see stress --help)`);
     }
   } catch (err) {
-    const e = err as Error & { code?: string };
-    const usage = (e.code !== undefined && USAGE_CODES.has(e.code)) || e.code?.startsWith('ERR_PARSE_ARGS') === true;
-    process.stderr.write(`stress: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`);
-    if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
-    else if (!usage) process.stderr.write('(run with --verbose for the stack)\n');
-    return usage ? EXIT.USAGE : EXIT.HARNESS;
+    return commandErrorExit(err, verbose, isUsageCode, (text) => void process.stderr.write(text));
   }
+}
+
+function isUsageCode(code: string): boolean {
+  return USAGE_CODES.has(code) || code.startsWith('ERR_PARSE_ARGS');
 }
 
 function write(text: string): number {

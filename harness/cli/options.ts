@@ -11,6 +11,7 @@ import {
   parsePositiveInt,
   parseSeed,
   parseThreads,
+  parseTimeout,
 } from './parse.js';
 import { parseImpls } from './parse-impl.js';
 import { dirname, resolve } from 'node:path';
@@ -92,8 +93,8 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   }
   const seed = seedSource(v.seed as string | undefined, c.seed, where);
   if (seed !== undefined) options.seed = parseSeed(seed.from, seed.value);
-  if (v.timeout !== undefined) options.timeoutMs = parseDuration('--timeout', v.timeout as string);
-  else if (c.timeout !== undefined) options.timeoutMs = parseDuration(`${where}timeout`, c.timeout);
+  if (v.timeout !== undefined) options.timeoutMs = parseTimeout('--timeout', v.timeout as string);
+  else if (c.timeout !== undefined) options.timeoutMs = parseTimeout(`${where}timeout`, c.timeout);
   if (v['fail-fast'] === true || c.failFast === true) options.failFast = true;
   if (v['max-failures'] !== undefined) options.maxFailures = parsePositiveInt('--max-failures', v['max-failures'] as string);
   else if (c.maxFailures !== undefined) options.maxFailures = parsePositiveInt(`${where}maxFailures`, c.maxFailures);

@@ -83,6 +83,20 @@ export function parseDuration(flag: string, raw: string | number): number {
   return value;
 }
 
+/**
+ * The longest per-trial hang timeout: a day. A trial that makes no progress for longer is hung by
+ * any measure, and the deadlines derived from it (10 timeouts for prepare(), the main-thread
+ * watchdog) stay within what a Node timer can hold (about 24.8 days).
+ */
+export const MAX_TRIAL_TIMEOUT_MS = 24 * 3_600_000;
+
+/** `--timeout` and the config's `timeout`: a duration of at most MAX_TRIAL_TIMEOUT_MS. */
+export function parseTimeout(flag: string, raw: string | number): number {
+  const ms = parseDuration(flag, raw);
+  if (ms > MAX_TRIAL_TIMEOUT_MS) throw usage(`${flag}: ${JSON.stringify(raw)} is longer than the longest trial timeout, 24h; expected e.g. 1s, 30s, 10m`);
+  return ms;
+}
+
 export function parsePositiveInt(flag: string, raw: string | number, max = 1e9): number {
   const s = String(raw);
   const n = Number(s);

@@ -8,6 +8,7 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
+import { realPathOf } from './real-path.js';
 
 /** The built-in reporters whose target is a file path, and whether they write it in place (appends) rather than by rename. */
 export const FILE_REPORTERS: Readonly<Record<string, FileReporter>> = {
@@ -19,7 +20,7 @@ export const FILE_REPORTERS: Readonly<Record<string, FileReporter>> = {
   markdown: { ext: 'md', inPlace: false },
 };
 
-interface FileReporter {
+export interface FileReporter {
   /** For the example in messages. */
   ext: string;
   /** Opened and appended to (jsonl), so an existing file must be writable; the others replace it by rename. */
@@ -66,5 +67,33 @@ function statOrUndefined(path: string): Stats | undefined {
     return statSync(path);
   } catch {
     return undefined;
+  }
+}
+
+/** A built-in reporter's report file: the reporter as the user named it, and the path as given. */
+export interface ReportFile {
+  label: string;
+  path: string;
+}
+
+/**
+ * Throws ERR_REPORTER when two reporters would write one file: the same path given twice, another
+ * spelling of it, or a symlink to it, by the same kind of reporter or by two kinds (`--json X`
+ * with `--reporter jsonl:X`). One report would silently overwrite (or splice into) the other.
+ */
+export function refuseSharedReportFiles(files: readonly ReportFile[]): void {
+  const seen = new Map<string, ReportFile>();
+  for (const file of files) {
+    // An empty path is refused on its own by checkReportPath, with a better message.
+    if (file.path.trim() === '') continue;
+    const real = realPathOf(file.path);
+    const first = seen.get(real);
+    if (first !== undefined) {
+      throw new HarnessError(
+        'ERR_REPORTER',
+        `${file.label}: ${JSON.stringify(file.path)} is given twice in this run; give each reporter its own file (${first.label} and ${file.label} both write ${JSON.stringify(real)}, and one report would overwrite the other); nothing was run`,
+      );
+    }
+    seen.set(real, file);
   }
 }

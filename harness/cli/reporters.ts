@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { HarnessError, thrownMessage } from '../errors.js';
+import { showValue } from '../safe-value.js';
 import type { RunEvent } from '../run.js';
 import type { RunSummary } from '../results.js';
 import { toolVersion } from '../version.js';
@@ -22,11 +23,11 @@ import { openDurableAppend } from './durable-append.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ReporterSpec } from './reporter-spec.js';
-import { checkReportPath, FILE_REPORTERS } from './report-paths.js';
+import { checkReportPath, FILE_REPORTERS, type FileReporter, refuseSharedReportFiles, type ReportFile } from './report-paths.js';
 import { claimFile } from './file-claim.js';
 import { copyForReporter } from './reporter-view.js';
 import { DeadlineMissed, userCodeTimeoutMs, withDeadline, within } from '../deadline.js';
-import type { Reporter, ReporterContext, ReporterFactory } from '../../reporters/reporter.js';
+import type { ReporterContext, ReporterFactory } from '../../reporters/reporter.js';
 import { consoleReporter } from '../../reporters/console-reporter.js';
 import { jsonReporter } from '../../reporters/json.js';
 import { jsonlReporter } from '../../reporters/jsonl.js';
@@ -65,10 +66,17 @@ export function cliReporterContext(options: Record<string, string>): ReporterCon
   };
 }
 
+/** A reporter's methods as plain functions of our own, bound to the reporter's object. */
+export interface ReporterCalls {
+  readonly onEvent?: (event: RunEvent) => void | Promise<void>;
+  readonly finish?: (summary: RunSummary) => void | Promise<void>;
+}
+
 /** A live reporter, named as the user gave it, and whether it has failed (then it is fed nothing more). */
 export interface LiveReporter {
   name: string;
-  reporter: Reporter;
+  /** Its methods, read once when it was made (see methodsOf). */
+  reporter: ReporterCalls;
   /** Built-ins share one frozen copy of each event; a custom reporter gets its own copy. */
   builtin: boolean;
   /** How long each of its calls may take to settle. */
@@ -84,19 +92,31 @@ export interface LiveReporter {
 export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<LiveReporter[]> {
   const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
   const timeoutMs = userCodeTimeoutMs(ctx.env);
+  refuseSharedReportFiles(list.flatMap((spec) => fileOf(spec) ?? []));
   const out: LiveReporter[] = [];
   for (const spec of list) {
     const name = spec.kind === 'builtin' ? spec.name : spec.path;
     const live = { name: spec.target !== undefined ? `${name}:${spec.target}` : name, builtin: spec.kind === 'builtin', timeoutMs, failed: false };
     if (spec.kind === 'builtin') {
       const release = preflight(spec);
-      out.push({ ...live, reporter: await BUILTIN[spec.name]!(spec.target, ctx), ...(release ? { release } : {}) });
+      const reporter = methodsOf(await BUILTIN[spec.name]!(spec.target, ctx), (why) => new HarnessError('ERR_HARNESS', `reporter ${spec.name}: ${why}`));
+      out.push({ ...live, reporter, ...(release ? { release } : {}) });
     } else {
       out.push({ ...live, reporter: await loadModuleReporter(spec.path, spec.target, ctx, timeoutMs) });
     }
   }
-  if (ctx.env.GITHUB_STEP_SUMMARY) out.push({ name: 'github step summary', reporter: githubSummaryReporter(undefined, ctx), builtin: true, timeoutMs, failed: false });
+  if (ctx.env.GITHUB_STEP_SUMMARY) out.push({ name: 'github step summary', reporter: methodsOf(githubSummaryReporter(undefined, ctx), (why) => new HarnessError('ERR_HARNESS', `github step summary: ${why}`)), builtin: true, timeoutMs, failed: false });
   return out;
+}
+
+/** A built-in's report file, named as the user gave it (`--json "o.json"`, `--reporter junit:o.xml`); undefined when it writes none. */
+function fileOf(spec: ReporterSpec): (ReportFile & { kind: FileReporter }) | undefined {
+  if (spec.kind !== 'builtin') return undefined;
+  const kind = FILE_REPORTERS[spec.name];
+  const target = spec.target;
+  if (kind === undefined || target === undefined || (target === '' && spec.name === 'markdown')) return undefined;
+  const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : `--reporter ${spec.name}:${target}`;
+  return { label, path: target, kind };
 }
 
 /**
@@ -104,17 +124,15 @@ export async function createReporters(specs: ReporterSpec[], ctx: ReporterContex
  * run goes) no other run is writing it. Returns what frees the file's claim.
  */
 function preflight(spec: ReporterSpec & { kind: 'builtin' }): (() => void) | undefined {
-  const file = FILE_REPORTERS[spec.name];
-  const target = spec.target;
-  if (file === undefined || target === undefined || (target === '' && spec.name === 'markdown')) return undefined;
-  const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : `--reporter ${spec.name}:${target}`;
-  checkReportPath(label, target, file);
-  if (!file.inPlace) return undefined;
-  const claim = claimFile(label, target);
+  const file = fileOf(spec);
+  if (file === undefined) return undefined;
+  checkReportPath(file.label, file.path, file.kind);
+  if (!file.kind.inPlace) return undefined;
+  const claim = claimFile(file.label, file.path);
   return () => claim.release();
 }
 
-async function loadModuleReporter(path: string, target: string | undefined, ctx: ReporterContext, timeoutMs: number): Promise<Reporter> {
+async function loadModuleReporter(path: string, target: string | undefined, ctx: ReporterContext, timeoutMs: number): Promise<ReporterCalls> {
   const abs = resolve(path);
   const fail = (why: string, cause?: unknown): HarnessError =>
     new HarnessError('ERR_REPORTER', `--reporter ${path}: ${why}`, cause === undefined ? undefined : { cause });
@@ -137,14 +155,36 @@ async function loadModuleReporter(path: string, target: string | undefined, ctx:
     if (err instanceof DeadlineMissed) throw fail(`the reporter factory did not return ${within(timeoutMs)}`, err);
     throw fail(`the reporter factory threw: ${thrownMessage(err)}`, err);
   }
-  const r = reporter as Record<string, unknown> | null;
+  return methodsOf(reporter, fail);
+}
+
+/**
+ * The reporter's onEvent and finish, each read once, here, into a plain object of our own: a
+ * getter or Proxy trap that throws (anything, even undefined) is a reporter that cannot be read,
+ * a usage error naming it, found before any trial runs; and the run never reads the user's object
+ * again, so no getter can throw (or change its answer) while the run goes. The methods are called
+ * with the user's object as `this`, as the user wrote them.
+ */
+function methodsOf(reporter: unknown, fail: (why: string, cause?: unknown) => HarnessError): ReporterCalls {
+  const expected = 'the factory must return an object with onEvent(event) and/or finish(summary) methods';
+  if (typeof reporter !== 'object' || reporter === null) throw fail(`${expected}, got ${showValue(reporter, 200)}`);
+  let onEvent: unknown;
+  let finish: unknown;
+  try {
+    onEvent = Reflect.get(reporter, 'onEvent');
+    finish = Reflect.get(reporter, 'finish');
+  } catch (err) {
+    throw fail(`cannot read the reporter's onEvent or finish (a getter or Proxy trap threw): ${thrownMessage(err)}`, err);
+  }
   const shapeOk =
-    typeof r === 'object' && r !== null &&
-    (r.onEvent === undefined || typeof r.onEvent === 'function') &&
-    (r.finish === undefined || typeof r.finish === 'function') &&
-    (typeof r.onEvent === 'function' || typeof r.finish === 'function');
-  if (!shapeOk) throw fail('the factory must return an object with onEvent(event) and/or finish(summary) methods');
-  return reporter as Reporter;
+    (onEvent === undefined || typeof onEvent === 'function') &&
+    (finish === undefined || typeof finish === 'function') &&
+    (typeof onEvent === 'function' || typeof finish === 'function');
+  if (!shapeOk) throw fail(`${expected}, got onEvent: ${typeof onEvent}, finish: ${typeof finish}`);
+  return Object.freeze({
+    ...(typeof onEvent === 'function' ? { onEvent: (event: RunEvent) => Reflect.apply(onEvent, reporter, [event]) as void | Promise<void> } : {}),
+    ...(typeof finish === 'function' ? { finish: (summary: RunSummary) => Reflect.apply(finish, reporter, [summary]) as void | Promise<void> } : {}),
+  });
 }
 
 /**
@@ -160,7 +200,8 @@ function viewsOf<T>(value: T): (r: LiveReporter) => T {
 export async function dispatch(reporters: LiveReporter[], event: RunEvent): Promise<void> {
   const view = viewsOf(event);
   for (const r of reporters) {
-    if (r.reporter.onEvent !== undefined) await guarded(r, event.type, () => r.reporter.onEvent?.(view(r)));
+    const onEvent = r.reporter.onEvent;
+    if (onEvent !== undefined) await guarded(r, event.type, () => onEvent(view(r)));
   }
 }
 
@@ -168,7 +209,8 @@ export async function dispatch(reporters: LiveReporter[], event: RunEvent): Prom
 export async function finishAll(reporters: LiveReporter[], summary: RunSummary): Promise<void> {
   const view = viewsOf(summary);
   for (const r of reporters) {
-    if (r.reporter.finish !== undefined) await guarded(r, 'finish', () => r.reporter.finish?.(view(r)));
+    const finish = r.reporter.finish;
+    if (finish !== undefined) await guarded(r, 'finish', () => finish(view(r)));
     r.release?.();
   }
   const failed = reporters.filter((r) => r.failed);
@@ -179,9 +221,20 @@ export async function finishAll(reporters: LiveReporter[], summary: RunSummary):
       `reporter${names.length > 1 ? 's' : ''} ${names.join(', ')} failed (see above), so ${names.length > 1 ? 'their' : 'its'} output is missing or incomplete; the other reporters finished, and the run's own verdict was exit code ${summary.exitCode}`,
     );
     // --verbose prints this error's stack: make it the reporters' own, where the bug is.
-    err.stack = failed.map((r) => `reporter ${r.name}: ${r.error instanceof Error ? r.error.stack : String(r.error)}`).join('\n');
+    err.stack = failed.map((r) => `reporter ${r.name}: ${stackOf(r.error)}`).join('\n');
     throw err;
   }
+}
+
+/** What a reporter threw, with its stack when it has one; never throws (a stack getter may). */
+function stackOf(thrown: unknown): string {
+  try {
+    const stack: unknown = thrown instanceof Error ? thrown.stack : undefined;
+    if (typeof stack === 'string') return stack;
+  } catch {
+    // Unreadable: its message, in words, stands in.
+  }
+  return thrownMessage(thrown);
 }
 
 /**
