@@ -62,7 +62,10 @@ describe('harness/hostile suites', function () {
   });
 
   it('does not mistake a batch for hung while its output is flushed and the next batch runs (CLI, short timeout)', () => {
-    const c = spawnSync(process.execPath, [CLI, 'run', fixture('chatty'), '--runs', '40', '--jitter', 'none', '--param', 'busyMs=80', '--timeout', '600ms', '--seed', 'chatty'], {
+    // A batch of 8 trials of 150 ms outlasts the 1 s timeout, so a reply held back for a whole batch
+    // would look like a hang. (With 80 ms and 600 ms it failed once under a load average of 8: a
+    // thread that got under 13% of a CPU for 600 ms.)
+    const c = spawnSync(process.execPath, [CLI, 'run', fixture('chatty'), '--runs', '40', '--jitter', 'none', '--param', 'busyMs=150', '--timeout', '1s', '--seed', 'chatty'], {
       encoding: 'utf8',
       timeout: 90_000,
       maxBuffer: 64 * 1024 * 1024,
