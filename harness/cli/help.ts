@@ -44,8 +44,10 @@ Flags:
   --cores 1,all          confine each trial group to N cores (taskset), or all
   --jitter none,spin-1us jitter profiles: none, spin-1us, spin-10us, spin-50us, sleep-1ms
   --runs N               trials per configuration (instead of a time budget)
-  --time-budget 30s      wall time for the whole matrix (default 60s); durations need
-                         a unit: ms, s, m, h
+  --time-budget 30s      testing time for the whole matrix (default 60s): each
+                         configuration gets at least budget / configurations from when
+                         its trials start; start-up and hangs come on top. Durations
+                         need a unit: ms, s, m, h
   --duration 8h          soak: repeat passes over the matrix (each one --time-budget long)
                          until the time is up; totals per configuration, bounded samples,
                          json, jsonl, junit and html reports rewritten (atomically)
