@@ -43,7 +43,7 @@ export function formatEvent(e: RunEvent): string | null {
 
 export function formatConfigLine(r: ConfigResult): string {
   const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored(r) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
-  const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${r.trials.toLocaleString('en-US')} trials, failed ${formatRate(r.failedTrials, r.trials)}`;
+  const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${counted(r.trials, 'trial')}, failed ${formatRate(r.failedTrials, r.trials)}`;
   const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
   return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}${sliceNote(r)}: ${rate}${first}${stoppedNote(r)}`;
 }
@@ -67,7 +67,7 @@ export function formatSummary(s: RunSummary): string {
     const when = c.firstDetectionMs !== undefined ? `, first detection after ${(c.firstDetectionMs / 1000).toFixed(2)} s` : '';
     lines.push(
       c.caught
-        ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${c.trials.toLocaleString('en-US')} trials${when}`
+        ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${counted(c.ran, 'configuration')}, ${formatRate(c.failedTrials, c.trials)} of ${counted(c.trials, 'trial')}${when}`
         : c.errored !== undefined
           ? `  ERROR     ${visible(`${c.suite}/${c.variant}`)}: every trial errored (${visible(c.errored)}), the canary could not be judged`
           : `  SURVIVED  ${visible(`${c.suite}/${c.variant}`)}: not caught in ${counted(c.trials, 'trial')}; ${survivedAdvice(c)}`,
@@ -94,7 +94,7 @@ export function formatSummary(s: RunSummary): string {
   lines.push('');
   if (s.stoppedEarly) lines.push(`stopped by ${visible(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run`);
   lines.push(
-    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${counted(trials, 'trial')} in ${(s.durationMs / 1000).toFixed(1)} s, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
   );
   return lines.join('\n');
 }
@@ -135,7 +135,7 @@ export function describeFailure(r: ConfigResult): string[] {
   const out: string[] = [`  ${visible(r.config.key)}: ${r.status}`];
   for (const inv of r.invariants) {
     if (inv.failures === 0) continue;
-    out.push(`    ${visible(inv.name)}: ${inv.status}, ${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`);
+    out.push(`    ${visible(inv.name)}: ${inv.status}, ${inv.failures.toLocaleString('en-US')} of ${counted(inv.trials, 'trial')} (${formatRate(inv.failures, inv.trials)})`);
     const s = inv.samples[0];
     if (s !== undefined) {
       // Continuation lines of a suite's own text are indented: none can pass for a line of the report.
