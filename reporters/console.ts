@@ -67,7 +67,7 @@ export function formatSummary(s: RunSummary): string {
     const when = c.firstDetectionMs !== undefined ? `, first detection after ${(c.firstDetectionMs / 1000).toFixed(2)} s` : '';
     lines.push(
       c.caught
-        ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${counted(c.ran, 'configuration')}, ${formatRate(c.failedTrials, c.trials)} of ${counted(c.trials, 'trial')}${when}`
+        ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${counted(c.trials, 'trial')}${when}`
         : c.errored !== undefined
           ? `  ERROR     ${visible(`${c.suite}/${c.variant}`)}: every trial errored (${visible(c.errored)}), the canary could not be judged`
           : `  SURVIVED  ${visible(`${c.suite}/${c.variant}`)}: not caught in ${counted(c.trials, 'trial')}; ${survivedAdvice(c)}`,

@@ -123,7 +123,7 @@ describe('reporters/console wording', () => {
     // An error in some trials only is not "could not be judged": the canary survived the others.
     r.errors.count = 5;
     assert.equal(exitCodeFor(s), 1);
-    assert.match(formatSummary(s), /SURVIVED {2}throws\/planted: not sensitive enough/);
+    assert.match(formatSummary(s), /SURVIVED {2}throws\/planted: not caught in 20 trials; not sensitive enough/);
   });
 
   it('shows skipped configurations apart in the summary table\'s configs column', () => {

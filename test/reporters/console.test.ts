@@ -38,7 +38,7 @@ describe('reporters/console', () => {
     assert.doesNotMatch(text, /^PASS {5}forged/m, 'no line forged by a name');
     assert.match(text, /counter\/racy\\x0aPASS {5}forged\/t2/);
     assert.match(text, /no lost\\x0dupdate: flaky/);
-    assert.match(text, /trial 3: expected 2,\nobserved 1\\x07/, 'a detail keeps its lines (CRLF as a newline)');
+    assert.match(text, /trial 3: expected 2,\n {8}observed 1\\x07/, 'a detail keeps its lines (CRLF as a newline), indented under its first');
     assert.match(traceLines([{ time: 0, thread: 0, threadName: 't\u001b0', op: 'user', primitive: 'step\u0000' }], '')[0]!, /^\+ +0\.0 us {2}t\\x1b0 +user +step\\x00$/);
   });
 });
