@@ -35,14 +35,12 @@ const STARTUP_LIMIT_MS = 30_000;
 export type WaitRecord = { thread: string; waitsFor: string; heldBy: string };
 
 export type BatchOutcome =
-  /** `trialsStartedAt`: when every thread was seen running trials (the configuration's clock starts there). */
-  | { kind: 'done'; replies: BatchReply[]; trialsStartedAt?: number }
+  | { kind: 'done'; replies: BatchReply[] }
   | {
       kind: 'hang';
       trialIndex: number;
       progress: number[];
       waitFor: WaitRecord[];
-      trialsStartedAt?: number;
       /** Set when a stop request ended a trial that had made no progress for this long (less than the timeout). */
       interruptedAfterMs?: number;
     }
@@ -97,7 +95,7 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
     let lastTrialChange = lastPoll;
     const phases: number[] = new Array<number>(threads).fill(-1);
     const phaseSince: number[] = new Array<number>(threads).fill(lastPoll);
-    let trialsStartedAt: number | undefined;
+    let trialsStarted = false;
     let stopAt: number | undefined;
     let cutDone = false;
     /** A stall verdict waits one poll, so that replies already sent are delivered first. */
@@ -149,8 +147,8 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
         sum += word + Atomics.load(progress, beatWord(threads, t));
         minTrialWord = Math.min(minTrialWord, word);
       }
-      if (trialsStartedAt === undefined && slowest < 0) {
-        trialsStartedAt = now;
+      if (!trialsStarted && slowest < 0) {
+        trialsStarted = true;
         o.onTrialsStarted?.(now);
       }
       if (sum !== lastSum) {
@@ -211,7 +209,7 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
       const waitFor = waitForTable()
         .filter((w) => ours.has(w.threadId))
         .map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
-      return { kind: 'hang', trialIndex, progress: snapshot, waitFor, ...(trialsStartedAt !== undefined ? { trialsStartedAt } : {}) };
+      return { kind: 'hang', trialIndex, progress: snapshot, waitFor };
     };
 
     const timer = setInterval(poll, POLL_MS);
@@ -221,7 +219,7 @@ export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
       task.then(
         (reply) => {
           replies[t] = reply;
-          if (++received === threads) finish({ kind: 'done', replies, ...(trialsStartedAt !== undefined ? { trialsStartedAt } : {}) });
+          if (++received === threads) finish({ kind: 'done', replies });
         },
         (err: unknown) => {
           // Which trial the failing worker was in, when it was in one: the batch's other trials can run again.

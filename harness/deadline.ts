@@ -20,28 +20,33 @@ export const USER_CODE_TIMEOUT_ENV = 'STRESS_USER_CODE_TIMEOUT_MS';
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The deadline in ms: STRESS_USER_CODE_TIMEOUT_MS (a whole number of milliseconds, at most
- * MAX_TIMER_MS), else 30 s. A value that is not one is a usage error (the CLI checks it before
- * anything runs).
+ * An environment variable holding a whole number of milliseconds that a timer can hold, or
+ * undefined when it is unset or empty. Anything else is a usage error naming it (the CLI checks
+ * these before anything runs), never silently the default.
  */
-export function userCodeTimeoutMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = env[USER_CODE_TIMEOUT_ENV];
-  if (raw === undefined || raw === '') return DEFAULT_USER_CODE_TIMEOUT_MS;
+export function envMs(env: Readonly<Record<string, string | undefined>>, name: string, noun: string, expected: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
   const ms = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
-    throw new HarnessError(
-      'ERR_USAGE',
-      `${USER_CODE_TIMEOUT_ENV}: ${JSON.stringify(raw)} is not a timeout; expected a whole number of milliseconds > 0, at most ${MAX_TIMER_MS} (about 24.8 days, the longest a timer can wait; default ${DEFAULT_USER_CODE_TIMEOUT_MS})`,
-    );
+    throw new HarnessError('ERR_USAGE', `${name}: ${JSON.stringify(raw)} is not ${noun}; expected a whole number of milliseconds ${expected}`);
   }
   return ms;
 }
 
+/** STRESS_USER_CODE_TIMEOUT_MS, if set (see envMs). */
+function userCodeOverrideMs(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  return envMs(env, USER_CODE_TIMEOUT_ENV, 'a timeout', `> 0, at most ${MAX_TIMER_MS} (about 24.8 days, the longest a timer can wait; default ${DEFAULT_USER_CODE_TIMEOUT_MS})`);
+}
+
+/** The deadline in ms: STRESS_USER_CODE_TIMEOUT_MS, else 30 s. */
+export function userCodeTimeoutMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  return userCodeOverrideMs(env) ?? DEFAULT_USER_CODE_TIMEOUT_MS;
+}
+
 /** prepare() runs once per configuration and may load an implementation: also at least 10 trial timeouts. */
 export function prepareTimeoutMs(trialTimeoutMs: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = env[USER_CODE_TIMEOUT_ENV];
-  const ms = userCodeTimeoutMs(env);
-  return raw === undefined || raw === '' ? clampToTimer(Math.max(ms, 10 * trialTimeoutMs)) : ms;
+  return userCodeOverrideMs(env) ?? clampToTimer(Math.max(DEFAULT_USER_CODE_TIMEOUT_MS, 10 * trialTimeoutMs));
 }
 
 /** `ms`, at most MAX_TIMER_MS: a computed deadline (10 trial timeouts, say) that a timer can hold. */

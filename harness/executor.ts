@@ -22,7 +22,6 @@ import { DeadlineMissed, prepareTimeoutMs, withDeadline } from './deadline.js';
 import { settleQuietly, thrownMessage } from './errors.js';
 import { showValue } from './safe-value.js';
 
-
 export interface Budget {
   /** Stop after this many trials. */
   runs?: number;
@@ -351,7 +350,8 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
           }
         },
       });
-      startClock(('trialsStartedAt' in outcome ? outcome.trialsStartedAt : undefined) ?? performance.now());
+      // Already started if the watchdog saw the threads in their trials; else the batch ended before it looked.
+      startClock(performance.now());
       if (outcome.kind === 'done') outcome = checkedReplies(outcome, current.k, current.cut);
       if (outcome.kind === 'done') {
         const done = current;
@@ -374,8 +374,9 @@ async function execute(suite: AnySuite, config: Configuration, options: ExecuteO
         // The next batch, queued behind it, never started a trial: its trials are run again later.
         await cancel(next === null ? [current] : [current, next]);
         for (const m of memory) m.arena.abandon();
-        // Interrupted: the batch's trials are dropped (none of them is known to have finished), not
-        // graded; but a trial that had stalled since before the stop is reported as the hang it was in.
+        // Interrupted, and the cut batch did not finish within the grace: its trials are dropped (none
+        // of them is known to have finished); a trial that had stalled since before the stop is
+        // reported as the hang it was in.
         if (outcome.kind === 'stopped') break;
         if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
           grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, traceOf(current.trace, outcome.trialIndex - current.first), outcome.interruptedAfterMs);

@@ -8,8 +8,7 @@
  * exit status 137). Results already appended to a JSON lines file stay there.
  */
 import { Worker } from 'node:worker_threads';
-import { HarnessError } from '../errors.js';
-import { MAX_TIMER_MS } from '../deadline.js';
+import { MAX_TIMER_MS, envMs } from '../deadline.js';
 
 /** How often the main thread's event loop proves it is alive. */
 const HEARTBEAT_MS = 250;
@@ -31,13 +30,7 @@ export function stallLimitMs(trialTimeoutMs: number, env: Readonly<Record<string
  * anything runs), never silently the default.
  */
 export function mainStallOverrideMs(env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {
-  const raw = env[MAIN_STALL_ENV];
-  if (raw === undefined || raw === '') return undefined;
-  const ms = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
-    throw new HarnessError('ERR_USAGE', `${MAIN_STALL_ENV}: ${JSON.stringify(raw)} is not a stall limit; expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (default: 60 s or 10 trial timeouts)`);
-  }
-  return ms;
+  return envMs(env, MAIN_STALL_ENV, 'a stall limit', `from 1 to ${MAX_TIMER_MS} (default: 60 s or 10 trial timeouts)`);
 }
 
 /** Runs in the watchdog thread; a string so that it needs no file of its own. */
