@@ -16,15 +16,15 @@ export type {
   Grade,
   OutcomeGrade,
 } from './suite-api.js';
-export { run, runOne, type RunOptions, type RunEvent, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS } from './run.js';
-export type { ConfigResult, Configuration, RunSummary, InvariantResult, FailureSample, HangSample, ErrorSample, ConfigStatus } from './results.js';
-export { EXIT, canaryVerdicts, exitCodeFor, type CanaryVerdict } from './verdict.js';
-export { encodeReplay, decodeReplay, replayCommand } from './replay-token.js';
-export { JITTER_PROFILES, type JitterProfile } from './jitter.js';
-export { HarnessError, type HarnessErrorCode } from './errors.js';
-export { wilson, stoppedNote } from './stats.js';
+export { run, runOne, type RunOptions, type RunEvent, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS } from './core/run.js';
+export type { ConfigResult, Configuration, RunSummary, InvariantResult, FailureSample, HangSample, ErrorSample, ConfigStatus } from './core/grade/results.js';
+export { EXIT, canaryVerdicts, exitCodeFor, type CanaryVerdict } from './core/grade/verdict.js';
+export { encodeReplay, decodeReplay, replayCommand } from './core/record/replay-token.js';
+export { JITTER_PROFILES, type JitterProfile } from './core/execute/jitter.js';
+export { HarnessError, type HarnessErrorCode } from './core/shared/errors.js';
+export { wilson, stoppedNote } from './core/grade/stats.js';
 export type { Reporter, ReporterContext, ReporterFactory, TextOut, AppendFile } from '../reporters/reporter.js';
-export { type Shard, parseShard } from './shard.js';
+export { type Shard, parseShard } from './core/plan/shard.js';
 export type {
   ImplModule,
   ImplKind,

@@ -3,12 +3,12 @@
  * itself; the CLI decides where the text goes. User text goes through
  * visible()/visibleLines(): control characters are shown, never sent to the terminal.
  */
-import type { RunEvent } from '../harness/run.js';
-import type { ConfigResult, RunSummary } from '../harness/results.js';
-import { formatRate, stoppedNote } from '../harness/stats.js';
-import { replayCommand } from '../harness/replay-token.js';
-import { canaryVerdicts } from '../harness/verdict.js';
-import { indentedLines, visible } from './control-chars.js';
+import type { RunEvent } from '../harness/core/run.js';
+import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
+import { formatRate, stoppedNote } from '../harness/core/grade/stats.js';
+import { replayCommand } from '../harness/core/record/replay-token.js';
+import { canaryVerdicts } from '../harness/core/grade/verdict.js';
+import { indentedLines, visible } from '../harness/core/shared/control-chars.js';
 import { errorHeadline, survivedAdvice } from './findings.js';
 import { traceLines } from './trace-text.js';
 import { summaryTableText } from './summary-table.js';

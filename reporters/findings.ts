@@ -5,10 +5,10 @@
  * type, a one-line message and a body (details, wait-for table, trace,
  * replay command).
  */
-import { type ConfigResult, type ErrorSample, HANG_INVARIANT, type InvariantResult } from '../harness/results.js';
-import { formatRate } from '../harness/stats.js';
-import { replayCommand } from '../harness/replay-token.js';
-import { type CanaryVerdict, MIN_JUDGING_SHARE_MS } from '../harness/verdict.js';
+import { type ConfigResult, type ErrorSample, HANG_INVARIANT, type InvariantResult } from '../harness/core/grade/results.js';
+import { formatRate } from '../harness/core/grade/stats.js';
+import { replayCommand } from '../harness/core/record/replay-token.js';
+import { type CanaryVerdict, MIN_JUDGING_SHARE_MS } from '../harness/core/grade/verdict.js';
 import { traceLines } from './trace-text.js';
 import { counted } from './words.js';
 

@@ -4,7 +4,7 @@
  * overwrite, since other steps write there too). The CLI adds this reporter
  * by itself when the variable is set.
  */
-import type { RunSummary } from '../harness/results.js';
+import type { RunSummary } from '../harness/core/grade/results.js';
 import { markdownSummary } from './markdown.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 

@@ -8,11 +8,11 @@
  * The header also records the machine's hostname, so merged shards keep it.
  * `stress report` and `stress merge` read these files (harness/results-file.ts).
  */
-import type { RunEvent } from '../harness/run.js';
-import type { RunSummary } from '../harness/results.js';
-import { HarnessError } from '../harness/errors.js';
+import type { RunEvent } from '../harness/core/run.js';
+import type { RunSummary } from '../harness/core/grade/results.js';
+import { HarnessError } from '../harness/core/shared/errors.js';
 import type { AppendFile, Reporter, ReporterContext } from './reporter.js';
-import { type ConfigRecord, type EndRecord, type HeaderRecord, RESULTS_FORMAT } from '../harness/results-file.js';
+import { type ConfigRecord, type EndRecord, type HeaderRecord, RESULTS_FORMAT } from '../harness/core/record/results-file.js';
 
 export function jsonlReporter(target: string | undefined, ctx: ReporterContext): Reporter {
   if (target === undefined || target === '') throw new HarnessError('ERR_USAGE', '--reporter jsonl needs a file: --reporter jsonl:out/results.jsonl');

@@ -1,5 +1,5 @@
 /** `--reporter markdown[:FILE]`: the Markdown summary, to FILE (atomically) or to the terminal. */
-import type { RunSummary } from '../harness/results.js';
+import type { RunSummary } from '../harness/core/grade/results.js';
 import { markdownSummary } from './markdown.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 

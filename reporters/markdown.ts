@@ -3,11 +3,11 @@
  * section (what failed in some trials only, with replay commands), other
  * failures, and canaries. User text is escaped for tables and code spans.
  */
-import type { RunSummary } from '../harness/results.js';
-import { canaryVerdicts } from '../harness/verdict.js';
+import type { RunSummary } from '../harness/core/grade/results.js';
+import { canaryVerdicts } from '../harness/core/grade/verdict.js';
 import { invariantFinding, errorFinding, survivedAdvice } from './findings.js';
 import { configsCell, summaryRows } from './summary-table.js';
-import { visible } from './control-chars.js';
+import { visible } from '../harness/core/shared/control-chars.js';
 import { counted } from './words.js';
 
 /** One line (a newline would end the table row or list item), control characters shown as \xNN. */

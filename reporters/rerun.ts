@@ -6,9 +6,9 @@
  * with it. For a single failing trial, the replay token is better.
  */
 import { fileURLToPath } from 'node:url';
-import { CONFORMANCE_SUITES } from '../harness/builtin-suites.js';
-import type { Configuration } from '../harness/results.js';
-import type { RunSettings } from '../harness/run.js';
+import { CONFORMANCE_SUITES } from '../harness/core/plan/builtin-suites.js';
+import type { Configuration } from '../harness/core/grade/results.js';
+import type { RunSettings } from '../harness/core/run.js';
 
 const BUILTIN = /\/suites\/(counter|producer-consumer|barrier-start|deadlock|conformance\/[a-z]+)\.js$/;
 

@@ -4,10 +4,10 @@
  * for correct variants; caught / SURVIVED for canaries). Shared by the
  * console, Markdown and HTML reporters.
  */
-import type { ConfigResult, ConfigStatus, RunSummary } from '../harness/results.js';
-import { formatRate } from '../harness/stats.js';
-import { canaryVerdicts } from '../harness/verdict.js';
-import { visible } from './control-chars.js';
+import type { ConfigResult, ConfigStatus, RunSummary } from '../harness/core/grade/results.js';
+import { formatRate } from '../harness/core/grade/stats.js';
+import { canaryVerdicts } from '../harness/core/grade/verdict.js';
+import { visible } from '../harness/core/shared/control-chars.js';
 
 export interface SummaryRow {
   suite: string;

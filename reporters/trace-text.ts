@@ -1,6 +1,6 @@
 /** A trial's trace as text lines: time since the first event, thread, operation, primitive (names made visible: they are user text). */
-import type { TraceEvent } from '../harness/trace.js';
-import { visible } from './control-chars.js';
+import type { TraceEvent } from '../harness/core/execute/trace.js';
+import { visible } from '../harness/core/shared/control-chars.js';
 
 export function traceLines(trace: TraceEvent[], indent = '      '): string[] {
   const t0 = trace[0]?.time ?? 0;

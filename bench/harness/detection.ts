@@ -4,10 +4,10 @@
  * default settings catches it, next to a naive repeat loop (naive-loop.ts)
  * given the same 5 s. Repeated `reps` times with different seeds; medians.
  */
-import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/run.js';
-import { executeConfiguration } from '../../harness/executor.js';
-import { type PlannedConfig, plan } from '../../harness/plan.js';
-import { WorkerGroups } from '../../harness/pools.js';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/core/run.js';
+import { executeConfiguration } from '../../harness/core/execute/executor.js';
+import { type PlannedConfig, plan } from '../../harness/core/plan/plan.js';
+import { WorkerGroups } from '../../harness/core/execute/pools.js';
 import { censoredMedian } from '../lib/detection-table.js';
 import { type NaiveResult, naiveLoop } from './naive-loop.js';
 

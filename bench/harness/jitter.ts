@@ -3,11 +3,11 @@
  * the counter canary's race rate move with jitter size (the curve behind the
  * default profiles)?
  */
-import { JITTER_PROFILES, delay } from '../../harness/jitter.js';
-import { WorkerGroups } from '../../harness/pools.js';
-import { resolveSuiteUrl } from '../../harness/plan.js';
-import { executeConfiguration } from '../../harness/executor.js';
-import { loadSuite } from '../../harness/load-suite.js';
+import { JITTER_PROFILES, delay } from '../../harness/core/execute/jitter.js';
+import { WorkerGroups } from '../../harness/core/execute/pools.js';
+import { resolveSuiteUrl } from '../../harness/core/plan/plan.js';
+import { executeConfiguration } from '../../harness/core/execute/executor.js';
+import { loadSuite } from '../../harness/core/plan/load-suite.js';
 import { median } from '../lib/stats.js';
 import { makeRow, type Row } from '../lib/row.js';
 

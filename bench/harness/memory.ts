@@ -7,10 +7,10 @@
  * RSS is compared at the same point of the matrix (the end of a pass): after
  * the first pass (warm: groups started, code compiled) and after the last.
  */
-import { executeConfiguration } from '../../harness/executor.js';
-import { plan } from '../../harness/plan.js';
-import { WorkerGroups } from '../../harness/pools.js';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/run.js';
+import { executeConfiguration } from '../../harness/core/execute/executor.js';
+import { plan } from '../../harness/core/plan/plan.js';
+import { WorkerGroups } from '../../harness/core/execute/pools.js';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/core/run.js';
 import { makeRow, type Row } from '../lib/row.js';
 
 const MB = 1024 * 1024;

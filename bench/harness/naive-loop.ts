@@ -6,11 +6,11 @@
  * default test timeout: the user's test would fail with a timeout), which
  * terminates the workers; it counts as a detection.
  */
-import { allocatorOf } from '../../harness/state-arena.js';
+import { allocatorOf } from '../../harness/core/execute/state-arena.js';
 import { Worker } from 'node:worker_threads';
 import { reapThread } from '@shakedown/primitives';
-import type { AnySuite } from '../../harness/load-suite.js';
-import type { Configuration } from '../../harness/results.js';
+import type { AnySuite } from '../../harness/core/plan/load-suite.js';
+import type { Configuration } from '../../harness/core/grade/results.js';
 import { type ActorOutcome, type InvariantVerdict, verdictOk } from '../../harness/suite-api.js';
 
 export const NAIVE_WATCHDOG_MS = 2000;

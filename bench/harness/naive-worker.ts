@@ -4,8 +4,8 @@
  * module is loaded: no start gate (threads start 25-80 ms apart), no jitter.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadSuite } from '../../harness/load-suite.js';
-import { serializeError } from '../../harness/errors.js';
+import { loadSuite } from '../../harness/core/plan/load-suite.js';
+import { serializeError } from '../../harness/core/shared/errors.js';
 import type { ActorOutcome } from '../../harness/suite-api.js';
 import type { NaiveThreadData } from './naive-loop.js';
 

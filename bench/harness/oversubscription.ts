@@ -4,8 +4,8 @@
  * failure mode it avoids is a pure spin barrier at 4 threads on 2 cores
  * (4.3 ms per crossing), which the 4-thread row is compared against.
  */
-import { WorkerGroups } from '../../harness/pools.js';
-import { resolveSuiteUrl } from '../../harness/plan.js';
+import { WorkerGroups } from '../../harness/core/execute/pools.js';
+import { resolveSuiteUrl } from '../../harness/core/plan/plan.js';
 import { makeRow, type Row } from '../lib/row.js';
 import { handLoop } from './baselines.js';
 import { harnessRate } from './throughput.js';

@@ -3,11 +3,11 @@
  * (two threads, one plain increment each) through shakedown and through three
  * baselines measured in the same run, plus the counter suite at 2 and 4 threads.
  */
-import { executeConfiguration } from '../../harness/executor.js';
-import { loadSuite } from '../../harness/load-suite.js';
-import { WorkerGroups } from '../../harness/pools.js';
-import { resolveSuiteUrl } from '../../harness/plan.js';
-import type { Configuration } from '../../harness/results.js';
+import { executeConfiguration } from '../../harness/core/execute/executor.js';
+import { loadSuite } from '../../harness/core/plan/load-suite.js';
+import { WorkerGroups } from '../../harness/core/execute/pools.js';
+import { resolveSuiteUrl } from '../../harness/core/plan/plan.js';
+import type { Configuration } from '../../harness/core/grade/results.js';
 import { makeRow, type Row } from '../lib/row.js';
 import { freshWorkers, handLoop, tinypoolPerTrial } from './baselines.js';
 

@@ -4,8 +4,8 @@
  * config module, a reporter) may throw undefined, null, a string, or an object whose getters
  * throw. Nothing here may throw in turn, or the CLI's own error handling would be the crash.
  */
-import { thrownMessage } from '../errors.js';
-import { EXIT } from '../verdict.js';
+import { thrownMessage } from '../core/shared/errors.js';
+import { EXIT } from '../core/grade/verdict.js';
 
 export function commandErrorExit(err: unknown, verbose: boolean, isUsage: (code: string) => boolean, write: (text: string) => void): number {
   const code = errorCode(err);

@@ -9,9 +9,9 @@
  *   or after the verdict: a 0 that the command did not return becomes its result, or EXIT.HARNESS.
  * The watchdogs on each awaited piece of user code give the precise message; this is the last line.
  */
-import { EXIT } from '../verdict.js';
-import { pendingSteps } from '../awaiting.js';
-import { thrownMessage } from '../errors.js';
+import { EXIT } from '../core/grade/verdict.js';
+import { pendingSteps } from '../core/shared/awaiting.js';
+import { thrownMessage } from '../core/shared/errors.js';
 
 export function guardExitCode(result: Promise<number>, command: string): void {
   let code: number | undefined;

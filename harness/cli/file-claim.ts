@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../core/shared/errors.js';
 import { realPathOf } from './real-path.js';
 
 export interface Claim {

@@ -1,4 +1,4 @@
-import { EXIT } from '../verdict.js';
+import { EXIT } from '../core/grade/verdict.js';
 
 export const HELP = `stress: find races, lost wakeups and deadlocks in SharedArrayBuffer + Atomics code
 

@@ -1,5 +1,5 @@
-import { plan } from '../plan.js';
-import { hasAffinity } from '../pinned.js';
+import { plan } from '../core/plan/plan.js';
+import { hasAffinity } from '../core/execute/pinned.js';
 import { runOptionsFrom } from './options.js';
 import { counted } from '../../reporters/words.js';
 

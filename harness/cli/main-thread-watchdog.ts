@@ -8,7 +8,7 @@
  * exit status 137). Results already appended to a JSON lines file stay there.
  */
 import { Worker } from 'node:worker_threads';
-import { MAX_TIMER_MS, envMs } from '../deadline.js';
+import { MAX_TIMER_MS, envMs } from '../core/shared/deadline.js';
 
 /** How often the main thread's event loop proves it is alive. */
 const HEARTBEAT_MS = 250;

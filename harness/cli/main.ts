@@ -7,10 +7,10 @@
  * configuration was skipped); 130 interrupted.
  */
 import '@shakedown/primitives';
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../core/shared/errors.js';
 import { commandErrorExit } from './command-error.js';
-import { EXIT } from '../verdict.js';
-import { userCodeTimeoutMs } from '../deadline.js';
+import { EXIT } from '../core/grade/verdict.js';
+import { userCodeTimeoutMs } from '../core/shared/deadline.js';
 import { guardExitCode } from './exit-guard.js';
 import { mainStallOverrideMs } from './main-thread-watchdog.js';
 import { runCommand } from './run-command.js';

@@ -1,6 +1,6 @@
 /** Flags (and config file) -> RunOptions, validated. */
 import { parseArgs } from 'node:util';
-import type { RunOptions } from '../run.js';
+import type { RunOptions } from '../core/run.js';
 import { loadConfigFile } from './config-file.js';
 import {
   parseCores,
@@ -13,13 +13,13 @@ import {
   parseThreads,
   parseTimeout,
 } from './parse.js';
-import { parseImpls } from './parse-impl.js';
+import { parseImpls } from './impl-flag.js';
 import { dirname, resolve } from 'node:path';
-import { BUILTIN_SUITES, SUITE_GROUPS } from '../builtin-suites.js';
-import { HarnessError } from '../errors.js';
-import { parseShard } from '../shard.js';
+import { BUILTIN_SUITES, SUITE_GROUPS } from '../core/plan/builtin-suites.js';
+import { HarnessError } from '../core/shared/errors.js';
+import { parseShard } from '../core/plan/shard.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
-import { MAX_TRACE_EVENTS } from '../run-options.js';
+import { MAX_TRACE_EVENTS } from '../core/settings/run-options.js';
 
 export const RUN_FLAGS = {
   threads: { type: 'string' },

@@ -3,10 +3,10 @@
  * flag, the bad value and what was expected; errors carry ERR_USAGE or
  * ERR_CONFIG and map to exit code 2.
  */
-import { HarnessError } from '../errors.js';
-import { JITTER_PROFILES } from '../jitter.js';
+import { HarnessError } from '../core/shared/errors.js';
+import { JITTER_PROFILES } from '../core/execute/jitter.js';
 import type { Params } from '../suite-api.js';
-import { MAX_CORES, MAX_THREADS, paramNameProblem } from '../run-options.js';
+import { MAX_CORES, MAX_THREADS, paramNameProblem } from '../core/settings/run-options.js';
 
 export { MAX_THREADS };
 

@@ -4,12 +4,12 @@
  * live run gives them (run-start, config-start/end per configuration,
  * run-end), so every reporter works on stored results unchanged.
  */
-import { HarnessError } from '../errors.js';
-import { mergeResults, type MergedRun } from '../merge.js';
-import { readResultsFile } from '../results-file.js';
-import type { RunEvent } from '../run.js';
+import { HarnessError } from '../core/shared/errors.js';
+import { mergeResults, type MergedRun } from '../core/record/merge.js';
+import { readResultsFile } from '../core/record/results-file.js';
+import type { RunEvent } from '../core/run.js';
 import { parseFlags } from './options.js';
-import { visible } from '../../reporters/control-chars.js';
+import { visible } from '../core/shared/control-chars.js';
 import { REPORTER_FLAGS, reporterSettingsFrom } from './reporter-flags.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 

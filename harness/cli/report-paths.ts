@@ -7,7 +7,7 @@
  */
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../core/shared/errors.js';
 import { realPathOf } from './real-path.js';
 
 /** The built-in reporters whose target is a file path, and whether they write it in place (appends) rather than by rename. */

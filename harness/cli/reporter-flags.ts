@@ -1,5 +1,5 @@
 /** The flags every command that reports shares: --reporter, --junit-flaky, --reporter-option. */
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../core/shared/errors.js';
 import { type ReporterSpec, parseReporterSpec } from './reporter-spec.js';
 
 export const REPORTER_FLAGS = {

@@ -3,7 +3,7 @@
  * reporter, and where its output goes (a file for junit/jsonl/html/json;
  * optional for markdown; none for console).
  */
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../core/shared/errors.js';
 
 export type ReporterSpec =
   /** `flag`: the option the user gave it with when not `--reporter` (`--json FILE`), for messages. */

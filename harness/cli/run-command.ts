@@ -1,10 +1,10 @@
-import { DEFAULT_TIMEOUT_MS, run } from '../run.js';
+import { DEFAULT_TIMEOUT_MS, run } from '../core/run.js';
 import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 import { runOptionsFrom } from './options.js';
-import type { RunSummary } from '../results.js';
+import type { RunSummary } from '../core/grade/results.js';
 import { formatSummary } from '../../reporters/console.js';
-import { thrownMessage } from '../errors.js';
-import { EXIT } from '../verdict.js';
+import { thrownMessage } from '../core/shared/errors.js';
+import { EXIT } from '../core/grade/verdict.js';
 import type { ReporterSpec } from './reporter-spec.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 

@@ -4,7 +4,7 @@
  * it would be for a worker, attached, and exercised in a single thread.
  * Every problem is an ERR_IMPL_CONTRACT naming the member (exit code 2).
  */
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../core/shared/errors.js';
 import { KINDS } from './kinds.js';
 import { IMPL_KINDS, type ImplKind, type ImplModule } from './types.js';
 

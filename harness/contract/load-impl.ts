@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HarnessError } from '../errors.js';
-import { importUserModule } from '../import-module.js';
+import { HarnessError } from '../core/shared/errors.js';
+import { importUserModule } from '../core/shared/import-module.js';
 import { checkImplShape, pickExport, smokeCheck } from './check.js';
 import type { ImplKind, ImplModule } from './types.js';
 

@@ -6,9 +6,9 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { HarnessError } from '../errors.js';
-import { type AnySuite, checkSuiteShape } from '../load-suite.js';
-import { resolveSuiteUrl } from '../plan.js';
+import { HarnessError } from '../core/shared/errors.js';
+import { type AnySuite, checkSuiteShape } from '../core/plan/load-suite.js';
+import { resolveSuiteUrl } from '../core/plan/plan.js';
 
 const require = createRequire(import.meta.url);
 

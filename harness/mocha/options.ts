@@ -2,11 +2,11 @@
  * `stress.it` options, validated up front (a typo should fail the spec file at
  * load time, not minutes into a run), and the mocha timeout they imply.
  */
-import { MAX_RECOVERIES } from '../executor.js';
-import { HarnessError } from '../errors.js';
-import { DEFAULT_TIMEOUT_MS, type RunOptions } from '../run.js';
+import { MAX_RECOVERIES } from '../core/execute/executor.js';
+import { HarnessError } from '../core/shared/errors.js';
+import { DEFAULT_TIMEOUT_MS, type RunOptions } from '../core/run.js';
 import { parseCores, parseDuration, parseJitter, parsePositiveInt, parseSeed, parseThreads } from '../cli/parse.js';
-import { DEFAULT_CORES, DEFAULT_JITTER } from '../plan.js';
+import { DEFAULT_CORES, DEFAULT_JITTER } from '../core/plan/plan.js';
 import type { Params } from '../suite-api.js';
 
 export interface StressItOptions {

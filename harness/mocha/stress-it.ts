@@ -5,9 +5,9 @@
  * it works wherever mocha loaded the spec file: serial, `--parallel`, watch.
  */
 import { fileURLToPath } from 'node:url';
-import { HarnessError } from '../errors.js';
-import type { RunSummary } from '../results.js';
-import { run } from '../run.js';
+import { HarnessError } from '../core/shared/errors.js';
+import type { RunSummary } from '../core/grade/results.js';
+import { run } from '../core/run.js';
 import { type SuiteRef, loadSuiteSync } from './load-sync.js';
 import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTimeoutFor, normalize } from './options.js';
 import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';

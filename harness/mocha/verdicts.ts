@@ -4,9 +4,9 @@
  * anywhere. Failure messages carry the rate with its interval, the first
  * failing trial and the command that replays it.
  */
-import type { ConfigResult, InvariantResult } from '../results.js';
-import { replayCommand } from '../replay-token.js';
-import { formatRate, stoppedNote } from '../stats.js';
+import type { ConfigResult, InvariantResult } from '../core/grade/results.js';
+import { replayCommand } from '../core/record/replay-token.js';
+import { formatRate, stoppedNote } from '../core/grade/stats.js';
 import { counted } from '../../reporters/words.js';
 import { errorHeadline } from '../../reporters/findings.js';
 

@@ -4,8 +4,8 @@
  * configuration's failed-trial rate, coloured on a log scale so that 0.1%
  * and 50% are both visible. Empty cells: not in the matrix; grey: skipped.
  */
-import type { ConfigResult } from '../../harness/results.js';
-import { formatRate } from '../../harness/stats.js';
+import type { ConfigResult } from '../../harness/core/grade/results.js';
+import { formatRate } from '../../harness/core/grade/stats.js';
 import { esc } from './escape.js';
 
 /** Green for none; then yellow (rare) to red (every trial), by log10 of the rate. */

@@ -1,6 +1,6 @@
 /** `--reporter html:FILE`: one self-contained HTML report, written atomically when the run ends. */
-import type { RunEvent, RunSettings } from '../../harness/run.js';
-import type { RunSummary } from '../../harness/results.js';
+import type { RunEvent, RunSettings } from '../../harness/core/run.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 import type { Reporter, ReporterContext } from '../reporter.js';
 import { renderHtml } from './render.js';
 

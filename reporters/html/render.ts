@@ -8,9 +8,9 @@
  * reference is blocked and shows as a console message (the Chromium test
  * fails on any).
  */
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
-import type { RunSettings } from '../../harness/run.js';
-import { canaryVerdicts } from '../../harness/verdict.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
+import type { RunSettings } from '../../harness/core/run.js';
+import { canaryVerdicts } from '../../harness/core/grade/verdict.js';
 import { type Finding, errorFinding, invariantFinding } from '../findings.js';
 import { configsCell, summaryRows } from '../summary-table.js';
 import { esc } from './escape.js';

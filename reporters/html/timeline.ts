@@ -3,7 +3,7 @@
  * running left to right (microseconds since the first event), one mark per
  * primitive operation with its name; hover a mark for op, primitive and time.
  */
-import type { TraceEvent } from '../../harness/trace.js';
+import type { TraceEvent } from '../../harness/core/execute/trace.js';
 import { esc } from './escape.js';
 
 const WIDTH = 960;

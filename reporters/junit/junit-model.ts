@@ -8,12 +8,12 @@
  * file and stable across runs, because GitLab keeps only the first of
  * duplicate names and CI history is keyed by name.
  */
-import { HARNESS_ERROR_INVARIANT } from '../../harness/grade.js';
-import { hostnameOf } from '../../harness/merge.js';
-import type { ConfigResult, Configuration, RunSummary } from '../../harness/results.js';
-import type { RunSettings } from '../../harness/run.js';
-import { formatRate } from '../../harness/stats.js';
-import { canaryVerdicts } from '../../harness/verdict.js';
+import { HARNESS_ERROR_INVARIANT } from '../../harness/core/grade/grade.js';
+import { hostnameOf } from '../../harness/core/record/merge.js';
+import type { ConfigResult, Configuration, RunSummary } from '../../harness/core/grade/results.js';
+import type { RunSettings } from '../../harness/core/run.js';
+import { formatRate } from '../../harness/core/grade/stats.js';
+import { canaryVerdicts } from '../../harness/core/grade/verdict.js';
 import { type Finding, canaryFinding, errorFinding, invariantFinding } from '../findings.js';
 import { rerunCommand } from '../rerun.js';
 

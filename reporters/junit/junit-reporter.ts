@@ -3,8 +3,8 @@
  * when the run ends. `--junit-flaky failure|surefire|repeat` picks how a
  * flaky invariant is encoded (see docs/reporters.md for which consumer reads what).
  */
-import type { RunEvent, RunSettings } from '../../harness/run.js';
-import type { RunSummary } from '../../harness/results.js';
+import type { RunEvent, RunSettings } from '../../harness/core/run.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 import type { Reporter, ReporterContext } from '../reporter.js';
 import { isoWithOffset } from '../timestamp.js';
 import { type FlakyEncoding, junitModel } from './junit-model.js';

@@ -10,7 +10,7 @@
  * `$&` or `` $` `` in user text would be read as a replacement pattern.
  */
 import { randomBytes } from 'node:crypto';
-import { HarnessError } from '../../harness/errors.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 import jrb from 'junit-report-builder';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { JunitCase, JunitSuite } from './junit-model.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress } from '../helpers/cli.js';
-import type { RunSummary } from '../../harness/results.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/canaries.js', import.meta.url));
 

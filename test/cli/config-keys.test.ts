@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress } from '../helpers/cli.js';
-import { checkRunOptions } from '../../harness/run-options.js';
-import { HarnessError } from '../../harness/errors.js';
+import { checkRunOptions } from '../../harness/core/settings/run-options.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 
 const INHERITED = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'];
 

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress } from '../helpers/cli.js';
-import { MAX_TIMER_MS, prepareTimeoutMs, userCodeTimeoutMs, withDeadline } from '../../harness/deadline.js';
+import { MAX_TIMER_MS, prepareTimeoutMs, userCodeTimeoutMs, withDeadline } from '../../harness/core/shared/deadline.js';
 import { mainStallOverrideMs, stallLimitMs } from '../../harness/cli/main-thread-watchdog.js';
-import { HarnessError } from '../../harness/errors.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 
 const isUsage = (pattern: RegExp) => (e: unknown): boolean => e instanceof HarnessError && e.code === 'ERR_USAGE' && pattern.test(e.message);
 

@@ -122,7 +122,7 @@ describe('cli: the exit code is always the command\'s result', function () {
     // Whatever pending promise a command is left with (a reporter, a hook, the harness), the
     // guard is the last line: these do not depend on which watchdogs exist elsewhere.
     const GUARD = fileURLToPath(new URL('../../harness/cli/exit-guard.js', import.meta.url));
-    const AWAITING = fileURLToPath(new URL('../../harness/awaiting.js', import.meta.url));
+    const AWAITING = fileURLToPath(new URL('../../harness/core/shared/awaiting.js', import.meta.url));
 
     function script(body: string): { code: number | null; err: string } {
       const source = `import { guardExitCode } from ${JSON.stringify(GUARD)};

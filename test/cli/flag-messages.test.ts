@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress } from '../helpers/cli.js';
-import { checkRunOptions } from '../../harness/run-options.js';
-import { HarnessError } from '../../harness/errors.js';
+import { checkRunOptions } from '../../harness/core/settings/run-options.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 
 describe('cli: flag and config values get a message naming them', function () {
   this.timeout(120_000);

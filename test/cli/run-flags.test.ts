@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress } from '../helpers/cli.js';
-import { affinityUnavailableReason, hasAffinity } from '../../harness/pinned.js';
-import type { RunSummary } from '../../harness/results.js';
+import { affinityUnavailableReason, hasAffinity } from '../../harness/core/execute/pinned.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/canaries.js', import.meta.url));
 /** One quick correct configuration. */

@@ -14,7 +14,7 @@ import { stress } from '../helpers/cli.js';
 import { claimFile } from '../../harness/cli/file-claim.js';
 import { refuseSharedReportFiles } from '../../harness/cli/report-paths.js';
 import { realPathOf } from '../../harness/cli/real-path.js';
-import { HarnessError } from '../../harness/errors.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 
 const DETERMINISTIC = fileURLToPath(new URL('../harness/fixtures/deterministic.js', import.meta.url));
 const RUN = ['run', DETERMINISTIC, '--grep', 'clean', '--threads', '1', '--jitter', 'none', '--runs', '5', '--seed', 'shared'];

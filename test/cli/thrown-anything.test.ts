@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stress } from '../helpers/cli.js';
 import { commandErrorExit } from '../../harness/cli/command-error.js';
-import { EXIT } from '../../harness/verdict.js';
+import { EXIT } from '../../harness/core/grade/verdict.js';
 
 const DETERMINISTIC = fileURLToPath(new URL('../harness/fixtures/deterministic.js', import.meta.url));
 const RUN = ['run', DETERMINISTIC, '--grep', 'clean', '--threads', '1', '--jitter', 'none', '--runs', '2', '--seed', 'thrown'];

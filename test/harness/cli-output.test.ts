@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI, stress } from '../helpers/cli.js';
-import type { RunSummary } from '../../harness/results.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 
 const DETERMINISTIC = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
 const CANARY_THROWS = fileURLToPath(new URL('./fixtures/canary-throws.js', import.meta.url));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseCores, parseDuration, parseJitter, parseParams, parseSeed, parseThreads } from '../../harness/cli/parse.js';
-import { HarnessError } from '../../harness/errors.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 
 function usageError(fn: () => unknown, mentions: RegExp): void {
   assert.throws(fn, (err: unknown) => {

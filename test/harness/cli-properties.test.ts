@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { parseDuration, parsePositiveInt, parseThreads, MAX_THREADS } from '../../harness/cli/parse.js';
 import { runOptionsFrom } from '../../harness/cli/options.js';
 import { loadConfigFile } from '../../harness/cli/config-file.js';
-import { parseShard } from '../../harness/shard.js';
-import { HarnessError } from '../../harness/errors.js';
+import { parseShard } from '../../harness/core/plan/shard.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 
 const RUNS = { numRuns: 300, seed: 20261127 };
 

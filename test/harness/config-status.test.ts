@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { configStatus, invariantStatus, regraded } from '../../harness/config-status.js';
-import type { ConfigResult } from '../../harness/results.js';
+import { configStatus, invariantStatus, regraded } from '../../harness/core/grade/config-status.js';
+import type { ConfigResult } from '../../harness/core/grade/results.js';
 
 const counts = (trials: number, failures: number[], hangs = 0, errors = 0) => ({ trials, invariants: failures.map((f) => ({ failures: f })), hangs: { count: hangs }, errors: { count: errors } });
 

@@ -8,9 +8,9 @@
  * the runs stop early, so a cap costs nothing once the canary is caught.
  */
 import assert from 'node:assert/strict';
-import { run } from '../../harness/run.js';
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
-import { MAX_RECOVERIES } from '../../harness/executor.js';
+import { run } from '../../harness/core/run.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
+import { MAX_RECOVERIES } from '../../harness/core/execute/executor.js';
 import { Event, startThread, waitForTable } from '@shakedown/primitives';
 import { waitUntil } from '../helpers/workers.js';
 

@@ -5,8 +5,8 @@
  * These run correct code only, so any failure is a real bug.
  */
 import assert from 'node:assert/strict';
-import { run } from '../../harness/run.js';
-import type { RunSummary } from '../../harness/results.js';
+import { run } from '../../harness/core/run.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 
 const RUNS = 300;
 const THREADS = [2, 4];

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { run, runOne } from '../../harness/run.js';
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
-import { newSeed, threadRng, trialRng } from '../../harness/rng.js';
-import { JITTER_PROFILES } from '../../harness/jitter.js';
-import { loadSuite } from '../../harness/load-suite.js';
+import { run, runOne } from '../../harness/core/run.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
+import { newSeed, threadRng, trialRng } from '../../harness/core/shared/rng.js';
+import { JITTER_PROFILES } from '../../harness/core/execute/jitter.js';
+import { loadSuite } from '../../harness/core/plan/load-suite.js';
 import { parseOutcome } from './fixtures/records-draws.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/records-draws.js', import.meta.url));

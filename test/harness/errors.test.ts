@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { serializeError, thrownMessage } from '../../harness/errors.js';
-import { run } from '../../harness/run.js';
+import { serializeError, thrownMessage } from '../../harness/core/shared/errors.js';
+import { run } from '../../harness/core/run.js';
 import { errorFinding } from '../../reporters/findings.js';
 import { stress } from '../helpers/cli.js';
 

@@ -3,10 +3,10 @@
  * keeps plain, bounded, JSON-safe samples with a readable reason. Graded directly, no workers.
  */
 import assert from 'node:assert/strict';
-import { ConfigGrader, OUTCOME_INVARIANT } from '../../harness/grade.js';
-import type { AnySuite } from '../../harness/load-suite.js';
-import type { ConfigResult, Configuration, FailureSample } from '../../harness/results.js';
-import { VALUE_CAP } from '../../harness/safe-value.js';
+import { ConfigGrader, OUTCOME_INVARIANT } from '../../harness/core/grade/grade.js';
+import type { AnySuite } from '../../harness/core/plan/load-suite.js';
+import type { ConfigResult, Configuration, FailureSample } from '../../harness/core/grade/results.js';
+import { VALUE_CAP } from '../../harness/core/shared/safe-value.js';
 import type { ActorOutcome, InvariantVerdict } from '../../harness/suite-api.js';
 
 const config: Configuration = {

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../harness/run.js';
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
-import { SAMPLES_KEPT } from '../../harness/grade.js';
+import { run } from '../../harness/core/run.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
+import { SAMPLES_KEPT } from '../../harness/core/grade/grade.js';
 import { spawnSync } from 'node:child_process';
 import { CLI, stress } from '../helpers/cli.js';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
 import { stress } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));

@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunSummary } from '../../harness/results.js';
-import { decodeReplay } from '../../harness/replay-token.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
+import { decodeReplay } from '../../harness/core/record/replay-token.js';
 import { stress } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../harness/run.js';
-import type { RunSummary } from '../../harness/results.js';
+import { run } from '../../harness/core/run.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 import { stress } from '../helpers/cli.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));

@@ -1,7 +1,7 @@
 /** --cores: which CPUs a pinned configuration gets, and that it reports progress like any other. */
 import assert from 'node:assert/strict';
-import { allowedCpus, cpuListFor, hasAffinity } from '../../harness/pinned.js';
-import { run } from '../../harness/run.js';
+import { allowedCpus, cpuListFor, hasAffinity } from '../../harness/core/execute/pinned.js';
+import { run } from '../../harness/core/run.js';
 
 describe('harness/pinned', function () {
   this.timeout(60_000);

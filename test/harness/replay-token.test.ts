@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { decodeReplay, encodeReplay } from '../../harness/replay-token.js';
-import type { Configuration } from '../../harness/results.js';
-import { HarnessError } from '../../harness/errors.js';
+import { decodeReplay, encodeReplay } from '../../harness/core/record/replay-token.js';
+import type { Configuration } from '../../harness/core/grade/results.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigRecord } from '../../harness/results-file.js';
+import type { ConfigRecord } from '../../harness/core/record/results-file.js';
 import { stress } from '../helpers/cli.js';
 
 const FAILS_ALWAYS = fileURLToPath(new URL('./fixtures/fails-always.js', import.meta.url));

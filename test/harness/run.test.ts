@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { run, runOne } from '../../harness/run.js';
-import type { RunSummary, ConfigResult } from '../../harness/results.js';
-import { decodeReplay } from '../../harness/replay-token.js';
-import { loadSuite } from '../../harness/load-suite.js';
-import { HarnessError } from '../../harness/errors.js';
+import { run, runOne } from '../../harness/core/run.js';
+import type { RunSummary, ConfigResult } from '../../harness/core/grade/results.js';
+import { decodeReplay } from '../../harness/core/record/replay-token.js';
+import { loadSuite } from '../../harness/core/plan/load-suite.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 import { formatConfigLine } from '../../reporters/console.js';
-import { MAX_RECOVERIES } from '../../harness/executor.js';
+import { MAX_RECOVERIES } from '../../harness/core/execute/executor.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { VALUE_CAP, cut, describeThrown, safeValue, showValue } from '../../harness/safe-value.js';
+import { VALUE_CAP, cut, describeThrown, safeValue, showValue } from '../../harness/core/shared/safe-value.js';
 
 /** Values built to break a serialiser: throwing getters, toJSON and traps, revoked proxies, promises. */
 function hostileValues(): unknown[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { MAX_SHARDS, SLICE_TRIAL_SPAN, inShard, parseShard, shardItems } from '../../harness/shard.js';
-import { HarnessError } from '../../harness/errors.js';
+import { MAX_SHARDS, SLICE_TRIAL_SPAN, inShard, parseShard, shardItems } from '../../harness/core/plan/shard.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
 
 describe('harness/shard', () => {
   it('parses i/n and rejects 0/3, 4/3, 1/0, a/b and 1-3 naming the flag', () => {

@@ -1,7 +1,7 @@
 /** Adding up the trial slices of one configuration (stress merge of shards that sliced it). */
 import assert from 'node:assert/strict';
-import { joinSlices } from '../../harness/slice-merge.js';
-import type { ConfigResult } from '../../harness/results.js';
+import { joinSlices } from '../../harness/core/record/slice-merge.js';
+import type { ConfigResult } from '../../harness/core/grade/results.js';
 
 function part(index: number, over: Partial<ConfigResult> = {}): ConfigResult {
   return {

@@ -1,8 +1,8 @@
 /** Folding soak passes: counts add up, samples stay bounded, statuses and rates come from the totals. */
 import assert from 'node:assert/strict';
-import { accumulate } from '../../harness/soak-merge.js';
-import { SAMPLES_KEPT } from '../../harness/grade.js';
-import type { ConfigResult, FailureSample } from '../../harness/results.js';
+import { accumulate } from '../../harness/core/record/soak-merge.js';
+import { SAMPLES_KEPT } from '../../harness/core/grade/grade.js';
+import type { ConfigResult, FailureSample } from '../../harness/core/grade/results.js';
 
 const sample = (trial: number): FailureSample => ({ trial, details: `failed in ${trial}`, trace: [], replay: `r${trial}` });
 

@@ -11,9 +11,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunSummary } from '../../harness/results.js';
-import { SAMPLES_KEPT } from '../../harness/grade.js';
-import { readResultsFile } from '../../harness/results-file.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
+import { SAMPLES_KEPT } from '../../harness/core/grade/grade.js';
+import { readResultsFile } from '../../harness/core/record/results-file.js';
 import { CLI } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));

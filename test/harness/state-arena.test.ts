@@ -1,6 +1,6 @@
 /** The trial-state arena behind ctx.alloc / ctx.int32: alignment, reuse with zeroing, and the escape hatches. */
 import assert from 'node:assert/strict';
-import { StateArena, allocatorOf } from '../../harness/state-arena.js';
+import { StateArena, allocatorOf } from '../../harness/core/execute/state-arena.js';
 
 describe('harness/state-arena', () => {
   it('hands out 64-byte aligned, non-overlapping, zeroed memory from shared chunks', () => {

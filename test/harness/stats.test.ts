@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { wilson } from '../../harness/stats.js';
+import { wilson } from '../../harness/core/grade/stats.js';
 
 describe('harness/stats', () => {
   it('gives the textbook Wilson interval', () => {

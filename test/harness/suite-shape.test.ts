@@ -1,8 +1,8 @@
 /** checkSuiteShape: invariant names the harness uses for its own checks are rejected, naming the invariant. */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { HarnessError } from '../../harness/errors.js';
-import { checkSuiteShape } from '../../harness/load-suite.js';
+import { HarnessError } from '../../harness/core/shared/errors.js';
+import { checkSuiteShape } from '../../harness/core/plan/load-suite.js';
 import { stress } from '../helpers/cli.js';
 
 const suite = (invariants: Record<string, unknown>): unknown => ({ name: 's', description: 'd', setup: () => null, actor: () => null, invariants });

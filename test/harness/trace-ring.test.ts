@@ -1,6 +1,6 @@
 /** A trial's trace keeps its last events per thread (how a hang ended), in order, with their names. */
 import assert from 'node:assert/strict';
-import { TraceWriter, namesArenaBytes, readNames, readTrace, traceArenaBytes } from '../../harness/trace.js';
+import { TraceWriter, namesArenaBytes, readNames, readTrace, traceArenaBytes } from '../../harness/core/execute/trace.js';
 
 describe('harness/trace ring', () => {
   const setup = (events: number): { writer: TraceWriter; read: () => string[] } => {

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../harness/run.js';
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
-import { TimeShares } from '../../harness/time-share.js';
+import { run } from '../../harness/core/run.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
+import { TimeShares } from '../../harness/core/execute/time-share.js';
 import { CLI, stress } from '../helpers/cli.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));

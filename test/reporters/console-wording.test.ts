@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { consoleReporter } from '../../reporters/console-reporter.js';
 import { formatConfigLine, formatEvent, formatOutcomes, formatSummary } from '../../reporters/console.js';
 import { summaryTableText } from '../../reporters/summary-table.js';
-import { exitCodeFor } from '../../harness/verdict.js';
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
-import type { RunEvent } from '../../harness/run.js';
+import { exitCodeFor } from '../../harness/core/grade/verdict.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
+import type { RunEvent } from '../../harness/core/run.js';
 import { memoryContext } from './fixtures/memory-context.js';
 import { mixedSummary } from './fixtures/summaries.js';
 

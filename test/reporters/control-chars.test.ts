@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { indentedLines, visible, visibleLines } from '../../reporters/control-chars.js';
+import { indentedLines, visible, visibleLines } from '../../harness/core/shared/control-chars.js';
 
 describe('reporters/control-chars', () => {
   it('escapes C0, DEL and C1 controls, newlines included, in one-line text', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stress } from '../helpers/cli.js';
-import type { RunSummary } from '../../harness/results.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 
 const custom = (name: string): string => fileURLToPath(new URL(`./fixtures/custom/${name}.js`, import.meta.url));
 const DETERMINISTIC = fileURLToPath(new URL('../harness/fixtures/deterministic.js', import.meta.url));

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import jrb from 'junit-report-builder';
 import { junitReporter } from '../../reporters/junit/junit-reporter.js';
 import { renderJunit } from '../../reporters/junit/junit-xml.js';
-import type { ConfigResult, RunSummary } from '../../harness/results.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
 import { memoryContext } from './fixtures/memory-context.js';
 import { HOSTILE, mixedSummary } from './fixtures/summaries.js';
 import { hasTool, skipLoudly } from '../helpers/tools.js';

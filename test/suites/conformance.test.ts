@@ -6,9 +6,9 @@
  * they count trials, never time.
  */
 import assert from 'node:assert/strict';
-import { run } from '../../harness/run.js';
-import type { RunOptions } from '../../harness/run.js';
-import type { RunSummary } from '../../harness/results.js';
+import { run } from '../../harness/core/run.js';
+import type { RunOptions } from '../../harness/core/run.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 
 async function runAll(options: RunOptions): Promise<RunSummary> {
   for await (const e of run(options)) if (e.type === 'run-end') return e.summary;

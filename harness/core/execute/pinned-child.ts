@@ -1,0 +1,40 @@
+/** Child process side of pinned.ts: runs one configuration on the cores it was confined to. */
+import '@shakedown/primitives';
+import { executeConfiguration } from './executor.js';
+import { loadSuite } from '../plan/load-suite.js';
+import type { PinnedRequest } from './pinned.js';
+
+// The parent sends SIGTERM on interrupt, and a Ctrl-C reaches this process too (same process
+// group): stop like an unpinned run and report what completed instead of dying without a result.
+let stopped = false;
+const stop = (): void => {
+  stopped = true;
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+
+process.once('message', (request: PinnedRequest) => {
+  void (async () => {
+    try {
+      const suite = await loadSuite(request.config.suiteUrl);
+      const opts = {
+        timeoutMs: request.timeoutMs,
+        traceEvents: request.traceEvents,
+        budget: request.budget,
+        shouldStop: () => stopped,
+        // The parent turns these into progress events (it throttles them), as for an unpinned configuration.
+        onBatch: (trials: number, failedTrials: number) => process.send?.({ progress: [trials, failedTrials] }),
+        ...(request.firstTrial !== undefined ? { firstTrial: request.firstTrial } : {}),
+        ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
+      };
+      const result = await executeConfiguration(
+        suite,
+        request.config,
+        request.fixedSeedTrial === undefined ? opts : { ...opts, fixedSeedTrial: request.fixedSeedTrial },
+      );
+      process.send?.({ result }, () => process.exit(0));
+    } catch (err) {
+      process.send?.({ error: (err as Error).message }, () => process.exit(1));
+    }
+  })();
+});

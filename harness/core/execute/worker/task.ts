@@ -1,0 +1,44 @@
+import type { Params } from '../../../suite-api.js';
+import type { JitterProfile } from '../jitter.js';
+
+/** One worker's share of one batch of trials: everything crosses by structured clone. */
+export interface BatchTask {
+  suiteUrl: string;
+  variant: string;
+  params: Params;
+  threads: number;
+  thread: number;
+  threadName: string;
+  /** One fresh state per trial of the batch. */
+  states: unknown[];
+  /** Trial index of states[0] within the configuration. */
+  firstTrial: number;
+  /** When set (replay), every trial draws its randomness as this trial index. */
+  fixedSeedTrial: number | null;
+  gate: SharedArrayBuffer;
+  /** Int32 words read by the watchdog, WORDS_PER_THREAD per thread: see progress-words.ts. */
+  progress: SharedArrayBuffer;
+  /** Int32 per thread: 0 while alive; 1 + exit code if the actor ended the thread (process.exit). */
+  exited: SharedArrayBuffer;
+  trace: SharedArrayBuffer;
+  traceNames: SharedArrayBuffer;
+  traceEvents: number;
+  jitter: JitterProfile;
+  seed: string;
+  configKey: string;
+  pureSpin: boolean;
+  timeoutMs: number;
+}
+
+export interface SerializedError {
+  name: string;
+  code?: string;
+  message: string;
+  stack?: string;
+  cycle?: Array<{ thread: string; waitsFor: string; heldBy: string }>;
+}
+
+export interface BatchReply {
+  /** Per trial: the actor's value, or the error it threw. */
+  outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: SerializedError }>;
+}

@@ -1,0 +1,175 @@
+/**
+ * Runs in a pooled worker: one thread's part of a batch of trials. Per trial:
+ * mark progress, meet the others at the start gate, run the actor with the
+ * yield hook doing this trial's seeded jitter and trace, record the outcome.
+ * The next trial's gate is also the end of this one.
+ */
+import { threadId } from 'node:worker_threads';
+import { setThreadName, setYieldHook } from '@shakedown/primitives';
+import { GateCancelled, StartGate } from '../gate.js';
+import { delay } from '../jitter.js';
+import { threadRng, trialRng } from '../../shared/rng.js';
+import { TraceWriter } from '../trace.js';
+import { loadSuite } from '../../plan/load-suite.js';
+import { serializeError } from '../../shared/errors.js';
+import type { BatchReply, BatchTask } from './task.js';
+import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
+import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
+
+// The reference copy of the globals this loop runs on, taken before any actor can touch them.
+rememberGlobals();
+
+/** The batch this worker is running, for the exit hook and the output counter below. */
+let current: { exited: Int32Array; thread: number; progress: Int32Array; beat: number } | null = null;
+
+// An actor calling process.exit ends this thread without a reply; leave a note
+// in shared memory so the watchdog reports a crash at once instead of a hang.
+process.on('exit', (code) => {
+  if (current !== null) Atomics.store(current.exited, current.thread, 1 + (code & 0xff));
+});
+
+/**
+ * Writing output is a sign of life: an actor printing 100,000 lines spends seconds in
+ * process.stdout.write with no primitive operation, and on a loaded machine that was reported as a
+ * hang at the default 1 s timeout. Every write bumps the heartbeat of the batch in flight.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((...args: unknown[]): boolean => {
+    if (current !== null) current.progress[current.beat]!++;
+    return write(...args);
+  });
+}
+
+/** The batch before this one, still running: batches run strictly one after another in a worker. */
+let previous: Promise<unknown> = Promise.resolve();
+
+/**
+ * tinypool hands this worker the next batch while the current one runs (see
+ * pools.ts) and starts both handlers at once; an async actor would then let
+ * the second batch's gate spin inside the first's trial. So each batch waits
+ * for the one before.
+ */
+export default function runInOrder(task: BatchTask): Promise<BatchReply> {
+  const run = previous.then(() => runBatch(task)).finally(flushOutput);
+  previous = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * tinypool posts a batch's reply only once this worker's stdout and stderr
+ * are flushed, which takes a turn of the event loop; the next batch, queued
+ * and synchronous, would hold that turn (and the reply, and the watchdog's
+ * view of this batch) for its whole length. So flush here, before it starts.
+ */
+async function flushOutput(): Promise<void> {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength > 0) await new Promise<void>((resolve) => stream.write('', () => resolve()));
+  }
+}
+
+async function runBatch(task: BatchTask): Promise<BatchReply> {
+  // The first task arrives after tinypool's start-up handshake on parentPort: the port is the pool's from here on.
+  guardParentPort();
+  const progress = new Int32Array(task.progress);
+  const phase = phaseWord(task.threads, task.thread);
+  const beat = beatWord(task.threads, task.thread);
+  current = { exited: new Int32Array(task.exited), thread: task.thread, progress, beat };
+  // Which worker runs this thread of the trial, so a hang report picks this trial's threads out of
+  // the process-wide wait-for table (names can repeat or be cut short there; ids cannot).
+  Atomics.store(progress, idWord(task.threads, task.thread), threadId + 1);
+  // The phase tells the watchdog what a stall means: before the trials, a slow module or prepare()
+  // (bounded separately, reported as an error); during them, a hang; after them, a slow reply.
+  Atomics.store(progress, phase, Phase.LOADING);
+  const suite = await loadSuite(task.suiteUrl);
+  Atomics.store(progress, phase, Phase.PREPARING);
+  // Before the gate: module loading must not land inside a timed trial.
+  await suite.prepare?.({ threads: task.threads, params: task.params, variant: task.variant });
+  setThreadName(task.threadName);
+  const gate = new StartGate(task.gate, task.threads, task.pureSpin);
+  Atomics.store(progress, phase, Phase.TRIALS);
+  const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread);
+  const { jitter } = task;
+  const outcomes: BatchReply['outcomes'] = [];
+
+  let jitterOn = false;
+  let rng: () => number = Math.random;
+  // Heartbeat: every primitive operation counts as progress, so a long but live trial on a loaded
+  // machine is not mistaken for a hang. Only this thread writes its word: a plain increment is enough.
+  setYieldHook((op, primitive) => {
+    progress[beat]!++;
+    trace.record(op, primitive);
+    if (jitterOn && rng() < jitter.pointProbability) delay(rng() * jitter.maxMicros, jitter.spin);
+  });
+
+  try {
+    for (let k = 0; k < task.states.length; k++) {
+      const trial = task.firstTrial + k;
+      const seedTrial = task.fixedSeedTrial ?? trial;
+      // Progress within the batch (k + 1; 0 = not started), not the trial index itself: indices go
+      // past 2^31 in long soaks and sliced shards, and the word is an Int32.
+      Atomics.store(progress, trialWord(task.threads, task.thread), k + 1);
+      trace.beginTrial(k);
+      // Same decision in every thread of the trial: derived from the trial alone.
+      jitterOn = jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
+      if (jitterOn) rng = threadRng(task.seed, task.configKey, seedTrial, task.thread);
+      // The batch may be cut short here (its configuration's time is up): the trials run so far are its reply.
+      if (!gate.arrive()) break;
+      try {
+        // Built on first use only: most actors never draw, and a generator costs ~1 us to seed.
+        let actorRng: (() => number) | undefined;
+        const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
+        // A replay runs one trial's seed again and again: the actor sees that trial's index each time.
+        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random };
+        let value: unknown = suite.actor(task.states[k], ctx);
+        if (value instanceof Promise) value = (await value) as unknown;
+        outcomes.push({ ok: true, value });
+      } catch (err) {
+        outcomes.push({ ok: false, error: serializeError(err) });
+      }
+      // Before the next gate, which needs them: an actor that replaced Atomics (or another global the
+      // loop runs on) gets an error for this trial, and the worker gets its globals back.
+      const misuse = restoreGlobals();
+      if (misuse !== null) {
+        outcomes[outcomes.length - 1] = { ok: false, error: serializeError(misuse.error) };
+        // Beyond repair (the actor froze what it changed): fail the task, so the group is replaced
+        // and no later trial or configuration runs on this worker.
+        if (!misuse.restored) throw misuse.error;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof GateCancelled)) throw err;
+  } finally {
+    setYieldHook(null);
+    jitterOn = false;
+    Atomics.store(progress, phase, Phase.REPLYING);
+    current = null;
+  }
+  return { outcomes: sendable(outcomes) };
+}
+
+/**
+ * The reply crosses to the main thread by structured clone; an actor that returned a function (or
+ * anything else that cannot be cloned) would make that fail inside the pool, taking the run down.
+ * Such a value becomes an error of its trial instead. Cheap in the usual case: primitives need no
+ * check, and the whole array is test-cloned once only when some value is an object.
+ */
+function sendable(outcomes: BatchReply['outcomes']): BatchReply['outcomes'] {
+  const isPlain = (o: BatchReply['outcomes'][number]): boolean => !o.ok || o.value === null || (typeof o.value !== 'object' && typeof o.value !== 'function' && typeof o.value !== 'symbol');
+  if (outcomes.every(isPlain)) return outcomes;
+  try {
+    structuredClone(outcomes);
+    return outcomes;
+  } catch {
+    return outcomes.map((o) => {
+      if (!o.ok || isPlain(o)) return o;
+      try {
+        structuredClone(o.value);
+        return o;
+      } catch (err) {
+        const why = new TypeError(`the actor returned a value that cannot be sent between threads (${(err as Error).message}); return plain data`);
+        return { ok: false as const, error: serializeError(why) };
+      }
+    });
+  }
+}

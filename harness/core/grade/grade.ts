@@ -1,0 +1,305 @@
+/**
+ * Grading: turns each trial's state and actor outcomes into invariant
+ * verdicts, outcome counts, hangs and errors, and finally one ConfigResult.
+ * Knows nothing about printing.
+ */
+import type { AnySuite } from '../plan/load-suite.js';
+import type {
+  ConfigResult,
+  Configuration,
+  ErrorSample,
+  FailureSample,
+  HangSample,
+  InvariantResult,
+  OutcomeCount,
+} from './results.js';
+import { encodeReplay } from '../record/replay-token.js';
+import { configStatus, invariantStatus } from './config-status.js';
+import { cut, describeThrown, safeValue, showValue } from '../shared/safe-value.js';
+import { wilson } from './stats.js';
+import { settleQuietly } from '../shared/errors.js';
+import { type ActorOutcome, type InvariantVerdict, type OutcomeGrade, type SuiteContext, verdictOk } from '../../suite-api.js';
+import type { TraceEvent } from '../execute/trace.js';
+
+/** Failing trials kept in full per invariant; the rest are counted only, so reports stay bounded. */
+export const SAMPLES_KEPT = 3;
+/** Characters kept of a failing verdict's own text (its string, or `details`). */
+const DETAILS_CAP = 4000;
+/** Characters kept of an outcome key: keys are meant to be short ("lost 1 of 2"). */
+const OUTCOME_KEY_CAP = 200;
+
+import { HANG_INVARIANT } from './results.js';
+import { NO_HOLDER } from '@shakedown/primitives';
+
+/** The pseudo-invariant a suite with `outcome` gets: no trial ended in a forbidden outcome. */
+export const OUTCOME_INVARIANT = 'outcome is not forbidden';
+/** The reports' pseudo-invariant for actors that threw and workers that crashed (a JUnit testcase of its own). */
+export const HARNESS_ERROR_INVARIANT = 'no harness error';
+/**
+ * Names the harness grades or reports under itself: a suite's own invariant
+ * with one of them would merge into the harness's tally (or, in JUnit, give
+ * two testcases one name), so checkSuiteShape rejects them.
+ */
+export const RESERVED_INVARIANTS: readonly string[] = [HARNESS_ERROR_INVARIANT, HANG_INVARIANT, OUTCOME_INVARIANT];
+
+interface InvariantTally {
+  failures: number;
+  samples: FailureSample[];
+}
+
+export class ConfigGrader {
+  readonly #suite: AnySuite;
+  readonly #config: Configuration;
+  readonly #ctx: SuiteContext;
+  readonly #timeoutMs: number;
+  readonly #tallies = new Map<string, InvariantTally>();
+  readonly #outcomes = new Map<string, number>();
+  readonly #startedAt = performance.now();
+  #trials = 0;
+  #failedTrials = 0;
+  #hangs: { count: number; samples: HangSample[] } = { count: 0, samples: [] };
+  #errors: { count: number; samples: ErrorSample[] } = { count: 0, samples: [] };
+  #firstDetection: { trial: number; ms: number } | undefined;
+
+  constructor(suite: AnySuite, config: Configuration, timeoutMs: number) {
+    this.#suite = suite;
+    this.#config = config;
+    this.#timeoutMs = timeoutMs;
+    this.#ctx = { threads: config.threads, params: config.params, variant: config.variant };
+    for (const name of Object.keys(suite.invariants)) this.#tallies.set(name, { failures: 0, samples: [] });
+    if (suite.outcome !== undefined) this.#tallies.set(OUTCOME_INVARIANT, { failures: 0, samples: [] });
+    this.#tallies.set(HANG_INVARIANT, { failures: 0, samples: [] });
+  }
+
+  get trials(): number {
+    return this.#trials;
+  }
+
+  get failedTrials(): number {
+    return this.#failedTrials;
+  }
+
+  get detected(): boolean {
+    return this.#firstDetection !== undefined;
+  }
+
+  /** Grades one finished trial. `trace` is read lazily, only for kept failures. */
+  addTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[]): void {
+    this.#trials++;
+    const errored = outcomes.findIndex((o) => !o.ok);
+    if (errored >= 0 && this.#suite.actorErrorsAreFailures !== true) {
+      const o = outcomes[errored] as { ok: false; error: ErrorSample };
+      this.#errors.count++;
+      if (this.#errors.samples.length < SAMPLES_KEPT) {
+        this.#errors.samples.push({ ...o.error, trial, thread: errored, replay: this.#token(trial) });
+      }
+      return;
+    }
+    let failed = false;
+    for (const [name, check] of Object.entries(this.#suite.invariants)) {
+      const verdict = judged(check, state, outcomes, this.#ctx);
+      if (!verdictOk(verdict)) {
+        failed = true;
+        this.#fail(name, trial, verdict, trace);
+      }
+    }
+    if (this.#suite.outcome !== undefined) {
+      const outcome = this.#suite.outcome;
+      let key: string | undefined;
+      try {
+        const returned = outcome(state, outcomes, this.#ctx);
+        settleQuietly(returned);
+        key = outcomeKey(returned);
+      } catch (err) {
+        // Not an outcome of the trial: a failure of the outcome check, whatever was thrown.
+        failed = true;
+        this.#fail(OUTCOME_INVARIANT, trial, `the outcome function threw ${describeThrown(err)}`, trace);
+      }
+      if (key !== undefined) {
+        this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
+        const g = this.#gradeOf(key);
+        if (g.grade === 'forbidden') {
+          failed = true;
+          this.#fail(OUTCOME_INVARIANT, trial, `forbidden outcome ${key}: ${g.description}`, trace);
+        }
+      }
+    }
+    if (failed) {
+      this.#failedTrials++;
+      this.#detect(trial);
+    }
+  }
+
+  /**
+   * A trial that did not finish within the timeout. Counts as a trial that failed "no hang".
+   * `interruptedAfterMs`: the run was interrupted while this trial had made no progress for that long.
+   */
+  addHang(trial: number, waitFor: HangSample['waitFor'], progress: number[], trace: TraceEvent[], interruptedAfterMs?: number): void {
+    this.#trials++;
+    this.#hangs.count++;
+    const tally = this.#tallies.get(HANG_INVARIANT)!;
+    tally.failures++;
+    const replay = this.#token(trial);
+    if (this.#hangs.samples.length < SAMPLES_KEPT) this.#hangs.samples.push({ trial, waitFor, progress, trace, replay });
+    if (tally.samples.length < SAMPLES_KEPT) {
+      // Lock waits name their holder; other waits (queue, event, barrier, ...) have none.
+      const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor}${w.heldBy === NO_HOLDER ? '' : ` held by ${w.heldBy}`}`).join('; ');
+      tally.samples.push({
+        trial,
+        details: `${interruptedAfterMs === undefined ? `trial did not finish within ${this.#timeoutMs} ms` : `interrupted while the trial had made no progress for ${Math.round(interruptedAfterMs)} ms (the ${this.#timeoutMs} ms hang timeout not reached)`}${cycle ? `; blocked: ${cycle}` : '; no thread was blocked in a primitive (a busy loop, or a wait outside @shakedown/primitives)'}`,
+        trace,
+        replay,
+      });
+    }
+    this.#failedTrials++;
+    this.#detect(trial);
+  }
+
+  /**
+   * A worker died or the batch failed outside any actor (process.exit, out of memory, ...), or the
+   * suite's own code on the main thread threw (`name` says which: SetupError, PrepareError, ...).
+   */
+  addCrash(trial: number, message: string, name = 'WorkerCrash'): void {
+    this.#errors.count++;
+    if (this.#errors.samples.length < SAMPLES_KEPT) {
+      this.#errors.samples.push({ trial, thread: -1, name, message, replay: this.#token(trial) });
+    }
+  }
+
+  #fail(name: string, trial: number, verdict: InvariantVerdict, trace: () => TraceEvent[]): void {
+    const tally = this.#tallies.get(name)!;
+    tally.failures++;
+    if (tally.samples.length >= SAMPLES_KEPT) return;
+    const sample: FailureSample = { trial, details: describeVerdict(verdict), trace: trace(), replay: this.#token(trial) };
+    // Copied now, as plain bounded JSON: typed arrays in a verdict may sit in state memory that later
+    // batches reuse (ctx.alloc), and every report must be able to write what is kept.
+    if (typeof verdict === 'object') {
+      if ('expected' in verdict) sample.expected = safeValue(verdict.expected);
+      if ('observed' in verdict) sample.observed = safeValue(verdict.observed);
+    }
+    tally.samples.push(sample);
+  }
+
+  #detect(trial: number): void {
+    if (this.#firstDetection === undefined) {
+      this.#firstDetection = { trial, ms: performance.now() - this.#startedAt };
+    }
+  }
+
+  #gradeOf(key: string): OutcomeGrade {
+    // Own keys only: an outcome named "constructor" or "toString" is not a grade.
+    const grading = this.#suite.grading;
+    const listed = grading !== undefined && Object.hasOwn(grading, key) ? grading[key] : undefined;
+    return listed ?? this.#suite.otherwise ?? { grade: 'acceptable', description: 'not graded' };
+  }
+
+  #token(trial: number): string {
+    return encodeReplay(this.#config, trial, this.#timeoutMs);
+  }
+
+  result(durationMs: number): ConfigResult {
+    const invariants: InvariantResult[] = [];
+    for (const [name, t] of this.#tallies) {
+      const trials = this.#trials;
+      invariants.push({
+        name,
+        trials,
+        failures: t.failures,
+        rate: trials === 0 ? 0 : t.failures / trials,
+        interval: wilson(t.failures, trials),
+        status: invariantStatus(t.failures, trials),
+        samples: t.samples,
+      });
+    }
+    const outcomes: OutcomeCount[] = [...this.#outcomes].map(([outcome, count]) => {
+      const g = this.#gradeOf(outcome);
+      return { outcome, count, grade: g.grade, description: g.description };
+    });
+    outcomes.sort(byCountThenName);
+    const status = configStatus({ trials: this.#trials, invariants, hangs: this.#hangs, errors: this.#errors });
+    const failedTrials = this.#failedTrials;
+    const result: ConfigResult = {
+      config: this.#config,
+      status,
+      trials: this.#trials,
+      failedTrials,
+      invariants,
+      outcomes,
+      hangs: this.#hangs,
+      errors: this.#errors,
+      durationMs,
+    };
+    if (this.#trials === 0 && this.#errors.count === 0) {
+      // Zero trials held nothing: never report them as a pass (a stop before the first batch).
+      result.status = 'skipped';
+      result.skippedReason = 'no trial ran (stopped before the first batch)';
+      return result;
+    }
+    if (this.#config.canary) result.canaryVerdict = this.#firstDetection !== undefined ? 'caught' : 'survived';
+    if (this.#firstDetection !== undefined) result.firstDetection = this.#firstDetection;
+    return result;
+  }
+}
+
+export { worse } from './config-status.js';
+
+/** The invariant's verdict; whatever it throws or returns, a verdict (never an exception). No closure: this runs per trial. */
+function judged(check: AnySuite['invariants'][string], state: unknown, outcomes: Array<ActorOutcome<unknown>>, ctx: SuiteContext): InvariantVerdict {
+  let returned: unknown;
+  try {
+    returned = check(state, outcomes, ctx);
+  } catch (err) {
+    return `the invariant threw ${describeThrown(err)}`;
+  }
+  // An async invariant: reported as the wrong type below; its rejection must not end the run.
+  settleQuietly(returned);
+  return checkedVerdict(returned);
+}
+
+/**
+ * Suite code is user code: a verdict of the wrong type is reported as such, never trusted or
+ * crashed on. An object verdict is read once, here, into a plain object (its getters or Proxy
+ * traps may throw, or answer differently on a second read).
+ */
+function checkedVerdict(v: unknown): InvariantVerdict {
+  if (typeof v === 'boolean' || typeof v === 'string') return v;
+  try {
+    if (typeof v === 'object' && v !== null) {
+      const ok = (v as { ok?: unknown }).ok;
+      if (ok === true) return true;
+      if (ok === false) {
+        const read = v as { expected?: unknown; observed?: unknown; details?: unknown };
+        const out: { ok: false; expected?: unknown; observed?: unknown; details?: string } = { ok: false };
+        if ('expected' in read) out.expected = read.expected;
+        if ('observed' in read) out.observed = read.observed;
+        if (read.details !== undefined) out.details = typeof read.details === 'string' ? cut(read.details, DETAILS_CAP) : showValue(read.details);
+        return out;
+      }
+    }
+  } catch (err) {
+    return `the invariant's verdict could not be read: ${describeThrown(err)}`;
+  }
+  return `invariant returned ${showValue(v, 200)}; expected true/false, a string (failed, with reason) or { ok: boolean, ... }`;
+}
+
+/** A failing verdict in words, bounded: a verdict's own text can be as long as its author made it. */
+function describeVerdict(v: InvariantVerdict): string {
+  if (typeof v === 'string') return cut(v, DETAILS_CAP);
+  if (typeof v === 'boolean') return 'invariant returned false';
+  const parts: string[] = [];
+  if (v.details !== undefined) parts.push(v.details);
+  if ('expected' in v || 'observed' in v) parts.push(`expected ${showValue(v.expected)}, observed ${showValue(v.observed)}`);
+  return parts.join('; ') || 'invariant failed';
+}
+
+/** The outcome function's key: a string as it is (bounded), anything else shown in words. */
+function outcomeKey(v: unknown): string {
+  if (typeof v === 'string') return cut(v, OUTCOME_KEY_CAP);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return String(v);
+  return showValue(v, OUTCOME_KEY_CAP);
+}
+
+/** Outcomes most frequent first; equal counts by name, so a merge of slices orders ties as one run does. */
+export function byCountThenName(a: OutcomeCount, b: OutcomeCount): number {
+  return b.count - a.count || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0);
+}

@@ -1,0 +1,143 @@
+/**
+ * Results are plain data (JSON-serialisable): the CLI, reporters and the
+ * mocha integration read the same shapes.
+ */
+import type { TraceEvent } from '../execute/trace.js';
+import type { Params } from '../../suite-api.js';
+import type { Shard } from '../plan/shard.js';
+
+export interface Configuration {
+  /** Stable, unique, human-readable: `suite/variant/t4/c-all/j-spin-1us`. */
+  key: string;
+  suite: string;
+  /** Where the suite module lives (file URL); built-ins too. */
+  suiteUrl: string;
+  variant: string;
+  canary: boolean;
+  bug?: string;
+  threads: number;
+  /** 'all' or a number of cores the group is confined to. */
+  cores: 'all' | number;
+  jitter: string;
+  params: Params;
+  seed: string;
+  /** Conformance suites: the name of the implementation under test (its module URL is params.impl). */
+  impl?: string;
+}
+
+/** The invariant every configuration has: each trial finished within the timeout. */
+export const HANG_INVARIANT = 'no hang';
+
+/** pass: held in every trial. flaky: failed in some. fail: failed in all. */
+export type InvariantStatus = 'pass' | 'flaky' | 'fail';
+
+export interface FailureSample {
+  trial: number;
+  details: string;
+  expected?: unknown;
+  observed?: unknown;
+  trace: TraceEvent[];
+  replay: string;
+}
+
+export interface InvariantResult {
+  name: string;
+  trials: number;
+  failures: number;
+  rate: number;
+  interval: [number, number];
+  status: InvariantStatus;
+  /** The first few failing trials (bounded); later ones are only counted. */
+  samples: FailureSample[];
+}
+
+export interface HangSample {
+  trial: number;
+  /** Threads blocked on locks when the watchdog fired: who waits for what, held by whom. */
+  waitFor: Array<{ thread: string; waitsFor: string; heldBy: string }>;
+  /** Trial index each thread had reached. */
+  progress: number[];
+  trace: TraceEvent[];
+  replay: string;
+}
+
+export interface ErrorSample {
+  trial: number;
+  thread: number;
+  name: string;
+  code?: string;
+  message: string;
+  stack?: string;
+  replay: string;
+}
+
+/**
+ * Severity order (worst last), used to combine: pass < flaky < fail < hang < error < skipped.
+ * For a canary, the verdict is separate: caught (some failure or hang) or survived.
+ */
+export type ConfigStatus = 'pass' | 'flaky' | 'fail' | 'hang' | 'error' | 'skipped';
+
+export interface OutcomeCount {
+  outcome: string;
+  count: number;
+  grade: 'acceptable' | 'interesting' | 'forbidden';
+  description: string;
+}
+
+export interface ConfigResult {
+  config: Configuration;
+  status: ConfigStatus;
+  /** For canaries: caught means the run found the planted bug. */
+  canaryVerdict?: 'caught' | 'survived';
+  skippedReason?: string;
+  trials: number;
+  /** Trials in which at least one invariant failed, or that hung. */
+  failedTrials: number;
+  invariants: InvariantResult[];
+  outcomes: OutcomeCount[];
+  hangs: { count: number; samples: HangSample[] };
+  errors: { count: number; samples: ErrorSample[] };
+  durationMs: number;
+  /** First detection (failure or hang): its trial and the ms since the configuration started. */
+  firstDetection?: { trial: number; ms: number };
+  /** Set when the configuration stopped early because this many trials had failed (`--max-failures`): its rate then over-states the true rate. */
+  stoppedAtFailures?: number;
+  /** Time-budgeted runs: the testing time this configuration was given (its share of the budget), in ms. */
+  shareMs?: number;
+  /** Set when the configuration stopped early after this many hangs or crashes (each needed a new worker group): the rest of its budget was not run. */
+  stoppedAtRecoveries?: number;
+  /** After a merge of shards: the machine that ran this configuration, when its results file recorded it. */
+  hostname?: string;
+  /**
+   * Set when `--shard` cut this configuration's trials into slices (more shards than
+   * configurations): which slice this shard ran, and its first trial index. `stress merge` adds the
+   * slices back into one result without it.
+   */
+  slice?: { index: number; total: number; firstTrial: number };
+  /** Soak passes only (stripped from reports): the trial index the next pass of this configuration starts at, so passes never repeat seeds. */
+  nextTrial?: number;
+}
+
+/** A soak run (`--duration`): passes over the matrix and the run's resident memory, sampled after each pass. */
+export interface SoakInfo {
+  passes: number;
+  durationMs: number;
+  /** False in a checkpoint written while the soak was still running. */
+  complete: boolean;
+  /** RSS in MB after the first pass, the largest after any later pass, after the last, and after each pass (the first MAX_RSS_SAMPLES). */
+  rssMb: { first: number; max: number; last: number; byPass: number[] };
+}
+
+export interface RunSummary {
+  seed: string;
+  startedAt: string;
+  durationMs: number;
+  configs: ConfigResult[];
+  interrupted: boolean;
+  exitCode: number;
+  /** Set when the run was one shard of a larger plan: the verdict covers this shard only. */
+  shard?: Shard;
+  soak?: SoakInfo;
+  /** Set when the run stopped before its plan was done, for a reason other than a signal (`interrupted`): e.g. `--fail-fast after <key>`, and how many planned configurations were not run. */
+  stoppedEarly?: { reason: string; notRun: number };
+}

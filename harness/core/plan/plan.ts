@@ -1,0 +1,117 @@
+/**
+ * The plan: suites x variants x threads x cores x jitter -> a list of
+ * configurations, each with a stable key. Deterministic: the same options
+ * give the same list in the same order.
+ */
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BUILTIN_SUITES } from './builtin-suites.js';
+import { HarnessError } from '../shared/errors.js';
+import { jitterProfile } from '../execute/jitter.js';
+import { skipReason } from './config-skip.js';
+import { type AnySuite, loadSuite } from './load-suite.js';
+import type { Configuration } from '../grade/results.js';
+import type { Params } from '../../suite-api.js';
+import { allowedThreads, checkImplsUsed, expandSuiteRefs, type Impls, plannedVariants } from './impl-variants.js';
+
+export interface PlanOptions {
+  /** Built-in suite names or paths to suite files; empty: every built-in suite. */
+  suites: string[];
+  threads?: number[];
+  cores?: Array<'all' | number>;
+  jitter?: string[];
+  /** Only configurations whose key matches. */
+  grep?: string;
+  /** Parameter overrides for every suite. */
+  params?: Params;
+  /** Implementation modules by kind (file URLs) for the conformance suites: `--impl lock=./x.js`. */
+  impls?: Impls;
+  seed: string;
+}
+
+export interface PlannedConfig {
+  config: Configuration;
+  suite: AnySuite;
+  /** Set when this configuration cannot run here. */
+  skip?: string;
+}
+
+export const DEFAULT_JITTER = ['none', 'spin-1us'];
+export const DEFAULT_CORES: Array<'all' | number> = ['all'];
+
+export function resolveSuiteUrl(ref: string): string {
+  const builtin = BUILTIN_SUITES[ref];
+  if (builtin !== undefined) return builtin;
+  const path = resolve(ref);
+  if (!existsSync(path)) {
+    throw new HarnessError(
+      'ERR_SUITE_LOAD',
+      `unknown suite ${JSON.stringify(ref)}: not a built-in suite (${Object.keys(BUILTIN_SUITES).join(', ')}) and no such file`,
+    );
+  }
+  if (path.endsWith('.ts')) {
+    throw new HarnessError('ERR_SUITE_LOAD', `${ref}: Node 20 cannot import .ts files; compile the suite to .js (tsc) and pass the .js file`);
+  }
+  return pathToFileURL(path).href;
+}
+
+export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<PlannedConfig[]> {
+  const refs = expandSuiteRefs(options.suites, options.impls);
+  const jitters = options.jitter ?? DEFAULT_JITTER;
+  for (const j of jitters) jitterProfile(j);
+  const cores = options.cores ?? DEFAULT_CORES;
+  const grep = options.grep === undefined ? undefined : new RegExp(options.grep);
+  const available = availableParallelism();
+  const out: PlannedConfig[] = [];
+  const seenUrls = new Set<string>();
+  const seenKeys = new Set<string>();
+  const suites: Array<{ url: string; suite: AnySuite }> = [];
+  for (const ref of refs) {
+    const url = resolveSuiteUrl(ref);
+    // The same suite named twice runs once: keys must stay unique (reports and shard merges are keyed by them).
+    if (seenUrls.has(url)) continue;
+    seenUrls.add(url);
+    suites.push({ url, suite: await loadSuite(url) });
+  }
+  checkImplsUsed(options.impls ?? {}, suites.map((s) => s.suite));
+  for (const { url, suite } of suites) {
+    for (const [variant, v] of Object.entries(await plannedVariants(suite, options.impls))) {
+      const spec = v.spec;
+      const params = { ...(suite.params ?? {}), ...(spec.params ?? {}), ...(options.params ?? {}) } as Params;
+      const threadCounts = allowedThreads(options.threads ?? spec.threads ?? suite.threads ?? [2, 4], v, suite.name, variant);
+      for (const threads of threadCounts) {
+        for (const c of cores) {
+          for (const jitter of jitters) {
+            const key = `${suite.name}/${variant}/t${threads}/c-${c}/j-${jitter}`;
+            if (grep !== undefined && !grep.test(key)) continue;
+            if (seenKeys.has(key)) {
+              throw new HarnessError('ERR_USAGE', `two suites produce the configuration ${key}: suite names must be unique within a run`);
+            }
+            seenKeys.add(key);
+            const config: Configuration = {
+              key,
+              suite: suite.name,
+              suiteUrl: url,
+              variant,
+              canary: spec.canary === true,
+              threads,
+              cores: c,
+              jitter,
+              params,
+              seed: options.seed,
+            };
+            if (spec.bug !== undefined) config.bug = spec.bug;
+            if (v.impl !== undefined) config.impl = v.impl;
+            const planned: PlannedConfig = { config, suite };
+            const skip = skipReason(suite, threads, c, { hasAffinity, available });
+            if (skip !== undefined) planned.skip = skip;
+            out.push(planned);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

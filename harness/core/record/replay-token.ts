@@ -1,0 +1,161 @@
+/**
+ * A replay token names one trial of one configuration exactly: suite module,
+ * variant, parameters, threads, cores, jitter profile, master seed and trial
+ * index. `stress replay <token>` decodes it and reruns that trial's seed.
+ *
+ * Tokens are pasted from CI logs, so decoding trusts nothing: every field is
+ * checked against what a run can produce, and an error names the field and
+ * what was expected. Which modules a token may load is not decided here:
+ * suiteUrl and the module URL parameters are what the token says, and the
+ * replay command checks them (replay-trust.ts) before it loads anything.
+ */
+import { HarnessError } from '../shared/errors.js';
+import { JITTER_PROFILES } from '../execute/jitter.js';
+import { localParams, localUrl, portableParams, portableUrl } from '../shared/portable-url.js';
+import { shown } from './replay-trust.js';
+import { visible } from '../shared/control-chars.js';
+import type { Configuration } from '../grade/results.js';
+import { MAX_CORES, MAX_THREADS } from '../settings/run-options.js';
+import type { Params } from '../../suite-api.js';
+import { decodeTokenParams, encodeTokenParams, type ParamPath } from './token-params.js';
+
+interface TokenV1 {
+  v: 1;
+  u: string;
+  s: string;
+  va: string;
+  p?: unknown;
+  t: number;
+  c: 'all' | number;
+  j: string;
+  seed: string;
+  trial: number;
+  to: number;
+  /** Name of the implementation under test (conformance suites; its URL is in p.impl). */
+  im?: string;
+  /** Keys of `p` whose values are (portable) module URLs; absent in tokens from before they were portable. */
+  pu?: string[];
+  /** Places in `p` of BigInt parameters, written as decimal strings (token-params.ts). */
+  pb?: ParamPath[];
+  /** Set instead of `p` when the parameters could not be written (a cycle): why. */
+  pe?: string;
+}
+
+const FIELDS = new Set(['v', 'u', 's', 'va', 'p', 't', 'c', 'j', 'seed', 'trial', 'to', 'im', 'pu', 'pb', 'pe']);
+/** Longer than any trial timeout a run accepts in practice (a day); bounds what a token can ask for. */
+const MAX_TIMEOUT_MS = 86_400_000;
+
+export interface ReplayTarget {
+  suiteUrl: string;
+  suite: string;
+  variant: string;
+  params: Params;
+  /** Keys of params whose values are module URLs (checked like the suite's URL before a replay loads them). */
+  urlParams: string[];
+  threads: number;
+  cores: 'all' | number;
+  jitter: string;
+  seed: string;
+  trial: number;
+  timeoutMs: number;
+  impl?: string;
+}
+
+/** Never throws: a failure must get its token even when its parameters cannot be written. */
+export function encodeReplay(config: Configuration, trial: number, timeoutMs: number): string {
+  const { params, urlKeys } = portableParams(config.params);
+  let encoded: { p: unknown; pb: ParamPath[] } | { pe: string };
+  try {
+    encoded = encodeTokenParams(params);
+  } catch (err) {
+    encoded = { pe: (err as Error).message };
+  }
+  const token: TokenV1 = {
+    v: 1,
+    u: portableUrl(config.suiteUrl),
+    s: config.suite,
+    va: config.variant,
+    ...('pe' in encoded ? { pe: encoded.pe } : { p: encoded.p, ...(encoded.pb.length > 0 ? { pb: encoded.pb } : {}) }),
+    ...(urlKeys.length > 0 ? { pu: urlKeys } : {}),
+    t: config.threads,
+    c: config.cores,
+    j: config.jitter,
+    seed: config.seed,
+    trial,
+    to: timeoutMs,
+    ...(config.impl !== undefined ? { im: config.impl } : {}),
+  };
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function invalid(field: string, expected: string, got: unknown): HarnessError {
+  const text = got === undefined ? 'missing (was the token cut when pasted?)' : typeof got === 'string' ? shown(got) : visible((JSON.stringify(got) ?? typeof got).slice(0, 80));
+  return new HarnessError('ERR_REPLAY_TOKEN', `replay token is not valid: field ${field} is ${text}; expected ${expected}`);
+}
+
+function isIntIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+function nonEmptyString(t: Record<string, unknown>, field: string, what: string): string {
+  const v = t[field];
+  if (typeof v !== 'string' || v === '') throw invalid(`${field} (${what})`, 'a non-empty string', v);
+  return v;
+}
+
+export function decodeReplay(token: string): ReplayTarget {
+  let parsed: unknown;
+  try {
+    // base64url decoding skips characters outside its alphabet: a token with spaces or quotes is no token.
+    if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new Error('not base64url');
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new HarnessError('ERR_REPLAY_TOKEN', 'replay token is not valid: expected the token printed by a failing `stress run` (letters, digits, - and _ only)');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new HarnessError('ERR_REPLAY_TOKEN', 'replay token is not valid: expected the token printed by a failing `stress run`');
+  }
+  const t = parsed as Record<string, unknown>;
+  const unknown = Object.keys(t).filter((k) => !FIELDS.has(k));
+  if (unknown.length > 0) throw new HarnessError('ERR_REPLAY_TOKEN', `replay token is not valid: unknown field ${shown(unknown[0]!)}; expected only ${[...FIELDS].join(', ')}`);
+  if (t.v !== 1) throw invalid('v (version)', '1 (a token from this version of shakedown)', t.v);
+  const u = nonEmptyString(t, 'u', 'suite module');
+  const suite = nonEmptyString(t, 's', 'suite name');
+  const variant = nonEmptyString(t, 'va', 'variant');
+  if (!isIntIn(t.t, 1, MAX_THREADS)) throw invalid('t (threads)', `an integer from 1 to ${MAX_THREADS}`, t.t);
+  const cores = t.c ?? 'all';
+  if (cores !== 'all' && !isIntIn(cores, 1, MAX_CORES)) throw invalid('c (cores)', `"all" or an integer from 1 to ${MAX_CORES}`, cores);
+  const jitter = nonEmptyString(t, 'j', 'jitter profile');
+  if (!Object.hasOwn(JITTER_PROFILES, jitter)) throw invalid('j (jitter profile)', `one of ${Object.keys(JITTER_PROFILES).join(', ')}`, jitter);
+  const seed = nonEmptyString(t, 'seed', 'master seed');
+  if (!isIntIn(t.trial, 0, Number.MAX_SAFE_INTEGER)) throw invalid('trial', 'a whole number >= 0', t.trial);
+  const timeoutMs = t.to ?? 1000;
+  if (!isIntIn(timeoutMs, 1, MAX_TIMEOUT_MS)) throw invalid('to (trial timeout)', `a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, timeoutMs);
+  if (t.im !== undefined) nonEmptyString(t, 'im', 'implementation name');
+  if (t.pe !== undefined) {
+    throw new HarnessError('ERR_REPLAY_TOKEN', `this token could not carry the run's parameters (${typeof t.pe === 'string' ? shown(t.pe) : 'no reason given'}); rerun the configuration with stress run and its --seed instead`);
+  }
+  const raw = decodeTokenParams(t.p ?? {}, t.pb);
+  const pu = t.pu ?? [];
+  if (!Array.isArray(pu) || !pu.every((k) => typeof k === 'string' && Object.hasOwn(raw, k) && typeof raw[k] === 'string')) {
+    throw invalid('pu (module URL parameters)', 'a list of names of string parameters in p', pu);
+  }
+  return {
+    suiteUrl: localUrl(u),
+    suite,
+    variant,
+    params: localParams(raw, pu as string[]),
+    urlParams: pu as string[],
+    threads: t.t,
+    cores,
+    jitter,
+    seed,
+    trial: t.trial,
+    timeoutMs,
+    ...(typeof t.im === 'string' ? { impl: t.im } : {}),
+  };
+}
+
+export function replayCommand(token: string): string {
+  return `npx stress replay ${token}`;
+}
