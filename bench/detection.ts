@@ -9,7 +9,7 @@ import { machineInfo } from './lib/machine.js';
 import { writeJsonAtomic } from './lib/atomic-write.js';
 import { formatDetectionTable } from './lib/detection-table.js';
 import { GOAL_MS, detectionRows } from './harness/detection.js';
-import { DEFAULT_TIMEOUT_MS } from '../harness/core/run.js';
+import { DEFAULT_TIMEOUT_MS } from '../harness/core/settings/defaults.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 /** The naive loop costs up to its whole budget per repetition when it never catches a bug. */

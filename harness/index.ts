@@ -16,7 +16,11 @@ export type {
   Grade,
   OutcomeGrade,
 } from './suite-api.js';
-export { run, runOne, type RunOptions, type RunEvent, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS } from './core/run.js';
+export { run } from './core/run.js';
+export { runConfiguration } from './core/run-configuration.js';
+export { type RunOptions } from './core/settings/run-options.js';
+export { type RunEvent } from './core/events.js';
+export { DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS } from './core/settings/defaults.js';
 export type { ConfigResult, Configuration, RunSummary, InvariantResult, FailureSample, HangSample, ErrorSample, ConfigStatus } from './core/grade/results.js';
 export { EXIT, canaryVerdicts, exitCodeFor, type CanaryVerdict } from './core/grade/verdict.js';
 export { encodeReplay, decodeReplay, replayCommand } from './core/record/replay-token.js';

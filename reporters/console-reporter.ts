@@ -4,7 +4,7 @@
  * the status is one line redrawn in place; in CI logs, a plain line every few
  * seconds (like cmd/stress).
  */
-import type { RunEvent } from '../harness/core/run.js';
+import type { RunEvent } from '../harness/core/events.js';
 import { formatEvent, formatTrace } from './console.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 

@@ -3,7 +3,7 @@
  * itself; the CLI decides where the text goes. User text goes through
  * visible()/visibleLines(): control characters are shown, never sent to the terminal.
  */
-import type { RunEvent } from '../harness/core/run.js';
+import type { RunEvent } from '../harness/core/events.js';
 import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
 import { formatRate, stoppedNote } from '../harness/core/grade/stats.js';
 import { replayCommand } from '../harness/core/record/replay-token.js';

@@ -1,6 +1,6 @@
 /** The run summary as one JSON document, written atomically (`--json FILE` or `--reporter json:FILE`). */
 import type { RunSummary } from '../harness/core/grade/results.js';
-import type { RunEvent } from '../harness/core/run.js';
+import type { RunEvent } from '../harness/core/events.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
 export function jsonReporter(target: string | undefined, ctx: ReporterContext): Reporter {

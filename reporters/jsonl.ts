@@ -8,7 +8,7 @@
  * The header also records the machine's hostname, so merged shards keep it.
  * `stress report` and `stress merge` read these files (harness/results-file.ts).
  */
-import type { RunEvent } from '../harness/core/run.js';
+import type { RunEvent } from '../harness/core/events.js';
 import type { RunSummary } from '../harness/core/grade/results.js';
 import { HarnessError } from '../harness/core/shared/errors.js';
 import type { AppendFile, Reporter, ReporterContext } from './reporter.js';

@@ -7,7 +7,8 @@
  * A custom reporter is an ES module whose default export is a ReporterFactory:
  *   export default (target, ctx) => ({ onEvent(e) { ... }, async finish(summary) { ... } });
  */
-import type { RunEvent, RunSettings } from '../harness/core/run.js';
+import type { RunEvent } from '../harness/core/events.js';
+import type { RunSettings } from '../harness/core/settings/run-options.js';
 import type { RunSummary } from '../harness/core/grade/results.js';
 
 export interface Reporter {

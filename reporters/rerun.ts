@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { CONFORMANCE_SUITES } from '../harness/core/plan/builtin-suites.js';
 import type { Configuration } from '../harness/core/grade/results.js';
-import type { RunSettings } from '../harness/core/run.js';
+import type { RunSettings } from '../harness/core/settings/run-options.js';
 
 const BUILTIN = /\/suites\/(counter|producer-consumer|barrier-start|deadlock|conformance\/[a-z]+)\.js$/;
 

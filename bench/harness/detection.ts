@@ -4,31 +4,17 @@
  * default settings catches it, next to a naive repeat loop (naive-loop.ts)
  * given the same 5 s. Repeated `reps` times with different seeds; medians.
  */
-import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/core/run.js';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/core/settings/defaults.js';
 import { executeConfiguration } from '../../harness/core/execute/executor.js';
 import { type PlannedConfig, plan } from '../../harness/core/plan/plan.js';
 import { WorkerGroups } from '../../harness/core/execute/pools.js';
-import { censoredMedian } from '../lib/detection-table.js';
+import { type DetectionRow, censoredMedian } from '../lib/detection-table.js';
 import { type NaiveResult, naiveLoop } from './naive-loop.js';
 
 /** The issue's goal: every canary caught within this by default. */
 export const GOAL_MS = 5000;
 
-export interface DetectionRow {
-  group: 'core' | 'gallery';
-  key: string;
-  bug: string;
-  /** Per repetition: ms and trials to first detection (NaN when not caught within GOAL_MS). */
-  ms: number[];
-  trials: number[];
-  caught: number;
-  reps: number;
-  /** Failed trials / trials in a fixed-budget run (no stop at the first failure). */
-  pPerTrial: number;
-  pTrials: number;
-  /** The naive loop at the same thread count (it has no jitter: one per suite/variant/threads). */
-  naive: NaiveResult[];
-}
+export type { DetectionRow };
 
 export async function canaryConfigs(group: 'core' | 'gallery'): Promise<PlannedConfig[]> {
   const all = await plan({ suites: group === 'core' ? [] : ['conformance'], seed: 'bench-detection' }, false);

@@ -10,7 +10,7 @@
 import { executeConfiguration } from '../../harness/core/execute/executor.js';
 import { plan } from '../../harness/core/plan/plan.js';
 import { WorkerGroups } from '../../harness/core/execute/pools.js';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/core/run.js';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from '../../harness/core/settings/defaults.js';
 import { makeRow, type Row } from '../lib/row.js';
 
 const MB = 1024 * 1024;

@@ -1,5 +1,21 @@
-import type { DetectionRow } from '../harness/detection.js';
+import type { NaiveResult } from '../harness/naive-loop.js';
 import { median } from './stats.js';
+
+export interface DetectionRow {
+  group: 'core' | 'gallery';
+  key: string;
+  bug: string;
+  /** Per repetition: ms and trials to first detection (NaN when not caught within GOAL_MS). */
+  ms: number[];
+  trials: number[];
+  caught: number;
+  reps: number;
+  /** Failed trials / trials in a fixed-budget run (no stop at the first failure). */
+  pPerTrial: number;
+  pTrials: number;
+  /** The naive loop at the same thread count (it has no jitter: one per suite/variant/threads). */
+  naive: NaiveResult[];
+}
 
 const num = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 

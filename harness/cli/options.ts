@@ -1,6 +1,6 @@
 /** Flags (and config file) -> RunOptions, validated. */
 import { parseArgs } from 'node:util';
-import type { RunOptions } from '../core/run.js';
+import type { RunOptions } from '../core/settings/run-options.js';
 import { loadConfigFile } from './config-file.js';
 import {
   parseCores,

@@ -1,7 +1,7 @@
 import { decodeReplay, type ReplayTarget } from '../core/record/replay-token.js';
 import { type AnySuite, loadSuite } from '../core/plan/load-suite.js';
 import { checkImpl } from '../contract/load-impl.js';
-import { runOne } from '../core/run.js';
+import { runConfiguration } from '../core/run-configuration.js';
 import type { Configuration } from '../core/grade/results.js';
 import { formatRate, stoppedNote } from '../core/grade/stats.js';
 import { parseFlags } from './options.js';
@@ -127,7 +127,7 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(target.timeoutMs));
   let result;
   try {
-    result = await runOne(planned, { timeoutMs: target.timeoutMs, traceEvents: 48, budget: { runs }, fixedSeedTrial: target.trial, ...(until ? { maxFailures: 1 } : {}) });
+    result = await runConfiguration(planned, { timeoutMs: target.timeoutMs, traceEvents: 48, budget: { runs }, fixedSeedTrial: target.trial, ...(until ? { maxFailures: 1 } : {}) });
   } finally {
     stopWatchdog();
   }

@@ -7,7 +7,7 @@
 import { HarnessError } from '../core/shared/errors.js';
 import { mergeResults, type MergedRun } from '../core/record/merge.js';
 import { readResultsFile } from '../core/record/results-file.js';
-import type { RunEvent } from '../core/run.js';
+import type { RunEvent } from '../core/events.js';
 import { parseFlags } from './options.js';
 import { visible } from '../core/shared/control-chars.js';
 import { REPORTER_FLAGS, reporterSettingsFrom } from './reporter-flags.js';

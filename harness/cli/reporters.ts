@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { HarnessError, thrownMessage } from '../core/shared/errors.js';
 import { showValue } from '../core/shared/safe-value.js';
-import type { RunEvent } from '../core/run.js';
+import type { RunEvent } from '../core/events.js';
 import type { RunSummary } from '../core/grade/results.js';
 import { toolVersion } from '../core/shared/version.js';
 import { writeFileAtomic } from './atomic-write.js';

@@ -1,4 +1,5 @@
-import { DEFAULT_TIMEOUT_MS, run } from '../core/run.js';
+import { DEFAULT_TIMEOUT_MS } from '../core/settings/defaults.js';
+import { run } from '../core/run.js';
 import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 import { runOptionsFrom } from './options.js';
 import type { RunSummary } from '../core/grade/results.js';

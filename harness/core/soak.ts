@@ -9,7 +9,8 @@
  * config-end events come once, with the totals, when the soak ends.
  */
 import type { ConfigResult, RunSummary, SoakInfo } from './grade/results.js';
-import { type OneOptions, type PlannedWork, type RunEvent, runOne } from './run.js';
+import type { RunEvent } from './events.js';
+import { type ConfigRunOptions, type PlannedWork, runConfiguration } from './run-configuration.js';
 import { accumulate } from './record/soak-merge.js';
 import { exitCodeFor } from './grade/verdict.js';
 
@@ -18,7 +19,7 @@ export interface SoakOptions {
   durationMs: number;
   passMs: number;
   base: Omit<RunSummary, 'configs' | 'durationMs' | 'soak'>;
-  one: OneOptions;
+  one: ConfigRunOptions;
   stop: () => boolean;
   /** Filled with the final totals, in plan order. */
   results: ConfigResult[];
@@ -49,7 +50,7 @@ export async function* soakPasses(planned: PlannedWork[], o: SoakOptions): Async
       const prev = totals.get(p.config.key);
       if (p.skip !== undefined && prev !== undefined) continue;
       const from = nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0;
-      const pass = await runOne(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: from });
+      const pass = await runConfiguration(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: from });
       const total = accumulate(prev, pass);
       // A pass that ended before its first batch (prepare threw) has no nextTrial: stay where it was.
       nextTrials.set(p.config.key, pass.nextTrial ?? from);

@@ -4,7 +4,8 @@
  */
 import { MAX_RECOVERIES } from '../core/execute/executor.js';
 import { HarnessError } from '../core/shared/errors.js';
-import { DEFAULT_TIMEOUT_MS, type RunOptions } from '../core/run.js';
+import { DEFAULT_TIMEOUT_MS } from '../core/settings/defaults.js';
+import { type RunOptions } from '../core/settings/run-options.js';
 import { parseCores, parseDuration, parseJitter, parsePositiveInt, parseSeed, parseThreads } from '../cli/parse.js';
 import { DEFAULT_CORES, DEFAULT_JITTER } from '../core/plan/plan.js';
 import type { Params } from '../suite-api.js';

@@ -13,9 +13,7 @@ import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTime
 import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
 import { counted } from '../../reporters/words.js';
 
-/** Invariants the harness adds to every suite's own (see harness/grade.ts). */
-const HANG_INVARIANT = 'no hang';
-const OUTCOME_INVARIANT = 'outcome is not forbidden';
+import { HANG_INVARIANT, OUTCOME_INVARIANT } from '../core/grade/harness-invariants.js';
 const ERROR_TEST = 'no actor error or worker crash';
 
 type Kind = 'plain' | 'only' | 'skip';

@@ -1,5 +1,6 @@
 /** `--reporter html:FILE`: one self-contained HTML report, written atomically when the run ends. */
-import type { RunEvent, RunSettings } from '../../harness/core/run.js';
+import type { RunEvent } from '../../harness/core/events.js';
+import type { RunSettings } from '../../harness/core/settings/run-options.js';
 import type { RunSummary } from '../../harness/core/grade/results.js';
 import type { Reporter, ReporterContext } from '../reporter.js';
 import { renderHtml } from './render.js';

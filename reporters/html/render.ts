@@ -9,7 +9,7 @@
  * fails on any).
  */
 import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
-import type { RunSettings } from '../../harness/core/run.js';
+import type { RunSettings } from '../../harness/core/settings/run-options.js';
 import { canaryVerdicts } from '../../harness/core/grade/verdict.js';
 import { type Finding, errorFinding, invariantFinding } from '../findings.js';
 import { configsCell, summaryRows } from '../summary-table.js';

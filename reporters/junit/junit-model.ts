@@ -11,7 +11,7 @@
 import { HARNESS_ERROR_INVARIANT } from '../../harness/core/grade/grade.js';
 import { hostnameOf } from '../../harness/core/record/merge.js';
 import type { ConfigResult, Configuration, RunSummary } from '../../harness/core/grade/results.js';
-import type { RunSettings } from '../../harness/core/run.js';
+import type { RunSettings } from '../../harness/core/settings/run-options.js';
 import { formatRate } from '../../harness/core/grade/stats.js';
 import { canaryVerdicts } from '../../harness/core/grade/verdict.js';
 import { type Finding, canaryFinding, errorFinding, invariantFinding } from '../findings.js';

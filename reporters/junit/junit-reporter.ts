@@ -3,7 +3,8 @@
  * when the run ends. `--junit-flaky failure|surefire|repeat` picks how a
  * flaky invariant is encoded (see docs/reporters.md for which consumer reads what).
  */
-import type { RunEvent, RunSettings } from '../../harness/core/run.js';
+import type { RunEvent } from '../../harness/core/events.js';
+import type { RunSettings } from '../../harness/core/settings/run-options.js';
 import type { RunSummary } from '../../harness/core/grade/results.js';
 import type { Reporter, ReporterContext } from '../reporter.js';
 import { isoWithOffset } from '../timestamp.js';

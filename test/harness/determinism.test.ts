@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { run, runOne } from '../../harness/core/run.js';
+import { run } from '../../harness/core/run.js';
+import { runConfiguration } from '../../harness/core/run-configuration.js';
 import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
 import { newSeed, threadRng, trialRng } from '../../harness/core/shared/rng.js';
 import { JITTER_PROFILES } from '../../harness/core/execute/jitter.js';
@@ -118,7 +119,7 @@ describe('harness/determinism', function () {
       const target = [...byTrial].find(([, threads]) => threads.some((th) => th.reads.some(delayed)))?.[0];
       assert.ok(target !== undefined, 'some trial was jittered');
       const suite = await loadSuite(original.config.suiteUrl);
-      const replay = await runOne({ suite, config: { ...original.config } }, { timeoutMs: 10_000, traceEvents: 48, budget: { runs: 20 }, fixedSeedTrial: target });
+      const replay = await runConfiguration({ suite, config: { ...original.config } }, { timeoutMs: 10_000, traceEvents: 48, budget: { runs: 20 }, fixedSeedTrial: target });
       assert.equal(replay.trials, 20);
       for (const o of replay.outcomes) {
         assert.deepEqual(parseOutcome(o.outcome).threads, byTrial.get(target), `replayed outcome ${o.outcome}`);

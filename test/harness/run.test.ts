@@ -1,11 +1,12 @@
 /**
- * The harness end to end through run()/runOne(): real worker groups, real
+ * The harness end to end through run()/runConfiguration(): real worker groups, real
  * suites. Detection tests use budgets sized from measured per-trial rates so
  * that a miss is far rarer than one in a million; they count trials, never time.
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { run, runOne } from '../../harness/core/run.js';
+import { run } from '../../harness/core/run.js';
+import { runConfiguration } from '../../harness/core/run-configuration.js';
 import type { RunSummary, ConfigResult } from '../../harness/core/grade/results.js';
 import { decodeReplay } from '../../harness/core/record/replay-token.js';
 import { loadSuite } from '../../harness/core/plan/load-suite.js';
@@ -59,7 +60,7 @@ describe('harness/run', function () {
     const target = decodeReplay(sample.replay);
     assert.equal(target.trial, sample.trial);
     const suite = await loadSuite(target.suiteUrl);
-    const replay = await runOne(
+    const replay = await runConfiguration(
       { suite, config: { ...r.config } },
       { timeoutMs: target.timeoutMs, traceEvents: 16, budget: { runs: 20_000 }, maxFailures: 1, fixedSeedTrial: target.trial },
     );

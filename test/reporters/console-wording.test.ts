@@ -10,7 +10,7 @@ import { formatConfigLine, formatEvent, formatOutcomes, formatSummary } from '..
 import { summaryTableText } from '../../reporters/summary-table.js';
 import { exitCodeFor } from '../../harness/core/grade/verdict.js';
 import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
-import type { RunEvent } from '../../harness/core/run.js';
+import type { RunEvent } from '../../harness/core/events.js';
 import { memoryContext } from './fixtures/memory-context.js';
 import { mixedSummary } from './fixtures/summaries.js';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { copyForReporter } from '../../harness/cli/reporter-view.js';
 import { type LiveReporter, dispatch, finishAll } from '../../harness/cli/reporters.js';
-import type { RunEvent } from '../../harness/core/run.js';
+import type { RunEvent } from '../../harness/core/events.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import { consoleReporter } from '../../reporters/console-reporter.js';
 import { jsonReporter } from '../../reporters/json.js';

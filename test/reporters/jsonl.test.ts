@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonlReporter } from '../../reporters/jsonl.js';
 import type { RunSummary } from '../../harness/core/grade/results.js';
-import type { RunEvent } from '../../harness/core/run.js';
+import type { RunEvent } from '../../harness/core/events.js';
 import { memoryContext } from './fixtures/memory-context.js';
 import { mixedSummary } from './fixtures/summaries.js';
 import { CLI, stress } from '../helpers/cli.js';

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { run } from '../../harness/core/run.js';
-import type { RunOptions } from '../../harness/core/run.js';
+import type { RunOptions } from '../../harness/core/settings/run-options.js';
 import type { RunSummary } from '../../harness/core/grade/results.js';
 
 async function runAll(options: RunOptions): Promise<RunSummary> {

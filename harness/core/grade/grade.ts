@@ -28,19 +28,9 @@ const DETAILS_CAP = 4000;
 /** Characters kept of an outcome key: keys are meant to be short ("lost 1 of 2"). */
 const OUTCOME_KEY_CAP = 200;
 
-import { HANG_INVARIANT } from './results.js';
+import { HANG_INVARIANT, OUTCOME_INVARIANT } from './harness-invariants.js';
+export { HARNESS_ERROR_INVARIANT, OUTCOME_INVARIANT, RESERVED_INVARIANTS } from './harness-invariants.js';
 import { NO_HOLDER } from '@shakedown/primitives';
-
-/** The pseudo-invariant a suite with `outcome` gets: no trial ended in a forbidden outcome. */
-export const OUTCOME_INVARIANT = 'outcome is not forbidden';
-/** The reports' pseudo-invariant for actors that threw and workers that crashed (a JUnit testcase of its own). */
-export const HARNESS_ERROR_INVARIANT = 'no harness error';
-/**
- * Names the harness grades or reports under itself: a suite's own invariant
- * with one of them would merge into the harness's tally (or, in JUnit, give
- * two testcases one name), so checkSuiteShape rejects them.
- */
-export const RESERVED_INVARIANTS: readonly string[] = [HARNESS_ERROR_INVARIANT, HANG_INVARIANT, OUTCOME_INVARIANT];
 
 interface InvariantTally {
   failures: number;

@@ -4,7 +4,7 @@
  */
 import type { SuiteDefinition } from '../../suite-api.js';
 import { HarnessError } from '../shared/errors.js';
-import { RESERVED_INVARIANTS } from '../grade/grade.js';
+import { RESERVED_INVARIANTS } from '../grade/harness-invariants.js';
 import { importUserModule } from '../shared/import-module.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -10,7 +10,7 @@
 import { HarnessError } from '../shared/errors.js';
 import type { HeaderRecord, ResultsFile } from './results-file.js';
 import type { ConfigResult, RunSummary } from '../grade/results.js';
-import type { RunSettings } from '../run.js';
+import type { RunSettings } from '../settings/run-options.js';
 import { type Shard, formatShard } from '../plan/shard.js';
 import { exitCodeFor } from '../grade/verdict.js';
 import { joinSlices } from './slice-merge.js';

@@ -7,7 +7,7 @@ import { HarnessError } from '../shared/errors.js';
 import { regraded } from '../grade/config-status.js';
 import { visible } from '../shared/control-chars.js';
 import type { ConfigResult, RunSummary } from '../grade/results.js';
-import type { RunSettings } from '../run.js';
+import type { RunSettings } from '../settings/run-options.js';
 
 /** Bumped when a record changes incompatibly. */
 export const RESULTS_FORMAT = 1;

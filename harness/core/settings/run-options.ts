@@ -5,8 +5,50 @@
  * zero trials or a raw error from deep inside (taskset, worker pools).
  */
 import { HarnessError } from '../shared/errors.js';
-import type { RunOptions } from '../run.js';
-import { MAX_SHARDS } from '../plan/shard.js';
+import { MAX_SHARDS, type Shard } from '../plan/shard.js';
+import type { Params } from '../../suite-api.js';
+
+export interface RunOptions {
+  suites?: string[];
+  threads?: number[];
+  cores?: Array<'all' | number>;
+  jitter?: string[];
+  /** Trials per configuration. Takes precedence over timeBudgetMs. */
+  runs?: number;
+  /** Wall time for the whole matrix, spread evenly over its configurations (with durationMs: the length of one pass). */
+  timeBudgetMs?: number;
+  /** Soak: repeat passes over the matrix until this much wall time is up (see soak.ts). */
+  durationMs?: number;
+  seed?: string;
+  /** Per-trial hang timeout in ms. */
+  timeoutMs?: number;
+  failFast?: boolean;
+  /** Per configuration: stop once this many trials have failed (a detection is enough; saves time on canaries). */
+  maxFailures?: number;
+  /** Heap limit of each trial worker in MB (default 1024). */
+  workerHeapMb?: number;
+  grep?: string;
+  params?: Params;
+  /** Conformance suites: implementation module URL by kind (`--impl lock=./x.js`). */
+  impls?: Record<string, string>;
+  traceEvents?: number;
+  /** Run only this shard's part of the plan (see shard.ts). */
+  shard?: Shard;
+  signal?: AbortSignal;
+}
+
+/** The settings that shaped a run but are not in its results: reporters and result files record them. */
+export interface RunSettings {
+  runs?: number;
+  timeBudgetMs?: number;
+  /** Per configuration: stopped once this many trials failed (shards merged together must agree). */
+  maxFailures?: number;
+  /** Soak runs: their whole length. */
+  durationMs?: number;
+  timeoutMs: number;
+  traceEvents: number;
+  shard?: Shard;
+}
 
 /** More threads than this in one trial is almost surely a typo (each is a worker thread). The CLI checks the same limits. */
 export const MAX_THREADS = 256;

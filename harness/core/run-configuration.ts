@@ -1,0 +1,96 @@
+/**
+ * One configuration of the plan, run to its result: whole, or this shard's slice of its trials,
+ * on all cores (in this process's worker groups) or pinned to some (in a child process).
+ */
+import { executeConfiguration } from './execute/executor.js';
+import type { WorkerGroups } from './execute/pools.js';
+import { runPinned } from './execute/pinned.js';
+import type { PlannedConfig } from './plan/plan.js';
+import { SLICE_TRIAL_SPAN, type TrialSlice } from './plan/shard.js';
+import type { ConfigResult, Configuration } from './grade/results.js';
+
+export interface ConfigRunOptions {
+  maxFailures?: number;
+  firstTrial?: number;
+  onBatch?: (trials: number, failedTrials: number) => void;
+  groups?: WorkerGroups;
+  timeoutMs: number;
+  traceEvents: number;
+  budget: { runs?: number; timeMs?: number };
+  fixedSeedTrial?: number;
+  signal?: AbortSignal;
+}
+
+/** A configuration of the plan as this shard runs it: whole, or one slice of its trials. */
+export interface PlannedWork extends PlannedConfig {
+  slice?: TrialSlice;
+}
+
+/**
+ * Runs one configuration, or this shard's slice of it: the slice's trials (its own --runs share,
+ * from its first trial index, unless a soak pass continues from a later one), and the result says
+ * which slice it is.
+ */
+export async function runConfiguration(p: PlannedWork, o: ConfigRunOptions): Promise<ConfigResult> {
+  const slice = p.slice;
+  if (slice === undefined) return runUnsliced(p, o);
+  const firstTrial = o.firstTrial ?? slice.firstTrial;
+  // A time-budgeted slice (soak passes included) never runs into the next slice's trial indices.
+  const leftInSpan = slice.firstTrial + SLICE_TRIAL_SPAN - firstTrial;
+  if (slice.runs === undefined && leftInSpan <= 0) return { ...skipped(p.config, `trial slice ${slice.index}/${slice.total} has run all ${SLICE_TRIAL_SPAN} of its trial indices`), slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial } };
+  const result = await runUnsliced(p, {
+    ...o,
+    firstTrial,
+    budget: slice.runs !== undefined ? { runs: slice.runs } : { ...o.budget, runs: Math.min(o.budget.runs ?? Infinity, leftInSpan) },
+  });
+  // nextTrial is for a soak's next pass only (it asked by giving firstTrial).
+  const { nextTrial, ...rest } = result;
+  return { ...rest, slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial }, ...(o.firstTrial !== undefined && nextTrial !== undefined ? { nextTrial } : {}) };
+}
+
+async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
+  if (p.skip !== undefined) return skipped(p.config, p.skip);
+  const shouldStop = (): boolean => o.signal?.aborted ?? false;
+  if (p.config.cores === 'all') {
+    return executeConfiguration(p.suite, p.config, {
+      timeoutMs: o.timeoutMs,
+      traceEvents: o.traceEvents,
+      budget: o.budget,
+      shouldStop,
+      ...(o.onBatch ? { onBatch: o.onBatch } : {}),
+      ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
+      ...(o.groups ? { groups: o.groups } : {}),
+      ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
+      ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
+    });
+  }
+  return runPinned(
+    {
+      config: p.config,
+      timeoutMs: o.timeoutMs,
+      traceEvents: o.traceEvents,
+      budget: o.budget,
+      ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
+      ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
+      ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
+    },
+    p.config.cores,
+    o.signal,
+    o.onBatch,
+  );
+}
+
+function skipped(config: Configuration, reason: string): ConfigResult {
+  return {
+    config,
+    status: 'skipped',
+    skippedReason: reason,
+    trials: 0,
+    failedTrials: 0,
+    invariants: [],
+    outcomes: [],
+    hangs: { count: 0, samples: [] },
+    errors: { count: 0, samples: [] },
+    durationMs: 0,
+  };
+}
