@@ -6,7 +6,7 @@
  * checkpoints the file is instead rewritten atomically with the totals so far
  * (and written whole, atomically, at the end), its header marked `soak`.
  * The header also records the machine's hostname, so merged shards keep it.
- * `stress report` and `stress merge` read these files (harness/results-file.ts).
+ * `stress report` and `stress merge` read these files (harness/core/record/results-file.ts).
  */
 import type { RunEvent } from '../harness/core/events.js';
 import type { RunSummary } from '../harness/core/grade/results.js';
