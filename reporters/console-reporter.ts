@@ -5,6 +5,7 @@
  * seconds (like cmd/stress).
  */
 import type { RunEvent } from '../harness/core/run.js';
+import { isBad } from '../harness/core/grade/status-rule.js';
 import { formatEvent, formatTrace } from './console.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
@@ -40,7 +41,7 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
       const text = formatEvent(event);
       clearLive();
       if (text !== null) out.write(`${text}\n`);
-      if (event.type === 'config-end' && event.result.status !== 'pass' && !event.result.config.canary) {
+      if (event.type === 'config-end' && isBad(event.result.status) && !event.result.config.canary) {
         const trace = formatTrace(event.result);
         if (trace.length > 0) out.write(`    trace of the first failing trial:\n${trace.join('\n')}\n`);
       }

@@ -8,6 +8,7 @@ import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js'
 import { formatRate, stoppedNote } from '../harness/core/grade/stats.js';
 import { replayCommand } from '../harness/core/record/replay-token.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
+import { everyTrialErrored, isBad } from '../harness/core/grade/status-rule.js';
 import { indentedLines, visible } from '../harness/core/shared/control-chars.js';
 import { errorHeadline, survivedAdvice } from './findings.js';
 import { traceLines } from './trace-text.js';
@@ -42,7 +43,8 @@ export function formatEvent(e: RunEvent): string | null {
 }
 
 export function formatConfigLine(r: ConfigResult): string {
-  const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored(r) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
+  const caught = r.canaryVerdict === 'caught';
+  const mark = r.config.canary ? (caught ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored({ caught, trials: r.trials, errors: r.errors.count }) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
   const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${counted(r.trials, 'trial')}, failed ${formatRate(r.failedTrials, r.trials)}`;
   const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
   return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}${sliceNote(r)}: ${rate}${first}${stoppedNote(r)}`;
@@ -56,7 +58,7 @@ function sliceNote(r: ConfigResult): string {
 export function formatSummary(s: RunSummary): string {
   const lines: string[] = [''];
   const correct = s.configs.filter((r) => !r.config.canary);
-  const bad = correct.filter((r) => r.status !== 'pass' && r.status !== 'skipped');
+  const bad = correct.filter((r) => isBad(r.status));
   lines.push('Failures:');
   if (bad.length === 0) lines.push('  none: every invariant of every correct variant held');
   for (const r of bad) lines.push(...describeFailure(r));
@@ -124,11 +126,6 @@ export function formatOutcomes(r: ConfigResult): string | null {
   const parts = shown.map((o) => `${o.count.toLocaleString('en-US')} "${visible(o.outcome)}" ${o.grade} (${share(o.count)})`);
   const rest = r.outcomes.length - shown.length;
   return `outcomes: ${parts.join(', ')}${rest > 0 ? `, and ${counted(rest, 'other outcome')}` : ''}`;
-}
-
-/** A canary configuration none of whose trials could be judged (see CanaryVerdict.errored). */
-function everyTrialErrored(r: ConfigResult): boolean {
-  return r.canaryVerdict !== 'caught' && r.errors.count > 0 && r.errors.count >= r.trials;
 }
 
 export function describeFailure(r: ConfigResult): string[] {

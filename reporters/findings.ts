@@ -8,7 +8,8 @@
 import { type ConfigResult, type ErrorSample, HANG_INVARIANT, type InvariantResult } from '../harness/core/grade/results.js';
 import { formatRate } from '../harness/core/grade/stats.js';
 import { replayCommand } from '../harness/core/record/replay-token.js';
-import { type CanaryVerdict, MIN_JUDGING_SHARE_MS } from '../harness/core/grade/verdict.js';
+import type { CanaryVerdict } from '../harness/core/grade/verdict.js';
+import { MIN_JUDGING_SHARE_MS } from '../harness/core/grade/status-rule.js';
 import { traceLines } from './trace-text.js';
 import { counted } from './words.js';
 

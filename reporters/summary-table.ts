@@ -4,9 +4,10 @@
  * for correct variants; caught / SURVIVED for canaries). Shared by the
  * console, Markdown and HTML reporters.
  */
-import type { ConfigResult, ConfigStatus, RunSummary } from '../harness/core/grade/results.js';
+import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
 import { formatRate } from '../harness/core/grade/stats.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
+import { isBad, worst } from '../harness/core/grade/status-rule.js';
 import { visible } from '../harness/core/shared/control-chars.js';
 
 export interface SummaryRow {
@@ -24,8 +25,6 @@ export interface SummaryRow {
   /** Whether this row makes the run fail. */
   bad: boolean;
 }
-
-const SEVERITY: ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped'];
 
 export function summaryRows(s: RunSummary): SummaryRow[] {
   const groups = new Map<string, ConfigResult[]>();
@@ -46,9 +45,9 @@ export function summaryRows(s: RunSummary): SummaryRow[] {
       bad = v !== undefined && !v.caught;
     } else {
       const ran = rs.filter((r) => r.status !== 'skipped');
-      const worst = ran.reduce<ConfigStatus>((w, r) => (SEVERITY.indexOf(r.status) > SEVERITY.indexOf(w) ? r.status : w), 'pass');
-      verdict = ran.length === 0 ? 'skipped' : worst;
-      bad = ran.length > 0 && worst !== 'pass';
+      const status = ran.length === 0 ? 'skipped' : worst(ran.map((r) => r.status));
+      verdict = status;
+      bad = isBad(status);
     }
     const skipped = rs.filter((r) => r.status === 'skipped').length;
     return { suite: first.suite, variant: first.variant, canary: first.canary, configs: rs.length, skipped, trials, failedTrials, rate: formatRate(failedTrials, trials), verdict, bad };

@@ -14,7 +14,7 @@ import type { RunSettings } from '../run.js';
 import { type Shard, formatShard } from '../plan/shard.js';
 import { exitCodeFor } from '../grade/verdict.js';
 import { joinSlices } from './slice-merge.js';
-import { regraded } from '../grade/config-status.js';
+import { regraded } from '../grade/status-rule.js';
 import { visible } from '../shared/control-chars.js';
 import { basename } from 'node:path';
 import type { Params } from '../../suite-api.js';
