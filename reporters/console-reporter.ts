@@ -6,7 +6,8 @@
  */
 import type { RunEvent } from '../harness/core/run.js';
 import { isBad } from '../harness/core/grade/status-rule.js';
-import { formatEvent, formatTrace } from './console.js';
+import { formatEvent } from './console.js';
+import { firstFailureTrace } from './failure-text.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
 /** Status line cadence when not on a TTY (CI logs). */
@@ -42,7 +43,7 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
       clearLive();
       if (text !== null) out.write(`${text}\n`);
       if (event.type === 'config-end' && isBad(event.result.status) && !event.result.config.canary) {
-        const trace = formatTrace(event.result);
+        const trace = firstFailureTrace(event.result);
         if (trace.length > 0) out.write(`    trace of the first failing trial:\n${trace.join('\n')}\n`);
       }
     },

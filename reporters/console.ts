@@ -5,19 +5,17 @@
  */
 import type { RunEvent } from '../harness/core/run.js';
 import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
-import { formatRate, stoppedNote } from '../harness/core/grade/stats.js';
-import { replayCommand } from '../harness/core/record/replay-token.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
 import { everyTrialErrored, isBad } from '../harness/core/grade/status-rule.js';
-import { indentedLines, visible } from '../harness/core/shared/control-chars.js';
-import { errorHeadline, survivedAdvice } from './findings.js';
-import { traceLines } from './trace-text.js';
+import { visible } from '../harness/core/shared/control-chars.js';
+import { survivedAdvice } from './findings.js';
+import { ON_TERMINAL, errorText, firstFailureLines, invariantLine, replayLine } from './failure-text.js';
 import { summaryTableText } from './summary-table.js';
-import { counted } from './words.js';
+import { counted, formatRate, seconds, stoppedNote } from './words.js';
 
 /** A configuration's least share of the time budget: `1.30 s`, `208 ms`. */
 function formatShare(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+  return ms >= 1000 ? seconds(ms, 2) : `${Math.round(ms)} ms`;
 }
 
 export function formatEvent(e: RunEvent): string | null {
@@ -46,7 +44,7 @@ export function formatConfigLine(r: ConfigResult): string {
   const caught = r.canaryVerdict === 'caught';
   const mark = r.config.canary ? (caught ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored({ caught, trials: r.trials, errors: r.errors.count }) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
   const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${counted(r.trials, 'trial')}, failed ${formatRate(r.failedTrials, r.trials)}`;
-  const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
+  const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${seconds(r.firstDetection.ms, 2)})` : '';
   return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}${sliceNote(r)}: ${rate}${first}${stoppedNote(r)}`;
 }
 
@@ -66,7 +64,7 @@ export function formatSummary(s: RunSummary): string {
   const canaries = canaryVerdicts(s.configs);
   if (canaries.length === 0) lines.push('  none in this run');
   for (const c of canaries) {
-    const when = c.firstDetectionMs !== undefined ? `, first detection after ${(c.firstDetectionMs / 1000).toFixed(2)} s` : '';
+    const when = c.firstDetectionMs !== undefined ? `, first detection after ${seconds(c.firstDetectionMs, 2)}` : '';
     lines.push(
       c.caught
         ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${counted(c.trials, 'trial')}${when}`
@@ -96,7 +94,7 @@ export function formatSummary(s: RunSummary): string {
   lines.push('');
   if (s.stoppedEarly) lines.push(`stopped by ${visible(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run`);
   lines.push(
-    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${counted(trials, 'trial')} in ${(s.durationMs / 1000).toFixed(1)} s, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${counted(trials, 'trial')} in ${seconds(s.durationMs, 1)}, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
   );
   return lines.join('\n');
 }
@@ -132,24 +130,11 @@ export function describeFailure(r: ConfigResult): string[] {
   const out: string[] = [`  ${visible(r.config.key)}: ${r.status}`];
   for (const inv of r.invariants) {
     if (inv.failures === 0) continue;
-    out.push(`    ${visible(inv.name)}: ${inv.status}, ${inv.failures.toLocaleString('en-US')} of ${counted(inv.trials, 'trial')} (${formatRate(inv.failures, inv.trials)})`);
-    const s = inv.samples[0];
-    if (s !== undefined) {
-      // Continuation lines of a suite's own text are indented: none can pass for a line of the report.
-      out.push(`      trial ${s.trial}: ${indentedLines(s.details, '        ')}`);
-      out.push(`      replay: ${replayCommand(s.replay)}`);
-    }
+    out.push(`    ${invariantLine(visible(inv.name), inv)}`, ...firstFailureLines(inv, '      ', ON_TERMINAL));
   }
   for (const e of r.errors.samples.slice(0, 1)) {
-    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e, visible, (text) => indentedLines(text, '      '))}`);
-    out.push(`      replay: ${replayCommand(e.replay)}`);
+    out.push(`    error in ${errorText(e, ON_TERMINAL, '    ')}`, `      ${replayLine(e.replay)}`);
   }
-  if (r.errors.count > 1) out.push(`    (${r.errors.count} errors in all)`);
+  if (r.errors.count > 1) out.push(`    (${counted(r.errors.count, 'error')} in all)`);
   return out;
-}
-
-export function formatTrace(r: ConfigResult): string[] {
-  const sample = r.invariants.flatMap((i) => i.samples)[0] ?? r.hangs.samples[0];
-  if (sample === undefined || sample.trace.length === 0) return [];
-  return traceLines(sample.trace);
 }

@@ -5,7 +5,7 @@
  * console, Markdown and HTML reporters.
  */
 import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
-import { formatRate } from '../harness/core/grade/stats.js';
+import { formatRate, grouped } from './words.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
 import { isBad, worst } from '../harness/core/grade/status-rule.js';
 import { visible } from '../harness/core/shared/control-chars.js';
@@ -66,7 +66,7 @@ export function configsCell(r: SummaryRow): string {
 export function summaryTableText(s: RunSummary): string[] {
   const rows = summaryRows(s);
   if (rows.length === 0) return [];
-  const cells = rows.map((r) => [`${visible(`${r.suite}/${r.variant}`)}${r.canary ? ' [canary]' : ''}`, r.verdict, configsCell(r), r.trials.toLocaleString('en-US'), r.failedTrials.toLocaleString('en-US'), r.rate]);
+  const cells = rows.map((r) => [`${visible(`${r.suite}/${r.variant}`)}${r.canary ? ' [canary]' : ''}`, r.verdict, configsCell(r), grouped(r.trials), grouped(r.failedTrials), r.rate]);
   const head = ['suite/variant', 'verdict', 'configs', 'trials', 'failed', 'failure rate [95% CI]'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => `  ${c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ')}`.trimEnd();
