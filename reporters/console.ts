@@ -27,7 +27,7 @@ export function formatEvent(e: RunEvent): string | null {
     }
     case 'progress': {
       const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;
-      // Two significant digits as toPrecision(2) gives them (0.0, 0.0063, 12), but never in exponent form (it printed 100 as 1.0e+2).
+      // Two significant digits as toPrecision(2) gives them (0.0, 0.0063, 12), but never in exponent form (toPrecision(2) gives 100 as 1.0e+2).
       const shown = pct.toLocaleString('en-US', { minimumSignificantDigits: 2, maximumSignificantDigits: 2 });
       return `${(e.elapsedMs / 1000).toFixed(0)}s: ${counted(e.totalTrials, 'trial')}, ${counted(e.totalFailures, 'failure')} (${shown}%), ${counted(e.configsLeft, 'config')} left`;
     }
