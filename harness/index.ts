@@ -26,7 +26,8 @@ export { EXIT, canaryVerdicts, exitCodeFor, type CanaryVerdict } from './core/gr
 export { encodeReplay, decodeReplay, replayCommand } from './core/record/replay-token.js';
 export { JITTER_PROFILES, type JitterProfile } from './core/execute/jitter.js';
 export { HarnessError, type HarnessErrorCode } from './core/shared/errors.js';
-export { wilson, stoppedNote } from './core/grade/stats.js';
+export { wilson } from './core/grade/stats.js';
+export { stoppedNote } from '../reporters/words.js';
 export type { Reporter, ReporterContext, ReporterFactory, TextOut, AppendFile } from '../reporters/reporter.js';
 export { type Shard, parseShard } from './core/plan/shard.js';
 export type {

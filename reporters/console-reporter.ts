@@ -5,7 +5,9 @@
  * seconds (like cmd/stress).
  */
 import type { RunEvent } from '../harness/core/events.js';
-import { formatEvent, formatTrace } from './console.js';
+import { isBad } from '../harness/core/grade/status-rule.js';
+import { formatEvent } from './console.js';
+import { firstFailureTrace } from './failure-text.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
 /** Status line cadence when not on a TTY (CI logs). */
@@ -40,8 +42,8 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
       const text = formatEvent(event);
       clearLive();
       if (text !== null) out.write(`${text}\n`);
-      if (event.type === 'config-end' && event.result.status !== 'pass' && !event.result.config.canary) {
-        const trace = formatTrace(event.result);
+      if (event.type === 'config-end' && isBad(event.result.status) && !event.result.config.canary) {
+        const trace = firstFailureTrace(event.result);
         if (trace.length > 0) out.write(`    trace of the first failing trial:\n${trace.join('\n')}\n`);
       }
     },

@@ -5,18 +5,17 @@
  */
 import type { RunEvent } from '../harness/core/events.js';
 import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
-import { formatRate, stoppedNote } from '../harness/core/grade/stats.js';
-import { replayCommand } from '../harness/core/record/replay-token.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
-import { indentedLines, visible } from '../harness/core/shared/control-chars.js';
-import { errorHeadline, survivedAdvice } from './findings.js';
-import { traceLines } from './trace-text.js';
+import { everyTrialErrored, isBad } from '../harness/core/grade/status-rule.js';
+import { visible } from '../harness/core/shared/control-chars.js';
+import { survivedAdvice } from './findings.js';
+import { ON_TERMINAL, errorText, firstFailureLines, invariantLine, replayLine } from './failure-text.js';
 import { summaryTableText } from './summary-table.js';
-import { counted } from './words.js';
+import { counted, formatRate, seconds, stoppedNote } from './words.js';
 
 /** A configuration's least share of the time budget: `1.30 s`, `208 ms`. */
 function formatShare(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+  return ms >= 1000 ? seconds(ms, 2) : `${Math.round(ms)} ms`;
 }
 
 export function formatEvent(e: RunEvent): string | null {
@@ -28,7 +27,7 @@ export function formatEvent(e: RunEvent): string | null {
     }
     case 'progress': {
       const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;
-      // Two significant digits as toPrecision(2) gives them (0.0, 0.0063, 12), but never in exponent form (it printed 100 as 1.0e+2).
+      // Two significant digits as toPrecision(2) gives them (0.0, 0.0063, 12), but never in exponent form (toPrecision(2) gives 100 as 1.0e+2).
       const shown = pct.toLocaleString('en-US', { minimumSignificantDigits: 2, maximumSignificantDigits: 2 });
       return `${(e.elapsedMs / 1000).toFixed(0)}s: ${counted(e.totalTrials, 'trial')}, ${counted(e.totalFailures, 'failure')} (${shown}%), ${counted(e.configsLeft, 'config')} left`;
     }
@@ -42,9 +41,10 @@ export function formatEvent(e: RunEvent): string | null {
 }
 
 export function formatConfigLine(r: ConfigResult): string {
-  const mark = r.config.canary ? (r.canaryVerdict === 'caught' ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored(r) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
+  const caught = r.canaryVerdict === 'caught';
+  const mark = r.config.canary ? (caught ? 'CAUGHT' : r.status === 'skipped' ? 'SKIP' : everyTrialErrored({ caught, trials: r.trials, errors: r.errors.count }) ? 'ERROR' : 'SURVIVED') : r.status.toUpperCase();
   const rate = r.status === 'skipped' ? visible(r.skippedReason ?? '') : `${counted(r.trials, 'trial')}, failed ${formatRate(r.failedTrials, r.trials)}`;
-  const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${(r.firstDetection.ms / 1000).toFixed(2)} s)` : '';
+  const first = r.firstDetection !== undefined ? `, first at trial ${r.firstDetection.trial} (${seconds(r.firstDetection.ms, 2)})` : '';
   return `  ${mark.padEnd(8)} ${visible(r.config.key)}${r.config.canary ? ' [canary]' : ''}${sliceNote(r)}: ${rate}${first}${stoppedNote(r)}`;
 }
 
@@ -56,7 +56,7 @@ function sliceNote(r: ConfigResult): string {
 export function formatSummary(s: RunSummary): string {
   const lines: string[] = [''];
   const correct = s.configs.filter((r) => !r.config.canary);
-  const bad = correct.filter((r) => r.status !== 'pass' && r.status !== 'skipped');
+  const bad = correct.filter((r) => isBad(r.status));
   lines.push('Failures:');
   if (bad.length === 0) lines.push('  none: every invariant of every correct variant held');
   for (const r of bad) lines.push(...describeFailure(r));
@@ -64,7 +64,7 @@ export function formatSummary(s: RunSummary): string {
   const canaries = canaryVerdicts(s.configs);
   if (canaries.length === 0) lines.push('  none in this run');
   for (const c of canaries) {
-    const when = c.firstDetectionMs !== undefined ? `, first detection after ${(c.firstDetectionMs / 1000).toFixed(2)} s` : '';
+    const when = c.firstDetectionMs !== undefined ? `, first detection after ${seconds(c.firstDetectionMs, 2)}` : '';
     lines.push(
       c.caught
         ? `  caught    ${visible(`${c.suite}/${c.variant}`)}: in ${c.caughtIn} of ${c.ran} configurations, ${formatRate(c.failedTrials, c.trials)} of ${counted(c.trials, 'trial')}${when}`
@@ -94,7 +94,7 @@ export function formatSummary(s: RunSummary): string {
   lines.push('');
   if (s.stoppedEarly) lines.push(`stopped by ${visible(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run`);
   lines.push(
-    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${counted(trials, 'trial')} in ${(s.durationMs / 1000).toFixed(1)} s, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: verdict for this shard only; stress merge gives the run's)` : ''}, ${counted(trials, 'trial')} in ${seconds(s.durationMs, 1)}, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
   );
   return lines.join('\n');
 }
@@ -126,33 +126,15 @@ export function formatOutcomes(r: ConfigResult): string | null {
   return `outcomes: ${parts.join(', ')}${rest > 0 ? `, and ${counted(rest, 'other outcome')}` : ''}`;
 }
 
-/** A canary configuration none of whose trials could be judged (see CanaryVerdict.errored). */
-function everyTrialErrored(r: ConfigResult): boolean {
-  return r.canaryVerdict !== 'caught' && r.errors.count > 0 && r.errors.count >= r.trials;
-}
-
 export function describeFailure(r: ConfigResult): string[] {
   const out: string[] = [`  ${visible(r.config.key)}: ${r.status}`];
   for (const inv of r.invariants) {
     if (inv.failures === 0) continue;
-    out.push(`    ${visible(inv.name)}: ${inv.status}, ${inv.failures.toLocaleString('en-US')} of ${counted(inv.trials, 'trial')} (${formatRate(inv.failures, inv.trials)})`);
-    const s = inv.samples[0];
-    if (s !== undefined) {
-      // Continuation lines of a suite's own text are indented: none can pass for a line of the report.
-      out.push(`      trial ${s.trial}: ${indentedLines(s.details, '        ')}`);
-      out.push(`      replay: ${replayCommand(s.replay)}`);
-    }
+    out.push(`    ${invariantLine(visible(inv.name), inv)}`, ...firstFailureLines(inv, '      ', ON_TERMINAL));
   }
   for (const e of r.errors.samples.slice(0, 1)) {
-    out.push(`    error in trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e, visible, (text) => indentedLines(text, '      '))}`);
-    out.push(`      replay: ${replayCommand(e.replay)}`);
+    out.push(`    error in ${errorText(e, ON_TERMINAL, '    ')}`, `      ${replayLine(e.replay)}`);
   }
-  if (r.errors.count > 1) out.push(`    (${r.errors.count} errors in all)`);
+  if (r.errors.count > 1) out.push(`    (${counted(r.errors.count, 'error')} in all)`);
   return out;
-}
-
-export function formatTrace(r: ConfigResult): string[] {
-  const sample = r.invariants.flatMap((i) => i.samples)[0] ?? r.hangs.samples[0];
-  if (sample === undefined || sample.trace.length === 0) return [];
-  return traceLines(sample.trace);
 }

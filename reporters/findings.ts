@@ -1,16 +1,16 @@
 /**
- * What went wrong, in words every file reporter shares: one finding per
- * failing invariant of a correct configuration, per configuration with
- * harness errors, and per canary that survived the whole matrix. Each has a
- * type, a one-line message and a body (details, wait-for table, trace,
- * replay command).
+ * What went wrong, as every file reporter (JUnit, Markdown, HTML) lists it: one finding per
+ * failing invariant of a correct configuration, per configuration with harness errors, and per
+ * canary that survived the whole matrix. Each has a type, a one-line message and a body (details,
+ * wait-for table, trace, replay command), worded by failure-text.ts.
  */
-import { type ConfigResult, type ErrorSample, HANG_INVARIANT, type InvariantResult } from '../harness/core/grade/results.js';
-import { formatRate } from '../harness/core/grade/stats.js';
+import { type ConfigResult, HANG_INVARIANT, type InvariantResult } from '../harness/core/grade/results.js';
 import { replayCommand } from '../harness/core/record/replay-token.js';
-import { type CanaryVerdict, MIN_JUDGING_SHARE_MS } from '../harness/core/grade/verdict.js';
+import type { CanaryVerdict } from '../harness/core/grade/verdict.js';
+import { MIN_JUDGING_SHARE_MS } from '../harness/core/grade/status-rule.js';
 import { traceLines } from './trace-text.js';
-import { counted } from './words.js';
+import { AS_WRITTEN, errorText, replayLine, sampleLine } from './failure-text.js';
+import { counted, failedOf } from './words.js';
 
 export type FindingType = 'InvariantViolated' | 'Flaky' | 'HangOrDeadlock' | 'CanarySurvived' | 'HarnessError';
 
@@ -29,13 +29,13 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   const hang = inv.name === HANG_INVARIANT;
   const type: FindingType = hang ? 'HangOrDeadlock' : inv.status === 'flaky' ? 'Flaky' : 'InvariantViolated';
   const first = inv.samples[0];
-  const rate = `${inv.failures} of ${inv.trials} trials (${formatRate(inv.failures, inv.trials)})`;
-  const message = `${inv.name}: ${inv.status}, failed in ${rate}${first ? `; trial ${first.trial}: ${first.details}` : ''}`;
+  const rate = failedOf(inv.failures, inv.trials);
+  const message = `${inv.name}: ${inv.status}, failed in ${rate}${first ? `; ${sampleLine(first, AS_WRITTEN)}` : ''}`;
   const body: string[] = [`${r.config.key}: ${inv.name}`, `${inv.status}: failed in ${rate}`];
   if (r.stoppedAtFailures !== undefined) body.push(`stopped once max-failures (${r.stoppedAtFailures}) was reached: the rate over-states the true rate`);
   if (r.stoppedAtRecoveries !== undefined) body.push(`stopped after ${r.stoppedAtRecoveries} hangs or crashes: the rest of the budget was not run`);
   for (const s of inv.samples) {
-    body.push('', `trial ${s.trial}: ${s.details}`, `  replay: ${replayCommand(s.replay)}`);
+    body.push('', sampleLine(s, AS_WRITTEN), `  ${replayLine(s.replay)}`);
   }
   if (hang) {
     for (const h of r.hangs.samples) {
@@ -45,31 +45,21 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   }
   const trace = first?.trace ?? [];
   if (trace.length > 0) body.push('', `trace of trial ${first!.trial}:`, ...traceLines(trace, '  '));
-  if (inv.failures > inv.samples.length) body.push('', `(${inv.failures - inv.samples.length} more failing trials counted, not kept)`);
+  if (inv.failures > inv.samples.length) body.push('', `(${counted(inv.failures - inv.samples.length, 'more failing trial')} counted, not kept)`);
   const out: Finding = { type, flaky: inv.status === 'flaky', message, body: body.join('\n') };
   if (first) out.replay = replayCommand(first.replay);
   return out;
 }
 
-/**
- * `Name [CODE]: message`, or `Name [CODE] (no message)` for an error thrown without one (not a
- * dangling "TypeError: "). `show` and `showLines` escape for where the text goes (a terminal).
- */
-export function errorHeadline(e: Pick<ErrorSample, 'name' | 'code' | 'message'>, show = (s: string): string => s, showLines = show): string {
-  return `${show(e.name)}${e.code ? ` [${show(e.code)}]` : ''}${e.message === '' ? ' (no message)' : `: ${showLines(e.message)}`}`;
-}
-
 export function errorFinding(r: ConfigResult): Finding | null {
   if (r.errors.count === 0) return null;
   const e = r.errors.samples[0];
-  const message = e
-    ? `${r.errors.count} error${r.errors.count > 1 ? 's' : ''}; trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e)}`
-    : `${r.errors.count} errors`;
+  const message = e ? `${counted(r.errors.count, 'error')}; ${errorText(e, AS_WRITTEN)}` : counted(r.errors.count, 'error');
   const body: string[] = [`${r.config.key}: ${message}`];
   for (const s of r.errors.samples) {
-    body.push('', `trial ${s.trial}${s.thread >= 0 ? `, thread ${s.thread}` : ''}: ${errorHeadline(s)}`);
+    body.push('', errorText(s, AS_WRITTEN));
     if (s.stack) body.push(s.stack);
-    body.push(`  replay: ${replayCommand(s.replay)}`);
+    body.push(`  ${replayLine(s.replay)}`);
   }
   const out: Finding = { type: 'HarnessError', flaky: false, message, body: body.join('\n') };
   if (e) out.replay = replayCommand(e.replay);

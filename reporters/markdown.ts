@@ -8,7 +8,7 @@ import { canaryVerdicts } from '../harness/core/grade/verdict.js';
 import { invariantFinding, errorFinding, survivedAdvice } from './findings.js';
 import { configsCell, summaryRows } from './summary-table.js';
 import { visible } from '../harness/core/shared/control-chars.js';
-import { counted } from './words.js';
+import { counted, seconds } from './words.js';
 
 /** One line (a newline would end the table row or list item), control characters shown as \xNN. */
 function oneLine(s: string): string {
@@ -35,7 +35,7 @@ export function markdownSummary(s: RunSummary): string {
   const lines: string[] = [
     `## shakedown: ${ok ? '✅ passed' : s.interrupted ? '⚠️ interrupted' : '❌ failed'} (exit code ${s.exitCode})`,
     '',
-    `Seed ${mdCode(s.seed)}, ${counted(s.configs.length, 'configuration')}, ${trials.toLocaleString('en-US')} trials in ${(s.durationMs / 1000).toFixed(1)} s` +
+    `Seed ${mdCode(s.seed)}, ${counted(s.configs.length, 'configuration')}, ${counted(trials, 'trial')} in ${seconds(s.durationMs, 1)}` +
       (s.shard ? `, shard ${s.shard.index}/${s.shard.total} (verdict for this shard only)` : '') + '.',
     ...(s.stoppedEarly ? ['', `Stopped by ${mdText(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run.`] : []),
     '',

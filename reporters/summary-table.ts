@@ -4,9 +4,10 @@
  * for correct variants; caught / SURVIVED for canaries). Shared by the
  * console, Markdown and HTML reporters.
  */
-import type { ConfigResult, ConfigStatus, RunSummary } from '../harness/core/grade/results.js';
-import { formatRate } from '../harness/core/grade/stats.js';
+import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
+import { formatRate, grouped } from './words.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
+import { isBad, worst } from '../harness/core/grade/status-rule.js';
 import { visible } from '../harness/core/shared/control-chars.js';
 
 export interface SummaryRow {
@@ -24,8 +25,6 @@ export interface SummaryRow {
   /** Whether this row makes the run fail. */
   bad: boolean;
 }
-
-const SEVERITY: ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped'];
 
 export function summaryRows(s: RunSummary): SummaryRow[] {
   const groups = new Map<string, ConfigResult[]>();
@@ -46,9 +45,9 @@ export function summaryRows(s: RunSummary): SummaryRow[] {
       bad = v !== undefined && !v.caught;
     } else {
       const ran = rs.filter((r) => r.status !== 'skipped');
-      const worst = ran.reduce<ConfigStatus>((w, r) => (SEVERITY.indexOf(r.status) > SEVERITY.indexOf(w) ? r.status : w), 'pass');
-      verdict = ran.length === 0 ? 'skipped' : worst;
-      bad = ran.length > 0 && worst !== 'pass';
+      const status = ran.length === 0 ? 'skipped' : worst(ran.map((r) => r.status));
+      verdict = status;
+      bad = isBad(status);
     }
     const skipped = rs.filter((r) => r.status === 'skipped').length;
     return { suite: first.suite, variant: first.variant, canary: first.canary, configs: rs.length, skipped, trials, failedTrials, rate: formatRate(failedTrials, trials), verdict, bad };
@@ -67,7 +66,7 @@ export function configsCell(r: SummaryRow): string {
 export function summaryTableText(s: RunSummary): string[] {
   const rows = summaryRows(s);
   if (rows.length === 0) return [];
-  const cells = rows.map((r) => [`${visible(`${r.suite}/${r.variant}`)}${r.canary ? ' [canary]' : ''}`, r.verdict, configsCell(r), r.trials.toLocaleString('en-US'), r.failedTrials.toLocaleString('en-US'), r.rate]);
+  const cells = rows.map((r) => [`${visible(`${r.suite}/${r.variant}`)}${r.canary ? ' [canary]' : ''}`, r.verdict, configsCell(r), grouped(r.trials), grouped(r.failedTrials), r.rate]);
   const head = ['suite/variant', 'verdict', 'configs', 'trials', 'failed', 'failure rate [95% CI]'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => `  ${c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ')}`.trimEnd();

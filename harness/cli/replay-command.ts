@@ -3,13 +3,12 @@ import { type AnySuite, loadSuite } from '../core/plan/load-suite.js';
 import { checkImpl } from '../contract/load-impl.js';
 import { runConfiguration } from '../core/run-configuration.js';
 import type { Configuration } from '../core/grade/results.js';
-import { formatRate, stoppedNote } from '../core/grade/stats.js';
 import { parseFlags } from './options.js';
 import { parsePositiveInt } from './parse.js';
 import { parseImpls } from './impl-flag.js';
 import { HarnessError } from '../core/shared/errors.js';
-import { formatTrace } from '../../reporters/console.js';
-import { indentedLines, visible } from '../core/shared/control-chars.js';
+import { replayReport } from '../../reporters/failure-text.js';
+import { visible } from '../core/shared/control-chars.js';
 import { hasAffinity } from '../core/execute/pinned.js';
 import { skipReason } from '../core/plan/config-skip.js';
 import { EXIT } from '../core/grade/verdict.js';
@@ -131,19 +130,6 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
   } finally {
     stopWatchdog();
   }
-  const note = result.stoppedAtRecoveries !== undefined ? stoppedNote(result) : '';
-  process.stdout.write(`reproduced in ${result.failedTrials} of ${result.trials} runs (${formatRate(result.failedTrials, result.trials)})${note}\n`);
-  if (result.failedTrials === 0 && result.errors.count === 0 && !until) {
-    // The seed fixes the jitter draws, not the scheduler: a rare race may need many more runs.
-    process.stdout.write(`  not reproduced: the failure depends on thread timing as well as the seed; try --until-reproduced (up to ${DEFAULT_UNTIL_RUNS.toLocaleString('en-US')} runs)\n`);
-  }
-  for (const inv of result.invariants) {
-    if (inv.failures > 0) process.stdout.write(`  ${visible(inv.name)}: ${inv.failures} failures; e.g. ${indentedLines(inv.samples[0]?.details ?? '', '    ')}\n`);
-  }
-  for (const e of result.errors.samples.slice(0, 1)) process.stdout.write(`  error: ${visible(e.name)}: ${indentedLines(e.message, '    ')}\n`);
-  if (values.trace === true) {
-    const trace = formatTrace(result);
-    if (trace.length > 0) process.stdout.write(`  trace of the first reproduction:\n${trace.join('\n')}\n`);
-  }
+  process.stdout.write(replayReport(result, { until, trace: values.trace === true, untilCap: DEFAULT_UNTIL_RUNS }));
   return result.failedTrials > 0 || result.errors.count > 0 ? 1 : 0;
 }

@@ -5,10 +5,8 @@
  * failing trial and the command that replays it.
  */
 import type { ConfigResult, InvariantResult } from '../core/grade/results.js';
-import { replayCommand } from '../core/record/replay-token.js';
-import { formatRate, stoppedNote } from '../core/grade/stats.js';
-import { counted } from '../../reporters/words.js';
-import { errorHeadline } from '../../reporters/findings.js';
+import { counted, failedOf, stoppedNote } from '../../reporters/words.js';
+import { AS_WRITTEN, errorText, firstFailureLines, invariantLine, replayLine } from '../../reporters/failure-text.js';
 
 export type Verdict = { ok: true } | { ok: false; message: string };
 
@@ -17,8 +15,6 @@ export interface SeedInfo {
   seed: string;
   fromOption: boolean;
 }
-
-const n = (x: number): string => x.toLocaleString('en-US');
 
 export function invariantVerdict(configs: ConfigResult[], invariant: string, seed: SeedInfo): Verdict {
   const failing: Array<{ r: ConfigResult; inv: InvariantResult }> = [];
@@ -33,12 +29,10 @@ export function invariantVerdict(configs: ConfigResult[], invariant: string, see
   }
   if (failing.length === 0) return { ok: true };
   const lines = [
-    `"${invariant}" failed in ${n(failures)} of ${n(trials)} trials (${formatRate(failures, trials)}), in ${failing.length} of ${configs.length} configurations:`,
+    `"${invariant}" failed in ${failedOf(failures, trials)}, in ${failing.length} of ${configs.length} configurations:`,
   ];
   for (const { r, inv } of failing) {
-    lines.push(`  ${r.config.key}: ${inv.status}, ${n(inv.failures)} of ${n(inv.trials)} trials (${formatRate(inv.failures, inv.trials)})${stoppedNote(r)}`);
-    const s = inv.samples[0];
-    if (s !== undefined) lines.push(`    trial ${s.trial}: ${s.details}`, `    replay: ${replayCommand(s.replay)}`);
+    lines.push(`  ${invariantLine(r.config.key, inv)}${stoppedNote(r)}`, ...firstFailureLines(inv, '    ', AS_WRITTEN));
   }
   lines.push(seedLine(seed));
   return { ok: false, message: lines.join('\n') };
@@ -51,11 +45,8 @@ export function errorVerdict(configs: ConfigResult[], seed: SeedInfo): Verdict {
   const lines = [`errors in ${errored.length} of ${configs.length} configurations:`];
   for (const r of errored) {
     const e = r.errors.samples[0];
-    lines.push(`  ${r.config.key}: ${n(r.errors.count)} errors`);
-    if (e !== undefined) {
-      lines.push(`    trial ${e.trial}${e.thread >= 0 ? `, thread ${e.thread}` : ''}: ${errorHeadline(e)}`);
-      lines.push(`    replay: ${replayCommand(e.replay)}`);
-    }
+    lines.push(`  ${r.config.key}: ${counted(r.errors.count, 'error')}`);
+    if (e !== undefined) lines.push(`    ${errorText(e, AS_WRITTEN)}`, `    ${replayLine(e.replay)}`);
   }
   lines.push(seedLine(seed));
   return { ok: false, message: lines.join('\n') };
@@ -68,7 +59,7 @@ export function canaryVerdict(configs: ConfigResult[], bug: string | undefined, 
   return {
     ok: false,
     message:
-      `canary survived ${n(trials)} trials in ${counted(configs.length, 'configuration')}${bug ? ` (${bug})` : ''}: ` +
+      `canary survived ${counted(trials, 'trial')} in ${counted(configs.length, 'configuration')}${bug ? ` (${bug})` : ''}: ` +
       `not sensitive enough with these settings; raise timeBudget or runs, add jitter or threads\n${seedLine(seed)}`,
   };
 }

@@ -5,7 +5,7 @@
  * and 50% are both visible. Empty cells: not in the matrix; grey: skipped.
  */
 import type { ConfigResult } from '../../harness/core/grade/results.js';
-import { formatRate } from '../../harness/core/grade/stats.js';
+import { formatRate } from '../words.js';
 import { esc } from './escape.js';
 
 /** Green for none; then yellow (rare) to red (every trial), by log10 of the rate. */

@@ -12,7 +12,7 @@ import { HARNESS_ERROR_INVARIANT } from '../../harness/core/grade/grade.js';
 import { hostnameOf } from '../../harness/core/record/merge.js';
 import type { ConfigResult, Configuration, RunSummary } from '../../harness/core/grade/results.js';
 import type { RunSettings } from '../../harness/core/settings/run-options.js';
-import { formatRate } from '../../harness/core/grade/stats.js';
+import { counted, formatRate } from '../words.js';
 import { canaryVerdicts } from '../../harness/core/grade/verdict.js';
 import { type Finding, canaryFinding, errorFinding, invariantFinding } from '../findings.js';
 import { rerunCommand } from '../rerun.js';
@@ -54,7 +54,7 @@ export function junitModel(summary: RunSummary, settings: RunSettings | undefine
     // A canary is judged over configurations that merged shards may have run on several machines: the first one's.
     const host = summary.configs.filter((r) => r.config.suite === v.suite && r.config.variant === v.variant).map(hostnameOf).find((h) => h !== undefined);
     if (finding) c.failure = finding;
-    else c.systemOut = `caught in ${v.caughtIn} of ${v.ran} configurations, ${formatRate(v.failedTrials, v.trials)} of ${v.trials} trials${v.bug ? `\nplanted bug: ${v.bug}` : ''}`;
+    else c.systemOut = `caught in ${v.caughtIn} of ${v.ran} configurations, ${formatRate(v.failedTrials, v.trials)} of ${counted(v.trials, 'trial')}${v.bug ? `\nplanted bug: ${v.bug}` : ''}`;
     suites.push({
       name: `${id} [canary]`,
       package: v.suite,

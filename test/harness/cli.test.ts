@@ -68,7 +68,7 @@ describe('harness/cli', function () {
     const token = /replay: npx stress replay (\S+)/.exec(run.out)?.[1];
     assert.ok(token, 'a replay command was printed');
     const r = stress('replay', token, '--runs', '5000');
-    assert.match(r.out, /reproduced in [1-9][\d]* of 5000 runs/);
+    assert.match(r.out, /reproduced in [1-9][\d,]* of 5,000 runs/);
     assert.equal(r.code, 1, 'a reproduced failure exits 1');
     // From another directory (as on another machine's checkout): the built-in suite is found by package path.
     const elsewhere = mkdtempSync(join(tmpdir(), 'stress-replay-'));

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { errorVerdict } from '../../harness/mocha/verdicts.js';
 import { describeFailure } from '../../reporters/console.js';
-import { errorFinding, errorHeadline } from '../../reporters/findings.js';
+import { errorFinding } from '../../reporters/findings.js';
+import { errorHeadline } from '../../reporters/failure-text.js';
 import { mixedSummary } from './fixtures/summaries.js';
 
 describe('reporters: errors without a message', () => {

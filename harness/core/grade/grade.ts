@@ -14,7 +14,7 @@ import type {
   OutcomeCount,
 } from './results.js';
 import { encodeReplay } from '../record/replay-token.js';
-import { configStatus, invariantStatus } from './config-status.js';
+import { canaryCaught, configStatus, invariantStatus } from './status-rule.js';
 import { cut, describeThrown, safeValue, showValue } from '../shared/safe-value.js';
 import { wilson } from './stats.js';
 import { settleQuietly } from '../shared/errors.js';
@@ -206,7 +206,8 @@ export class ConfigGrader {
       return { outcome, count, grade: g.grade, description: g.description };
     });
     outcomes.sort(byCountThenName);
-    const status = configStatus({ trials: this.#trials, invariants, hangs: this.#hangs, errors: this.#errors });
+    const counts = { trials: this.#trials, invariants, hangs: this.#hangs, errors: this.#errors };
+    const status = configStatus(counts);
     const failedTrials = this.#failedTrials;
     const result: ConfigResult = {
       config: this.#config,
@@ -219,19 +220,16 @@ export class ConfigGrader {
       errors: this.#errors,
       durationMs,
     };
-    if (this.#trials === 0 && this.#errors.count === 0) {
+    if (status === 'skipped') {
       // Zero trials held nothing: never report them as a pass (a stop before the first batch).
-      result.status = 'skipped';
       result.skippedReason = 'no trial ran (stopped before the first batch)';
       return result;
     }
-    if (this.#config.canary) result.canaryVerdict = this.#firstDetection !== undefined ? 'caught' : 'survived';
+    if (this.#config.canary) result.canaryVerdict = canaryCaught(counts) ? 'caught' : 'survived';
     if (this.#firstDetection !== undefined) result.firstDetection = this.#firstDetection;
     return result;
   }
 }
-
-export { worse } from './config-status.js';
 
 /** The invariant's verdict; whatever it throws or returns, a verdict (never an exception). No closure: this runs per trial. */
 function judged(check: AnySuite['invariants'][string], state: unknown, outcomes: Array<ActorOutcome<unknown>>, ctx: SuiteContext): InvariantVerdict {

@@ -27,7 +27,7 @@ export interface Configuration {
 
 export { HANG_INVARIANT } from './harness-invariants.js';
 
-/** pass: held in every trial. flaky: failed in some. fail: failed in all. */
+/** pass: held in every trial. flaky: failed in some. fail: failed in all (the rule: status-rule.ts). */
 export type InvariantStatus = 'pass' | 'flaky' | 'fail';
 
 export interface FailureSample {
@@ -71,8 +71,9 @@ export interface ErrorSample {
 }
 
 /**
- * Severity order (worst last), used to combine: pass < flaky < fail < hang < error < skipped.
- * For a canary, the verdict is separate: caught (some failure or hang) or survived.
+ * A configuration's status, the most severe of what happened in it (pass < flaky < fail < hang <
+ * error < skipped). For a canary, the verdict is separate: caught (some failure or hang) or
+ * survived. Both are decided in status-rule.ts only.
  */
 export type ConfigStatus = 'pass' | 'flaky' | 'fail' | 'hang' | 'error' | 'skipped';
 

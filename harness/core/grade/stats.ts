@@ -11,21 +11,3 @@ export function wilson(failures: number, trials: number, z = 1.96): [number, num
   const hi = failures === trials ? 1 : Math.min(1, center + half);
   return [lo, hi];
 }
-
-export function formatRate(failures: number, trials: number): string {
-  if (trials === 0) return 'n/a';
-  const [lo, hi] = wilson(failures, trials);
-  const pct = (x: number): string => `${(x * 100).toPrecision(x === 0 ? 1 : 3)}%`;
-  return `${pct(failures / trials)} [${pct(lo)}, ${pct(hi)}]`;
-}
-
-/**
- * Says when a configuration stopped early: because --max-failures was reached (its failure rate is
- * then biased upward; it stops at a batch boundary, so more trials than the limit may have failed),
- * or after repeated hangs or crashes (each cost a timeout and a new worker group; the rest of its
- * budget was not run).
- */
-export function stoppedNote(r: { stoppedAtFailures?: number; stoppedAtRecoveries?: number }): string {
-  if (r.stoppedAtRecoveries !== undefined) return ` (stopped: ${r.stoppedAtRecoveries} hangs or crashes)`;
-  return r.stoppedAtFailures !== undefined ? ` (stopped: max-failures ${r.stoppedAtFailures} reached)` : '';
-}

@@ -4,6 +4,7 @@
  * that bug), correct variants per configuration.
  */
 import type { ConfigResult, RunSummary } from './results.js';
+import { everyTrialErrored, isBad, shortOfBudget } from './status-rule.js';
 
 /** Documented exit codes of `stress`. */
 export const EXIT = {
@@ -24,13 +25,6 @@ export const EXIT = {
   INTERRUPTED: 130,
 } as const;
 
-/**
- * A canary that survived configurations given less testing time than this each was not judged
- * fairly: the budget was too small for the matrix (it is still not caught, so the run still fails,
- * but the advice is to give it time, not to change the settings).
- */
-export const MIN_JUDGING_SHARE_MS = 250;
-
 export interface CanaryVerdict {
   suite: string;
   variant: string;
@@ -48,7 +42,7 @@ export interface CanaryVerdict {
    * judged, which is not the same as not sensitive enough. The first error, as `name: message`.
    */
   errored?: string;
-  /** Set when it survived and every configuration of it had less than MIN_JUDGING_SHARE_MS of testing: the largest share, in ms. */
+  /** Set when it survived and every configuration of it had less than MIN_JUDGING_SHARE_MS (status-rule.ts) of testing: the largest share, in ms. */
   shortOfBudgetMs?: number;
 }
 
@@ -83,10 +77,9 @@ export function canaryVerdicts(configs: ConfigResult[]): CanaryVerdict[] {
   }
   for (const [id, v] of byVariant) {
     const e = errors.get(id)!;
-    // Errored trials count as trials; a crash outside any trial adds an error only, hence >=.
-    if (!v.caught && e.count > 0 && e.count >= v.trials) v.errored = e.first ?? `${e.count} errors`;
+    if (everyTrialErrored({ caught: v.caught, trials: v.trials, errors: e.count })) v.errored = e.first ?? `${e.count} errors`;
     const shares = shareOf.get(id) ?? [];
-    if (!v.caught && v.errored === undefined && shares.length === v.ran && shares.every((ms) => ms < MIN_JUDGING_SHARE_MS)) v.shortOfBudgetMs = Math.max(...shares);
+    if (!v.caught && v.errored === undefined && shortOfBudget(v.ran, shares)) v.shortOfBudgetMs = Math.max(...shares);
   }
   return [...byVariant.values()];
 }
@@ -99,7 +92,8 @@ export function exitCodeFor(summary: RunSummary): number {
   const canaries = canaryVerdicts(summary.configs);
   // A canary that errored in every trial was never judged: a harness error, like an error in a correct variant.
   if (correct.some((r) => r.status === 'error') || canaries.some((v) => v.errored !== undefined)) return EXIT.HARNESS;
-  if (correct.some((r) => r.status === 'fail' || r.status === 'flaky' || r.status === 'hang')) return EXIT.FAILED;
+  // Errors were answered above: what is bad here is a fail, flaky or hang.
+  if (correct.some((r) => isBad(r.status))) return EXIT.FAILED;
   if (canaries.some((v) => !v.caught)) return EXIT.FAILED;
   return EXIT.OK;
 }

@@ -14,7 +14,7 @@ import type { RunSettings } from '../settings/run-options.js';
 import { type Shard, formatShard } from '../plan/shard.js';
 import { exitCodeFor } from '../grade/verdict.js';
 import { joinSlices } from './slice-merge.js';
-import { regraded } from '../grade/config-status.js';
+import { regraded } from '../grade/status-rule.js';
 import { visible } from '../shared/control-chars.js';
 import { basename } from 'node:path';
 import type { Params } from '../../suite-api.js';
@@ -44,8 +44,39 @@ const WHOLE: Shard = { index: 1, total: 1 };
 export function mergeResults(files: ResultsFile[], options: { requireAllShards: boolean }): MergedRun {
   const first = files[0];
   if (first === undefined) throw fail('no results files given');
+  checkSameRun(first, files.slice(1));
+  checkSameVariants(files);
+  checkShards(first, files, options.requireAllShards);
+  const warnings: string[] = [];
+  const parts = configParts(files, warnings);
+  // One file (stress report of one shard) keeps its slices as they are: there is nothing to add them to.
+  // Statuses from the counts again after joining (each record was regraded when read): nothing stored decides a verdict.
+  const records = [...parts.values()].map(({ planIndex, results }) => ({ planIndex, result: regraded(files.length === 1 ? results[0]! : joinSlices(results, warnings)) }));
+  records.sort((a, b) => a.planIndex - b.planIndex);
   const h0 = first.header;
-  for (const f of files.slice(1)) {
+  const { shard: _shard, ...settings } = h0.settings;
+  const single = files.length === 1 ? h0.settings.shard : undefined;
+  const summary: RunSummary = {
+    seed: h0.seed,
+    startedAt: files.map((f) => f.header.startedAt).sort()[0]!,
+    // Shards run side by side: the merged run took as long as the slowest.
+    // A killed run has no end record: its configurations' own durations are the best measure left.
+    durationMs: Math.max(...files.map((f) => f.end?.durationMs ?? f.configs.reduce((ms, c) => ms + c.result.durationMs, 0))),
+    configs: records.map((r) => r.result),
+    interrupted: files.some((f) => f.end === undefined || f.end.interrupted),
+    exitCode: 0,
+    // A shard stopped by --fail-fast: the merged run did not run those configurations either.
+    ...(stoppedEarly(files) ?? {}),
+    ...(single !== undefined ? { shard: single } : {}),
+  };
+  summary.exitCode = exitCodeFor(summary);
+  return { seed: h0.seed, plan: h0.plan, settings: single !== undefined ? h0.settings : settings, startedAt: summary.startedAt, summary, warnings };
+}
+
+/** Shards of one run share its seed, plan, tool version, every trial setting but the shard, and soak or not. */
+function checkSameRun(first: ResultsFile, others: ResultsFile[]): void {
+  const h0 = first.header;
+  for (const f of others) {
     const h = f.header;
     if (h.seed !== h0.seed) throw fail(`${f.path} has seed ${h.seed} but ${first.path} has ${h0.seed}: shards of one run share its seed`);
     if (JSON.stringify(h.plan) !== JSON.stringify(h0.plan)) {
@@ -64,7 +95,10 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
     const soak = (x: HeaderRecord): string => (x.soak === true ? 'a soak run (--duration)' : 'not a soak run');
     if (soak(h) !== soak(h0)) throw fail(`${f.path} is ${soak(h)} but ${first.path} is ${soak(h0)}: merge shards of one run`);
   }
-  checkSameVariants(files);
+}
+
+/** Every file one shard of the same split, none given twice, and (when required) all of them present. */
+function checkShards(first: ResultsFile, files: ResultsFile[], requireAll: boolean): void {
   const shardOf = (f: ResultsFile): Shard => f.header.settings.shard ?? WHOLE;
   const total = shardOf(first).total;
   const byIndex = new Map<number, ResultsFile>();
@@ -75,13 +109,19 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
     if (twice !== undefined) throw fail(`shard ${formatShard(s)} given twice: ${twice.path} and ${f.path}`);
     byIndex.set(s.index, f);
   }
-  if (options.requireAllShards) {
-    const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
-    if (missing.length > 0) {
-      throw fail(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')}: merge the results files of all ${total} shards`);
-    }
+  if (!requireAll) return;
+  const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length > 0) {
+    throw fail(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')}: merge the results files of all ${total} shards`);
   }
-  const warnings: string[] = [];
+}
+
+/**
+ * Each configuration's results across the files (one, or one per trial slice), with its place in
+ * the plan; says in `warnings` which files were cut short. A configuration, or each slice of it,
+ * must be in one file only.
+ */
+function configParts(files: ResultsFile[], warnings: string[]): Map<string, { planIndex: number; results: ConfigResult[] }> {
   const seen = new Map<string, string>();
   const parts = new Map<string, { planIndex: number; results: ConfigResult[] }>();
   for (const f of files) {
@@ -91,7 +131,6 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
     for (const r of f.configs) {
       const key = r.result.config.key;
       const slice = r.result.slice;
-      // A configuration is in one shard, or each slice of it in one shard.
       const part = slice === undefined ? key : `${key} (trial slice ${slice.index}/${slice.total})`;
       const other = seen.get(part);
       if (other === f.path) throw fail(`configuration ${part} is listed twice in ${f.path}: a results file holds each configuration once (was it edited, or written by two runs?)`);
@@ -104,27 +143,7 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
       parts.set(key, entry);
     }
   }
-  // One file (stress report of one shard) keeps its slices as they are: there is nothing to add them to.
-  // Statuses from the counts again after joining (each record was regraded when read): nothing stored decides a verdict.
-  const records = [...parts.values()].map(({ planIndex, results }) => ({ planIndex, result: regraded(files.length === 1 ? results[0]! : joinSlices(results, warnings)) }));
-  records.sort((a, b) => a.planIndex - b.planIndex);
-  const { shard: _shard, ...settings } = h0.settings;
-  const single = files.length === 1 ? first.header.settings.shard : undefined;
-  const summary: RunSummary = {
-    seed: h0.seed,
-    startedAt: files.map((f) => f.header.startedAt).sort()[0]!,
-    // Shards run side by side: the merged run took as long as the slowest.
-    // A killed run has no end record: its configurations' own durations are the best measure left.
-    durationMs: Math.max(...files.map((f) => f.end?.durationMs ?? f.configs.reduce((ms, c) => ms + c.result.durationMs, 0))),
-    configs: records.map((r) => r.result),
-    interrupted: files.some((f) => f.end === undefined || f.end.interrupted),
-    exitCode: 0,
-    // A shard stopped by --fail-fast: the merged run did not run those configurations either.
-    ...(stoppedEarly(files) ?? {}),
-    ...(single !== undefined ? { shard: single } : {}),
-  };
-  summary.exitCode = exitCodeFor(summary);
-  return { seed: h0.seed, plan: h0.plan, settings: single !== undefined ? h0.settings : settings, startedAt: summary.startedAt, summary, warnings };
+  return parts;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { HarnessError } from '../shared/errors.js';
-import { regraded } from '../grade/config-status.js';
+import { regraded } from '../grade/status-rule.js';
 import { visible } from '../shared/control-chars.js';
 import type { ConfigResult, RunSummary } from '../grade/results.js';
 import type { RunSettings } from '../settings/run-options.js';
@@ -95,7 +95,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * A configuration record checked for the counts its status is computed from, and regraded: the
- * status and canary verdict stored in the file are not trusted (config-status.ts).
+ * status and canary verdict stored in the file are not trusted (status-rule.ts).
  */
 function configRecord(path: string, line: number, rec: ConfigRecord): ConfigRecord {
   const malformed = (what: string): HarnessError => bad(path, `line ${line}: configuration record has ${what}; not a file written by --reporter jsonl?`);

@@ -3,7 +3,7 @@
  * shards as one result per slice; `stress merge` adds them up here into the
  * result one unsharded run would have given: counts summed, the first few
  * failure samples in trial order (slice 1's before slice 2's), rates, intervals
- * and statuses recomputed. A stop within a configuration (--max-failures, too
+ * and statuses recomputed (by accumulate, through the status rule, grade/status-rule.ts). A stop within a configuration (--max-failures, too
  * many hangs or crashes) applies to each slice on its own, so a configuration
  * that stopped early sums more trials than an unsharded run would have.
  */

@@ -4,9 +4,10 @@
  * keep the first SAMPLES_KEPT (so a night of failures stays a bounded
  * report), rates, intervals and statuses are recomputed from the totals.
  */
-import { SAMPLES_KEPT, byCountThenName, worse } from '../grade/grade.js';
-import type { ConfigResult, ConfigStatus, InvariantResult, OutcomeCount } from '../grade/results.js';
+import { SAMPLES_KEPT, byCountThenName } from '../grade/grade.js';
+import type { ConfigResult, InvariantResult, OutcomeCount } from '../grade/results.js';
 import { wilson } from '../grade/stats.js';
+import { canaryCaught, configStatus, invariantStatus } from '../grade/status-rule.js';
 
 const firstFew = <T>(a: T[], b: T[]): T[] => [...a, ...b].slice(0, SAMPLES_KEPT);
 
@@ -25,7 +26,7 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
       failures,
       rate: trials === 0 ? 0 : failures / trials,
       interval: wilson(failures, trials),
-      status: failures === 0 ? 'pass' : failures >= trials ? 'fail' : 'flaky',
+      status: invariantStatus(failures, trials),
       samples: firstFew(t?.samples ?? [], n.samples),
     };
   });
@@ -37,13 +38,10 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
   }
   const hangs = { count: total.hangs.count + next.hangs.count, samples: firstFew(total.hangs.samples, next.hangs.samples) };
   const errors = { count: total.errors.count + next.errors.count, samples: firstFew(total.errors.samples, next.errors.samples) };
-  let status: ConfigStatus = 'pass';
-  for (const inv of invariants) status = worse(status, inv.status);
-  if (hangs.count > 0) status = worse(status, 'hang');
-  if (errors.count > 0) status = worse(status, 'error');
+  const counts = { trials, invariants, hangs, errors };
   const out: ConfigResult = {
     config: total.config,
-    status,
+    status: configStatus(counts),
     trials,
     failedTrials: total.failedTrials + next.failedTrials,
     invariants,
@@ -59,6 +57,6 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
   if (stopped !== undefined) out.stoppedAtFailures = stopped;
   const recoveries = next.stoppedAtRecoveries ?? total.stoppedAtRecoveries;
   if (recoveries !== undefined) out.stoppedAtRecoveries = recoveries;
-  if (out.config.canary) out.canaryVerdict = first !== undefined ? 'caught' : 'survived';
+  if (out.config.canary) out.canaryVerdict = canaryCaught(counts) ? 'caught' : 'survived';
   return out;
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { configStatus, invariantStatus, regraded } from '../../harness/core/grade/config-status.js';
+import { MIN_JUDGING_SHARE_MS, SEVERITY, canaryCaught, configStatus, everyTrialErrored, invariantStatus, isBad, regraded, shortOfBudget, worse, worst } from '../../harness/core/grade/status-rule.js';
 import type { ConfigResult } from '../../harness/core/grade/results.js';
 
 const counts = (trials: number, failures: number[], hangs = 0, errors = 0) => ({ trials, invariants: failures.map((f) => ({ failures: f })), hangs: { count: hangs }, errors: { count: errors } });
 
-describe('harness/config-status', () => {
+describe('harness/status-rule', () => {
   it('grades an invariant pass, flaky or fail from its failures and the trials', () => {
     assert.equal(invariantStatus(0, 10), 'pass');
     assert.equal(invariantStatus(3, 10), 'flaky');
@@ -20,6 +20,31 @@ describe('harness/config-status', () => {
     assert.equal(configStatus(counts(0, [0], 0, 1)), 'error');
     assert.equal(configStatus(counts(0, [0])), 'skipped');
     assert.equal(configStatus(counts(0, [2])), 'fail', 'failures with no trials are not a skip');
+  });
+
+  it('orders statuses by severity: pass, flaky, fail, hang, error, skipped', () => {
+    assert.deepEqual(SEVERITY, ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped']);
+    assert.equal(worse('flaky', 'fail'), 'fail');
+    assert.equal(worse('hang', 'fail'), 'hang');
+    assert.equal(worst(['pass', 'error', 'flaky']), 'error');
+    assert.equal(worst([]), 'pass');
+  });
+
+  it('makes the run fail for every status of a correct variant but pass and skipped', () => {
+    assert.deepEqual(SEVERITY.filter(isBad), ['flaky', 'fail', 'hang', 'error']);
+  });
+
+  it('judges a canary: caught by a failure or a hang, otherwise survived, unjudged when every trial errored or the budget was too short', () => {
+    assert.equal(canaryCaught(counts(10, [0, 1])), true, 'caught by a failing trial');
+    assert.equal(canaryCaught(counts(10, [0], 1)), true, 'caught by a hang');
+    assert.equal(canaryCaught(counts(10, [0, 0], 0, 3)), false, 'errors are not detections');
+    assert.equal(everyTrialErrored({ caught: false, trials: 10, errors: 10 }), true);
+    assert.equal(everyTrialErrored({ caught: false, trials: 10, errors: 11 }), true, 'a crash outside any trial adds an error only');
+    assert.equal(everyTrialErrored({ caught: false, trials: 10, errors: 9 }), false, 'the other trials were judged: it survived them');
+    assert.equal(everyTrialErrored({ caught: true, trials: 10, errors: 10 }), false);
+    assert.equal(shortOfBudget(2, [MIN_JUDGING_SHARE_MS - 1, 10]), true, 'every configuration had too little time');
+    assert.equal(shortOfBudget(2, [MIN_JUDGING_SHARE_MS, 10]), false, 'one had enough');
+    assert.equal(shortOfBudget(2, [10]), false, 'a configuration run without a time budget had its runs');
   });
 
   it('regrades a stored result: its stored status, invariant statuses and canary verdict are ignored', () => {

@@ -1,14 +1,30 @@
 /**
- * A configuration's status from its counts: the one rule for grading a run (grade.ts) and for
- * reading stored results back (results-file.ts), where the stored status is not trusted, since a
- * results file is text anyone can edit. Pure functions of counts only.
+ * The status rule: every pass/flaky/fail, configuration status, canary verdict and severity
+ * decision, from counts only. Grading (grade.ts), soak and slice merges (record/soak-merge.ts,
+ * record/slice-merge.ts), reading stored results back (record/results-file.ts, record/merge.ts),
+ * the run's verdict (verdict.ts) and the summary table all decide through these functions, so a
+ * result means the same wherever it was computed. Stored statuses are never trusted: a results
+ * file is text anyone can edit.
  */
 import type { ConfigResult, ConfigStatus, InvariantStatus } from './results.js';
 
-const SEVERITY: readonly ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped'];
+/** Least to most severe: a configuration's status is the most severe of what happened in it. */
+export const SEVERITY: readonly ConfigStatus[] = ['pass', 'flaky', 'fail', 'hang', 'error', 'skipped'];
 
 export function worse(a: ConfigStatus, b: ConfigStatus): ConfigStatus {
   return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
+}
+
+/** The most severe of `statuses`; pass for none. */
+export function worst(statuses: Iterable<ConfigStatus>): ConfigStatus {
+  let out: ConfigStatus = 'pass';
+  for (const s of statuses) out = worse(out, s);
+  return out;
+}
+
+/** Whether a correct variant's configuration with this status makes the run fail (skipped ones tested nothing). */
+export function isBad(status: ConfigStatus): boolean {
+  return status !== 'pass' && status !== 'skipped';
 }
 
 /** pass with no failures, fail when every trial failed, flaky in between. */
@@ -31,8 +47,7 @@ export interface StatusCounts {
 export function configStatus(c: StatusCounts): ConfigStatus {
   const failures = c.invariants.some((i) => i.failures > 0);
   if (c.trials === 0 && c.errors.count === 0 && c.hangs.count === 0 && !failures) return 'skipped';
-  let status: ConfigStatus = 'pass';
-  for (const inv of c.invariants) status = worse(status, invariantStatus(inv.failures, c.trials));
+  let status = worst(c.invariants.map((inv) => invariantStatus(inv.failures, c.trials)));
   if (c.hangs.count > 0) status = worse(status, 'hang');
   if (c.errors.count > 0) status = worse(status, 'error');
   return status;
@@ -41,6 +56,31 @@ export function configStatus(c: StatusCounts): ConfigStatus {
 /** A canary is caught when some trial failed one of its invariants or hung (the "no hang" invariant counts hangs). */
 export function canaryCaught(c: StatusCounts): boolean {
   return c.hangs.count > 0 || c.invariants.some((i) => i.failures > 0);
+}
+
+/**
+ * A canary that survived configurations given less testing time than this each was not judged
+ * fairly: the budget was too small for the matrix (it is still not caught, so the run still fails,
+ * but the advice is to give it time, not to change the settings).
+ */
+export const MIN_JUDGING_SHARE_MS = 250;
+
+/**
+ * A canary (one configuration, or a suite variant over the matrix) that was not caught and whose
+ * every trial errored (the actor threw, a worker crashed) could not be judged, which is not the same
+ * as not sensitive enough. Errored trials count as trials; a crash outside any trial adds an error
+ * only, hence >=.
+ */
+export function everyTrialErrored(c: { caught: boolean; trials: number; errors: number }): boolean {
+  return !c.caught && c.errors > 0 && c.errors >= c.trials;
+}
+
+/**
+ * A surviving canary none of whose configurations had MIN_JUDGING_SHARE_MS of testing: not enough
+ * budget to judge it. `shares`: the testing time each of its ran configurations was given (time-budgeted runs only).
+ */
+export function shortOfBudget(ran: number, shares: readonly number[]): boolean {
+  return ran > 0 && shares.length === ran && shares.every((ms) => ms < MIN_JUDGING_SHARE_MS);
 }
 
 /**
