@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ConfigResult, Configuration } from '../grade/results.js';
-import type { Budget } from './executor.js';
+import type { Budget } from './execute-options.js';
 
 const CHILD = fileURLToPath(new URL('./pinned-child.js', import.meta.url));
 
