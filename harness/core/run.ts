@@ -5,7 +5,7 @@
 import { executeConfiguration } from './execute/executor.js';
 import { WorkerGroups } from './execute/pools.js';
 import { HarnessError } from './shared/errors.js';
-import { hasAffinity, runPinned } from './execute/pinned.js';
+import { executeConfigurationPinned, hasAffinity } from './execute/pinned.js';
 import { type PlannedConfig, plan } from './plan/plan.js';
 import type { ConfigResult, Configuration, RunSummary, SoakInfo } from './grade/results.js';
 import { soakPasses } from './soak.js';
@@ -297,7 +297,7 @@ async function runWhole(p: PlannedConfig, o: OneOptions): Promise<ConfigResult> 
       ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
     });
   }
-  return runPinned(
+  return executeConfigurationPinned(
     {
       config: p.config,
       timeoutMs: o.timeoutMs,

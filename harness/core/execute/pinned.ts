@@ -69,7 +69,8 @@ export interface PinnedRequest {
 /** The child's messages: progress after its batches, then the result (or an error). */
 export type PinnedMessage = { progress: [trials: number, failedTrials: number] } | { result: ConfigResult } | { error: string };
 
-export function runPinned(
+/** executeConfiguration (executor.ts) in a child process confined to the first `cores` allowed CPUs. */
+export function executeConfigurationPinned(
   request: PinnedRequest,
   cores: number,
   signal?: AbortSignal,
