@@ -4,6 +4,7 @@
  * every worker (actor). Suites import only this file and the primitives.
  */
 import type { Placement } from '@shakedown/primitives';
+import type { ImplKind } from './contract/types.js';
 
 /** Parameters are plain JSON values, so they fit in a replay token. */
 export type Params = Record<string, number | string | boolean>;
@@ -121,7 +122,7 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
    * (docs/contracts.md). Its variants carry the module URL in params.impl, and
    * `stress run --impl <kind>=./x.js` replaces them with the user's module.
    */
-  implKind?: 'lock' | 'rlock' | 'semaphore' | 'barrier' | 'event' | 'condition' | 'queue';
+  implKind?: ImplKind;
   /**
    * One thread's part of a trial; runs in a worker, once per trial per
    * thread, all threads released together. Attach primitives with
