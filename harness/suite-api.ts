@@ -1,7 +1,9 @@
 /**
  * What a suite module is. A suite file default-exports `defineSuite({...})`;
  * the harness loads it by path in the main thread (setup, invariants) and in
- * every worker (actor). Suites import only this file and the primitives.
+ * every worker (actor). Suites import only this file and the primitives; the
+ * conformance suites also import harness/contract, the contract of the
+ * implementations they validate.
  */
 import type { Placement } from '@shakedown/primitives';
 import type { ImplKind } from './contract/types.js';

@@ -13,7 +13,7 @@ import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTime
 import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
 import { counted } from '../../reporters/words.js';
 
-/** Invariants the harness adds to every suite's own (see harness/grade.ts). */
+/** Invariants the harness adds to every suite's own (harness/core/grade/results.ts for the hang, grade.ts for the outcome). */
 const HANG_INVARIANT = 'no hang';
 const OUTCOME_INVARIANT = 'outcome is not forbidden';
 const ERROR_TEST = 'no actor error or worker crash';

@@ -30,7 +30,7 @@ process.on('exit', (code) => {
 
 /**
  * Writing output is a sign of life: an actor printing 100,000 lines spends seconds in
- * process.stdout.write with no primitive operation, and on a loaded machine that was reported as a
+ * process.stdout.write with no primitive operation, and on a loaded machine that would look like a
  * hang at the default 1 s timeout. Every write bumps the heartbeat of the batch in flight.
  */
 for (const stream of [process.stdout, process.stderr]) {
