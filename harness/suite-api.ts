@@ -1,9 +1,12 @@
 /**
  * What a suite module is. A suite file default-exports `defineSuite({...})`;
  * the harness loads it by path in the main thread (setup, invariants) and in
- * every worker (actor). Suites import only this file and the primitives.
+ * every worker (actor). Suites import only this file and the primitives; the
+ * conformance suites also import harness/contract, the contract of the
+ * implementations they validate.
  */
 import type { Placement } from '@shakedown/primitives';
+import type { ImplKind } from './contract/types.js';
 
 /** Parameters are plain JSON values, so they fit in a replay token. */
 export type Params = Record<string, number | string | boolean>;
@@ -121,7 +124,7 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
    * (docs/contracts.md). Its variants carry the module URL in params.impl, and
    * `stress run --impl <kind>=./x.js` replaces them with the user's module.
    */
-  implKind?: 'lock' | 'rlock' | 'semaphore' | 'barrier' | 'event' | 'condition' | 'queue';
+  implKind?: ImplKind;
   /**
    * One thread's part of a trial; runs in a worker, once per trial per
    * thread, all threads released together. Attach primitives with

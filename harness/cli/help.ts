@@ -1,4 +1,5 @@
 import { EXIT } from '../core/grade/verdict.js';
+import { IMPL_KINDS } from '../contract/types.js';
 
 export const HELP = `stress: find races, lost wakeups and deadlocks in SharedArrayBuffer + Atomics code
 
@@ -15,6 +16,31 @@ survived; 2 usage or config error; 3 harness error, or the run could not finish;
 4 every configuration was skipped (nothing tested); 130 interrupted; 137 killed by
 the main-thread watchdog (suite code on the main thread never returned).
 `;
+
+/** Where a flag's description starts, and the width it is wrapped to. */
+const FLAG_COLUMN = 25;
+const HELP_WIDTH = 84;
+
+/** A flag and its description, wrapped at HELP_WIDTH with the continuation lines under the description. */
+function flagHelp(flag: string, text: string): string {
+  const lines: string[] = [];
+  let line = `  ${flag}`.padEnd(FLAG_COLUMN);
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(FLAG_COLUMN) + word;
+    } else line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  lines.push(line);
+  return `${lines.join('\n')}\n`;
+}
+
+const IMPL_FLAG_HELP = flagHelp(
+  '--impl kind=./x.js',
+  `validate your primitive: run the conformance suites of that kind (${IMPL_KINDS.join(', ')}) against your module (repeatable; docs/contracts.md)`,
+);
 
 const REPORTER_HELP = `  --reporter R           where results go (repeatable); default: console
                            console             lines per configuration and a summary
@@ -58,10 +84,7 @@ Flags:
   --max-failures N       per configuration, stop once N trials have failed
   --grep RE              only configurations whose key matches RE
   --param name=value     override a suite parameter (repeatable)
-  --impl kind=./x.js     validate your primitive: run the conformance suites of that
-                         kind (lock, rlock, semaphore, barrier, event, condition,
-                         queue) against your module (repeatable; docs/contracts.md)
-  --trace-events N       primitive events kept per thread per failing trial: the last N (default 48)
+${IMPL_FLAG_HELP}  --trace-events N       primitive events kept per thread per failing trial: the last N (default 48)
   --json FILE            also write the summary as JSON to FILE (atomically)
   --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present);
                          suite and impl paths in it are relative to the file

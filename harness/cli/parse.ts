@@ -4,7 +4,7 @@
  * ERR_CONFIG and map to exit code 2.
  */
 import { HarnessError } from '../core/shared/errors.js';
-import { JITTER_PROFILES } from '../core/execute/jitter.js';
+import { jitterNameProblem } from '../core/execute/jitter.js';
 import type { Params } from '../suite-api.js';
 import { MAX_CORES, MAX_THREADS, paramNameProblem } from '../core/settings/run-options.js';
 
@@ -57,7 +57,8 @@ export function parseCores(flag: string, raw: string | Array<number | string>): 
 export function parseJitter(flag: string, raw: string | string[]): string[] {
   const items = Array.isArray(raw) ? raw : parseList(flag, raw);
   for (const j of items) {
-    if (!(j in JITTER_PROFILES)) throw usage(`${flag}: unknown jitter profile ${JSON.stringify(j)}; expected one of ${Object.keys(JITTER_PROFILES).join(', ')}`);
+    const problem = jitterNameProblem(j);
+    if (problem !== undefined) throw usage(`${flag}: ${problem}`);
   }
   return noRepeats(flag, items);
 }

@@ -6,7 +6,7 @@
  */
 import { HarnessError } from '../core/shared/errors.js';
 import { KINDS } from './kinds.js';
-import { IMPL_KINDS, type ImplKind, type ImplModule } from './types.js';
+import { IMPL_KINDS, type ImplKind, type ImplModule, isImplKind } from './types.js';
 
 function fail(where: string, message: string): never {
   throw new HarnessError('ERR_IMPL_CONTRACT', `${where}: ${message} (see docs/contracts.md)`);
@@ -22,7 +22,7 @@ export function checkImplShape(value: unknown, where: string, expectedKind?: Imp
     fail(where, `expected a default export (or an export named "impl") of the form { kind, name, create, attach }, got ${value === null ? 'null' : typeof value}`);
   }
   const m = value as Record<string, unknown>;
-  if (typeof m.kind !== 'string' || !(IMPL_KINDS as readonly string[]).includes(m.kind)) {
+  if (!isImplKind(m.kind)) {
     fail(where, `kind must be one of ${IMPL_KINDS.join(', ')}; got ${JSON.stringify(m.kind)}`);
   }
   if (expectedKind !== undefined && m.kind !== expectedKind) fail(where, `kind is ${JSON.stringify(m.kind)}, but it was given as a ${expectedKind} implementation`);
@@ -31,7 +31,7 @@ export function checkImplShape(value: unknown, where: string, expectedKind?: Imp
   }
   if (typeof m.create !== 'function') fail(where, `create must be a function create(options) returning a structured-cloneable handle; got ${typeof m.create}`);
   if (typeof m.attach !== 'function') fail(where, `attach must be a function attach(handle) returning the ${m.kind} object; got ${typeof m.attach}`);
-  const spec = KINDS[m.kind as ImplKind];
+  const spec = KINDS[m.kind];
   if (m.capabilities !== undefined) {
     if (typeof m.capabilities !== 'object' || m.capabilities === null) fail(where, `capabilities must be an object of booleans`);
     for (const [k, v] of Object.entries(m.capabilities)) {

@@ -8,9 +8,17 @@
  *   single-thread checks) and returns the object whose methods the suites call.
  */
 
-export type ImplKind = 'lock' | 'rlock' | 'semaphore' | 'barrier' | 'event' | 'condition' | 'queue';
+/**
+ * The kinds of primitive a user's implementation can be validated as: the one list every other
+ * (the suite API's implKind, the conformance suites, --impl, the help text) derives from.
+ */
+export const IMPL_KINDS = ['lock', 'rlock', 'semaphore', 'barrier', 'event', 'condition', 'queue'] as const;
 
-export const IMPL_KINDS: readonly ImplKind[] = ['lock', 'rlock', 'semaphore', 'barrier', 'event', 'condition', 'queue'];
+export type ImplKind = (typeof IMPL_KINDS)[number];
+
+export function isImplKind(name: unknown): name is ImplKind {
+  return (IMPL_KINDS as readonly unknown[]).includes(name);
+}
 
 /** What `create` receives: the primitive's parameters, chosen by the suite. */
 export interface CreateOptions {

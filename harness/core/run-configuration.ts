@@ -4,7 +4,7 @@
  */
 import { executeConfiguration } from './execute/executor.js';
 import type { WorkerGroups } from './execute/pools.js';
-import { runPinned } from './execute/pinned.js';
+import { executeConfigurationPinned } from './execute/pinned.js';
 import type { PlannedConfig } from './plan/plan.js';
 import { SLICE_TRIAL_SPAN, type TrialSlice } from './plan/shard.js';
 import type { ConfigResult, Configuration } from './grade/results.js';
@@ -64,7 +64,7 @@ async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<Confi
       ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
     });
   }
-  return runPinned(
+  return executeConfigurationPinned(
     {
       config: p.config,
       timeoutMs: o.timeoutMs,

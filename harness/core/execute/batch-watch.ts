@@ -72,162 +72,220 @@ export interface WatchOptions {
 }
 
 export function watchBatch(o: WatchOptions): Promise<BatchOutcome> {
-  const progress = new Int32Array(o.progress);
-  const exited = new Int32Array(o.exited);
-  const threads = o.threadNames.length;
-  const trialOf = (t: number): number => {
-    const word = Atomics.load(progress, trialWord(threads, t));
-    return word === 0 ? -1 : o.firstTrial + word - 1;
-  };
-  const phaseOf = (t: number): PhaseValue => Atomics.load(progress, phaseWord(threads, t)) as PhaseValue;
-  return new Promise<BatchOutcome>((resolve) => {
-    let settled = false;
-    const finish = (outcome: BatchOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearInterval(timer);
-      resolve(outcome);
-    };
-    let lastPoll = performance.now();
-    let lastSum = -1;
-    let lastChange = lastPoll;
-    let lastTrialSum = -1;
-    let lastTrialChange = lastPoll;
-    const phases: number[] = new Array<number>(threads).fill(-1);
-    const phaseSince: number[] = new Array<number>(threads).fill(lastPoll);
-    let trialsStarted = false;
-    let stopAt: number | undefined;
-    let cutDone = false;
-    /** A stall verdict waits one poll, so that replies already sent are delivered first. */
-    let suspect = false;
-    const confirm = (outcome: BatchOutcome): void => {
-      if (suspect) finish(outcome);
-      suspect = true;
-    };
+  return new Promise<BatchOutcome>((resolve) => new BatchWatch(o, resolve).start());
+}
 
-    const poll = (): void => {
-      const now = performance.now();
-      const unseen = now - lastPoll - POLL_MS;
-      lastPoll = now;
-      if (unseen > LATE_POLL_MS - POLL_MS) {
-        lastChange += unseen;
-        lastTrialChange += unseen;
-        for (let t = 0; t < threads; t++) phaseSince[t]! += unseen;
-      }
+/** What one poll read from the threads' words. */
+interface ThreadsView {
+  /** Trials entered plus heartbeats, over all threads: moves whenever any thread makes progress. */
+  sum: number;
+  /** Trials entered, over all threads: moves only when a thread enters a new trial. */
+  trialSum: number;
+  minTrialWord: number;
+  /** Threads done with their trials, replying. */
+  replying: number;
+  /** The thread longest in a phase before the trials; -1 once every thread has reached them. */
+  slowest: number;
+}
 
-      for (let t = 0; t < threads; t++) {
-        const note = Atomics.load(exited, t);
-        if (note !== 0) {
-          const trial = trialOf(t);
-          finish({ kind: 'crash', message: `${o.threadNames[t]} ended its worker thread (process.exit(${note - 1})) in trial ${trial}`, trialIndex: Math.max(trial, o.firstTrial) });
-          return;
-        }
-      }
-      const groupError = o.groupError?.();
-      if (groupError !== undefined) {
-        finish({ kind: 'crash', message: `the worker group failed: ${groupError.message}` });
-        return;
-      }
+class BatchWatch {
+  readonly #o: WatchOptions;
+  readonly #resolve: (outcome: BatchOutcome) => void;
+  readonly #progress: Int32Array;
+  readonly #exited: Int32Array;
+  readonly #threads: number;
+  #timer: NodeJS.Timeout | undefined;
+  #settled = false;
+  #lastPoll: number;
+  #lastSum = -1;
+  #lastChange: number;
+  #lastTrialSum = -1;
+  #lastTrialChange: number;
+  readonly #phases: number[];
+  readonly #phaseSince: number[];
+  #trialsStarted = false;
+  #stopAt: number | undefined;
+  #cutDone = false;
+  /** A stall verdict waits one poll, so that replies already sent are delivered first. */
+  #suspect = false;
 
-      let sum = 0;
-      let trialSum = 0;
-      let minTrialWord = Infinity;
-      let replying = 0;
-      let slowest = -1;
-      for (let t = 0; t < threads; t++) {
-        const phase = phaseOf(t);
-        if (phase !== phases[t]) {
-          phases[t] = phase;
-          phaseSince[t] = now;
-        }
-        if (phase === Phase.REPLYING) replying++;
-        if (phase < Phase.TRIALS && (slowest < 0 || phaseSince[t]! < phaseSince[slowest]!)) slowest = t;
-        const word = Atomics.load(progress, trialWord(threads, t));
-        trialSum += word;
-        sum += word + Atomics.load(progress, beatWord(threads, t));
-        minTrialWord = Math.min(minTrialWord, word);
-      }
-      if (!trialsStarted && slowest < 0) {
-        trialsStarted = true;
-        o.onTrialsStarted?.(now);
-      }
-      if (sum !== lastSum) {
-        lastSum = sum;
-        lastChange = now;
-      }
-      if (trialSum !== lastTrialSum) {
-        lastTrialSum = trialSum;
-        lastTrialChange = now;
-      }
+  constructor(o: WatchOptions, resolve: (outcome: BatchOutcome) => void) {
+    this.#o = o;
+    this.#resolve = resolve;
+    this.#progress = new Int32Array(o.progress);
+    this.#exited = new Int32Array(o.exited);
+    this.#threads = o.threadNames.length;
+    this.#lastPoll = performance.now();
+    this.#lastChange = this.#lastPoll;
+    this.#lastTrialChange = this.#lastPoll;
+    this.#phases = new Array<number>(this.#threads).fill(-1);
+    this.#phaseSince = new Array<number>(this.#threads).fill(this.#lastPoll);
+  }
 
-      if (stopAt === undefined && (o.shouldStop?.() ?? false)) stopAt = now;
-      // Time up or stop requested: the trials in flight finish and are kept, no more start. A batch
-      // sized for 100 ms on a quiet machine can take seconds once other processes load it.
-      if (!cutDone && (stopAt !== undefined || now >= (o.cutAt?.() ?? Infinity))) {
-        cutDone = true;
-        o.cut?.();
-      }
-      if (stopAt !== undefined && now - stopAt > STOP_GRACE_MS) {
-        // A trial that has not moved since before the stop was stuck: report the hang it was in
-        // (with how long it had stalled), not a configuration where nothing ran.
-        const stalledMs = now - lastChange;
-        const inTrials = slowest < 0 && minTrialWord > 0 && replying < threads;
-        if (inTrials && stalledMs >= STOP_GRACE_MS) finish({ ...hang(), interruptedAfterMs: stalledMs });
-        else finish({ kind: 'stopped' });
-        return;
-      }
-
-      if (slowest >= 0) {
-        // Not every thread has reached its trials: no trial can hang yet (the others wait at the gate).
-        const phase = phases[slowest] as PhaseValue;
-        const limit = phase === Phase.QUEUED ? Math.max(STARTUP_LIMIT_MS, o.hookLimitMs) : o.hookLimitMs;
-        if (now - phaseSince[slowest]! > limit) {
-          const name = phase === Phase.PREPARING ? 'PrepareError' : phase === Phase.LOADING ? 'SuiteLoadError' : 'WorkerStartError';
-          confirm({ kind: 'crash', name, fatal: true, message: `${o.threadNames[slowest]}'s worker was still ${PHASE_NAMES[phase]} after ${Math.round((now - phaseSince[slowest]!) / 1000)} s (limit ${Math.round(limit / 1000)} s)` });
-        } else suspect = false;
-        return;
-      }
-      if (replying === threads) {
-        // Every trial of the batch has finished; only the replies are outstanding (output still flushing).
-        if (now - Math.max(...phaseSince) > o.hookLimitMs) {
-          confirm({ kind: 'crash', message: `the workers finished the batch's trials but did not reply within ${Math.round(o.hookLimitMs / 1000)} s (their output could not be flushed?)` });
-        } else suspect = false;
-        return;
-      }
-      const livelock = now - lastTrialChange > LIVELOCK_FACTOR * o.timeoutMs;
-      if (livelock || now - lastChange > o.timeoutMs) confirm(hang());
-      else suspect = false;
-    };
-
-    const hang = (): Extract<BatchOutcome, { kind: 'hang' }> => {
-      const snapshot = Array.from({ length: threads }, (_, t) => trialOf(t));
-      // The slowest thread is in the hung trial (or has not entered it yet).
-      const trialIndex = Math.max(Math.min(...snapshot), o.firstTrial);
-      // The table is process-wide: in a mocha process other workers may be blocked too. The report
-      // keeps this trial's threads (what they wait for, held by whomever).
-      const ours = new Set(Array.from({ length: threads }, (_, t) => Atomics.load(progress, idWord(threads, t)) - 1).filter((id) => id >= 0));
-      const waitFor = waitForTable()
-        .filter((w) => ours.has(w.threadId))
-        .map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
-      return { kind: 'hang', trialIndex, progress: snapshot, waitFor };
-    };
-
-    const timer = setInterval(poll, POLL_MS);
-    const replies: BatchReply[] = new Array<BatchReply>(threads);
+  start(): void {
+    this.#timer = setInterval(() => this.#poll(), POLL_MS);
+    const replies: BatchReply[] = new Array<BatchReply>(this.#threads);
     let received = 0;
-    o.tasks.forEach((task, t) => {
+    this.#o.tasks.forEach((task, t) => {
       task.then(
         (reply) => {
           replies[t] = reply;
-          if (++received === threads) finish({ kind: 'done', replies });
+          if (++received === this.#threads) this.#finish({ kind: 'done', replies });
         },
         (err: unknown) => {
           // Which trial the failing worker was in, when it was in one: the batch's other trials can run again.
-          const trial = phaseOf(t) === Phase.TRIALS ? trialOf(t) : -1;
-          const message = `${o.threadNames[t]}'s worker failed: ${thrownMessage(err)}`;
-          finish({ kind: 'crash', message, ...(trial >= 0 ? { trialIndex: trial } : {}) });
+          const trial = this.#phaseOf(t) === Phase.TRIALS ? this.#trialOf(t) : -1;
+          const message = `${this.#o.threadNames[t]}'s worker failed: ${thrownMessage(err)}`;
+          this.#finish({ kind: 'crash', message, ...(trial >= 0 ? { trialIndex: trial } : {}) });
         },
       );
     });
-  });
+  }
+
+  #trialOf(t: number): number {
+    const word = Atomics.load(this.#progress, trialWord(this.#threads, t));
+    return word === 0 ? -1 : this.#o.firstTrial + word - 1;
+  }
+
+  #phaseOf(t: number): PhaseValue {
+    return Atomics.load(this.#progress, phaseWord(this.#threads, t)) as PhaseValue;
+  }
+
+  #finish(outcome: BatchOutcome): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearInterval(this.#timer);
+    this.#resolve(outcome);
+  }
+
+  #confirm(outcome: BatchOutcome): void {
+    if (this.#suspect) this.#finish(outcome);
+    this.#suspect = true;
+  }
+
+  #poll(): void {
+    const now = performance.now();
+    this.#discountUnseen(now);
+    if (this.#crashed()) return;
+    const view = this.#read(now);
+    if (this.#stopped(now, view)) return;
+    this.#judgeStall(now, view);
+  }
+
+  /** Time this watchdog did not run (its poll came late) is nobody's lack of progress. */
+  #discountUnseen(now: number): void {
+    const unseen = now - this.#lastPoll - POLL_MS;
+    this.#lastPoll = now;
+    if (unseen > LATE_POLL_MS - POLL_MS) {
+      this.#lastChange += unseen;
+      this.#lastTrialChange += unseen;
+      for (let t = 0; t < this.#threads; t++) this.#phaseSince[t]! += unseen;
+    }
+  }
+
+  /** A thread's worker exited, or the group failed outside any task: the batch crashed. */
+  #crashed(): boolean {
+    for (let t = 0; t < this.#threads; t++) {
+      const note = Atomics.load(this.#exited, t);
+      if (note !== 0) {
+        const trial = this.#trialOf(t);
+        this.#finish({ kind: 'crash', message: `${this.#o.threadNames[t]} ended its worker thread (process.exit(${note - 1})) in trial ${trial}`, trialIndex: Math.max(trial, this.#o.firstTrial) });
+        return true;
+      }
+    }
+    const groupError = this.#o.groupError?.();
+    if (groupError === undefined) return false;
+    this.#finish({ kind: 'crash', message: `the worker group failed: ${groupError.message}` });
+    return true;
+  }
+
+  /** Reads every thread's words, and notes when the threads last moved. */
+  #read(now: number): ThreadsView {
+    const view: ThreadsView = { sum: 0, trialSum: 0, minTrialWord: Infinity, replying: 0, slowest: -1 };
+    for (let t = 0; t < this.#threads; t++) {
+      const phase = this.#phaseOf(t);
+      if (phase !== this.#phases[t]) {
+        this.#phases[t] = phase;
+        this.#phaseSince[t] = now;
+      }
+      if (phase === Phase.REPLYING) view.replying++;
+      if (phase < Phase.TRIALS && (view.slowest < 0 || this.#phaseSince[t]! < this.#phaseSince[view.slowest]!)) view.slowest = t;
+      const word = Atomics.load(this.#progress, trialWord(this.#threads, t));
+      view.trialSum += word;
+      view.sum += word + Atomics.load(this.#progress, beatWord(this.#threads, t));
+      view.minTrialWord = Math.min(view.minTrialWord, word);
+    }
+    if (!this.#trialsStarted && view.slowest < 0) {
+      this.#trialsStarted = true;
+      this.#o.onTrialsStarted?.(now);
+    }
+    if (view.sum !== this.#lastSum) {
+      this.#lastSum = view.sum;
+      this.#lastChange = now;
+    }
+    if (view.trialSum !== this.#lastTrialSum) {
+      this.#lastTrialSum = view.trialSum;
+      this.#lastTrialChange = now;
+    }
+    return view;
+  }
+
+  /** Cuts the batch when its time is up or a stop was requested; ends the watch once a stop's grace has passed. */
+  #stopped(now: number, view: ThreadsView): boolean {
+    if (this.#stopAt === undefined && (this.#o.shouldStop?.() ?? false)) this.#stopAt = now;
+    // Time up or stop requested: the trials in flight finish and are kept, no more start. A batch
+    // sized for 100 ms on a quiet machine can take seconds once other processes load it.
+    if (!this.#cutDone && (this.#stopAt !== undefined || now >= (this.#o.cutAt?.() ?? Infinity))) {
+      this.#cutDone = true;
+      this.#o.cut?.();
+    }
+    if (this.#stopAt === undefined || now - this.#stopAt <= STOP_GRACE_MS) return false;
+    // A trial that has not moved since before the stop was stuck: report the hang it was in
+    // (with how long it had stalled), not a configuration where nothing ran.
+    const stalledMs = now - this.#lastChange;
+    const inTrials = view.slowest < 0 && view.minTrialWord > 0 && view.replying < this.#threads;
+    if (inTrials && stalledMs >= STOP_GRACE_MS) this.#finish({ ...this.#hang(), interruptedAfterMs: stalledMs });
+    else this.#finish({ kind: 'stopped' });
+    return true;
+  }
+
+  /** What a stall means depends on where the threads are: before their trials, replying, or in a trial. */
+  #judgeStall(now: number, view: ThreadsView): void {
+    const { slowest } = view;
+    if (slowest >= 0) {
+      // Not every thread has reached its trials: no trial can hang yet (the others wait at the gate).
+      const phase = this.#phases[slowest] as PhaseValue;
+      const limit = phase === Phase.QUEUED ? Math.max(STARTUP_LIMIT_MS, this.#o.hookLimitMs) : this.#o.hookLimitMs;
+      const stalled = now - this.#phaseSince[slowest]!;
+      if (stalled > limit) {
+        const name = phase === Phase.PREPARING ? 'PrepareError' : phase === Phase.LOADING ? 'SuiteLoadError' : 'WorkerStartError';
+        this.#confirm({ kind: 'crash', name, fatal: true, message: `${this.#o.threadNames[slowest]}'s worker was still ${PHASE_NAMES[phase]} after ${Math.round(stalled / 1000)} s (limit ${Math.round(limit / 1000)} s)` });
+      } else this.#suspect = false;
+      return;
+    }
+    if (view.replying === this.#threads) {
+      // Every trial of the batch has finished; only the replies are outstanding (output still flushing).
+      if (now - Math.max(...this.#phaseSince) > this.#o.hookLimitMs) {
+        this.#confirm({ kind: 'crash', message: `the workers finished the batch's trials but did not reply within ${Math.round(this.#o.hookLimitMs / 1000)} s (their output could not be flushed?)` });
+      } else this.#suspect = false;
+      return;
+    }
+    const livelock = now - this.#lastTrialChange > LIVELOCK_FACTOR * this.#o.timeoutMs;
+    if (livelock || now - this.#lastChange > this.#o.timeoutMs) this.#confirm(this.#hang());
+    else this.#suspect = false;
+  }
+
+  #hang(): Extract<BatchOutcome, { kind: 'hang' }> {
+    const threads = this.#threads;
+    const snapshot = Array.from({ length: threads }, (_, t) => this.#trialOf(t));
+    // The slowest thread is in the hung trial (or has not entered it yet).
+    const trialIndex = Math.max(Math.min(...snapshot), this.#o.firstTrial);
+    // The table is process-wide: in a mocha process other workers may be blocked too. The report
+    // keeps this trial's threads (what they wait for, held by whomever).
+    const ours = new Set(Array.from({ length: threads }, (_, t) => Atomics.load(this.#progress, idWord(threads, t)) - 1).filter((id) => id >= 0));
+    const waitFor = waitForTable()
+      .filter((w) => ours.has(w.threadId))
+      .map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
+    return { kind: 'hang', trialIndex, progress: snapshot, waitFor };
+  }
 }

@@ -5,7 +5,7 @@
  * spins widen narrow race windows 100-500x, large delays hide narrow races, and
  * Atomics.wait cannot sleep below ~90 us, so short delays must spin.
  */
-import { ShakedownError } from '@shakedown/primitives';
+import { HarnessError } from '../shared/errors.js';
 
 export interface JitterProfile {
   name: string;
@@ -56,15 +56,20 @@ export const JITTER_PROFILES: Record<string, JitterProfile> = {
   },
 };
 
+/**
+ * Why `name` is not the name of a jitter profile, or undefined when it is: the one check of a
+ * jitter name (the profiles' own names only, so "toString" is not one).
+ */
+export function jitterNameProblem(name: string): string | undefined {
+  if (Object.hasOwn(JITTER_PROFILES, name)) return undefined;
+  return `unknown jitter profile ${JSON.stringify(name)}; expected one of ${Object.keys(JITTER_PROFILES).join(', ')}`;
+}
+
+/** The profile called `name`; a usage error naming the known profiles when there is none. */
 export function jitterProfile(name: string): JitterProfile {
-  const p = JITTER_PROFILES[name];
-  if (p === undefined) {
-    throw new ShakedownError(
-      'ERR_INVALID_ARG',
-      `unknown jitter profile ${JSON.stringify(name)}; expected one of ${Object.keys(JITTER_PROFILES).join(', ')}`,
-    );
-  }
-  return p;
+  const problem = jitterNameProblem(name);
+  if (problem !== undefined) throw new HarnessError('ERR_USAGE', problem);
+  return JITTER_PROFILES[name]!;
 }
 
 const sleepWord = new Int32Array(new SharedArrayBuffer(4));

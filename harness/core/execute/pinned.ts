@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ConfigResult, Configuration } from '../grade/results.js';
-import type { Budget } from './executor.js';
+import type { Budget } from './execute-options.js';
 
 const CHILD = fileURLToPath(new URL('./pinned-child.js', import.meta.url));
 
@@ -69,7 +69,8 @@ export interface PinnedRequest {
 /** The child's messages: progress after its batches, then the result (or an error). */
 export type PinnedMessage = { progress: [trials: number, failedTrials: number] } | { result: ConfigResult } | { error: string };
 
-export function runPinned(
+/** executeConfiguration (executor.ts) in a child process confined to the first `cores` allowed CPUs. */
+export function executeConfigurationPinned(
   request: PinnedRequest,
   cores: number,
   signal?: AbortSignal,

@@ -110,7 +110,7 @@ let discarding = false;
  * A worker's stdout and stderr are piped into this process's. When the reader of ours has gone
  * (`stress run | head`: EPIPE), the pipe is undone and the worker's output stream stops flowing;
  * its writes then never complete, and a worker waiting for its output to flush before it replies
- * (tinypool does) never replies: every later trial looked hung. So output that can no longer be
+ * (tinypool does) never replies: every later trial would look hung. So output that can no longer be
  * shown is read and dropped instead. (The only other unpipe is at a worker's exit, when its
  * stream has ended and resuming it does nothing.)
  */

@@ -1,4 +1,6 @@
 /** The suites shipped with shakedown, by name. The harness knows them only by module path. */
+import { IMPL_KINDS } from '../../contract/types.js';
+
 const at = (path: string): string => new URL(`../../../suites/${path}.js`, import.meta.url).href;
 
 /**
@@ -11,15 +13,7 @@ export const BUILTIN_SUITES_DIR = new URL('../../../suites/', import.meta.url);
 export const DEFAULT_SUITES = ['counter', 'producer-consumer', 'barrier-start', 'deadlock'];
 
 /** Conformance suites by implementation kind (docs/contracts.md); `stress run conformance` runs them all. */
-export const CONFORMANCE_SUITES: Record<string, string> = {
-  lock: 'conformance/lock',
-  rlock: 'conformance/rlock',
-  semaphore: 'conformance/semaphore',
-  barrier: 'conformance/barrier',
-  event: 'conformance/event',
-  condition: 'conformance/condition',
-  queue: 'conformance/queue',
-};
+export const CONFORMANCE_SUITES: Record<string, string> = Object.fromEntries(IMPL_KINDS.map((kind) => [kind, `conformance/${kind}`]));
 
 export const BUILTIN_SUITES: Record<string, string> = {
   counter: at('counter'),

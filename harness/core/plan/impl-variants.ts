@@ -7,6 +7,7 @@
  */
 import { CONFORMANCE_SUITES, DEFAULT_SUITES, SUITE_GROUPS } from './builtin-suites.js';
 import { checkImpl } from '../../contract/load-impl.js';
+import { IMPL_KINDS, isImplKind } from '../../contract/types.js';
 import { HarnessError } from '../shared/errors.js';
 import type { AnySuite } from './load-suite.js';
 import type { VariantSpec } from '../../suite-api.js';
@@ -25,7 +26,7 @@ export interface PlannedVariant {
 export function expandSuiteRefs(refs: string[], impls: Impls = {}): string[] {
   const kinds = Object.keys(impls);
   for (const k of kinds) {
-    if (CONFORMANCE_SUITES[k] === undefined) throw new HarnessError('ERR_USAGE', `--impl: unknown kind ${JSON.stringify(k)}; expected one of ${Object.keys(CONFORMANCE_SUITES).join(', ')}`);
+    if (!isImplKind(k)) throw new HarnessError('ERR_USAGE', `--impl: unknown kind ${JSON.stringify(k)}; expected one of ${IMPL_KINDS.join(', ')}`);
   }
   if (refs.length === 0) return kinds.length > 0 ? kinds.map((k) => CONFORMANCE_SUITES[k]!) : DEFAULT_SUITES;
   return refs.flatMap((r) => SUITE_GROUPS[r] ?? [r]);

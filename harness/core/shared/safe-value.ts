@@ -18,7 +18,7 @@ const MAX_DEPTH = 6;
 
 export type SafeValue = null | boolean | number | string | SafeValue[] | { [key: string]: SafeValue };
 
-/** Kept for the bounded rendering; nothing here is user code any more. */
+/** The bounded tree a walk builds: copies only, no user code, so rendering it cannot throw. */
 type Node =
   | { kind: 'json'; value: null | boolean | number | string }
   /** A value JSON cannot hold (BigInt, NaN, a function, ...): `text` in messages, `data` (default text) in files. */
@@ -122,126 +122,137 @@ function errorWords(err: unknown): string {
 
 /** Walks `value` into a tree that renders within about `cap` characters. */
 function walk(value: unknown, cap: number): Node {
-  // Room kept for what the estimate leaves out: separators, and the "… N more" notes.
-  let left = Math.floor(cap * 0.9) - 40;
-  const ancestors = new Set<object>();
-  const spend = (n: Node, chars: number): Node => {
-    left -= chars;
-    return n;
-  };
+  return new Walker(cap).visit(value, 0);
+}
 
-  const leaf = (v: unknown): Node | undefined => {
+/** One walk: the characters left to spend, and the objects on the path (for cycles). */
+class Walker {
+  /** Room kept for what the estimate leaves out: separators, and the "… N more" notes. */
+  left: number;
+  readonly ancestors = new Set<object>();
+
+  constructor(cap: number) {
+    this.left = Math.floor(cap * 0.9) - 40;
+  }
+
+  spend(n: Node, chars: number): Node {
+    this.left -= chars;
+    return n;
+  }
+
+  visit(v: unknown, depth: number): Node {
+    try {
+      const simple = this.leaf(v);
+      if (simple !== undefined) return simple;
+      const o = v as object;
+      if (this.ancestors.has(o)) return this.spend({ kind: 'word', text: '[Circular]' }, 12);
+      this.ancestors.add(o);
+      try {
+        return this.visitObject(o, depth);
+      } finally {
+        this.ancestors.delete(o);
+      }
+    } catch (err) {
+      return this.spend({ kind: 'word', text: `[unreadable: ${errorWords(err)}]` }, 40);
+    }
+  }
+
+  /** A primitive (or null) as a node; undefined for objects. */
+  leaf(v: unknown): Node | undefined {
     switch (typeof v) {
       case 'string': {
-        const s = cut(v, Math.max(40, Math.min(STRING_CAP, left)));
-        return spend({ kind: 'json', value: s }, JSON.stringify(s).length);
+        const s = cut(v, Math.max(40, Math.min(STRING_CAP, this.left)));
+        return this.spend({ kind: 'json', value: s }, JSON.stringify(s).length);
       }
       case 'number':
-        if (Number.isFinite(v) && !Object.is(v, -0)) return spend({ kind: 'json', value: v }, String(v).length);
-        return spend({ kind: 'word', text: Object.is(v, -0) ? '-0' : String(v) }, 10);
+        if (Number.isFinite(v) && !Object.is(v, -0)) return this.spend({ kind: 'json', value: v }, String(v).length);
+        return this.spend({ kind: 'word', text: Object.is(v, -0) ? '-0' : String(v) }, 10);
       case 'boolean':
-        return spend({ kind: 'json', value: v }, 5);
+        return this.spend({ kind: 'json', value: v }, 5);
       case 'bigint': {
         const text = `${cut(v.toString(), STRING_CAP)}n`;
-        return spend({ kind: 'word', text }, text.length + 2);
+        return this.spend({ kind: 'word', text }, text.length + 2);
       }
       case 'undefined':
-        return spend({ kind: 'word', text: 'undefined' }, 11);
+        return this.spend({ kind: 'word', text: 'undefined' }, 11);
       case 'symbol': {
         const text = cut(String(v), STRING_CAP);
-        return spend({ kind: 'word', text }, text.length + 2);
+        return this.spend({ kind: 'word', text }, text.length + 2);
       }
       case 'function': {
         const text = `[Function ${functionName(v as (...a: unknown[]) => unknown)}]`;
-        return spend({ kind: 'word', text }, text.length + 2);
+        return this.spend({ kind: 'word', text }, text.length + 2);
       }
       default:
-        return v === null ? spend({ kind: 'json', value: null }, 4) : undefined;
+        return v === null ? this.spend({ kind: 'json', value: null }, 4) : undefined;
     }
-  };
+  }
 
-  const visit = (v: unknown, depth: number): Node => {
-    try {
-      const simple = leaf(v);
-      if (simple !== undefined) return simple;
-      const o = v as object;
-      if (ancestors.has(o)) return spend({ kind: 'word', text: '[Circular]' }, 12);
-      ancestors.add(o);
-      try {
-        return visitObject(o, depth);
-      } finally {
-        ancestors.delete(o);
-      }
-    } catch (err) {
-      return spend({ kind: 'word', text: `[unreadable: ${errorWords(err)}]` }, 40);
-    }
-  };
-
-  const visitObject = (o: object, depth: number): Node => {
+  visitObject(o: object, depth: number): Node {
     const word = objectWord(o);
-    if (word !== undefined) return spend(word, (word.data ?? word.text).length + 2);
+    if (word !== undefined) return this.spend(word, (word.data ?? word.text).length + 2);
     if (depth >= MAX_DEPTH) {
       const text = Array.isArray(o) ? '[Array]' : `[${tagOf(o) ?? 'Object'}]`;
-      return spend({ kind: 'word', text }, text.length + 2);
+      return this.spend({ kind: 'word', text }, text.length + 2);
     }
     if (ArrayBuffer.isView(o)) {
       const typed = o as unknown as ArrayLike<unknown>;
-      return items(`${tagOf(o) ?? 'TypedArray'}(${typed.length})`, typed.length, (i) => typed[i], depth);
+      return this.items(`${tagOf(o) ?? 'TypedArray'}(${typed.length})`, typed.length, (i) => typed[i], depth);
     }
-    if (Array.isArray(o)) return items(undefined, o.length, (i) => (o as unknown[])[i], depth);
+    if (Array.isArray(o)) return this.items(undefined, o.length, (i) => (o as unknown[])[i], depth);
     if (types.isSet(o)) {
       // The built-in iterator and size, not the object's own (a subclass could override them).
       const size = Number(Reflect.get(Set.prototype, 'size', o));
       const values = Set.prototype.values.call(o);
-      return items(`Set(${size})`, size, () => values.next().value, depth);
+      return this.items(`Set(${size})`, size, () => values.next().value, depth);
     }
-    if (types.isMap(o)) return mapEntries(o, depth);
+    if (types.isMap(o)) return this.mapEntries(o, depth);
     const toJSON = (o as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') {
       const replaced: unknown = toJSON.call(o, '');
-      return visit(replaced, depth + 1);
+      return this.visit(replaced, depth + 1);
     }
-    return record(o, depth);
-  };
+    return this.record(o, depth);
+  }
 
-  const items = (tag: string | undefined, length: number, at: (i: number) => unknown, depth: number): Node => {
+  items(tag: string | undefined, length: number, at: (i: number) => unknown, depth: number): Node {
     const out: Node[] = [];
-    left -= 2;
+    this.left -= 2;
     let i = 0;
-    for (; i < length && left > 0; i++) {
-      out.push(visit(at(i), depth + 1));
-      left -= 2;
+    for (; i < length && this.left > 0; i++) {
+      out.push(this.visit(at(i), depth + 1));
+      this.left -= 2;
     }
     const node: Node = { kind: 'list', items: out, more: length - i };
     if (tag !== undefined) node.tag = tag;
     return node;
-  };
+  }
 
-  const mapEntries = (m: Map<unknown, unknown>, depth: number): Node => {
+  mapEntries(m: Map<unknown, unknown>, depth: number): Node {
     const size = Number(Reflect.get(Map.prototype, 'size', m));
     const pairs = Map.prototype.entries.call(m);
     const out: Array<[Node, Node]> = [];
-    left -= 2;
-    for (let next = pairs.next(); !next.done && left > 0; next = pairs.next()) {
-      out.push([visit(next.value[0], depth + 1), visit(next.value[1], depth + 1)]);
-      left -= 6;
+    this.left -= 2;
+    for (let next = pairs.next(); !next.done && this.left > 0; next = pairs.next()) {
+      out.push([this.visit(next.value[0], depth + 1), this.visit(next.value[1], depth + 1)]);
+      this.left -= 6;
     }
     return { kind: 'map', tag: `Map(${size})`, entries: out, more: size - out.length };
-  };
+  }
 
-  const record = (o: object, depth: number): Node => {
+  record(o: object, depth: number): Node {
     const keys = Object.keys(o);
     const out: Array<[string, Node]> = [];
-    left -= 2;
+    this.left -= 2;
     let i = 0;
-    for (; i < keys.length && left > 0; i++) {
+    for (; i < keys.length && this.left > 0; i++) {
       const key = cut(keys[i]!, 100);
-      left -= key.length + 4;
+      this.left -= key.length + 4;
       let child: Node;
       try {
-        child = visit((o as Record<string, unknown>)[keys[i]!], depth + 1);
+        child = this.visit((o as Record<string, unknown>)[keys[i]!], depth + 1);
       } catch (err) {
-        child = spend({ kind: 'word', text: `[unreadable: ${errorWords(err)}]` }, 40);
+        child = this.spend({ kind: 'word', text: `[unreadable: ${errorWords(err)}]` }, 40);
       }
       out.push([key, child]);
     }
@@ -249,9 +260,7 @@ function walk(value: unknown, cap: number): Node {
     const tag = tagOf(o);
     if (tag !== undefined && tag !== 'Object') node.tag = tag;
     return node;
-  };
-
-  return visit(value, 0);
+  }
 }
 
 /** Objects shown as one word: promises, errors, dates, buffers, weak collections, boxed primitives. */

@@ -10,7 +10,7 @@ import { GateCancelled, StartGate } from '../gate.js';
 import { delay } from '../jitter.js';
 import { threadRng, trialRng } from '../../shared/rng.js';
 import { TraceWriter } from '../trace.js';
-import { loadSuite } from '../../plan/load-suite.js';
+import { type AnySuite, loadSuite } from '../../plan/load-suite.js';
 import { serializeError } from '../../shared/errors.js';
 import type { BatchReply, BatchTask } from './task.js';
 import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
@@ -30,7 +30,7 @@ process.on('exit', (code) => {
 
 /**
  * Writing output is a sign of life: an actor printing 100,000 lines spends seconds in
- * process.stdout.write with no primitive operation, and on a loaded machine that was reported as a
+ * process.stdout.write with no primitive operation, and on a loaded machine that would look like a
  * hang at the default 1 s timeout. Every write bumps the heartbeat of the batch in flight.
  */
 for (const stream of [process.stdout, process.stderr]) {
@@ -50,8 +50,8 @@ let previous: Promise<unknown> = Promise.resolve();
  * the second batch's gate spin inside the first's trial. So each batch waits
  * for the one before.
  */
-export default function runInOrder(task: BatchTask): Promise<BatchReply> {
-  const run = previous.then(() => runBatch(task)).finally(flushOutput);
+export default function runTrialsInOrder(task: BatchTask): Promise<BatchReply> {
+  const run = previous.then(() => runTrials(task)).finally(flushOutput);
   previous = run.catch(() => undefined);
   return run;
 }
@@ -68,13 +68,16 @@ async function flushOutput(): Promise<void> {
   }
 }
 
-async function runBatch(task: BatchTask): Promise<BatchReply> {
+/**
+ * Before the trials: loads the suite and runs its prepare() in this worker, publishing each phase
+ * for the watchdog, and names this thread.
+ */
+async function enterBatch(task: BatchTask): Promise<{ suite: AnySuite; progress: Int32Array }> {
   // The first task arrives after tinypool's start-up handshake on parentPort: the port is the pool's from here on.
   guardParentPort();
   const progress = new Int32Array(task.progress);
   const phase = phaseWord(task.threads, task.thread);
-  const beat = beatWord(task.threads, task.thread);
-  current = { exited: new Int32Array(task.exited), thread: task.thread, progress, beat };
+  current = { exited: new Int32Array(task.exited), thread: task.thread, progress, beat: beatWord(task.threads, task.thread) };
   // Which worker runs this thread of the trial, so a hang report picks this trial's threads out of
   // the process-wide wait-for table (names can repeat or be cut short there; ids cannot).
   Atomics.store(progress, idWord(task.threads, task.thread), threadId + 1);
@@ -86,6 +89,14 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
   // Before the gate: module loading must not land inside a timed trial.
   await suite.prepare?.({ threads: task.threads, params: task.params, variant: task.variant });
   setThreadName(task.threadName);
+  return { suite, progress };
+}
+
+/** This thread's part of a batch: its trials, one after another, each started at the shared gate. */
+async function runTrials(task: BatchTask): Promise<BatchReply> {
+  const { suite, progress } = await enterBatch(task);
+  const phase = phaseWord(task.threads, task.thread);
+  const beat = beatWord(task.threads, task.thread);
   const gate = new StartGate(task.gate, task.threads, task.pureSpin);
   Atomics.store(progress, phase, Phase.TRIALS);
   const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread);
@@ -104,8 +115,7 @@ async function runBatch(task: BatchTask): Promise<BatchReply> {
 
   try {
     for (let k = 0; k < task.states.length; k++) {
-      const trial = task.firstTrial + k;
-      const seedTrial = task.fixedSeedTrial ?? trial;
+      const seedTrial = task.fixedSeedTrial ?? task.firstTrial + k;
       // Progress within the batch (k + 1; 0 = not started), not the trial index itself: indices go
       // past 2^31 in long soaks and sliced shards, and the word is an Int32.
       Atomics.store(progress, trialWord(task.threads, task.thread), k + 1);

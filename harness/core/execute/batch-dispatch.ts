@@ -1,0 +1,150 @@
+/**
+ * Dispatch: sending one batch to the configuration's worker group (one task per thread) and
+ * collecting its replies under the watchdog (batch-watch.ts); cancelling batches that cannot finish.
+ */
+import type { Configuration } from '../grade/results.js';
+import type { JitterProfile } from './jitter.js';
+import type { WorkerGroups } from './pools.js';
+import type { TraceArena } from './batch-memory.js';
+import type { BatchReply, BatchTask } from './worker/task.js';
+import { clearTrials } from './trace.js';
+import { cancelGate, createGateBuffer, cutGate } from './gate.js';
+import { progressBufferBytes } from './worker/progress-words.js';
+import { type BatchOutcome, watchBatch } from './batch-watch.js';
+
+/** What every batch of one configuration is sent with. */
+export interface DispatchContext {
+  config: Configuration;
+  threadNames: string[];
+  jitter: JitterProfile;
+  /** Every thread has a core of its own: threads spin at the start gate instead of sleeping. */
+  pureSpin: boolean;
+  timeoutMs: number;
+  traceEvents: number;
+  fixedSeedTrial: number | null;
+  groups: WorkerGroups;
+}
+
+/** One batch of trials in flight: its states, the shared words its workers use, and their tasks. */
+export interface Batch {
+  first: number;
+  k: number;
+  states: unknown[];
+  trace: TraceArena;
+  gate: SharedArrayBuffer;
+  progress: SharedArrayBuffer;
+  exited: SharedArrayBuffer;
+  tasks: Array<Promise<BatchReply>>;
+  postedAt: number;
+  /** Set once the batch was told to end early (gate.ts cutGate): it may reply with fewer trials than it has. */
+  cut: boolean;
+}
+
+/** Posts one task per thread for trials first.. with these states; the workers start it as soon as they are free. */
+export function postBatch(d: DispatchContext, first: number, states: unknown[], trace: TraceArena): Batch {
+  const { config } = d;
+  clearTrials(trace.events, config.threads, d.traceEvents, states.length);
+  const batch: Batch = {
+    first,
+    k: states.length,
+    states,
+    trace,
+    gate: createGateBuffer(),
+    // What each thread publishes for the watchdog (worker/progress-words.ts).
+    progress: new SharedArrayBuffer(progressBufferBytes(config.threads)),
+    exited: new SharedArrayBuffer(4 * config.threads),
+    tasks: [],
+    postedAt: performance.now(),
+    cut: false,
+  };
+  const group = d.groups.get(config.threads);
+  batch.tasks = d.threadNames.map((threadName, thread) => {
+    const task: BatchTask = {
+      suiteUrl: config.suiteUrl,
+      variant: config.variant,
+      params: config.params,
+      threads: config.threads,
+      thread,
+      threadName,
+      states,
+      firstTrial: batch.first,
+      fixedSeedTrial: d.fixedSeedTrial,
+      gate: batch.gate,
+      progress: batch.progress,
+      exited: batch.exited,
+      trace: batch.trace.events,
+      traceNames: batch.trace.names,
+      traceEvents: d.traceEvents,
+      jitter: d.jitter,
+      seed: config.seed,
+      configKey: config.key,
+      pureSpin: d.pureSpin,
+      timeoutMs: d.timeoutMs,
+    };
+    // No abort signal: tinypool never queues a task with one behind a busy worker, which would end
+    // the pipelining. A batch is cancelled by destroying the whole group instead (cancelBatches).
+    return group[thread]!.run(task) as Promise<BatchReply>;
+  });
+  // A cancelled batch's tasks reject when the group is destroyed, possibly before anyone awaits them
+  // (the queued next batch): mark them handled here; collectReplies and cancelBatches read the outcomes.
+  for (const t of batch.tasks) t.catch(() => undefined);
+  return batch;
+}
+
+/** The watchdog's hooks into the configuration's time budget and stop requests. */
+export interface CollectHooks {
+  hookLimitMs: number;
+  shouldStop?: () => boolean;
+  onTrialsStarted: (at: number) => void;
+  cutAt: () => number;
+}
+
+/**
+ * Waits for `batch`'s replies under the watchdog. When its time is up, it and the batch queued
+ * behind it (`next`, which would start past the deadline) end at their next gate.
+ */
+export async function collectReplies(d: DispatchContext, batch: Batch, next: Batch | null, hooks: CollectHooks): Promise<BatchOutcome> {
+  const outcome = await watchBatch({
+    tasks: batch.tasks,
+    progress: batch.progress,
+    exited: batch.exited,
+    threadNames: d.threadNames,
+    firstTrial: batch.first,
+    timeoutMs: d.timeoutMs,
+    hookLimitMs: hooks.hookLimitMs,
+    ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+    groupError: () => d.groups.errorOf(d.config.threads),
+    onTrialsStarted: hooks.onTrialsStarted,
+    cutAt: hooks.cutAt,
+    cut: () => {
+      for (const b of next === null ? [batch] : [batch, next]) {
+        cutGate(b.gate);
+        b.cut = true;
+      }
+    },
+  });
+  return outcome.kind === 'done' ? checkedReplies(outcome, batch.k, batch.cut) : outcome;
+}
+
+/**
+ * Every thread of a batch replies with one result per trial it ran, and only a cut batch runs fewer
+ * than it was given. Anything else (an actor replaced Array.prototype.push, say) is a crash of the
+ * batch, not a batch of zero trials to run again forever.
+ */
+export function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>, k: number, cut: boolean): BatchOutcome {
+  const counts = outcome.replies.map((r) => (Array.isArray(r?.outcomes) ? r.outcomes.length : -1));
+  const ran = counts[0]!;
+  if (counts.every((c) => c === ran) && (ran === k || (cut && ran >= 0 && ran < k))) return outcome;
+  return {
+    kind: 'crash',
+    name: 'WorkerCrash',
+    message: `the batch's threads returned ${counts.map((c) => (c < 0 ? 'no' : String(c))).join(', ')} results for its ${k} trials (did an actor replace a built-in the trial loop runs on, such as Array.prototype.push?)`,
+  };
+}
+
+/** Frees spinners at the batches' gates, then destroys the group (its workers' tasks reject); the next get() starts a fresh one. */
+export async function cancelBatches(d: DispatchContext, batches: Batch[]): Promise<void> {
+  for (const b of batches) cancelGate(b.gate);
+  await d.groups.discard(d.config.threads);
+  await Promise.allSettled(batches.flatMap((b) => b.tasks));
+}

@@ -1,0 +1,171 @@
+/**
+ * The batches of one configuration, pipelined: batch j+1 is built and posted while batch j runs,
+ * and batch j is graded while j+1 runs. Batch sizes adapt to aim at TARGET_BATCH_MS; a batch that
+ * cannot finish is recovered from (recovery.ts).
+ */
+import type { ConfigGrader } from '../grade/grade.js';
+import type { AnySuite } from '../plan/load-suite.js';
+import type { ActorOutcome } from '../../suite-api.js';
+import type { ExecuteOptions } from './execute-options.js';
+import type { BatchMemory } from './batch-memory.js';
+import type { TrialQueue } from './trial-queue.js';
+import type { BatchOutcome } from './batch-watch.js';
+import { type Batch, type DispatchContext, collectReplies, postBatch } from './batch-dispatch.js';
+import { type AfterRecovery, MAX_RECOVERIES, recoverFromFailure } from './recovery.js';
+import { type SuiteCodeError, checkedState, suiteHook } from './suite-code.js';
+
+const FIRST_BATCH = 8;
+/** Aim for batches this long: long enough to amortise a dispatch (~0.2-0.5 ms), short enough to stop promptly. */
+const TARGET_BATCH_MS = 100;
+
+export interface BatchLoopContext {
+  suite: AnySuite;
+  dispatch: DispatchContext;
+  grader: ConfigGrader;
+  memory: BatchMemory;
+  queue: TrialQueue;
+  /** Bound on suite code outside the trials (deadline.ts). */
+  hookLimitMs: number;
+  options: ExecuteOptions;
+}
+
+/** How the batches ended, for the configuration's result. */
+export interface BatchesEnd {
+  recoveries: number;
+  /** Set when setup threw: the batches stopped there. */
+  setupError?: SuiteCodeError;
+}
+
+/** Runs batches until the budget, the failure limit, MAX_RECOVERIES, an error or a stop request ends the configuration. */
+export async function runBatches(c: BatchLoopContext): Promise<BatchesEnd> {
+  const batches = new Batches(c);
+  await batches.runAll();
+  return { recoveries: batches.recoveries, ...(batches.setupError !== undefined ? { setupError: batches.setupError } : {}) };
+}
+
+class Batches {
+  readonly #c: BatchLoopContext;
+  readonly #maxFailures: number;
+  /** When the configuration's time is up: Infinity until its clock starts, or without a time budget. */
+  #deadline = Infinity;
+  #clockStarted = false;
+  /** Set when setup threw: no more batches; the batch in flight is still graded. */
+  setupError: SuiteCodeError | undefined;
+  /** Set when suite code in a worker stalled before the trials (prepare, module load): no more batches. */
+  #fatal = false;
+  recoveries = 0;
+  #batchSize = FIRST_BATCH;
+  #lastBatchMs = 0;
+  #lastDone = 0;
+
+  constructor(c: BatchLoopContext) {
+    this.#c = c;
+    this.#maxFailures = c.options.maxFailures ?? Infinity;
+  }
+
+  /**
+   * The time budget starts once the first batch's threads are all running trials: starting workers,
+   * loading the suite in them and prepare() are not the configuration's testing time (on a loaded
+   * machine they can take a whole short share).
+   */
+  readonly #startClock = (now: number): void => {
+    if (this.#clockStarted) return;
+    this.#clockStarted = true;
+    if (this.#c.options.budget.timeMs !== undefined) this.#deadline = now + this.#c.options.budget.timeMs;
+  };
+
+  #canStart(now: number): boolean {
+    return (
+      this.setupError === undefined &&
+      !this.#fatal &&
+      this.recoveries < MAX_RECOVERIES &&
+      this.#c.grader.failedTrials < this.#maxFailures &&
+      this.#c.queue.hasMore() &&
+      now < this.#deadline &&
+      !(this.#c.options.shouldStop?.() ?? false)
+    );
+  }
+
+  async runAll(): Promise<void> {
+    const { grader, options } = this.#c;
+    let current = this.#canStart(performance.now()) ? this.#dispatch() : null;
+    this.#lastDone = performance.now();
+    while (current !== null) {
+      // Post the next batch now, so the workers go on to it without waiting for this one's grading.
+      // Not if it would start after the deadline (it starts when this one ends, about lastBatchMs from now).
+      // Not when oversubscribed: threads done early would wait at the next batch's gate, taking turns on
+      // the cores from the stragglers of this one (measured 1.5-1.8x slower per trial at 16-64 threads, though not side by side).
+      // Not once a --max-failures configuration has failed: its stop is near, and a queued batch
+      // would run (and be graded) past it.
+      const stopNear = this.#maxFailures !== Infinity && grader.failedTrials > 0;
+      const next = this.#c.dispatch.pureSpin && !stopNear && this.#canStart(performance.now() + this.#lastBatchMs) ? this.#dispatch() : null;
+      const outcome = await collectReplies(this.#c.dispatch, current, next, {
+        hookLimitMs: this.#c.hookLimitMs,
+        ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+        onTrialsStarted: this.#startClock,
+        cutAt: () => this.#deadline,
+      });
+      // Already started if the watchdog saw the threads in their trials; else the batch ended before it looked.
+      this.#startClock(performance.now());
+      if (outcome.kind === 'done') {
+        const now = this.#gradeReplies(current, outcome);
+        current = next ?? (this.#canStart(now) ? this.#dispatch() : null);
+      } else {
+        const after = await recoverFromFailure(this.#c, outcome, current, next);
+        if (after === 'stop') break;
+        this.#recovered(after);
+        current = this.#canStart(this.#lastDone) ? this.#dispatch() : null;
+      }
+      options.onBatch?.(grader.trials, grader.failedTrials);
+    }
+  }
+
+  /**
+   * Builds the next batch's states and posts it; the workers start it as soon as they are free.
+   * Null when the suite's setup threw (recorded in setupError).
+   */
+  #dispatch(): Batch | null {
+    const { suite, memory, queue } = this.#c;
+    const { first, count } = queue.peek(Math.min(this.#batchSize, memory.maxBatch));
+    const { setupCtx, trace } = memory.next();
+    const states: unknown[] = [];
+    try {
+      while (states.length < count) states.push(suiteHook('setup', first + states.length, (): unknown => checkedState(suite.setup(setupCtx))));
+    } catch (err) {
+      // The trials set up before it still run; none after.
+      this.setupError = err as SuiteCodeError;
+      if (states.length === 0) return null;
+    }
+    const batch = postBatch(this.#c.dispatch, first, states, trace);
+    queue.take(states.length);
+    return batch;
+  }
+
+  /** Grades the trials a finished batch ran, gives back those it did not, and sizes the next batch; returns the time it did so. */
+  #gradeReplies(done: Batch, outcome: Extract<BatchOutcome, { kind: 'done' }>): number {
+    const { grader, memory, queue } = this.#c;
+    // A batch cut short at the deadline ran its first `ran` trials (the same in every thread).
+    const ran = outcome.replies[0]!.outcomes.length;
+    for (let i = 0; i < ran; i++) {
+      const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
+      grader.addTrial(done.first + i, done.states[i], outcomes, () => memory.traceOf(done.trace, i));
+    }
+    if (ran < done.k) queue.giveBack({ first: done.first + ran, end: done.first + done.k });
+    const now = performance.now();
+    // Time this batch had the workers to itself: from when the previous one ended (or it was posted).
+    this.#lastBatchMs = now - Math.max(done.postedAt, this.#lastDone);
+    this.#lastDone = now;
+    if (this.#lastBatchMs < TARGET_BATCH_MS / 2 && this.#batchSize < memory.maxBatch) this.#batchSize *= 2;
+    else if (this.#lastBatchMs > TARGET_BATCH_MS * 2 && this.#batchSize > 1) this.#batchSize = Math.max(1, this.#batchSize >> 1);
+    return now;
+  }
+
+  /** After a new group replaced a failed one: start again with small batches. */
+  #recovered(after: Exclude<AfterRecovery, 'stop'>): void {
+    if (after === 'fatal') this.#fatal = true;
+    this.#batchSize = FIRST_BATCH;
+    this.recoveries++;
+    this.#lastBatchMs = 0;
+    this.#lastDone = performance.now();
+  }
+}

@@ -1,0 +1,27 @@
+/** What the caller of the execute stage decides for one configuration. */
+import type { WorkerGroups } from './pools.js';
+
+export interface Budget {
+  /** Stop after this many trials. */
+  runs?: number;
+  /** Stop after this much wall time (ms). */
+  timeMs?: number;
+}
+
+export interface ExecuteOptions {
+  timeoutMs: number;
+  traceEvents: number;
+  budget: Budget;
+  /** Stop the configuration once this many trials have failed (hangs included). */
+  maxFailures?: number;
+  /** Index of the first trial (soak passes continue where the last pass ended); default 0. */
+  firstTrial?: number;
+  /** Replay: every trial draws its randomness as this trial. */
+  fixedSeedTrial?: number;
+  /** Polled between batches and by the watchdog: stop early (interrupt). A batch in flight gets STOP_GRACE_MS, then is cancelled. */
+  shouldStop?: () => boolean;
+  /** Progress callback after each batch. */
+  onBatch?: (trialsSoFar: number, failedTrialsSoFar: number) => void;
+  /** Worker groups shared across configurations; without it, this call makes and closes its own. */
+  groups?: WorkerGroups;
+}

@@ -1,0 +1,70 @@
+/**
+ * Recovery from a batch that cannot finish (a hang, a crash, a stop request past its grace): free
+ * spinners at the gate, destroy the worker group (the next batch starts a fresh one), record what
+ * happened, and queue the trials that must run again.
+ */
+import type { ConfigGrader } from '../grade/grade.js';
+import type { BatchOutcome } from './batch-watch.js';
+import type { BatchMemory } from './batch-memory.js';
+import { type Batch, type DispatchContext, cancelBatches } from './batch-dispatch.js';
+import type { TrialQueue, TrialRange } from './trial-queue.js';
+
+/**
+ * A configuration stops after this many hangs or crashes: each costs a full
+ * timeout plus a new worker group, the verdict is already "hang" or "error",
+ * and the rest of the matrix should not wait for it.
+ */
+export const MAX_RECOVERIES = 3;
+
+export type FailedOutcome = Exclude<BatchOutcome, { kind: 'done' }>;
+
+/** What the configuration does after a recovery: stop now, stop because every batch would fail the same way, or go on. */
+export type AfterRecovery = 'stop' | 'fatal' | 'go-on';
+
+export interface RecoveryContext {
+  dispatch: DispatchContext;
+  grader: ConfigGrader;
+  memory: BatchMemory;
+  queue: TrialQueue;
+}
+
+/** Cancels `failed` and the batch queued behind it (`next`, which never started a trial), then records the outcome. */
+export async function recoverFromFailure(r: RecoveryContext, outcome: FailedOutcome, failed: Batch, next: Batch | null): Promise<AfterRecovery> {
+  await cancelBatches(r.dispatch, next === null ? [failed] : [failed, next]);
+  r.memory.abandon();
+  // Interrupted, and the cut batch did not finish within the grace: its trials are dropped (none
+  // of them is known to have finished); a trial that had stalled since before the stop is
+  // reported as the hang it was in.
+  if (outcome.kind === 'stopped') return 'stop';
+  if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
+    r.grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, r.memory.traceOf(failed.trace, outcome.trialIndex - failed.first), outcome.interruptedAfterMs);
+    return 'stop';
+  }
+  // The trials of the cancelled batches other than the one that hung or crashed are run again
+  // (the ones before it did finish, but their actors' results died with the workers).
+  const again: TrialRange[] = [];
+  let after: AfterRecovery = 'go-on';
+  if (outcome.kind === 'crash' && outcome.fatal === true) {
+    // Suite code in a worker stalled before any trial: every batch would do the same.
+    r.grader.addCrash(failed.first, outcome.message, outcome.name);
+    after = 'fatal';
+  } else {
+    again.push(...recordCulprit(r, outcome, failed));
+  }
+  if (next !== null) again.push({ first: next.first, end: next.first + next.k });
+  r.queue.runFirst(again);
+  return after;
+}
+
+/** Records the trial that hung or crashed; returns the batch's other trials. */
+function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kind: 'stopped' }>, failed: Batch): TrialRange[] {
+  // Which trial hung or crashed; for a task that failed outside any trial, the batch's first
+  // (a configuration stops after MAX_RECOVERIES such failures, so this cannot loop).
+  const culprit = outcome.kind === 'hang' ? outcome.trialIndex : (outcome.trialIndex ?? failed.first);
+  if (outcome.kind === 'hang') r.grader.addHang(culprit, outcome.waitFor, outcome.progress, r.memory.traceOf(failed.trace, culprit - failed.first));
+  else r.grader.addCrash(culprit, outcome.message, outcome.name);
+  return [
+    { first: failed.first, end: culprit },
+    { first: culprit + 1, end: failed.first + failed.k },
+  ];
+}
