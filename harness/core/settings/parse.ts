@@ -1,12 +1,12 @@
 /**
- * Flag and config values -> validated RunOptions. Every message names the
- * flag, the bad value and what was expected; errors carry ERR_USAGE or
- * ERR_CONFIG and map to exit code 2.
+ * A setting's raw value (flag text, config file data, a stress.it option) -> its checked value.
+ * Every message starts with the label it is given (the flag, option or config key: resolve.ts
+ * names the source), then the bad value and what was expected; errors carry ERR_USAGE.
  */
-import { HarnessError } from '../core/shared/errors.js';
-import { JITTER_PROFILES } from '../core/execute/jitter.js';
-import type { Params } from '../suite-api.js';
-import { MAX_CORES, MAX_THREADS, paramNameProblem } from '../core/settings/run-options.js';
+import { HarnessError } from '../shared/errors.js';
+import { jitterProfile } from '../execute/jitter.js';
+import type { Params } from '../../suite-api.js';
+import { MAX_CORES, MAX_THREADS, paramNameProblem } from './run-options.js';
 
 export { MAX_THREADS };
 
@@ -56,10 +56,17 @@ export function parseCores(flag: string, raw: string | Array<number | string>): 
 
 export function parseJitter(flag: string, raw: string | string[]): string[] {
   const items = Array.isArray(raw) ? raw : parseList(flag, raw);
-  for (const j of items) {
-    if (!(j in JITTER_PROFILES)) throw usage(`${flag}: unknown jitter profile ${JSON.stringify(j)}; expected one of ${Object.keys(JITTER_PROFILES).join(', ')}`);
-  }
+  for (const j of items) checkJitterName(flag, j);
   return noRepeats(flag, items);
+}
+
+/** jitter.ts decides which names are profiles; here its refusal is a usage error naming the flag. */
+function checkJitterName(flag: string, name: string): void {
+  try {
+    jitterProfile(name);
+  } catch (err) {
+    throw usage(`${flag}: ${(err as Error).message}`);
+  }
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
