@@ -149,7 +149,7 @@ function checkedThreadName(name: unknown): string {
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
   const started = performance.now();
-  const grader = new ConfigGrader(suite, config, options.timeoutMs);
+  const grader = new ConfigGrader(suite, config, options.timeoutMs, options.traceEvents);
   try {
     return await execute(suite, config, options, grader, started);
   } catch (err) {
