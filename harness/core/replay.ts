@@ -65,7 +65,7 @@ export interface PreparedReplay {
  * The configuration a replay runs, from the token and what the replay loaded: the same fields the
  * plan builds, the key from the plan's own function.
  */
-export function replayConfiguration(target: ReplayTarget, loaded: { suiteUrl: string; params: Params; canary: boolean }): Configuration {
+export function replayConfiguration(target: ReplayTarget, loaded: { suiteUrl: string; params: Params; canary: boolean; bug?: string }): Configuration {
   return {
     key: configKey(target),
     suite: target.suite,
@@ -77,6 +77,7 @@ export function replayConfiguration(target: ReplayTarget, loaded: { suiteUrl: st
     jitter: target.jitter,
     params: loaded.params,
     seed: target.seed,
+    ...(loaded.bug !== undefined ? { bug: loaded.bug } : {}),
     ...(target.impl !== undefined ? { impl: target.impl } : {}),
   };
 }
@@ -102,8 +103,8 @@ export async function prepareReplay(req: ReplayRequest): Promise<PreparedReplay>
   const { options, sources } = resolveSettings([{ ...req.settings, values }, tokenLayer(target)]);
   const { url, suite } = await replaySuite(target, req.suite);
   const params = replayParams(target, suite, options.impls ?? {}, req.suite !== undefined ? url : undefined, sources.impls);
-  const { canary } = await replayVariant(target, suite, params);
-  const config = replayConfiguration(target, { suiteUrl: url, params, canary });
+  const variant = await replayVariant(target, suite, params);
+  const config = replayConfiguration(target, { suiteUrl: url, params, ...variant });
   // A configuration stress run would skip here cannot be replayed here either.
   const machine = { hasAffinity: target.cores === 'all' || hasAffinity(), available: availableParallelism() };
   const skip = skipReason(suite, target.threads, target.cores, machine);
@@ -186,11 +187,12 @@ function replayParams(target: ReplayTarget, suite: AnySuite, impls: Record<strin
 }
 
 /** The variant must be the suite's own, or (conformance suites) the implementation's name; anything else "reproduces" nothing real. */
-async function replayVariant(target: ReplayTarget, suite: AnySuite, params: Params): Promise<{ canary: boolean }> {
+async function replayVariant(target: ReplayTarget, suite: AnySuite, params: Params): Promise<{ canary: boolean; bug?: string }> {
   const variants = suite.variants ?? { default: { description: suite.description } };
   if (Object.hasOwn(variants, target.variant)) {
     if (suite.implKind !== undefined) await checkImpl(String(params.impl), suite.implKind);
-    return { canary: variants[target.variant]!.canary === true };
+    const spec = variants[target.variant]!;
+    return { canary: spec.canary === true, ...(spec.bug !== undefined ? { bug: spec.bug } : {}) };
   }
   if (suite.implKind !== undefined) {
     const impl = await checkImpl(String(params.impl), suite.implKind);
