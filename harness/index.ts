@@ -17,7 +17,7 @@ export type {
   OutcomeGrade,
 } from './suite-api.js';
 export { run } from './core/run.js';
-export { runConfiguration } from './core/run-configuration.js';
+export { replay, type ReplayOptions } from './core/replay.js';
 export { type RunOptions } from './core/settings/run-options.js';
 export { type RunEvent } from './core/events.js';
 export { DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS } from './core/settings/defaults.js';

@@ -121,7 +121,7 @@ Prints each suite, its variants (canaries marked) and the configuration keys a
 run with the same flags would execute.
 `;
 
-export const REPLAY_HELP = `stress replay <token> [--runs N] [--until-reproduced] [--trace] [--suite FILE] [--impl kind=FILE]
+export const REPLAY_HELP = `stress replay <token> [--runs N] [--until-reproduced] [--trace] [--trace-events N] [--suite FILE] [--impl kind=FILE]
 
 Reruns the configuration and trial seed encoded in a replay token (printed
 after every failure) N times (default 100) and reports how often the failure
@@ -131,6 +131,7 @@ timing-dependent failure reproduces with a rate, not always.
   --runs N              how many times (default 100; with --until-reproduced, the cap: default 100000)
   --until-reproduced    stop once it has reproduced (at the end of that batch of runs)
   --trace               print the trace of the first reproduction
+  --trace-events N      events kept per thread (default: the run's --trace-events, from the token)
   --suite FILE          the suite module to load instead of the token's (or a built-in name)
   --impl kind=FILE      the implementation for a conformance suite instead of the token's
 

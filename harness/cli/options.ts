@@ -1,25 +1,11 @@
-/** Flags (and config file) -> RunOptions, validated. */
+/** `stress run` and `stress list`: flags, environment and config file -> complete, checked RunOptions. */
 import { parseArgs } from 'node:util';
-import type { RunOptions } from '../core/settings/run-options.js';
-import { loadConfigFile } from './config-file.js';
-import {
-  parseCores,
-  parseDuration,
-  parseGrep,
-  parseJitter,
-  parseParams,
-  parsePositiveInt,
-  parseSeed,
-  parseThreads,
-  parseTimeout,
-} from './parse.js';
-import { parseImpls } from './impl-flag.js';
-import { dirname, resolve } from 'node:path';
-import { BUILTIN_SUITES, SUITE_GROUPS } from '../core/plan/builtin-suites.js';
+import { dirname } from 'node:path';
+import { type ConfigFile, loadConfigFile } from '../core/settings/config-file.js';
+import { type CompleteRunOptions, envLayer, type Layer, resolveSettings, type SettingKey } from '../core/settings/resolve.js';
+import type { Source } from '../core/settings/source.js';
 import { HarnessError } from '../core/shared/errors.js';
-import { parseShard } from '../core/plan/shard.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
-import { MAX_TRACE_EVENTS } from '../core/settings/run-options.js';
 
 export const RUN_FLAGS = {
   threads: { type: 'string' },
@@ -44,7 +30,9 @@ export const RUN_FLAGS = {
 } as const;
 
 export interface CliRun {
-  options: RunOptions;
+  options: CompleteRunOptions;
+  /** Where each setting came from. */
+  sources: Partial<Record<SettingKey, Source>>;
   jsonPath?: string;
   reporters: ReporterSettings;
 }
@@ -64,68 +52,74 @@ export function parseFlags(
   }
 }
 
-/** `command` names the help an unknown flag points to: `stress list` takes the run flags too. */
-export async function runOptionsFrom(argv: string[], command = 'run'): Promise<CliRun> {
-  const { values: v, positionals } = parseFlags(argv, RUN_FLAGS, command);
-  const file = await loadConfigFile(v.config as string | undefined);
-  const c = file?.config ?? {};
-  const where = file === null ? '' : `${file.path}: `;
-  const options: RunOptions = {};
-  // Paths in the config file are relative to the file (as impl paths are); on the command line, to the current directory.
-  const base = file === null ? process.cwd() : dirname(file.path);
-  const suites = positionals.length > 0 ? positionals : c.suites?.map((ref) => suiteRelativeTo(base, ref));
-  if (suites !== undefined) options.suites = suites;
-  if (v.threads !== undefined) options.threads = parseThreads('--threads', v.threads as string);
-  else if (c.threads !== undefined) options.threads = parseThreads(`${where}threads`, c.threads);
-  if (v.cores !== undefined) options.cores = parseCores('--cores', v.cores as string);
-  else if (c.cores !== undefined) options.cores = parseCores(`${where}cores`, c.cores);
-  if (v.jitter !== undefined) options.jitter = parseJitter('--jitter', v.jitter as string);
-  else if (c.jitter !== undefined) options.jitter = parseJitter(`${where}jitter`, c.jitter);
-  if (v.runs !== undefined) options.runs = parsePositiveInt('--runs', v.runs as string);
-  else if (c.runs !== undefined) options.runs = parsePositiveInt(`${where}runs`, c.runs);
-  if (v['time-budget'] !== undefined) options.timeBudgetMs = parseDuration('--time-budget', v['time-budget'] as string);
-  else if (c.timeBudget !== undefined) options.timeBudgetMs = parseDuration(`${where}timeBudget`, c.timeBudget);
-  if (v.duration !== undefined) options.durationMs = parseDuration('--duration', v.duration as string);
-  else if (c.duration !== undefined) options.durationMs = parseDuration(`${where}duration`, c.duration);
-  if (options.durationMs !== undefined && options.runs !== undefined) {
-    const what = v.duration !== undefined ? '--duration' : `${where}duration`;
-    throw new HarnessError('ERR_USAGE', `${what}: a soak runs for a time, not a number of trials; drop runs (time budget sets the length of one pass)`);
+/** The run flags' names by setting (the rest of RUN_FLAGS are reporters, --config and --json). */
+const FLAG_OF: Partial<Record<SettingKey, string>> = {
+  threads: 'threads',
+  cores: 'cores',
+  jitter: 'jitter',
+  runs: 'runs',
+  timeBudgetMs: 'time-budget',
+  durationMs: 'duration',
+  seed: 'seed',
+  timeoutMs: 'timeout',
+  failFast: 'fail-fast',
+  maxFailures: 'max-failures',
+  grep: 'grep',
+  params: 'param',
+  impls: 'impl',
+  traceEvents: 'trace-events',
+  shard: 'shard',
+};
+
+/** The config file's keys by setting: the same settings as the flags, flags win. */
+const CONFIG_KEY_OF: Record<Exclude<SettingKey, 'shard'>, keyof ConfigFile> = {
+  suites: 'suites',
+  threads: 'threads',
+  cores: 'cores',
+  jitter: 'jitter',
+  runs: 'runs',
+  timeBudgetMs: 'timeBudget',
+  durationMs: 'duration',
+  seed: 'seed',
+  timeoutMs: 'timeout',
+  failFast: 'failFast',
+  maxFailures: 'maxFailures',
+  grep: 'grep',
+  params: 'params',
+  impls: 'impl',
+  traceEvents: 'traceEvents',
+};
+
+function flagLayer(v: Record<string, unknown>, positionals: string[]): Layer {
+  const values: Layer['values'] = {};
+  if (positionals.length > 0) values.suites = { raw: positionals, name: 'suite arguments' };
+  for (const [key, flag] of Object.entries(FLAG_OF) as Array<[SettingKey, string]>) {
+    // --fail-fast cannot say false: absent, the config file decides.
+    if (v[flag] !== undefined && !(key === 'failFast' && v[flag] !== true)) values[key] = { raw: v[flag], name: `--${flag}` };
   }
-  const seed = seedSource(v.seed as string | undefined, c.seed, where);
-  if (seed !== undefined) options.seed = parseSeed(seed.from, seed.value);
-  if (v.timeout !== undefined) options.timeoutMs = parseTimeout('--timeout', v.timeout as string);
-  else if (c.timeout !== undefined) options.timeoutMs = parseTimeout(`${where}timeout`, c.timeout);
-  if (v['fail-fast'] === true || c.failFast === true) options.failFast = true;
-  if (v['max-failures'] !== undefined) options.maxFailures = parsePositiveInt('--max-failures', v['max-failures'] as string);
-  else if (c.maxFailures !== undefined) options.maxFailures = parsePositiveInt(`${where}maxFailures`, c.maxFailures);
-  if (v.grep !== undefined) options.grep = parseGrep('--grep', v.grep as string);
-  else if (c.grep !== undefined) options.grep = parseGrep(`${where}grep`, c.grep);
-  const params = { ...(c.params ?? {}), ...parseParams('--param', (v.param as string[] | undefined) ?? []) };
-  if (Object.keys(params).length > 0) options.params = params;
-  const impls = { ...parseImpls(`${where}impl`, c.impl ?? {}, base), ...parseImpls('--impl', (v.impl as string[] | undefined) ?? [], process.cwd()) };
-  if (Object.keys(impls).length > 0) options.impls = impls;
-  if (v['trace-events'] !== undefined) options.traceEvents = parsePositiveInt('--trace-events', v['trace-events'] as string, MAX_TRACE_EVENTS);
-  else if (c.traceEvents !== undefined) options.traceEvents = parsePositiveInt(`${where}traceEvents`, c.traceEvents, MAX_TRACE_EVENTS);
-  if (v.shard !== undefined) options.shard = parseShard('--shard', v.shard as string);
-  const out: CliRun = { options, reporters: reporterSettingsFrom(v) };
-  if (v.json !== undefined) out.jsonPath = v.json as string;
-  return out;
+  return { kind: 'flag', values };
+}
+
+function configLayer(file: { path: string; config: ConfigFile }): Layer {
+  const values: Layer['values'] = {};
+  for (const [key, name] of Object.entries(CONFIG_KEY_OF) as Array<[SettingKey, keyof ConfigFile]>) {
+    if (file.config[name] !== undefined) values[key] = { raw: file.config[name], name };
+  }
+  // Paths in the config file are relative to the file (suites and impl modules alike).
+  return { kind: 'config', values, file: file.path, base: dirname(file.path) };
 }
 
 /**
- * The seed and where it came from, so a bad one is blamed on the right place: --seed, then
- * STRESS_SEED, then the config file. An empty STRESS_SEED counts as unset (CI templates often
- * export it empty); an empty --seed or config seed is given on purpose, and parseSeed refuses it.
+ * The run flags, STRESS_SEED and the config file, resolved (core/settings/resolve.ts): flags win,
+ * then the environment, then the config file, then the defaults. `command` names the help an
+ * unknown flag points to: `stress list` takes the run flags too.
  */
-function seedSource(flag: string | undefined, config: string | undefined, where: string): { value: string; from: string } | undefined {
-  if (flag !== undefined) return { value: flag, from: '--seed' };
-  const env = process.env.STRESS_SEED;
-  if (env !== undefined && env !== '') return { value: env, from: 'STRESS_SEED' };
-  if (config !== undefined) return { value: config, from: `${where}seed` };
-  return undefined;
-}
-
-/** A config file's suite entry: a built-in name (or group) as is, a path resolved against the file's directory. */
-function suiteRelativeTo(base: string, ref: string): string {
-  return typeof ref !== 'string' || Object.hasOwn(BUILTIN_SUITES, ref) || Object.hasOwn(SUITE_GROUPS, ref) ? ref : resolve(base, ref);
+export async function runOptionsFrom(argv: string[], command = 'run'): Promise<CliRun> {
+  const { values: v, positionals } = parseFlags(argv, RUN_FLAGS, command);
+  const file = await loadConfigFile(v.config as string | undefined);
+  const layers = [flagLayer(v, positionals), envLayer(), ...(file !== null ? [configLayer(file)] : [])];
+  const { options, sources } = resolveSettings(layers);
+  const out: CliRun = { options, sources, reporters: reporterSettingsFrom(v) };
+  if (v.json !== undefined) out.jsonPath = v.json as string;
+  return out;
 }

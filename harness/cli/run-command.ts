@@ -1,4 +1,3 @@
-import { DEFAULT_TIMEOUT_MS } from '../core/settings/defaults.js';
 import { run } from '../core/run.js';
 import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 import { runOptionsFrom } from './options.js';
@@ -36,7 +35,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`stress: a promise rejected with no handler (in suite or reporter code?): ${thrownMessage(reason)}\n`);
   };
   process.on('unhandledRejection', onStrayRejection);
-  const stopWatchdog = startMainThreadWatchdog(stallLimitMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+  const stopWatchdog = startMainThreadWatchdog(stallLimitMs(options.timeoutMs));
   let summary: RunSummary | undefined;
   // The handlers stay until the reports are written: a second Ctrl-C while a reporter is slow or stuck must still exit 130.
   try {

@@ -14,7 +14,7 @@ import { newSeed } from './shared/rng.js';
 import { exitCodeFor } from './grade/verdict.js';
 import { shardItems } from './plan/shard.js';
 import { checkRunOptions, type RunOptions, type RunSettings } from './settings/run-options.js';
-import { DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from './settings/defaults.js';
+import { type CompleteRunOptions, withDefaults } from './settings/resolve.js';
 import { TimeShares } from './execute/time-share.js';
 import type { RunEvent } from './events.js';
 import { type ConfigRunOptions, type PlannedWork, runConfiguration } from './run-configuration.js';
@@ -24,7 +24,7 @@ const PROGRESS_EVERY_MS = 1000;
 
 /** What every configuration of one run shares while the run goes on. */
 interface RunState {
-  readonly options: RunOptions;
+  readonly options: CompleteRunOptions;
   readonly t0: number;
   readonly one: ConfigRunOptions;
   readonly results: ConfigResult[];
@@ -33,8 +33,10 @@ interface RunState {
   stoppedEarly?: RunSummary['stoppedEarly'];
 }
 
-export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, RunSummary> {
-  checkRunOptions(options);
+export async function* run(given: RunOptions = {}): AsyncGenerator<RunEvent, RunSummary> {
+  checkRunOptions(given);
+  // The defaults come from the resolve step (settings/resolve.ts), as they do for the CLI and mocha.
+  const options = withDefaults(given);
   const seed = options.seed ?? newSeed();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -42,7 +44,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
   const settings = settingsOf(options);
   // A time budget is testing time, shared out as the run goes (time-share.ts): every configuration
   // gets at least an equal share, and what one leaves unused goes to the rest.
-  const shares = new TimeShares(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS, planned.map((p) => p.skip === undefined), t0);
+  const shares = new TimeShares(options.timeBudgetMs, planned.map((p) => p.skip === undefined), t0);
   const timed = options.runs === undefined && options.durationMs === undefined;
   yield { type: 'run-start', seed, configs: planned.map((p) => p.config), plan: full.map((p) => p.config.key), settings, startedAt, ...(timed ? { minShareMs: shares.equalShareMs } : {}) };
 
@@ -61,7 +63,7 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
     if (options.durationMs !== undefined) {
       const base = { seed, startedAt, interrupted: false, exitCode: 0, ...(options.shard ? { shard: options.shard } : {}) };
       const stop = (): boolean => options.signal?.aborted ?? false;
-      soak = yield* soakPasses(planned, { t0, durationMs: options.durationMs, passMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS, base, one, stop, results: state.results });
+      soak = yield* soakPasses(planned, { t0, durationMs: options.durationMs, passMs: options.timeBudgetMs, base, one, stop, results: state.results });
     } else {
       yield* runInOrder(planned, state, (index) => shares.shareFor(index, performance.now()));
     }
@@ -85,14 +87,14 @@ export async function* run(options: RunOptions = {}): AsyncGenerator<RunEvent, R
 }
 
 /** The whole plan, and this shard's part of it: whole configurations, or slices of their trials when there are more shards than configurations (see shard.ts). */
-async function planWork(options: RunOptions, seed: string): Promise<{ full: PlannedWork[]; planned: PlannedWork[] }> {
+async function planWork(options: CompleteRunOptions, seed: string): Promise<{ full: PlannedWork[]; planned: PlannedWork[] }> {
   const full = await plan(
     {
       suites: options.suites ?? [],
       seed,
       ...(options.threads ? { threads: options.threads } : {}),
-      ...(options.cores ? { cores: options.cores } : {}),
-      ...(options.jitter ? { jitter: options.jitter } : {}),
+      cores: options.cores,
+      jitter: options.jitter,
       ...(options.grep ? { grep: options.grep } : {}),
       ...(options.params ? { params: options.params } : {}),
       ...(options.impls ? { impls: options.impls } : {}),
@@ -105,11 +107,11 @@ async function planWork(options: RunOptions, seed: string): Promise<{ full: Plan
 }
 
 /** The settings reporters and result files record beside the results. */
-function settingsOf(options: RunOptions): RunSettings {
+function settingsOf(options: CompleteRunOptions): RunSettings {
   return {
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    traceEvents: options.traceEvents ?? DEFAULT_TRACE_EVENTS,
-    ...(options.runs !== undefined ? { runs: options.runs } : { timeBudgetMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS }),
+    timeoutMs: options.timeoutMs,
+    traceEvents: options.traceEvents,
+    ...(options.runs !== undefined ? { runs: options.runs } : { timeBudgetMs: options.timeBudgetMs }),
     ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.shard ? { shard: options.shard } : {}),

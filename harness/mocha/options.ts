@@ -4,10 +4,9 @@
  */
 import { MAX_RECOVERIES } from '../core/execute/executor.js';
 import { HarnessError } from '../core/shared/errors.js';
-import { DEFAULT_TIMEOUT_MS } from '../core/settings/defaults.js';
+import { DEFAULT_MOCHA_TIME_BUDGET_MS } from '../core/settings/defaults.js';
 import { type RunOptions } from '../core/settings/run-options.js';
-import { parseCores, parseDuration, parseJitter, parsePositiveInt, parseSeed, parseThreads } from '../cli/parse.js';
-import { DEFAULT_CORES, DEFAULT_JITTER } from '../core/plan/plan.js';
+import { envLayer, type Layer, resolveSettings, type SettingKey } from '../core/settings/resolve.js';
 import type { Params } from '../suite-api.js';
 
 export interface StressItOptions {
@@ -40,14 +39,13 @@ export interface StressItOptions {
   timeout?: number;
 }
 
-export const DEFAULT_MOCHA_BUDGET_MS = 5000;
 /** Worker start-up, suite import and the last batch overrunning its slice. */
 const FIXED_MARGIN_MS = 10_000;
 /** Each configuration may overrun its slice by up to MAX_RECOVERIES hangs, each a timeout plus a new worker group. */
 const PER_HANG_OVERHEAD_MS = 500;
 
 export interface Normalized {
-  run: Omit<RunOptions, 'suites' | 'grep' | 'signal'>;
+  run: Omit<RunOptions, 'suites' | 'grep' | 'signal' | 'failFast'> & Required<Pick<RunOptions, 'jitter' | 'cores' | 'timeoutMs'>>;
   variants?: string[];
   canaries: boolean;
   timeBudgetMs: number | undefined;
@@ -59,25 +57,36 @@ export interface Normalized {
 
 const KNOWN = new Set(['threads', 'jitter', 'cores', 'timeBudget', 'runs', 'maxFailures', 'seed', 'trialTimeout', 'params', 'variants', 'canaries', 'timeout']);
 
+/** stress.it's options by setting: named as the user wrote them, so messages name them. */
+const OPTION_OF: Partial<Record<SettingKey, keyof StressItOptions>> = {
+  threads: 'threads',
+  jitter: 'jitter',
+  cores: 'cores',
+  runs: 'runs',
+  maxFailures: 'maxFailures',
+  timeBudgetMs: 'timeBudget',
+  seed: 'seed',
+  timeoutMs: 'trialTimeout',
+  params: 'params',
+};
+
+function optionLayer(o: StressItOptions): Layer {
+  const values: Layer['values'] = {};
+  for (const [key, name] of Object.entries(OPTION_OF) as Array<[SettingKey, keyof StressItOptions]>) {
+    if (o[name] !== undefined) values[key] = { raw: o[name], name };
+  }
+  return { kind: 'option', values };
+}
+
 export function normalize(o: StressItOptions, env: NodeJS.ProcessEnv = process.env): Normalized {
   for (const k of Object.keys(o)) {
     if (!KNOWN.has(k)) throw new HarnessError('ERR_USAGE', `stress.it: unknown option ${JSON.stringify(k)}; expected one of ${[...KNOWN].join(', ')}`);
   }
-  const run: Normalized['run'] = {};
-  if (o.threads !== undefined) run.threads = parseThreads('threads', o.threads);
-  if (o.jitter !== undefined) run.jitter = parseJitter('jitter', o.jitter);
-  if (o.cores !== undefined) run.cores = parseCores('cores', o.cores);
-  if (o.runs !== undefined) run.runs = parsePositiveInt('runs', o.runs);
-  if (o.maxFailures !== undefined) run.maxFailures = parsePositiveInt('maxFailures', o.maxFailures);
-  let timeBudgetMs: number | undefined;
-  if (o.timeBudget !== undefined) timeBudgetMs = parseDuration('timeBudget', o.timeBudget);
-  else if (o.runs === undefined) timeBudgetMs = DEFAULT_MOCHA_BUDGET_MS;
-  if (timeBudgetMs !== undefined) run.timeBudgetMs = timeBudgetMs;
-  const seed = o.seed ?? (env.STRESS_SEED === '' ? undefined : env.STRESS_SEED);
-  if (seed !== undefined) run.seed = parseSeed(o.seed !== undefined ? 'seed' : 'STRESS_SEED', seed);
-  const trialTimeoutMs = o.trialTimeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration('trialTimeout', o.trialTimeout);
-  run.timeoutMs = trialTimeoutMs;
-  if (o.params !== undefined) run.params = o.params;
+  const { options, sources } = resolveSettings([optionLayer(o), envLayer(env)], { timeBudgetMs: DEFAULT_MOCHA_TIME_BUDGET_MS });
+  const { suites: _suites, grep: _grep, failFast: _failFast, ...run } = options;
+  // Bounded by runs alone (no timeBudget given), the run has no budget to size mocha's timeout by.
+  const timeBudgetMs = o.runs !== undefined && o.timeBudget === undefined ? undefined : run.timeBudgetMs;
+  const trialTimeoutMs = run.timeoutMs;
   if (o.variants !== undefined && (!Array.isArray(o.variants) || o.variants.length === 0 || !o.variants.every((v) => typeof v === 'string'))) {
     throw new HarnessError('ERR_USAGE', 'stress.it: variants must be a non-empty array of variant names');
   }
@@ -91,7 +100,7 @@ export function normalize(o: StressItOptions, env: NodeJS.ProcessEnv = process.e
     timeBudgetMs,
     trialTimeoutMs,
     explicitTimeout: o.timeout,
-    seedFromOption: o.seed !== undefined,
+    seedFromOption: sources.seed?.kind === 'option',
   };
 }
 
@@ -130,7 +139,7 @@ export function abortAfter(timeoutMs: number): number | undefined {
 }
 
 export function countConfigs(variantThreads: number[][], n: Normalized): number {
-  const jitters = (n.run.jitter ?? DEFAULT_JITTER).length;
-  const cores = (n.run.cores ?? DEFAULT_CORES).length;
+  const jitters = n.run.jitter.length;
+  const cores = n.run.cores.length;
   return variantThreads.reduce((sum, t) => sum + (n.run.threads ?? t).length, 0) * jitters * cores;
 }

@@ -11,6 +11,7 @@ import { run } from '../core/run.js';
 import { type SuiteRef, loadSuiteSync } from './load-sync.js';
 import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTimeoutFor, normalize } from './options.js';
 import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
+import { DEFAULT_THREADS } from '../core/settings/defaults.js';
 import { counted } from '../../reporters/words.js';
 
 import { HANG_INVARIANT, OUTCOME_INVARIANT } from '../core/grade/harness-invariants.js';
@@ -32,7 +33,7 @@ function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptio
     throw new HarnessError('ERR_USAGE', `stress.it: suite ${suite.name} has only canaries; name them in variants, or pass canaries: true`);
   }
   const selected = [...tested, ...canaries];
-  const configs = countConfigs(selected.map((v) => variants[v]!.threads ?? suite.threads ?? [2, 4]), n);
+  const configs = countConfigs(selected.map((v) => variants[v]!.threads ?? suite.threads ?? [...DEFAULT_THREADS]), n);
   const limit = mochaTimeoutFor(n, configs);
   const invariants = [...Object.keys(suite.invariants), ...(suite.outcome !== undefined ? [OUTCOME_INVARIANT] : []), HANG_INVARIANT];
   // run() takes built-in names or file paths.

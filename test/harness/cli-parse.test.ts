@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseCores, parseDuration, parseJitter, parseParams, parseSeed, parseThreads } from '../../harness/cli/parse.js';
+import { parseCores, parseDuration, parseJitter, parseParams, parseSeed, parseThreads } from '../../harness/core/settings/parse.js';
 import { HarnessError } from '../../harness/core/shared/errors.js';
 
 function usageError(fn: () => unknown, mentions: RegExp): void {

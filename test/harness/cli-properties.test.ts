@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDuration, parsePositiveInt, parseThreads, MAX_THREADS } from '../../harness/cli/parse.js';
+import { parseDuration, parsePositiveInt, parseThreads, MAX_THREADS } from '../../harness/core/settings/parse.js';
 import { runOptionsFrom } from '../../harness/cli/options.js';
-import { loadConfigFile } from '../../harness/cli/config-file.js';
+import { loadConfigFile } from '../../harness/core/settings/config-file.js';
 import { parseShard } from '../../harness/core/plan/shard.js';
 import { HarnessError } from '../../harness/core/shared/errors.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkImpl } from '../../harness/contract/load-impl.js';
 import { HarnessError } from '../../harness/core/shared/errors.js';
-import { parseImpls } from '../../harness/cli/impl-flag.js';
+import { parseImpls } from '../../harness/core/settings/impls.js';
 import { expandSuiteRefs } from '../../harness/core/plan/impl-variants.js';
 
 const fixture = (name: string): string => new URL(`./fixtures/impls/${name}.js`, import.meta.url).href;

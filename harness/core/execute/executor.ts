@@ -32,7 +32,7 @@ interface PreparedConfiguration {
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
   const started = performance.now();
-  const grader = new ConfigGrader(suite, config, options.timeoutMs);
+  const grader = new ConfigGrader(suite, config, options.timeoutMs, options.traceEvents);
   let prepared: PreparedConfiguration;
   try {
     prepared = await prepareConfiguration(suite, config, options);

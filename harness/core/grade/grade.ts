@@ -42,6 +42,7 @@ export class ConfigGrader {
   readonly #config: Configuration;
   readonly #ctx: SuiteContext;
   readonly #timeoutMs: number;
+  readonly #traceEvents: number | undefined;
   readonly #tallies = new Map<string, InvariantTally>();
   readonly #outcomes = new Map<string, number>();
   readonly #startedAt = performance.now();
@@ -51,10 +52,11 @@ export class ConfigGrader {
   #errors: { count: number; samples: ErrorSample[] } = { count: 0, samples: [] };
   #firstDetection: { trial: number; ms: number } | undefined;
 
-  constructor(suite: AnySuite, config: Configuration, timeoutMs: number) {
+  constructor(suite: AnySuite, config: Configuration, timeoutMs: number, traceEvents?: number) {
     this.#suite = suite;
     this.#config = config;
     this.#timeoutMs = timeoutMs;
+    this.#traceEvents = traceEvents;
     this.#ctx = { threads: config.threads, params: config.params, variant: config.variant };
     for (const name of Object.keys(suite.invariants)) this.#tallies.set(name, { failures: 0, samples: [] });
     if (suite.outcome !== undefined) this.#tallies.set(OUTCOME_INVARIANT, { failures: 0, samples: [] });
@@ -184,7 +186,7 @@ export class ConfigGrader {
   }
 
   #token(trial: number): string {
-    return encodeReplay(this.#config, trial, this.#timeoutMs);
+    return encodeReplay(this.#config, trial, this.#timeoutMs, this.#traceEvents);
   }
 
   result(durationMs: number): ConfigResult {

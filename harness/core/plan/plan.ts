@@ -14,6 +14,7 @@ import { skipReason } from './config-skip.js';
 import { type AnySuite, loadSuite } from './load-suite.js';
 import type { Configuration } from '../grade/results.js';
 import type { Params } from '../../suite-api.js';
+import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_THREADS } from '../settings/defaults.js';
 import { allowedThreads, checkImplsUsed, expandSuiteRefs, type Impls, plannedVariants } from './impl-variants.js';
 
 export interface PlanOptions {
@@ -38,8 +39,16 @@ export interface PlannedConfig {
   skip?: string;
 }
 
-export const DEFAULT_JITTER = ['none', 'spin-1us'];
-export const DEFAULT_CORES: Array<'all' | number> = ['all'];
+/** What names a configuration: its key is made of these, and the seed of each of its trials is derived from the key. */
+export type ConfigCoordinates = Pick<Configuration, 'suite' | 'variant' | 'threads' | 'cores' | 'jitter'>;
+
+/**
+ * A configuration's key. The plan and `stress replay` both build keys here: a replay that built
+ * another key would derive other trial seeds and replay nothing of the run.
+ */
+export function configKey(c: ConfigCoordinates): string {
+  return `${c.suite}/${c.variant}/t${c.threads}/c-${c.cores}/j-${c.jitter}`;
+}
 
 export function resolveSuiteUrl(ref: string): string {
   const builtin = BUILTIN_SUITES[ref];
@@ -80,11 +89,11 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
     for (const [variant, v] of Object.entries(await plannedVariants(suite, options.impls))) {
       const spec = v.spec;
       const params = { ...(suite.params ?? {}), ...(spec.params ?? {}), ...(options.params ?? {}) } as Params;
-      const threadCounts = allowedThreads(options.threads ?? spec.threads ?? suite.threads ?? [2, 4], v, suite.name, variant);
+      const threadCounts = allowedThreads(options.threads ?? spec.threads ?? suite.threads ?? [...DEFAULT_THREADS], v, suite.name, variant);
       for (const threads of threadCounts) {
         for (const c of cores) {
           for (const jitter of jitters) {
-            const key = `${suite.name}/${variant}/t${threads}/c-${c}/j-${jitter}`;
+            const key = configKey({ suite: suite.name, variant, threads, cores: c, jitter });
             if (grep !== undefined && !grep.test(key)) continue;
             if (seenKeys.has(key)) {
               throw new HarnessError('ERR_USAGE', `two suites produce the configuration ${key}: suite names must be unique within a run`);

@@ -1,7 +1,7 @@
 /**
  * A replay token names one trial of one configuration exactly: suite module,
  * variant, parameters, threads, cores, jitter profile, master seed and trial
- * index. `stress replay <token>` decodes it and reruns that trial's seed.
+ * index, and the trial timeout and trace length the run used. `stress replay <token>` decodes it and reruns that trial's seed.
  *
  * Tokens are pasted from CI logs, so decoding trusts nothing: every field is
  * checked against what a run can produce, and an error names the field and
@@ -15,7 +15,8 @@ import { localParams, localUrl, portableParams, portableUrl } from '../shared/po
 import { shown } from './replay-trust.js';
 import { visible } from '../shared/control-chars.js';
 import type { Configuration } from '../grade/results.js';
-import { MAX_CORES, MAX_THREADS } from '../settings/run-options.js';
+import { MAX_CORES, MAX_THREADS, MAX_TRACE_EVENTS } from '../settings/run-options.js';
+import { DEFAULT_TIMEOUT_MS } from '../settings/defaults.js';
 import type { Params } from '../../suite-api.js';
 import { decodeTokenParams, encodeTokenParams, type ParamPath } from './token-params.js';
 
@@ -39,9 +40,11 @@ interface TokenV1 {
   pb?: ParamPath[];
   /** Set instead of `p` when the parameters could not be written (a cycle): why. */
   pe?: string;
+  /** Trace events kept per thread in the run (`--trace-events`); absent in older tokens. */
+  te?: number;
 }
 
-const FIELDS = new Set(['v', 'u', 's', 'va', 'p', 't', 'c', 'j', 'seed', 'trial', 'to', 'im', 'pu', 'pb', 'pe']);
+const FIELDS = new Set(['v', 'u', 's', 'va', 'p', 't', 'c', 'j', 'seed', 'trial', 'to', 'im', 'pu', 'pb', 'pe', 'te']);
 /** Longer than any trial timeout a run accepts in practice (a day); bounds what a token can ask for. */
 const MAX_TIMEOUT_MS = 86_400_000;
 
@@ -58,11 +61,13 @@ export interface ReplayTarget {
   seed: string;
   trial: number;
   timeoutMs: number;
+  /** The run's trace events per thread, when the token records them. */
+  traceEvents?: number;
   impl?: string;
 }
 
 /** Never throws: a failure must get its token even when its parameters cannot be written. */
-export function encodeReplay(config: Configuration, trial: number, timeoutMs: number): string {
+export function encodeReplay(config: Configuration, trial: number, timeoutMs: number, traceEvents?: number): string {
   const { params, urlKeys } = portableParams(config.params);
   let encoded: { p: unknown; pb: ParamPath[] } | { pe: string };
   try {
@@ -83,6 +88,7 @@ export function encodeReplay(config: Configuration, trial: number, timeoutMs: nu
     seed: config.seed,
     trial,
     to: timeoutMs,
+    ...(traceEvents !== undefined ? { te: traceEvents } : {}),
     ...(config.impl !== undefined ? { im: config.impl } : {}),
   };
   return Buffer.from(JSON.stringify(token)).toString('base64url');
@@ -129,8 +135,9 @@ export function decodeReplay(token: string): ReplayTarget {
   if (!Object.hasOwn(JITTER_PROFILES, jitter)) throw invalid('j (jitter profile)', `one of ${Object.keys(JITTER_PROFILES).join(', ')}`, jitter);
   const seed = nonEmptyString(t, 'seed', 'master seed');
   if (!isIntIn(t.trial, 0, Number.MAX_SAFE_INTEGER)) throw invalid('trial', 'a whole number >= 0', t.trial);
-  const timeoutMs = t.to ?? 1000;
+  const timeoutMs = t.to ?? DEFAULT_TIMEOUT_MS;
   if (!isIntIn(timeoutMs, 1, MAX_TIMEOUT_MS)) throw invalid('to (trial timeout)', `a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, timeoutMs);
+  if (t.te !== undefined && !isIntIn(t.te, 1, MAX_TRACE_EVENTS)) throw invalid('te (trace events)', `a whole number from 1 to ${MAX_TRACE_EVENTS}`, t.te);
   if (t.im !== undefined) nonEmptyString(t, 'im', 'implementation name');
   if (t.pe !== undefined) {
     throw new HarnessError('ERR_REPLAY_TOKEN', `this token could not carry the run's parameters (${typeof t.pe === 'string' ? shown(t.pe) : 'no reason given'}); rerun the configuration with stress run and its --seed instead`);
@@ -152,6 +159,7 @@ export function decodeReplay(token: string): ReplayTarget {
     seed,
     trial: t.trial,
     timeoutMs,
+    ...(typeof t.te === 'number' ? { traceEvents: t.te } : {}),
     ...(typeof t.im === 'string' ? { impl: t.im } : {}),
   };
 }

@@ -1,8 +1,23 @@
-/** Every default of a run's settings, in one place: the CLI, the config file, mocha and the API all fall back to these. */
+/**
+ * Every default of a run's settings, in one place: the CLI, the config file, mocha, replay and
+ * the API all fall back to these (resolve.ts fills them in).
+ */
 
 /** Wall time of a whole run when neither trials nor a budget are given. */
 export const DEFAULT_TIME_BUDGET_MS = 60_000;
+/** A `stress.it` block's wall time unless it gives runs or a budget: short enough for a test suite. */
+export const DEFAULT_MOCHA_TIME_BUDGET_MS = 5000;
 /** A trial still running after this long is a hang. */
 export const DEFAULT_TIMEOUT_MS = 1000;
 /** Trace events kept per thread of a failing trial. */
 export const DEFAULT_TRACE_EVENTS = 48;
+/** Thread counts of a suite that names none of its own. */
+export const DEFAULT_THREADS: readonly number[] = [2, 4];
+/** Jitter profiles: one undisturbed, one that widens narrow race windows (jitter.ts). */
+export const DEFAULT_JITTER: readonly string[] = ['none', 'spin-1us'];
+/** Cores per configuration: all of the machine's, unpinned. */
+export const DEFAULT_CORES: ReadonlyArray<'all' | number> = ['all'];
+/** `stress replay`: trials of the token's seed, by default. */
+export const DEFAULT_REPLAY_RUNS = 100;
+/** `stress replay --until-reproduced`: the cap (a rare race may need thousands). */
+export const DEFAULT_REPLAY_UNTIL_RUNS = 100_000;

@@ -5,10 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HarnessError, thrownMessage } from '../core/shared/errors.js';
-import { showValue } from '../core/shared/safe-value.js';
-import { importModule } from '../core/shared/import-module.js';
-import { paramNameProblem } from '../core/settings/run-options.js';
+import { HarnessError, thrownMessage } from '../shared/errors.js';
+import { showValue } from '../shared/safe-value.js';
+import { importModule } from '../shared/import-module.js';
+import { paramNameProblem } from './run-options.js';
 
 export const CONFIG_NAMES = ['stress.config.json', 'stress.config.mjs', 'stress.config.js'];
 

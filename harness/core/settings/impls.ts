@@ -1,8 +1,8 @@
 /** `--impl kind=path` (repeatable) and the config file's `impl: { kind: path }` -> kind -> module URL. */
 import { isAbsolute, resolve } from 'node:path';
-import { HarnessError } from '../core/shared/errors.js';
-import { IMPL_KINDS } from '../contract/types.js';
-import { resolveImplUrl } from '../contract/load-impl.js';
+import { HarnessError } from '../shared/errors.js';
+import { IMPL_KINDS } from '../../contract/types.js';
+import { resolveImplUrl } from '../../contract/load-impl.js';
 
 export function parseImpls(flag: string, raw: string[] | Record<string, string>, base: string): Record<string, string> {
   const pairs: Array<[string, unknown]> = Array.isArray(raw)

@@ -1,12 +1,12 @@
 /**
- * Flag and config values -> validated RunOptions. Every message names the
- * flag, the bad value and what was expected; errors carry ERR_USAGE or
- * ERR_CONFIG and map to exit code 2.
+ * A setting's raw value (flag text, config file data, a stress.it option) -> its checked value.
+ * Every message starts with the label it is given (the flag, option or config key: resolve.ts
+ * names the source), then the bad value and what was expected; errors carry ERR_USAGE.
  */
-import { HarnessError } from '../core/shared/errors.js';
-import { jitterNameProblem } from '../core/execute/jitter.js';
-import type { Params } from '../suite-api.js';
-import { MAX_CORES, MAX_THREADS, paramNameProblem } from '../core/settings/run-options.js';
+import { HarnessError } from '../shared/errors.js';
+import { jitterNameProblem } from '../execute/jitter.js';
+import type { Params } from '../../suite-api.js';
+import { MAX_CORES, MAX_THREADS, paramNameProblem } from './run-options.js';
 
 export { MAX_THREADS };
 
@@ -63,6 +63,7 @@ export function parseJitter(flag: string, raw: string | string[]): string[] {
   return noRepeats(flag, items);
 }
 
+/** jitter.ts decides which names are profiles; here its refusal is a usage error naming the flag. */
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
