@@ -12,6 +12,7 @@ import type { ConfigResult, RunSummary, SoakInfo } from './grade/results.js';
 import { soakPasses } from './soak.js';
 import { newSeed } from './shared/rng.js';
 import { exitCodeFor } from './grade/verdict.js';
+import { isBad } from './grade/status-rule.js';
 import { shardItems } from './plan/shard.js';
 import { checkRunOptions, type RunOptions, type RunSettings } from './settings/run-options.js';
 import { type CompleteRunOptions, withDefaults } from './settings/resolve.js';
@@ -140,7 +141,7 @@ async function* runInOrder(planned: PlannedWork[], state: RunState, shareMs: (in
       configsLeft: planned.length - index - 1,
     };
     yield { type: 'config-end', result, index, total: planned.length };
-    if (options.failFast && !p.config.canary && result.status !== 'pass' && result.status !== 'skipped') {
+    if (options.failFast && !p.config.canary && isBad(result.status)) {
       if (index + 1 < planned.length) state.stoppedEarly = { reason: `--fail-fast after ${p.config.key}`, notRun: planned.length - index - 1 };
       return;
     }

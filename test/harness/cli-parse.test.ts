@@ -34,6 +34,8 @@ describe('harness/cli/parse', () => {
   it('names the known jitter profiles when one is unknown', () => {
     assert.deepEqual(parseJitter('--jitter', 'none,spin-1us'), ['none', 'spin-1us']);
     usageError(() => parseJitter('--jitter', 'lots'), /unknown jitter profile "lots".*spin-1us/);
+    // Names the profile table only inherits are not profiles.
+    for (const inherited of ['toString', 'constructor', '__proto__']) usageError(() => parseJitter('--jitter', inherited), /unknown jitter profile/);
   });
 
   it('parses name=value parameters with numbers and booleans', () => {

@@ -13,10 +13,9 @@
  */
 import { Tinypool } from 'tinypool';
 import { reapThread } from '@shakedown/primitives';
+import { DEFAULT_WORKER_HEAP_MB } from '../settings/defaults.js';
 
 const WORKER_URL = new URL('./worker/trial-loop.js', import.meta.url).href;
-/** Heap limit per trial worker. */
-export const WORKER_HEAP_MB = 1024;
 
 /** Batches a worker may hold: the one running and the next, already posted. */
 const TASKS_PER_WORKER = 2;
@@ -30,7 +29,7 @@ export class WorkerGroups {
   readonly #errors = new Map<number, Error>();
   readonly #heapMb: number;
 
-  constructor(heapMb = WORKER_HEAP_MB) {
+  constructor(heapMb = DEFAULT_WORKER_HEAP_MB) {
     this.#heapMb = heapMb;
     discardOutputOnceUnpiped();
   }

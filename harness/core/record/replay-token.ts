@@ -10,7 +10,7 @@
  * replay command checks them (replay-trust.ts) before it loads anything.
  */
 import { HarnessError } from '../shared/errors.js';
-import { JITTER_PROFILES } from '../execute/jitter.js';
+import { JITTER_PROFILES, jitterNameProblem } from '../execute/jitter.js';
 import { localParams, localUrl, portableParams, portableUrl } from '../shared/portable-url.js';
 import { shown } from './replay-trust.js';
 import { visible } from '../shared/control-chars.js';
@@ -132,7 +132,7 @@ export function decodeReplay(token: string): ReplayTarget {
   const cores = t.c ?? 'all';
   if (cores !== 'all' && !isIntIn(cores, 1, MAX_CORES)) throw invalid('c (cores)', `"all" or an integer from 1 to ${MAX_CORES}`, cores);
   const jitter = nonEmptyString(t, 'j', 'jitter profile');
-  if (!Object.hasOwn(JITTER_PROFILES, jitter)) throw invalid('j (jitter profile)', `one of ${Object.keys(JITTER_PROFILES).join(', ')}`, jitter);
+  if (jitterNameProblem(jitter) !== undefined) throw invalid('j (jitter profile)', `one of ${Object.keys(JITTER_PROFILES).join(', ')}`, jitter);
   const seed = nonEmptyString(t, 'seed', 'master seed');
   if (!isIntIn(t.trial, 0, Number.MAX_SAFE_INTEGER)) throw invalid('trial', 'a whole number >= 0', t.trial);
   const timeoutMs = t.to ?? DEFAULT_TIMEOUT_MS;

@@ -21,3 +21,6 @@ export const DEFAULT_CORES: ReadonlyArray<'all' | number> = ['all'];
 export const DEFAULT_REPLAY_RUNS = 100;
 /** `stress replay --until-reproduced`: the cap (a rare race may need thousands). */
 export const DEFAULT_REPLAY_UNTIL_RUNS = 100_000;
+
+/** Heap limit of each trial worker, in MB. */
+export const DEFAULT_WORKER_HEAP_MB = 1024;

@@ -1,7 +1,7 @@
 /** `--impl kind=path` (repeatable) and the config file's `impl: { kind: path }` -> kind -> module URL. */
 import { isAbsolute, resolve } from 'node:path';
 import { HarnessError } from '../shared/errors.js';
-import { IMPL_KINDS } from '../../contract/types.js';
+import { IMPL_KINDS, isImplKind } from '../../contract/types.js';
 import { resolveImplUrl } from '../../contract/load-impl.js';
 
 export function parseImpls(flag: string, raw: string[] | Record<string, string>, base: string): Record<string, string> {
@@ -14,7 +14,7 @@ export function parseImpls(flag: string, raw: string[] | Record<string, string>,
     : Object.entries(raw);
   const out: Record<string, string> = {};
   for (const [kind, path] of pairs) {
-    if (!(IMPL_KINDS as readonly string[]).includes(kind)) {
+    if (!isImplKind(kind)) {
       throw new HarnessError('ERR_USAGE', `${flag}: unknown kind ${JSON.stringify(kind)}; expected one of ${IMPL_KINDS.join(', ')}`);
     }
     if (typeof path !== 'string' || path === '') throw new HarnessError('ERR_USAGE', `${flag}: ${kind} must be a module path, got ${JSON.stringify(path)}`);

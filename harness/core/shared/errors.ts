@@ -3,8 +3,16 @@
  * documented exit code of the CLI.
  */
 import { types } from 'node:util';
-import type { SerializedError } from '../execute/worker/task.js';
 import { cut, describeThrown, showValue } from './safe-value.js';
+
+/** An error as it crosses from a worker to the main thread: plain data (a deadlock error keeps its cycle). */
+export interface SerializedError {
+  name: string;
+  code?: string;
+  message: string;
+  stack?: string;
+  cycle?: Array<{ thread: string; waitsFor: string; heldBy: string }>;
+}
 
 export type HarnessErrorCode =
   | 'ERR_USAGE'

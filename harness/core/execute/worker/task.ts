@@ -1,5 +1,8 @@
 import type { Params } from '../../../suite-api.js';
 import type { JitterProfile } from '../jitter.js';
+import type { SerializedError } from '../../shared/errors.js';
+
+export type { SerializedError };
 
 /** One worker's share of one batch of trials: everything crosses by structured clone. */
 export interface BatchTask {
@@ -28,14 +31,6 @@ export interface BatchTask {
   configKey: string;
   pureSpin: boolean;
   timeoutMs: number;
-}
-
-export interface SerializedError {
-  name: string;
-  code?: string;
-  message: string;
-  stack?: string;
-  cycle?: Array<{ thread: string; waitsFor: string; heldBy: string }>;
 }
 
 export interface BatchReply {
