@@ -1,7 +1,7 @@
 /**
  * One writer per results file. A JSON lines file is appended to as the run goes, so two runs
- * given the same file (two CI jobs, a shard number reused) used to splice their lines into a file
- * that `stress report` refuses, and both exited 0. The writer claims FILE with a lock file next to
+ * given the same file (two CI jobs, a shard number reused) would splice their lines into a file
+ * that `stress report` refuses, and both would exit 0. The writer claims FILE with a lock file next to
  * it, `FILE.lock` (next to the real file: FILE with symlinks resolved), created exclusively (O_EXCL) and holding its pid and host; a second writer is
  * refused before its run starts. The claim is released when the reporter finishes, or when the
  * process exits; a lock left by a process that was killed (SIGKILL) is stale once its pid is dead

@@ -1,6 +1,6 @@
 /**
- * Report paths are checked before the run starts: a path that cannot be written used to be found
- * only when the reporter wrote it, after the whole time budget had run. Each check names the
+ * Report paths are checked before the run starts, so a path that cannot be written is found
+ * before the time budget is spent, not when the reporter writes it at the end. Each check names the
  * reporter and the path; all are usage errors (exit 2). The parent directory is created here (as
  * the reporters would), and proved writable by creating and removing a probe file in it.
  * Custom reporters get no check: their target is theirs to interpret.

@@ -2,8 +2,8 @@
  * What a reporter is handed: a deep copy of the run's event or summary, never the run's own
  * objects. The run keeps using its objects after an event (run.ts reads a result's status for
  * --fail-fast and computes the exit code from the same results), so a reporter that set
- * `e.result.status = 'pass'` used to turn a failing run green for every reporter after it and for
- * the exit code.
+ * `e.result.status = 'pass'` on the run's own object would turn a failing run green for every
+ * reporter after it and for the exit code.
  *
  * Built-in reporters share one deep-frozen copy per event: they do not mutate what they are given,
  * and a write would throw (modules are strict), failing only that reporter. A custom reporter gets

@@ -7,21 +7,22 @@
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../core/shared/errors.js';
 import type { RunSummary } from '../core/grade/results.js';
+import type { AnySuite } from '../core/plan/load-suite.js';
 import { run } from '../core/run.js';
 import { type SuiteRef, loadSuiteSync } from './load-sync.js';
 import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTimeoutFor, normalize } from './options.js';
 import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
 import { DEFAULT_THREADS } from '../core/settings/defaults.js';
 import { counted } from '../../reporters/words.js';
-
 import { HANG_INVARIANT, OUTCOME_INVARIANT } from '../core/grade/harness-invariants.js';
+
+/** The mocha test that fails when an actor threw or a worker crashed. */
 const ERROR_TEST = 'no actor error or worker crash';
 
 type Kind = 'plain' | 'only' | 'skip';
 
-function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptions = {}): Mocha.Suite | void {
-  const n = normalize(options);
-  const { url, suite } = loadSuiteSync(ref);
+/** The variants a stress.it block tests (those named, or every correct one) and the canaries it checks are caught. */
+function selectVariants(suite: AnySuite, n: ReturnType<typeof normalize>): { variants: NonNullable<AnySuite['variants']>; tested: string[]; canaries: string[] } {
   const variants = suite.variants ?? { default: { description: suite.description } };
   const names = Object.keys(variants);
   for (const v of n.variants ?? []) {
@@ -32,6 +33,13 @@ function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptio
   if (tested.length + canaries.length === 0) {
     throw new HarnessError('ERR_USAGE', `stress.it: suite ${suite.name} has only canaries; name them in variants, or pass canaries: true`);
   }
+  return { variants, tested, canaries };
+}
+
+function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptions = {}): Mocha.Suite | void {
+  const n = normalize(options);
+  const { url, suite } = loadSuiteSync(ref);
+  const { variants, tested, canaries } = selectVariants(suite, n);
   const selected = [...tested, ...canaries];
   const configs = countConfigs(selected.map((v) => variants[v]!.threads ?? suite.threads ?? [...DEFAULT_THREADS]), n);
   const limit = mochaTimeoutFor(n, configs);
