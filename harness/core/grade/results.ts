@@ -3,6 +3,7 @@
  * mocha integration read the same shapes.
  */
 import type { TraceEvent } from '../execute/trace.js';
+import type { ScheduleName, ScheduleSample } from '../schedule/types.js';
 import type { Params } from '../../suite-api.js';
 import type { Shard } from '../plan/shard.js';
 
@@ -23,6 +24,8 @@ export interface Configuration {
   seed: string;
   /** Conformance suites: the name of the implementation under test (its module URL is params.impl). */
   impl?: string;
+  /** The schedule axis: absent for free-running stress; otherwise every trial runs controlled (see core/schedule/types.ts). */
+  schedule?: Exclude<ScheduleName, 'free'>;
 }
 
 export { HANG_INVARIANT } from './harness-invariants.js';
@@ -37,6 +40,8 @@ export interface FailureSample {
   observed?: unknown;
   trace: TraceEvent[];
   replay: string;
+  /** Controlled trials: the schedule it failed under and the interleaving that shows it. */
+  schedule?: ScheduleSample;
 }
 
 export interface InvariantResult {
