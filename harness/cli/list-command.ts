@@ -12,6 +12,7 @@ export async function listCommand(argv: string[]): Promise<number> {
       ...(options.threads ? { threads: options.threads } : {}),
       cores: options.cores,
       jitter: options.jitter,
+      schedule: options.schedule,
       ...(options.grep ? { grep: options.grep } : {}),
       ...(options.impls ? { impls: options.impls } : {}),
     },

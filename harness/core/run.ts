@@ -96,6 +96,7 @@ async function planWork(options: CompleteRunOptions, seed: string): Promise<{ fu
       ...(options.threads ? { threads: options.threads } : {}),
       cores: options.cores,
       jitter: options.jitter,
+      schedule: options.schedule,
       ...(options.grep ? { grep: options.grep } : {}),
       ...(options.params ? { params: options.params } : {}),
       ...(options.impls ? { impls: options.impls } : {}),

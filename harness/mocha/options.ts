@@ -16,6 +16,11 @@ export interface StressItOptions {
   jitter?: string[];
   /** Cores per configuration (`taskset`, Linux); default `all`. */
   cores?: Array<'all' | number>;
+  /**
+   * The schedule axis: `free` (free-running stress), `ctl`, `random`, `pct:D` (controlled, once per
+   * variant and thread count, at cores all and jitter none); default as `stress run`'s.
+   */
+  schedule?: string[];
   /** Wall time for all configurations, e.g. '5s' or 5000 (ms). Default 5 s unless `runs` is given. */
   timeBudget?: string | number;
   /** Trials per configuration instead of a time budget. */
@@ -45,7 +50,7 @@ const FIXED_MARGIN_MS = 10_000;
 const PER_HANG_OVERHEAD_MS = 500;
 
 export interface Normalized {
-  run: Omit<RunOptions, 'suites' | 'grep' | 'signal' | 'failFast'> & Required<Pick<RunOptions, 'jitter' | 'cores' | 'timeoutMs'>>;
+  run: Omit<RunOptions, 'suites' | 'grep' | 'signal' | 'failFast'> & Required<Pick<RunOptions, 'jitter' | 'cores' | 'schedule' | 'timeoutMs'>>;
   variants?: string[];
   canaries: boolean;
   timeBudgetMs: number | undefined;
@@ -55,13 +60,14 @@ export interface Normalized {
   seedFromOption: boolean;
 }
 
-const KNOWN = new Set(['threads', 'jitter', 'cores', 'timeBudget', 'runs', 'maxFailures', 'seed', 'trialTimeout', 'params', 'variants', 'canaries', 'timeout']);
+const KNOWN = new Set(['threads', 'jitter', 'cores', 'schedule', 'timeBudget', 'runs', 'maxFailures', 'seed', 'trialTimeout', 'params', 'variants', 'canaries', 'timeout']);
 
 /** stress.it's options by setting: named as the user wrote them, so messages name them. */
 const OPTION_OF: Partial<Record<SettingKey, keyof StressItOptions>> = {
   threads: 'threads',
   jitter: 'jitter',
   cores: 'cores',
+  schedule: 'schedule',
   runs: 'runs',
   maxFailures: 'maxFailures',
   timeBudgetMs: 'timeBudget',
@@ -138,8 +144,12 @@ export function abortAfter(timeoutMs: number): number | undefined {
   return timeoutMs - Math.min(ABORT_AHEAD_MS, timeoutMs / 2);
 }
 
+/**
+ * Configurations the block plans (as plan.ts does): per variant and thread count, cores x jitter
+ * free-running ones if `free` is on the schedule axis, and one per controlled schedule.
+ */
 export function countConfigs(variantThreads: number[][], n: Normalized): number {
-  const jitters = n.run.jitter.length;
-  const cores = n.run.cores.length;
-  return variantThreads.reduce((sum, t) => sum + (n.run.threads ?? t).length, 0) * jitters * cores;
+  const free = n.run.schedule.includes('free') ? n.run.jitter.length * n.run.cores.length : 0;
+  const controlled = n.run.schedule.filter((s) => s !== 'free').length;
+  return variantThreads.reduce((sum, t) => sum + (n.run.threads ?? t).length, 0) * (free + controlled);
 }

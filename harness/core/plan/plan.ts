@@ -1,7 +1,8 @@
 /**
- * The plan: suites x variants x threads x cores x jitter -> a list of
- * configurations, each with a stable key. Deterministic: the same options
- * give the same list in the same order.
+ * The plan: suites x variants x threads x schedules -> a list of configurations, each with a
+ * stable key. A free-running schedule expands into cores x jitter; a controlled one is a single
+ * configuration at cores 'all' and jitter 'none' (schedule-axis.ts says why). Deterministic: the
+ * same options give the same list in the same order.
  */
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +15,9 @@ import { skipReason } from './config-skip.js';
 import { type AnySuite, loadSuite } from './load-suite.js';
 import type { Configuration } from '../grade/results.js';
 import type { Params } from '../../suite-api.js';
-import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_THREADS } from '../settings/defaults.js';
+import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_SCHEDULE, DEFAULT_THREADS } from '../settings/defaults.js';
+import { CONTROLLED_CORES, CONTROLLED_JITTER, isControlled, isScheduleName, scheduleKeySuffix, scheduleNameProblem } from './schedule-axis.js';
+import type { ScheduleName } from '../schedule/types.js';
 import { allowedThreads, checkImplsUsed, expandSuiteRefs, type Impls, plannedVariants } from './impl-variants.js';
 
 export interface PlanOptions {
@@ -23,6 +26,8 @@ export interface PlanOptions {
   threads?: number[];
   cores?: Array<'all' | number>;
   jitter?: string[];
+  /** The schedule axis (schedule-axis.ts); default DEFAULT_SCHEDULE. */
+  schedule?: readonly string[];
   /** Only configurations whose key matches. */
   grep?: string;
   /** Parameter overrides for every suite. */
@@ -39,15 +44,34 @@ export interface PlannedConfig {
   skip?: string;
 }
 
-/** What names a configuration: its key is made of these, and the seed of each of its trials is derived from the key. */
-export type ConfigCoordinates = Pick<Configuration, 'suite' | 'variant' | 'threads' | 'cores' | 'jitter'>;
+/**
+ * What names a configuration: its key is made of these, and the seed of each of its trials is
+ * derived from the key. The schedule is absent (or 'free') for free-running stress.
+ */
+export type ConfigCoordinates = Pick<Configuration, 'suite' | 'variant' | 'threads' | 'cores' | 'jitter'> & { schedule?: ScheduleName };
 
 /**
  * A configuration's key. The plan and `stress replay` both build keys here: a replay that built
- * another key would derive other trial seeds and replay nothing of the run.
+ * another key would derive other trial seeds and replay nothing of the run. A controlled
+ * configuration's key ends in its schedule (`/s-ctl`, `/s-pct3`); a free one's has no suffix, so
+ * the keys of runs from before the schedule axis are unchanged.
  */
 export function configKey(c: ConfigCoordinates): string {
-  return `${c.suite}/${c.variant}/t${c.threads}/c-${c.cores}/j-${c.jitter}`;
+  return `${c.suite}/${c.variant}/t${c.threads}/c-${c.cores}/j-${c.jitter}${scheduleKeySuffix(c.schedule)}`;
+}
+
+/** The configurations one schedule plans for one thread count: cores x jitter free-running, or the single controlled one. */
+function scheduleCells(schedule: ScheduleName, cores: ReadonlyArray<'all' | number>, jitters: readonly string[]): Array<{ cores: 'all' | number; jitter: string }> {
+  if (isControlled(schedule)) return [{ cores: CONTROLLED_CORES, jitter: CONTROLLED_JITTER }];
+  return cores.flatMap((c) => jitters.map((jitter) => ({ cores: c, jitter })));
+}
+
+/** The schedule axis, checked (run() and the CLI have checked it already; a direct caller of plan() may not have). */
+function scheduleAxis(given: readonly string[] | undefined): ScheduleName[] {
+  return (given ?? DEFAULT_SCHEDULE).map((name) => {
+    if (!isScheduleName(name)) throw new HarnessError('ERR_USAGE', `schedule: ${scheduleNameProblem(name) ?? 'not a schedule'}`);
+    return name;
+  });
 }
 
 export function resolveSuiteUrl(ref: string): string {
@@ -71,6 +95,7 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
   const jitters = options.jitter ?? DEFAULT_JITTER;
   for (const j of jitters) jitterProfile(j);
   const cores = options.cores ?? DEFAULT_CORES;
+  const schedules = scheduleAxis(options.schedule);
   const grep = options.grep === undefined ? undefined : new RegExp(options.grep);
   const available = availableParallelism();
   const out: PlannedConfig[] = [];
@@ -91,9 +116,9 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
       const params = { ...(suite.params ?? {}), ...(spec.params ?? {}), ...(options.params ?? {}) } as Params;
       const threadCounts = allowedThreads(options.threads ?? spec.threads ?? suite.threads ?? [...DEFAULT_THREADS], v, suite.name, variant);
       for (const threads of threadCounts) {
-        for (const c of cores) {
-          for (const jitter of jitters) {
-            const key = configKey({ suite: suite.name, variant, threads, cores: c, jitter });
+        for (const schedule of schedules) {
+          for (const { cores: c, jitter } of scheduleCells(schedule, cores, jitters)) {
+            const key = configKey({ suite: suite.name, variant, threads, cores: c, jitter, schedule });
             if (grep !== undefined && !grep.test(key)) continue;
             if (seenKeys.has(key)) {
               throw new HarnessError('ERR_USAGE', `two suites produce the configuration ${key}: suite names must be unique within a run`);
@@ -113,6 +138,7 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
             };
             if (spec.bug !== undefined) config.bug = spec.bug;
             if (v.impl !== undefined) config.impl = v.impl;
+            if (isControlled(schedule)) config.schedule = schedule;
             const planned: PlannedConfig = { config, suite };
             const skip = skipReason(suite, threads, c, { hasAffinity, available });
             if (skip !== undefined) planned.skip = skip;

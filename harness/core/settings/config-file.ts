@@ -18,6 +18,8 @@ export interface ConfigFile {
   threads?: number[];
   cores?: Array<number | 'all'>;
   jitter?: string[];
+  /** The schedule axis: free, ctl, random, pct:D (plan/schedule-axis.ts). */
+  schedule?: string[];
   runs?: number;
   timeBudget?: string | number;
   /** A soak run's length (`--duration`). */
@@ -38,6 +40,7 @@ const KEYS: Record<keyof ConfigFile, string> = {
   threads: 'array of thread counts',
   cores: 'array of core counts or "all"',
   jitter: 'array of jitter profile names',
+  schedule: 'array of schedule names (free, ctl, random, pct:D)',
   runs: 'number',
   timeBudget: 'duration string such as "30s" or a number of ms',
   duration: 'duration string such as "8h" or a number of ms',

@@ -2,6 +2,7 @@
  * Every default of a run's settings, in one place: the CLI, the config file, mocha, replay and
  * the API all fall back to these (resolve.ts fills them in).
  */
+import type { ScheduleName } from '../schedule/types.js';
 
 /** Wall time of a whole run when neither trials nor a budget are given. */
 export const DEFAULT_TIME_BUDGET_MS = 60_000;
@@ -15,6 +16,13 @@ export const DEFAULT_TRACE_EVENTS = 48;
 export const DEFAULT_THREADS: readonly number[] = [2, 4];
 /** Jitter profiles: one undisturbed, one that widens narrow race windows (jitter.ts). */
 export const DEFAULT_JITTER: readonly string[] = ['none', 'spin-1us'];
+/**
+ * The schedule axis (plan/schedule-axis.ts): free-running stress only, for now. Once the
+ * controlled-scheduling model runs trials, this becomes ['free', 'ctl'] (design section 6.1: the
+ * default run, --impl conformance runs and stress.it include controlled configurations); that
+ * one line is the whole change.
+ */
+export const DEFAULT_SCHEDULE: readonly ScheduleName[] = ['free'];
 /** Cores per configuration: all of the machine's, unpinned. */
 export const DEFAULT_CORES: ReadonlyArray<'all' | number> = ['all'];
 /** `stress replay`: trials of the token's seed, by default. */

@@ -7,6 +7,8 @@ import { HarnessError } from '../shared/errors.js';
 import { jitterNameProblem } from '../execute/jitter.js';
 import type { Params } from '../../suite-api.js';
 import { MAX_CORES, MAX_THREADS, paramNameProblem } from './run-options.js';
+import { isScheduleName, SCHEDULE_VALUES_TEXT, scheduleNameProblem } from '../plan/schedule-axis.js';
+import type { ScheduleName } from '../schedule/types.js';
 
 export { MAX_THREADS };
 
@@ -54,6 +56,7 @@ export function parseCores(flag: string, raw: string | Array<number | string>): 
   }));
 }
 
+/** jitter.ts decides which names are profiles; here its refusal is a usage error naming the flag. */
 export function parseJitter(flag: string, raw: string | string[]): string[] {
   const items = Array.isArray(raw) ? raw : parseList(flag, raw);
   for (const j of items) {
@@ -63,7 +66,18 @@ export function parseJitter(flag: string, raw: string | string[]): string[] {
   return noRepeats(flag, items);
 }
 
-/** jitter.ts decides which names are profiles; here its refusal is a usage error naming the flag. */
+/** The schedule axis: `free,ctl`, `pct:3`; schedule-axis.ts decides which names are schedules. */
+export function parseSchedule(flag: string, raw: string | string[]): ScheduleName[] {
+  const items = Array.isArray(raw) ? raw : parseList(flag, raw);
+  if (items.length === 0) throw usage(`${flag}: no schedule given; expected a list of ${SCHEDULE_VALUES_TEXT}`);
+  const names: ScheduleName[] = [];
+  for (const item of items) {
+    if (!isScheduleName(item)) throw usage(`${flag}: ${scheduleNameProblem(item) ?? 'not a schedule'}`);
+    names.push(item);
+  }
+  return noRepeats(flag, names);
+}
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**

@@ -9,15 +9,15 @@ import { HarnessError } from '../shared/errors.js';
 import { parseShard } from '../plan/shard.js';
 import { BUILTIN_SUITES, SUITE_GROUPS } from '../plan/builtin-suites.js';
 import { resolve as resolvePath } from 'node:path';
-import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from './defaults.js';
-import { parseCores, parseDuration, parseGrep, parseJitter, parseParams, parsePositiveInt, parseSeed, parseThreads, parseTimeout } from './parse.js';
+import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_SCHEDULE, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from './defaults.js';
+import { parseCores, parseDuration, parseGrep, parseJitter, parseParams, parsePositiveInt, parseSchedule, parseSeed, parseThreads, parseTimeout } from './parse.js';
 import { parseImpls } from './impls.js';
 import { MAX_TRACE_EVENTS, type RunOptions } from './run-options.js';
 import { type Source, type SourceKind, sourceLabel } from './source.js';
 
 /** The settings the resolve step decides, in the order their values are checked. */
 export const SETTING_KEYS = [
-  'suites', 'threads', 'cores', 'jitter', 'runs', 'timeBudgetMs', 'durationMs', 'seed', 'timeoutMs',
+  'suites', 'threads', 'cores', 'jitter', 'schedule', 'runs', 'timeBudgetMs', 'durationMs', 'seed', 'timeoutMs',
   'failFast', 'maxFailures', 'grep', 'params', 'impls', 'traceEvents', 'shard',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -41,7 +41,7 @@ export interface Layer {
 }
 
 /** Settings with every default filled in; seed stays unset when none was given (the run draws one). */
-export type CompleteRunOptions = RunOptions & Required<Pick<RunOptions, 'cores' | 'jitter' | 'timeBudgetMs' | 'timeoutMs' | 'traceEvents' | 'failFast'>>;
+export type CompleteRunOptions = RunOptions & Required<Pick<RunOptions, 'cores' | 'jitter' | 'schedule' | 'timeBudgetMs' | 'timeoutMs' | 'traceEvents' | 'failFast'>>;
 
 export interface Resolved {
   options: CompleteRunOptions;
@@ -62,6 +62,7 @@ const PARSERS: Record<SettingKey, Parser> = {
   threads: (label, raw) => parseThreads(label, raw as string | number[]),
   cores: (label, raw) => parseCores(label, raw as string | Array<number | string>),
   jitter: (label, raw) => parseJitter(label, raw as string | string[]),
+  schedule: (label, raw) => parseSchedule(label, raw as string | string[]),
   runs: (label, raw) => parsePositiveInt(label, raw as string | number),
   timeBudgetMs: (label, raw) => parseDuration(label, raw as string | number),
   durationMs: (label, raw) => parseDuration(label, raw as string | number),
@@ -94,6 +95,7 @@ export function resolveSettings(layers: Layer[], overrides: DefaultOverrides = {
   const defaults: Partial<Record<SettingKey, unknown>> = {
     cores: [...DEFAULT_CORES],
     jitter: [...DEFAULT_JITTER],
+    schedule: [...DEFAULT_SCHEDULE],
     timeBudgetMs: overrides.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     traceEvents: DEFAULT_TRACE_EVENTS,

@@ -7,12 +7,19 @@
 import { HarnessError } from '../shared/errors.js';
 import { MAX_SHARDS, type Shard } from '../plan/shard.js';
 import type { Params } from '../../suite-api.js';
+import { SCHEDULE_VALUES_TEXT, scheduleNameProblem } from '../plan/schedule-axis.js';
 
 export interface RunOptions {
   suites?: string[];
   threads?: number[];
   cores?: Array<'all' | number>;
   jitter?: string[];
+  /**
+   * The schedule axis: `free` (free-running stress), `ctl` (the controlled portfolio), `random`,
+   * `pct:D` (D from 1 to 10). Controlled schedules are planned once per suite, variant and threads,
+   * at cores 'all' and jitter 'none'. Default: defaults.ts DEFAULT_SCHEDULE.
+   */
+  schedule?: string[];
   /** Trials per configuration. Takes precedence over timeBudgetMs. */
   runs?: number;
   /** Wall time for the whole matrix, spread evenly over its configurations (with durationMs: the length of one pass). */
@@ -105,6 +112,14 @@ export function checkRunOptions(o: RunOptions): void {
   }
   if (o.jitter !== undefined && (!Array.isArray(o.jitter) || o.jitter.length === 0)) throw usage('jitter', 'a non-empty array of jitter profile names', o.jitter);
   if (o.jitter !== undefined) noRepeats('jitter', o.jitter);
+  if (o.schedule !== undefined) {
+    if (!Array.isArray(o.schedule) || o.schedule.length === 0) throw usage('schedule', `a non-empty array of ${SCHEDULE_VALUES_TEXT}`, o.schedule);
+    for (const name of o.schedule) {
+      const problem = scheduleNameProblem(name);
+      if (problem !== undefined) throw new HarnessError('ERR_USAGE', `run(): schedule: ${problem}`);
+    }
+    noRepeats('schedule', o.schedule);
+  }
   positiveInt('runs', o.runs);
   positiveInt('maxFailures', o.maxFailures);
   positiveInt('workerHeapMb', o.workerHeapMb, 1 << 20);
