@@ -4,6 +4,8 @@
  * decides what it may load) and run the same configuration: its key from the plan's own
  * configKey (the trial seeds derive from it), its settings from the token (trial timeout, trace
  * events) unless the caller overrides them, through the resolve step like every other setting.
+ * A controlled trial's token also rebuilds its controlled configuration (the key ends in its
+ * schedule) and hands the exact schedule spec to the execution.
  */
 import { availableParallelism } from 'node:os';
 import { decodeReplay, type ReplayTarget } from './record/replay-token.js';
@@ -16,6 +18,7 @@ import { visible } from './shared/control-chars.js';
 import { hasAffinity } from './execute/pinned.js';
 import { skipReason } from './plan/config-skip.js';
 import { configKey, resolveSuiteUrl } from './plan/plan.js';
+import { isControlled } from './plan/schedule-axis.js';
 import { checkTokenModule, shown, urlLikeParams } from './record/replay-trust.js';
 import { localUrl } from './shared/portable-url.js';
 import { DEFAULT_REPLAY_RUNS, DEFAULT_REPLAY_UNTIL_RUNS } from './settings/defaults.js';
@@ -79,6 +82,7 @@ export function replayConfiguration(target: ReplayTarget, loaded: { suiteUrl: st
     seed: target.seed,
     ...(loaded.bug !== undefined ? { bug: loaded.bug } : {}),
     ...(target.impl !== undefined ? { impl: target.impl } : {}),
+    ...(isControlled(target.schedule) ? { schedule: target.schedule } : {}),
   };
 }
 
@@ -113,6 +117,8 @@ export async function prepareReplay(req: ReplayRequest): Promise<PreparedReplay>
     traceEvents: options.traceEvents,
     budget: { runs },
     fixedSeedTrial: target.trial,
+    // A controlled trial's token carries its exact schedule: every replay runs under it.
+    ...(target.scheduleSpec !== undefined ? { scheduleSpec: target.scheduleSpec } : {}),
     ...(req.untilReproduced ? { maxFailures: 1 } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
   };

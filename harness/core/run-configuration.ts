@@ -8,6 +8,7 @@ import { executeConfigurationPinned } from './execute/pinned.js';
 import type { PlannedConfig } from './plan/plan.js';
 import { SLICE_TRIAL_SPAN, type TrialSlice } from './plan/shard.js';
 import type { ConfigResult, Configuration } from './grade/results.js';
+import type { ScheduleSpec } from './schedule/types.js';
 
 export interface ConfigRunOptions {
   maxFailures?: number;
@@ -18,6 +19,8 @@ export interface ConfigRunOptions {
   traceEvents: number;
   budget: { runs?: number; timeMs?: number };
   fixedSeedTrial?: number;
+  /** Replay of a controlled trial: every trial runs controlled under this exact schedule (from the token). */
+  scheduleSpec?: ScheduleSpec;
   signal?: AbortSignal;
 }
 
@@ -51,7 +54,10 @@ export async function runConfiguration(p: PlannedWork, o: ConfigRunOptions): Pro
 async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
   if (p.skip !== undefined) return skipped(p.config, p.skip);
   const shouldStop = (): boolean => o.signal?.aborted ?? false;
-  if (p.config.cores === 'all') {
+  // Controlled configurations are planned at cores 'all' only; a schedule spec with pinned cores
+  // (a token from a free pinned configuration's controlled search) runs here too, since under
+  // control one thread runs at a time and the pinned child takes no schedule.
+  if (p.config.cores === 'all' || o.scheduleSpec !== undefined) {
     return executeConfiguration(p.suite, p.config, {
       timeoutMs: o.timeoutMs,
       traceEvents: o.traceEvents,
@@ -62,6 +68,7 @@ async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<Confi
       ...(o.groups ? { groups: o.groups } : {}),
       ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
       ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
+      ...(o.scheduleSpec !== undefined ? { scheduleSpec: o.scheduleSpec } : {}),
     });
   }
   return executeConfigurationPinned(

@@ -1,5 +1,6 @@
 /** What the caller of the execute stage decides for one configuration. */
 import type { WorkerGroups } from './pools.js';
+import type { ScheduleSpec } from '../schedule/types.js';
 
 export interface Budget {
   /** Stop after this many trials. */
@@ -18,6 +19,8 @@ export interface ExecuteOptions {
   firstTrial?: number;
   /** Replay: every trial draws its randomness as this trial. */
   fixedSeedTrial?: number;
+  /** Replay of a controlled trial: run every trial controlled under this exact schedule. */
+  scheduleSpec?: ScheduleSpec;
   /** Polled between batches and by the watchdog: stop early (interrupt). A batch in flight gets STOP_GRACE_MS, then is cancelled. */
   shouldStop?: () => boolean;
   /** Progress callback after each batch. */

@@ -18,8 +18,10 @@ export const CONTROLLED_CORES = 'all';
 /** The jitter of every controlled configuration: the model picks who runs, not timing. */
 export const CONTROLLED_JITTER = 'none';
 
+/** The controlled values of the axis, as messages list them. */
+export const CONTROLLED_VALUES_TEXT = `ctl, random or pct:D (D from 1 to ${MAX_PCT_DEPTH})`;
 /** The values the axis takes, as messages list them. */
-export const SCHEDULE_VALUES_TEXT = `free, ctl, random or pct:D (D from 1 to ${MAX_PCT_DEPTH})`;
+export const SCHEDULE_VALUES_TEXT = `free, ${CONTROLLED_VALUES_TEXT}`;
 
 /**
  * Why `name` is not a schedule, or undefined if it is. `pct:D` is written without leading zeros

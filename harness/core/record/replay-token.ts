@@ -2,6 +2,8 @@
  * A replay token names one trial of one configuration exactly: suite module,
  * variant, parameters, threads, cores, jitter profile, master seed and trial
  * index, and the trial timeout and trace length the run used. `stress replay <token>` decodes it and reruns that trial's seed.
+ * A controlled trial's token also carries its schedule (token-schedule.ts), and is version 2;
+ * a token without schedule fields stays version 1, so tokens of older versions decode unchanged.
  *
  * Tokens are pasted from CI logs, so decoding trusts nothing: every field is
  * checked against what a run can produce, and an error names the field and
@@ -19,9 +21,16 @@ import { MAX_CORES, MAX_THREADS, MAX_TRACE_EVENTS } from '../settings/run-option
 import { DEFAULT_TIMEOUT_MS } from '../settings/defaults.js';
 import type { Params } from '../../suite-api.js';
 import { decodeTokenParams, encodeTokenParams, type ParamPath } from './token-params.js';
+import type { ScheduleName, ScheduleSpec } from '../schedule/types.js';
+import { decodeScheduleFields, encodeScheduleSpec, SCHEDULE_FIELDS, type TokenScheduleFields } from './token-schedule.js';
 
-interface TokenV1 {
-  v: 1;
+/** 1: free-running trials (every version of shakedown reads it); 2: with schedule fields. */
+const TOKEN_VERSIONS = [1, 2] as const;
+const LATEST_TOKEN_VERSION = 2;
+
+interface Token extends TokenScheduleFields {
+  /** 2 when any schedule field is present, else 1. */
+  v: (typeof TOKEN_VERSIONS)[number];
   u: string;
   s: string;
   va: string;
@@ -44,7 +53,7 @@ interface TokenV1 {
   te?: number;
 }
 
-const FIELDS = new Set(['v', 'u', 's', 'va', 'p', 't', 'c', 'j', 'seed', 'trial', 'to', 'im', 'pu', 'pb', 'pe', 'te']);
+const FIELDS = new Set(['v', 'u', 's', 'va', 'p', 't', 'c', 'j', 'seed', 'trial', 'to', 'im', 'pu', 'pb', 'pe', 'te', ...SCHEDULE_FIELDS]);
 /** Longer than any trial timeout a run accepts in practice (a day); bounds what a token can ask for. */
 const MAX_TIMEOUT_MS = 86_400_000;
 
@@ -64,10 +73,27 @@ export interface ReplayTarget {
   /** The run's trace events per thread, when the token records them. */
   traceEvents?: number;
   impl?: string;
+  /** The configuration's schedule, when it is a controlled one (its key ends in it). */
+  schedule?: ScheduleName;
+  /** The exact schedule the trial ran under: replay runs it controlled with this spec. */
+  scheduleSpec?: ScheduleSpec;
+  /** First 8 hex digits of the trial's interleaving hash: replay compares its own with it. */
+  scheduleHash?: string;
 }
 
-/** Never throws: a failure must get its token even when its parameters cannot be written. */
-export function encodeReplay(config: Configuration, trial: number, timeoutMs: number, traceEvents?: number): string {
+/** A controlled trial's schedule, as the token records it. */
+export interface TokenSchedule {
+  spec: ScheduleSpec;
+  /** First 8 hex digits of the interleaving hash. */
+  hash: string;
+}
+
+/**
+ * Never throws: a failure must get its token even when its parameters cannot be written.
+ * `schedule`: the spec and interleaving hash of a controlled trial (the configuration's own
+ * schedule name, if any, comes from config.schedule).
+ */
+export function encodeReplay(config: Configuration, trial: number, timeoutMs: number, traceEvents?: number, schedule?: TokenSchedule): string {
   const { params, urlKeys } = portableParams(config.params);
   let encoded: { p: unknown; pb: ParamPath[] } | { pe: string };
   try {
@@ -75,8 +101,12 @@ export function encodeReplay(config: Configuration, trial: number, timeoutMs: nu
   } catch (err) {
     encoded = { pe: (err as Error).message };
   }
-  const token: TokenV1 = {
-    v: 1,
+  const scheduleFields: TokenScheduleFields = {
+    ...(config.schedule !== undefined ? { sn: config.schedule } : {}),
+    ...(schedule !== undefined ? { sc: encodeScheduleSpec(schedule.spec), h: schedule.hash } : {}),
+  };
+  const token: Token = {
+    v: Object.keys(scheduleFields).length > 0 ? 2 : 1,
     u: portableUrl(config.suiteUrl),
     s: config.suite,
     va: config.variant,
@@ -90,6 +120,7 @@ export function encodeReplay(config: Configuration, trial: number, timeoutMs: nu
     to: timeoutMs,
     ...(traceEvents !== undefined ? { te: traceEvents } : {}),
     ...(config.impl !== undefined ? { im: config.impl } : {}),
+    ...scheduleFields,
   };
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
@@ -122,9 +153,16 @@ export function decodeReplay(token: string): ReplayTarget {
     throw new HarnessError('ERR_REPLAY_TOKEN', 'replay token is not valid: expected the token printed by a failing `stress run`');
   }
   const t = parsed as Record<string, unknown>;
+  // The version first: a newer token's fields are unknown here, and "from a newer version" is the helpful message.
+  if (typeof t.v === 'number' && Number.isInteger(t.v) && t.v > LATEST_TOKEN_VERSION) {
+    throw new HarnessError('ERR_REPLAY_TOKEN', `replay token is from a newer version of shakedown (token version ${t.v}; this one reads versions ${TOKEN_VERSIONS.join(' and ')}): replay it with the version that ran it`);
+  }
+  if (!TOKEN_VERSIONS.includes(t.v as 1)) throw invalid('v (version)', `${TOKEN_VERSIONS.join(' or ')} (a token from this version of shakedown)`, t.v);
   const unknown = Object.keys(t).filter((k) => !FIELDS.has(k));
   if (unknown.length > 0) throw new HarnessError('ERR_REPLAY_TOKEN', `replay token is not valid: unknown field ${shown(unknown[0]!)}; expected only ${[...FIELDS].join(', ')}`);
-  if (t.v !== 1) throw invalid('v (version)', '1 (a token from this version of shakedown)', t.v);
+  // The version says whether schedule fields are there, as the encoder writes it.
+  const hasSchedule = SCHEDULE_FIELDS.some((field) => t[field] !== undefined);
+  if (hasSchedule !== (t.v === 2)) throw invalid('v (version)', hasSchedule ? '2 (the token has schedule fields sn, sc, h)' : '1 (version 2 tokens carry a schedule: sn, sc or h)', t.v);
   const u = nonEmptyString(t, 'u', 'suite module');
   const suite = nonEmptyString(t, 's', 'suite name');
   const variant = nonEmptyString(t, 'va', 'variant');
@@ -147,6 +185,7 @@ export function decodeReplay(token: string): ReplayTarget {
   if (!Array.isArray(pu) || !pu.every((k) => typeof k === 'string' && Object.hasOwn(raw, k) && typeof raw[k] === 'string')) {
     throw invalid('pu (module URL parameters)', 'a list of names of string parameters in p', pu);
   }
+  const schedule = decodeScheduleFields(t, t.t, cores, jitter);
   return {
     suiteUrl: localUrl(u),
     suite,
@@ -161,6 +200,7 @@ export function decodeReplay(token: string): ReplayTarget {
     timeoutMs,
     ...(typeof t.te === 'number' ? { traceEvents: t.te } : {}),
     ...(typeof t.im === 'string' ? { impl: t.im } : {}),
+    ...schedule,
   };
 }
 
