@@ -47,6 +47,8 @@ export function rerunCommand(config: Configuration, settings: RunSettings | unde
     '--threads', String(config.threads),
     '--cores', String(config.cores),
     '--jitter', config.jitter,
+    // A controlled configuration's key ends in its schedule: the default axis may not plan it.
+    ...(config.schedule !== undefined ? ['--schedule', config.schedule] : []),
     '--grep', shellQuote(`^${escapeRegExp(config.key)}$`),
     '--seed', shellQuote(config.seed),
   ];

@@ -3,6 +3,7 @@ import { prepareReplay } from '../core/replay.js';
 import { runConfiguration } from '../core/run-configuration.js';
 import { parseFlags } from './options.js';
 import type { Layer } from '../core/settings/resolve.js';
+import type { ScheduleSpec } from '../core/schedule/types.js';
 import { DEFAULT_REPLAY_UNTIL_RUNS } from '../core/settings/defaults.js';
 import { HarnessError } from '../core/shared/errors.js';
 import { replayReport } from '../../reporters/failure-text.js';
@@ -29,6 +30,26 @@ function replayFlagLayer(values: Record<string, unknown>): Layer {
   return { kind: 'flag', values: settings };
 }
 
+/** Switches of a switch list the replay's first line names. */
+const SWITCHES_SHOWN = 8;
+
+/** The schedule a controlled replay runs under, in words: `schedule pct (depth 3, steps 1-120, seed 7)`. */
+export function scheduleSpecText(spec: ScheduleSpec): string {
+  switch (spec.kind) {
+    case 'random':
+      return `schedule random (seed ${spec.seed})`;
+    case 'pct':
+      return `schedule pct (depth ${spec.depth}, steps 1-${spec.steps}, seed ${spec.seed})`;
+    case 'switches': {
+      if (spec.switches.length === 0) return 'schedule switches (none: each thread runs until it blocks or ends)';
+      // A recorded, unshrunk list can hold thousands: the first few say what kind of schedule it is.
+      const shownSwitches = spec.switches.slice(0, SWITCHES_SHOWN).map(([step, thread]) => `step ${step} -> t${thread}`);
+      const more = spec.switches.length - shownSwitches.length;
+      return `schedule switches (${shownSwitches.join(', ')}${more > 0 ? `, and ${more} more` : ''})`;
+    }
+  }
+}
+
 export async function replayCommandMain(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, 'replay');
   if (positionals.length !== 1) throw new HarnessError('ERR_USAGE', 'stress replay takes exactly one token (printed after "replay:" by stress run)');
@@ -48,7 +69,8 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     process.stdout.write(`cannot replay ${visible(config.key)} here: ${visible(cannot)} (stress run skips this configuration too); nothing was tested\n`);
     return EXIT.NOTHING_RAN;
   }
-  process.stdout.write(`replaying ${visible(config.key)}, seed ${visible(target.seed)}, trial ${target.trial}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
+  const schedule = target.scheduleSpec !== undefined ? `, ${scheduleSpecText(target.scheduleSpec)}` : '';
+  process.stdout.write(`replaying ${visible(config.key)}, seed ${visible(target.seed)}, trial ${target.trial}${schedule}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(prepared.run.timeoutMs));
   let result;
   try {

@@ -13,6 +13,7 @@ import { decodeReplay, encodeReplay } from '../../harness/core/record/replay-tok
 import { parseImpls } from '../../harness/core/settings/impls.js';
 import { hasAffinity } from '../../harness/core/execute/pinned.js';
 import { HarnessError } from '../../harness/core/shared/errors.js';
+import type { ScheduleSpec } from '../../harness/core/schedule/types.js';
 import { stress } from '../helpers/cli.js';
 
 const DETERMINISTIC = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
@@ -99,15 +100,31 @@ describe('harness/replay', function () {
       await plan({ suites: [DETERMINISTIC], seed: 'k2' }, hasAffinity()),
       await plan({ suites: ['deadlock', 'producer-consumer'], jitter: ['sleep-1ms'], seed: 'k3' }, hasAffinity()),
       await plan({ suites: [], impls, threads: [2], seed: 'k4' }, hasAffinity()),
+      // Controlled configurations (keys ending in /s-...), beside free ones of the same plan.
+      await plan({ suites: ['counter', DETERMINISTIC], threads: [2, 3], cores: ['all', 1], schedule: ['free', 'ctl', 'random', 'pct:3'], seed: 'k5' }, hasAffinity()),
+      await plan({ suites: [], impls, threads: [2], schedule: ['ctl', 'pct:10'], seed: 'k6' }, hasAffinity()),
     ];
     const planned = plans.flat();
     assert.ok(planned.length >= 20, `${planned.length} configurations`);
     assert.ok(planned.some((p) => p.config.impl === 'shakedown-lock'), 'a conformance configuration with --impl is among them');
-    for (const p of planned) {
+    assert.ok(planned.some((p) => p.config.impl === 'shakedown-lock' && p.config.schedule === 'pct:10'), 'a controlled conformance configuration is among them');
+    const specs: ScheduleSpec[] = [{ kind: 'random', seed: 11 }, { kind: 'pct', seed: 12, depth: 3, steps: 90 }, { kind: 'switches', switches: [[4, 1], [9, 0]] }];
+    let controlled = 0;
+    for (const [i, p] of planned.entries()) {
       const prepared = await prepareReplay({ token: encodeReplay(p.config, 3, 1000), settings: NO_SETTINGS, untilReproduced: false });
       assert.equal(prepared.work.config.key, p.config.key);
       assert.deepEqual(prepared.work.config, p.config, p.config.key);
       assert.equal(prepared.work.skip, p.skip, p.config.key);
+      assert.equal(prepared.run.scheduleSpec, undefined, 'no spec in the token: the trial runs as the plan would run it');
+      if (p.config.schedule === undefined) continue;
+      // A controlled trial's token: the same configuration, and its exact schedule handed to the execution.
+      controlled++;
+      const spec = specs[i % specs.length]!;
+      const withSpec = await prepareReplay({ token: encodeReplay(p.config, 3, 1000, undefined, { spec, hash: '0123abcd' }), settings: NO_SETTINGS, untilReproduced: false });
+      assert.deepEqual(withSpec.work.config, p.config, p.config.key);
+      assert.deepEqual(withSpec.run.scheduleSpec, spec, p.config.key);
+      assert.equal(withSpec.target.scheduleHash, '0123abcd');
     }
+    assert.ok(controlled >= 10, `${controlled} controlled configurations`);
   });
 });
