@@ -61,14 +61,20 @@ export const RUN_HELP = `stress run [suites|files...] [flags]
 Runs each suite (built-in names: counter, producer-consumer, barrier-start,
 deadlock, conformance/<kind> or "conformance" for all seven; or paths to
 compiled suite .js files) on every configuration of
-threads x cores x jitter, and grades every invariant. Default: the four core
-suites (counter, producer-consumer, barrier-start, deadlock), their default
-thread counts, cores "all", jitter none,spin-1us, a 60 s time budget.
+threads x schedule (free-running: x cores x jitter), and grades every invariant.
+Default: the four core suites (counter, producer-consumer, barrier-start,
+deadlock), their default thread counts, schedule free, cores "all", jitter
+none,spin-1us, a 60 s time budget.
 
 Flags:
   --threads 2,4,8        thread counts (1-256); default: each suite's own
   --cores 1,all          confine each trial group to N cores (taskset), or all
   --jitter none,spin-1us jitter profiles: none, spin-1us, spin-10us, spin-50us, sleep-1ms
+  --schedule free,ctl    free: free-running stress (the default); ctl, random, pct:D (D 1-10):
+                         controlled scheduling, one thread at a time, each failure with its
+                         exact schedule (in progress, issue 13). A controlled one is planned
+                         once per suite, variant and threads, at cores all and jitter none;
+                         its key ends in /s-ctl, /s-random, /s-pct3
   --runs N               trials per configuration (instead of a time budget)
   --time-budget 30s      testing time for the whole matrix (default 60s): each
                          configuration gets at least budget / configurations from when
@@ -115,7 +121,7 @@ Exit codes:
        reach such a thread)
 `;
 
-export const LIST_HELP = `stress list [suites|files...] [--threads ...] [--cores ...] [--jitter ...] [--grep RE]
+export const LIST_HELP = `stress list [suites|files...] [--threads ...] [--cores ...] [--jitter ...] [--schedule ...] [--grep RE]
 
 Prints each suite, its variants (canaries marked) and the configuration keys a
 run with the same flags would execute.
@@ -126,7 +132,9 @@ export const REPLAY_HELP = `stress replay <token> [--runs N] [--until-reproduced
 Reruns the configuration and trial seed encoded in a replay token (printed
 after every failure) N times (default 100) and reports how often the failure
 reproduces. The seed fixes the jitter draws, not the scheduler: a
-timing-dependent failure reproduces with a rate, not always.
+timing-dependent failure reproduces with a rate, not always. The token of a
+controlled trial (--schedule ctl, random, pct:D) also carries its schedule, and
+replay runs every trial under that schedule.
 
   --runs N              how many times (default 100; with --until-reproduced, the cap: default 100000)
   --until-reproduced    stop once it has reproduced (at the end of that batch of runs)
