@@ -57,6 +57,17 @@ describe('harness/replay', function () {
     assert.equal(stopped.failedTrials >= 1 && stopped.trials < 50, true, `stopped after ${stopped.trials} trials`);
   });
 
+  it('a failure in a controlled configuration gives a version 2 token naming its schedule, and replay() runs that configuration', async () => {
+    const token = await failingToken(2, { schedule: ['ctl'] });
+    const target = decodeReplay(token);
+    assert.equal(target.schedule, 'ctl');
+    assert.equal((JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v: unknown }).v, 2);
+    const result = await replay(token, { runs: 3 });
+    assert.equal(result.config.key, 'deterministic/sevens/t2/c-all/j-none/s-ctl');
+    assert.equal(result.config.schedule, 'ctl');
+    assert.equal(result.failedTrials, 3);
+  });
+
   it('replay() checks its options and the token like stress replay', async () => {
     const token = await failingToken(1);
     await assert.rejects(replay(token, { runs: 0 }), (e) => e instanceof HarnessError && e.code === 'ERR_USAGE' && /^runs: "0" is not valid/.test(e.message));

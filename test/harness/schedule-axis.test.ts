@@ -19,6 +19,7 @@ import { hasAffinity } from '../../harness/core/execute/pinned.js';
 import { countConfigs, normalize } from '../../harness/mocha/options.js';
 import { HarnessError } from '../../harness/core/shared/errors.js';
 import { stress } from '../helpers/cli.js';
+import { rerunCommand } from '../../reporters/rerun.js';
 
 const flags = (values: Layer['values']): Layer => ({ kind: 'flag', values });
 const config = (values: Layer['values']): Layer => ({ kind: 'config', file: '/p/stress.config.json', base: '/p', values });
@@ -142,5 +143,16 @@ describe('harness/schedule axis', function () {
     assert.equal(r.code, 0, r.out + r.err);
     const keys = r.out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('counter/locked/'));
     assert.deepEqual(keys, ['counter/locked/t2/c-all/j-none', 'counter/locked/t2/c-all/j-spin-1us', 'counter/locked/t2/c-all/j-none/s-ctl', 'counter/locked/t2/c-all/j-none/s-pct3']);
+  });
+
+  it("a controlled configuration's rerun command plans it: --schedule with its name, besides --grep of its key", async () => {
+    const [p] = await plan({ suites: ['counter'], threads: [2], schedule: ['pct:3'], grep: '^counter/locked/', seed: 'k' }, hasAffinity());
+    const command = rerunCommand(p!.config, undefined);
+    assert.match(command, / --schedule pct:3 /);
+    assert.doesNotMatch(rerunCommand({ ...p!.config, schedule: undefined }, undefined), /--schedule/, 'a free configuration\'s command is what it was');
+    assert.equal(p!.config.key, 'counter/locked/t2/c-all/j-none/s-pct3');
+    const r = stress(['list', 'counter', '--threads', '2', '--schedule', 'pct:3', '--grep', '^counter/locked/t2/c-all/j-none/s-pct3$']);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /counter\/locked\/t2\/c-all\/j-none\/s-pct3\n\n1 configuration/);
   });
 });
