@@ -157,7 +157,7 @@ export function decodeReplay(token: string): ReplayTarget {
   if (typeof t.v === 'number' && Number.isInteger(t.v) && t.v > LATEST_TOKEN_VERSION) {
     throw new HarnessError('ERR_REPLAY_TOKEN', `replay token is from a newer version of shakedown (token version ${t.v}; this one reads versions ${TOKEN_VERSIONS.join(' and ')}): replay it with the version that ran it`);
   }
-  if (!TOKEN_VERSIONS.includes(t.v as 1)) throw invalid('v (version)', `${TOKEN_VERSIONS.join(' or ')} (a token from this version of shakedown)`, t.v);
+  if (!(TOKEN_VERSIONS as readonly unknown[]).includes(t.v)) throw invalid('v (version)', `${TOKEN_VERSIONS.join(' or ')} (a token from this version of shakedown)`, t.v);
   const unknown = Object.keys(t).filter((k) => !FIELDS.has(k));
   if (unknown.length > 0) throw new HarnessError('ERR_REPLAY_TOKEN', `replay token is not valid: unknown field ${shown(unknown[0]!)}; expected only ${[...FIELDS].join(', ')}`);
   // The version says whether schedule fields are there, as the encoder writes it.
