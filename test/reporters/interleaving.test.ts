@@ -235,4 +235,25 @@ describe('reporters: a controlled failure shows the same steps everywhere', func
     assert.ok(!hasControl(html), 'no control character in the page');
     assert.doesNotMatch(html, /<h4>Trace of the first failing trial<\/h4>/, 'no wall-time axis for a controlled failure');
   });
+
+  it('a harness finding (a deadlock) reads as its message, its threads indented, with the interleaving after it', () => {
+    const r = structuredClone(lock);
+    const sample = r.invariants[0]!.samples[0]!;
+    r.invariants[0]!.name = 'no deadlock or lost wakeup (controlled)';
+    sample.details = 'deadlock: every unfinished thread is blocked\nt0 in acquire(): Atomics.wait on lock[0], expecting 1\nt1 in acquire(): Atomics.wait on lock[0], expecting 1';
+    sample.schedule = checkThenSetSample();
+    const lines = describeFailure(r).join('\n').split('\n');
+    assert.deepEqual(lines.slice(2, 7), [
+      '      trial 7: deadlock: every unfinished thread is blocked',
+      '        t0 in acquire(): Atomics.wait on lock[0], expecting 1',
+      '        t1 in acquire(): Atomics.wait on lock[0], expecting 1',
+      `      replay: npx stress replay ${sample.replay}`,
+      '      interleaving under random walk, seed 123: 16 steps (h=3fa9c2e1)',
+    ]);
+    const steps = stepLines(checkThenSetSample());
+    assert.deepEqual(lines.slice(7), steps.map((l) => `      ${l}`));
+    const f = invariantFinding(r, r.invariants[0]!)!;
+    assert.match(f.message, /^no deadlock or lost wakeup \(controlled\): flaky, failed in 3 of 100 trials [^;]*; trial 7: deadlock: every unfinished thread is blocked\n/);
+    containsAll(f.body, steps, 'the finding');
+  });
 });
