@@ -4,7 +4,7 @@
  * visible()/visibleLines(): control characters are shown, never sent to the terminal.
  */
 import type { RunEvent } from '../harness/core/events.js';
-import type { ConfigResult, RunSummary } from '../harness/core/grade/results.js';
+import type { ConfigResult, InvariantResult, RunSummary } from '../harness/core/grade/results.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
 import { everyTrialErrored, isBad } from '../harness/core/grade/status-rule.js';
 import { visible } from '../harness/core/shared/control-chars.js';
@@ -80,7 +80,7 @@ export function formatSummary(s: RunSummary): string {
     .filter((r): r is ConfigResult => r !== undefined);
   if (shown.length > 0) {
     lines.push('', 'What the canaries looked like (replay reruns that trial\'s seed):');
-    for (const r of shown) lines.push(...describeFailure(r).slice(0, 4));
+    for (const r of shown) lines.push(...describeFirstDetection(r));
   }
   const graded = s.configs.filter((r) => formatOutcomes(r) !== null);
   if (graded.length > 0) {
@@ -127,14 +127,30 @@ export function formatOutcomes(r: ConfigResult): string | null {
 }
 
 export function describeFailure(r: ConfigResult): string[] {
-  const out: string[] = [`  ${visible(r.config.key)}: ${r.status}`];
+  const out: string[] = [configLine(r)];
   for (const inv of r.invariants) {
-    if (inv.failures === 0) continue;
-    out.push(`    ${invariantLine(visible(inv.name), inv)}`, ...firstFailureLines(inv, '      ', ON_TERMINAL));
+    if (inv.failures > 0) out.push(...invariantLines(inv));
   }
   for (const e of r.errors.samples.slice(0, 1)) {
     out.push(`    error in ${errorText(e, ON_TERMINAL, '    ')}`, `      ${replayLine(e.replay)}`);
   }
   if (r.errors.count > 1) out.push(`    (${counted(r.errors.count, 'error')} in all)`);
   return out;
+}
+
+/**
+ * A caught canary, once: its first failing invariant with the first failing trial, its replay
+ * command and (controlled) its interleaving; or its first error when no invariant failed.
+ */
+export function describeFirstDetection(r: ConfigResult): string[] {
+  const inv = r.invariants.find((i) => i.failures > 0);
+  return inv === undefined ? describeFailure(r).slice(0, 4) : [configLine(r), ...invariantLines(inv)];
+}
+
+function configLine(r: ConfigResult): string {
+  return `  ${visible(r.config.key)}: ${r.status}`;
+}
+
+function invariantLines(inv: InvariantResult): string[] {
+  return [`    ${invariantLine(visible(inv.name), inv)}`, ...firstFailureLines(inv, '      ', ON_TERMINAL)];
 }

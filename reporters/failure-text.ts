@@ -7,6 +7,7 @@
 import type { ConfigResult, ErrorSample, FailureSample, InvariantResult } from '../harness/core/grade/results.js';
 import { replayCommand } from '../harness/core/record/replay-token.js';
 import { indentedLines, visible } from '../harness/core/shared/control-chars.js';
+import { interleavingLines } from './interleaving-text.js';
 import { traceLines } from './trace-text.js';
 import { counted, failedOf, grouped, stoppedNote } from './words.js';
 
@@ -47,10 +48,22 @@ export function sampleLine(s: FailureSample, shown: Shown, indent = ''): string 
   return `trial ${s.trial}: ${shown.text(s.details, `${indent}  `)}`;
 }
 
-/** The first failing trial of an invariant and the command that replays it, each at `indent`; none when none was kept. */
+/**
+ * The interleaving a controlled trial failed under (interleaving-text.ts), its header at `indent`;
+ * none for a free-running trial. Its words, labels and values are always shown with visible():
+ * the lines are the same wherever they go, and a file escapes them further for its format.
+ */
+export function scheduleLines(s: FailureSample, indent: string): string[] {
+  return s.schedule === undefined ? [] : interleavingLines(s.schedule, indent);
+}
+
+/**
+ * The first failing trial of an invariant and the command that replays it, each at `indent`, then
+ * the interleaving when the trial ran controlled; none when no trial was kept.
+ */
 export function firstFailureLines(inv: InvariantResult, indent: string, shown: Shown): string[] {
   const s = inv.samples[0];
-  return s === undefined ? [] : [`${indent}${sampleLine(s, shown, indent)}`, `${indent}${replayLine(s.replay)}`];
+  return s === undefined ? [] : [`${indent}${sampleLine(s, shown, indent)}`, `${indent}${replayLine(s.replay)}`, ...scheduleLines(s, indent)];
 }
 
 /**
@@ -75,19 +88,33 @@ export function firstFailureTrace(r: ConfigResult): string[] {
 
 /**
  * What `stress replay` prints once the replays ran: how often the failure came back, then the
- * invariants that failed and the first error, each with its first details, and with `trace` the
- * trace of the first reproduction. `untilCap`: the most runs --until-reproduced makes.
+ * invariants that failed and the first error, each with its first details, the interleaving of
+ * the first failing controlled run, and with `trace` the trace of the first reproduction.
+ * `untilCap`: the most runs --until-reproduced makes.
  */
 export function replayReport(result: ConfigResult, options: { until: boolean; trace: boolean; untilCap: number }): string {
   // A replay stops at its first failure with --until-reproduced: a max-failures note would say nothing.
   const note = result.stoppedAtRecoveries !== undefined ? stoppedNote(result) : '';
   const lines = [`reproduced in ${failedOf(result.failedTrials, result.trials, 'run')}${note}`];
   if (result.failedTrials === 0 && result.errors.count === 0 && !options.until) {
-    // The seed fixes the jitter draws, not the scheduler: a rare race may need many more runs.
-    lines.push(`  not reproduced: the failure depends on thread timing as well as the seed; try --until-reproduced (up to ${grouped(options.untilCap)} runs)`);
+    lines.push(
+      result.config.schedule !== undefined
+        ? // One thread at a time, virtual time, seeded choices: a controlled run does not depend on timing.
+          '  not reproduced: a controlled schedule replays exactly, so the code under test or the suite has changed since this token was made'
+        : // The seed fixes the jitter draws, not the scheduler: a rare race may need many more runs.
+          `  not reproduced: the failure depends on thread timing as well as the seed; try --until-reproduced (up to ${grouped(options.untilCap)} runs)`,
+    );
   }
+  let interleavingShown = false;
   for (const inv of result.invariants) {
-    if (inv.failures > 0) lines.push(`  ${visible(inv.name)}: ${counted(inv.failures, 'failure')}; e.g. ${indentedLines(inv.samples[0]?.details ?? '', '    ')}`);
+    if (inv.failures === 0) continue;
+    lines.push(`  ${visible(inv.name)}: ${counted(inv.failures, 'failure')}; e.g. ${indentedLines(inv.samples[0]?.details ?? '', '    ')}`);
+    // Every failing run of a controlled replay ran the same interleaving: it is shown once.
+    const first = inv.samples[0];
+    if (first?.schedule !== undefined && !interleavingShown) {
+      lines.push(...scheduleLines(first, '    '));
+      interleavingShown = true;
+    }
   }
   for (const e of result.errors.samples.slice(0, 1)) lines.push(`  error: ${errorHeadline(e, visible, (text) => indentedLines(text, '    '))}`);
   if (options.trace) {

@@ -2,14 +2,16 @@
  * What went wrong, as every file reporter (JUnit, Markdown, HTML) lists it: one finding per
  * failing invariant of a correct configuration, per configuration with harness errors, and per
  * canary that survived the whole matrix. Each has a type, a one-line message and a body (details,
- * wait-for table, trace, replay command), worded by failure-text.ts.
+ * wait-for table, trace, replay command, and the interleaving of a controlled trial), worded by
+ * failure-text.ts.
  */
 import { type ConfigResult, HANG_INVARIANT, type InvariantResult } from '../harness/core/grade/results.js';
 import { replayCommand } from '../harness/core/record/replay-token.js';
 import type { CanaryVerdict } from '../harness/core/grade/verdict.js';
 import { MIN_JUDGING_SHARE_MS } from '../harness/core/grade/status-rule.js';
 import { traceLines } from './trace-text.js';
-import { AS_WRITTEN, errorText, replayLine, sampleLine } from './failure-text.js';
+import type { ScheduleSample } from '../harness/core/schedule/types.js';
+import { AS_WRITTEN, errorText, replayLine, sampleLine, scheduleLines } from './failure-text.js';
 import { counted, failedOf } from './words.js';
 
 export type FindingType = 'InvariantViolated' | 'Flaky' | 'HangOrDeadlock' | 'CanarySurvived' | 'HarnessError';
@@ -22,6 +24,8 @@ export interface Finding {
   body: string;
   /** The first kept failing trial's replay command, if any. */
   replay?: string;
+  /** The first kept failing trial ran controlled: its schedule and interleaving (also in the body), for reporters that draw it. */
+  schedule?: ScheduleSample;
 }
 
 export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding | null {
@@ -36,6 +40,8 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   if (r.stoppedAtRecoveries !== undefined) body.push(`stopped after ${r.stoppedAtRecoveries} hangs or crashes: the rest of the budget was not run`);
   for (const s of inv.samples) {
     body.push('', sampleLine(s, AS_WRITTEN), `  ${replayLine(s.replay)}`);
+    // The first failing trial's interleaving only: the others are a replay away, and each can be long.
+    if (s === first) body.push(...scheduleLines(s, '  '));
   }
   if (hang) {
     for (const h of r.hangs.samples) {
@@ -48,6 +54,7 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   if (inv.failures > inv.samples.length) body.push('', `(${counted(inv.failures - inv.samples.length, 'more failing trial')} counted, not kept)`);
   const out: Finding = { type, flaky: inv.status === 'flaky', message, body: body.join('\n') };
   if (first) out.replay = replayCommand(first.replay);
+  if (first?.schedule !== undefined) out.schedule = first.schedule;
   return out;
 }
 

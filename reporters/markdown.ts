@@ -5,7 +5,9 @@
  */
 import type { RunSummary } from '../harness/core/grade/results.js';
 import { canaryVerdicts } from '../harness/core/grade/verdict.js';
-import { invariantFinding, errorFinding, survivedAdvice } from './findings.js';
+import { type Finding, invariantFinding, errorFinding, survivedAdvice } from './findings.js';
+import { interleavingHeader, interleavingLines } from './interleaving-text.js';
+import { esc } from './html/escape.js';
 import { configsCell, summaryRows } from './summary-table.js';
 import { visible } from '../harness/core/shared/control-chars.js';
 import { counted, seconds } from './words.js';
@@ -28,6 +30,19 @@ export function mdCode(s: string): string {
 }
 
 const MAX_LISTED = 30;
+
+/**
+ * A controlled failure's interleaving under its list item, folded (GitHub's <details>): a code
+ * block of the console's lines. The lines are visible() already (no newline, no control
+ * character); the fence is longer than any run of backticks in them, so no text can close it.
+ */
+function interleavingBlock(f: Finding): string[] {
+  if (f.schedule === undefined) return [];
+  const [, ...steps] = interleavingLines(f.schedule);
+  const fence = '`'.repeat(Math.max(3, ...steps.map((l) => Math.max(0, ...[...l.matchAll(/`+/g)].map((m) => m[0].length + 1)))));
+  // The <details> line is an HTML block, where Markdown escapes do not apply: HTML escapes do.
+  return ['', `  <details><summary>${esc(interleavingHeader(f.schedule))}</summary>`, '', `  ${fence}text`, ...steps.map((l) => `  ${l}`), `  ${fence}`, '', '  </details>', ''];
+}
 
 export function markdownSummary(s: RunSummary): string {
   const ok = s.exitCode === 0;
@@ -55,13 +70,13 @@ export function markdownSummary(s: RunSummary): string {
   if (flaky.length === 0) lines.push('No invariant failed in only some trials.');
   else lines.push('Failed in some trials, passed in others: a race, not noise. Replay reruns the trial\'s seed.', '');
   for (const { r, f } of flaky.slice(0, MAX_LISTED)) {
-    lines.push(`- ${mdCode(r.config.key)}: ${mdText(f.message)}${f.replay ? `<br>replay: ${mdCode(f.replay)}` : ''}`);
+    lines.push(`- ${mdCode(r.config.key)}: ${mdText(f.message)}${f.replay ? `<br>replay: ${mdCode(f.replay)}` : ''}`, ...interleavingBlock(f));
   }
   if (flaky.length > MAX_LISTED) lines.push(`- … and ${flaky.length - MAX_LISTED} more`);
   if (failing.length > 0) {
     lines.push('', `### Failures (${failing.length})`, '');
     for (const { r, f } of failing.slice(0, MAX_LISTED)) {
-      lines.push(`- ${mdCode(r.config.key)} (${f.type}): ${mdText(f.message)}${f.replay ? `<br>replay: ${mdCode(f.replay)}` : ''}`);
+      lines.push(`- ${mdCode(r.config.key)} (${f.type}): ${mdText(f.message)}${f.replay ? `<br>replay: ${mdCode(f.replay)}` : ''}`, ...interleavingBlock(f));
     }
     if (failing.length > MAX_LISTED) lines.push(`- … and ${failing.length - MAX_LISTED} more`);
   }

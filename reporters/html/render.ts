@@ -2,7 +2,8 @@
  * The HTML report: one self-contained page (inline CSS and SVG, no script,
  * no external URL) with the summary, a failure-rate heatmap per suite, the
  * outcome histograms, and every failure with its replay command and its
- * trace drawn as a timeline (canaries: the first detection per variant).
+ * trace drawn as a timeline (canaries: the first detection per variant); a
+ * controlled failure is drawn as its interleaving instead, step by step.
  * Every user-supplied string is escaped (esc); a Content-Security-Policy
  * forbids scripts and any network load, so a missed escape or an external
  * reference is blocked and shows as a console message (the Chromium test
@@ -16,6 +17,7 @@ import { configsCell, summaryRows } from '../summary-table.js';
 import { esc } from './escape.js';
 import { heatmaps } from './heatmap.js';
 import { timelineSvg } from './timeline.js';
+import { interleavingTable } from './interleaving.js';
 import { STYLE } from './style.js';
 import { counted, seconds } from '../words.js';
 
@@ -101,9 +103,18 @@ function failureBlock(r: ConfigResult, f: Finding, trace: Parameters<typeof time
 <p>${esc(f.message)}</p>
 ${f.replay ? `<p>replay: <code class="cmd">${esc(f.replay)}</code></p>` : ''}
 ${hang}
-${trace.length > 0 ? `<h4>Trace of the first failing trial</h4>${timelineSvg(trace)}` : ''}
+${timeline(f, trace)}
 <details><summary>details</summary><pre>${esc(f.body)}</pre></details>
 </article>`;
+}
+
+/**
+ * The first failing trial over time: a controlled trial's interleaving (step numbers are its time:
+ * the trial ran one thread at a time in virtual time), else the trace on a wall-time axis.
+ */
+function timeline(f: Finding, trace: Parameters<typeof timelineSvg>[0]): string {
+  if (f.schedule !== undefined) return `<h4>Interleaving of the first failing trial</h4>${interleavingTable(f.schedule)}`;
+  return trace.length > 0 ? `<h4>Trace of the first failing trial</h4>${timelineSvg(trace)}` : '';
 }
 
 function waitFor(r: ConfigResult): string {

@@ -36,6 +36,16 @@ svg .lane-name { font: 12px ui-monospace, monospace; fill: #333; }
 svg .ev circle { fill: #546e7a; } svg .ev.block circle { fill: #ef6c00; } svg .ev.user circle { fill: #c62828; }
 svg .ev text { font: 10px ui-monospace, monospace; fill: #444; }
 svg .tick { font: 10px ui-monospace, monospace; fill: var(--muted); }
+div.interleaving { max-width: 100%; overflow-x: auto; }
+table.interleaving { font: 12px/1.3 ui-monospace, Menlo, Consolas, monospace; }
+table.interleaving caption { text-align: left; font: 600 13px system-ui, sans-serif; padding-bottom: 4px; }
+table.interleaving th, table.interleaving td { padding: 2px 8px; white-space: nowrap; }
+table.interleaving td.step { text-align: right; color: var(--muted); }
+table.interleaving td.run { background: #e3f2fd; border-left: 3px solid #1565c0; }
+table.interleaving td.run.preempted { background: #fff3e0; border-left-color: var(--warn); }
+table.interleaving .label { color: #0d47a1; } table.interleaving .op { font-weight: 600; } table.interleaving .value { color: #4e342e; }
+table.interleaving .preempt { font: 11px system-ui, sans-serif; color: #fff; background: var(--warn); padding: 0 5px; border-radius: 3px; }
+table.interleaving tr.elided td { color: var(--muted); font-style: italic; background: #f5f5f5; }
 table.hist td.outcome { font-family: ui-monospace, monospace; }
 td.barcell { width: 320px; } .bar { height: 12px; background: var(--ok); min-width: 2px; }
 .bar.forbidden { background: var(--bad); } .bar.interesting { background: var(--warn); }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtml } from '../../reporters/html/render.js';
 import { mixedSummary } from './fixtures/summaries.js';
+import { controlledSummary } from './fixtures/schedules.js';
 import { hasTool, skipLoudly } from '../helpers/tools.js';
 
 const meta = { settings: { timeoutMs: 1000, traceEvents: 48, runs: 100 }, hostname: 'test-host', toolVersion: '0.0.0-test' };
@@ -69,5 +70,15 @@ describe('reporters/html', function () {
     assert.deepEqual(consoleLines, [], 'no console message (a CSP violation or a script would log one)');
     assert.ok(statSync(png).size > 20_000, 'a screenshot with content');
     assert.equal(readFileSync(png).subarray(1, 4).toString(), 'PNG');
+  });
+
+  it('renders a controlled failure\'s interleaving timeline in headless Chromium without console messages', function () {
+    if (!hasTool('chromium')) return skipLoudly(this, 'chromium', 'apt-get install chromium; or run npm run check:html where it is');
+    const dir = mkdtempSync(join(tmpdir(), 'html-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(controlledSummary(), meta));
+    const { dom, log } = chromium(file);
+    assert.equal((dom.match(/<table class="interleaving">/g) ?? []).length, 2, 'both interleavings rendered');
+    assert.deepEqual(log.split('\n').filter((l) => l.includes(':CONSOLE')), []);
   });
 });
