@@ -1,5 +1,6 @@
 /** What the caller of the execute stage decides for one configuration. */
 import type { WorkerGroups } from './pools.js';
+import type { ScheduleSpec } from '../schedule/types.js';
 
 export interface Budget {
   /** Stop after this many trials. */
@@ -24,4 +25,12 @@ export interface ExecuteOptions {
   onBatch?: (trialsSoFar: number, failedTrialsSoFar: number) => void;
   /** Worker groups shared across configurations; without it, this call makes and closes its own. */
   groups?: WorkerGroups;
+  /** Controlled configurations (config.schedule set), replay: every trial runs exactly this spec. */
+  scheduleSpec?: ScheduleSpec;
+  /** Controlled configurations: keep this trial's whole interleaving in its failure sample (a rerun with logging). */
+  scheduleLogTrial?: number;
+  /** Controlled configurations: decisions per trial at most (default 200,000). */
+  maxSteps?: number;
+  /** Controlled configurations: decisions with no value-changing write at most before a livelock (default 20,000). */
+  maxIdleSteps?: number;
 }

@@ -1,0 +1,12 @@
+import { executeConfiguration } from '../../dist/harness/core/execute/executor.js';
+import { loadSuite } from '../../dist/harness/core/plan/load-suite.js';
+import { pathToFileURL } from 'node:url';
+const url = pathToFileURL(new URL('../../dist/test/sched/fixtures/' + process.argv[2] + '.js', import.meta.url).pathname).href;
+const suite = await loadSuite(url);
+const variant = process.argv[3], schedule = process.argv[4] ?? 'random', runs = Number(process.argv[5] ?? 200);
+const config = { key: `x/${variant}/${schedule}`, suite: 'x', suiteUrl: url, variant, canary: false, threads: 2, cores: 'all', jitter: 'none', params: suite.variants?.[variant]?.params ?? suite.params ?? {}, seed: 's1', schedule };
+const t = performance.now();
+const r = await executeConfiguration(suite, config, { timeoutMs: 1000, traceEvents: 16, budget: { runs } });
+console.log(variant, schedule, 'trials', r.trials, 'failed', r.failedTrials, 'ms', Math.round(performance.now() - t));
+for (const i of r.invariants) if (i.failures) console.log(' ', i.name, i.failures, JSON.stringify(i.samples[0]?.details), JSON.stringify(i.samples[0]?.schedule));
+if (r.errors.count) console.log(' errors', r.errors.count, JSON.stringify(r.errors.samples[0]));
