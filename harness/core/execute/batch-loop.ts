@@ -158,6 +158,7 @@ class Batches {
       const failedBefore = grader.failedTrials;
       const errorsBefore = grader.errorCount;
       grader.addControlledTrial(done.first + i, done.states[i], outcomes, trace, controlled);
+      this.#c.options.onControlledTrial?.(done.first + i, controlled);
       // PCT's k comes from passing trials only: a failing one may have stopped early.
       if (grader.failedTrials === failedBefore && grader.errorCount === errorsBefore) this.#c.dispatch.schedule?.notePassing(controlled.steps);
     }

@@ -1,6 +1,7 @@
 /** What the caller of the execute stage decides for one configuration. */
 import type { WorkerGroups } from './pools.js';
 import type { ScheduleSpec } from '../schedule/types.js';
+import type { ControlledTrial } from './schedule-dispatch.js';
 
 export interface Budget {
   /** Stop after this many trials. */
@@ -29,6 +30,8 @@ export interface ExecuteOptions {
   scheduleSpec?: ScheduleSpec;
   /** Controlled configurations: keep this trial's whole interleaving in its failure sample (a rerun with logging). */
   scheduleLogTrial?: number;
+  /** Controlled configurations: called with every graded trial's schedule (spec, steps, hash, finding): replay compares hashes, benchmarks count steps. */
+  onControlledTrial?: (trial: number, c: ControlledTrial) => void;
   /** Controlled configurations: decisions per trial at most (default 200,000). */
   maxSteps?: number;
   /** Controlled configurations: decisions with no value-changing write at most before a livelock (default 20,000). */

@@ -4,6 +4,11 @@
  * key order: structured clone keeps key order, so every thread, walking its own clone, gives each
  * buffer the same id; the main thread's walk of the original names them. Ids start at 1.
  *
+ * Byte offsets are reported relative to the buffer's base: the lowest offset at which the state
+ * reaches it (a view's byteOffset, a primitive handle's byteOffset; 0 for a bare buffer). The
+ * state arena packs a batch's states into shared chunks, so absolute offsets depend on the trial's
+ * place in its batch; relative ones are the same in every run of the trial (hashes, replay).
+ *
  * Id 0 is internal (the harness's and the primitives' own buffers): a pass-through, no point.
  * A buffer with no id is unknown (created in the actor or prepare(), a module's private word):
  * its operations are real and not points, except waits (model.ts).
@@ -21,6 +26,8 @@ export class BufferIds {
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
   readonly #internal: readonly SharedArrayBuffer[];
   #count = 0;
+  /** Per id (index id - 1): the buffer's base, the lowest byte offset the state reaches it at. */
+  #bases: number[] = [];
 
   constructor(internal: readonly SharedArrayBuffer[]) {
     this.#internal = internal;
@@ -30,6 +37,11 @@ export class BufferIds {
   /** The id of `buffer`: 0 internal, 1.. a buffer of the trial state, undefined unknown. */
   idOf(buffer: ArrayBufferLike): number | undefined {
     return this.#ids.get(buffer as SharedArrayBuffer);
+  }
+
+  /** The base of buffer `id` (see above); 0 for unknown and internal buffers. */
+  baseOf(id: number): number {
+    return id > 0 ? (this.#bases[id - 1] ?? 0) : 0;
   }
 
   /** Buffers of the trial state found by the last identify(). */
@@ -44,27 +56,32 @@ export class BufferIds {
    */
   identify(state: unknown): void {
     this.#count = 0;
-    // A WeakMap cannot be cleared: a fresh one per trial would allocate; instead every entry the
-    // walk gives is overwritten by the next walk, and stale ones belong to states no longer used.
-    // Internal buffers are re-marked in case a state reaches one (then it stays internal).
+    this.#bases = [];
+    // A WeakMap cannot be cleared: every entry the walk gives is overwritten by the next walk, and
+    // stale ones belong to states no longer used. A state that reaches an internal buffer leaves it internal.
     let visits = 0;
     const seen = new Set<object>();
-    const give = (b: SharedArrayBuffer): void => {
-      const had = this.#ids.get(b);
-      if (had === INTERNAL_BUFFER && this.#internal.includes(b)) return;
-      if (had !== undefined && seen.has(b)) return;
-      seen.add(b);
-      this.#ids.set(b, ++this.#count);
+    const give = (b: SharedArrayBuffer, offset: number | undefined): void => {
+      if (this.#internal.includes(b)) return;
+      if (!seen.has(b)) {
+        seen.add(b);
+        this.#ids.set(b, ++this.#count);
+      }
+      const i = this.#ids.get(b)! - 1;
+      if (offset !== undefined) this.#bases[i] = Math.min(this.#bases[i] ?? Infinity, offset);
     };
     const walk = (v: unknown, depth: number): void => {
       if (v === null || typeof v !== 'object' || depth > MAX_DEPTH || ++visits > MAX_VISITS) return;
-      if (v instanceof SharedArrayBuffer) return give(v);
+      if (v instanceof SharedArrayBuffer) return give(v, undefined);
       if (ArrayBuffer.isView(v)) {
-        if (v.buffer instanceof SharedArrayBuffer) give(v.buffer);
+        if (v.buffer instanceof SharedArrayBuffer) give(v.buffer, v.byteOffset);
         return;
       }
       if (seen.has(v)) return;
       seen.add(v);
+      // A primitive's handle ({ buffer, byteOffset, ... }): its offset counts toward the base.
+      const handle = v as { buffer?: unknown; byteOffset?: unknown };
+      if (handle.buffer instanceof SharedArrayBuffer && typeof handle.byteOffset === 'number') give(handle.buffer, handle.byteOffset);
       if (v instanceof Map) {
         for (const [k, x] of v) {
           walk(k, depth + 1);

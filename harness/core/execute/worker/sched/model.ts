@@ -229,7 +229,7 @@ export class ScheduleModel implements ModelTarget {
     const before = op === 'load' ? undefined : REAL.load(ta as Int32Array, index);
     const result = real(ta, index, a, b);
     if (before !== undefined && REAL.load(ta as Int32Array, index) !== before) this.#valueChanged();
-    const byte = ta.byteOffset + Number(index) * ta.BYTES_PER_ELEMENT;
+    const byte = this.#byteOf(ta, index, id);
     const cls = op === 'compareExchange' ? (result === a ? 1 : 2) : 0;
     const text = op === 'load' ? `-> ${String(result)}` : op === 'store' ? `<- ${String(a)}` : op === 'compareExchange' ? `-> ${String(result)}${result === a ? ` (<- ${String(b)})` : ' (unchanged)'}` : `-> ${String(result)}`;
     this.#logExec(op, id, byte, cls, text);
@@ -242,7 +242,7 @@ export class ScheduleModel implements ModelTarget {
     if (id === INTERNAL_BUFFER || !waitable) return REAL.wait(ta as Int32Array, index, value as number, timeout as number);
     this.#checkRunning();
     const ms = timeout === undefined ? Infinity : Number.isNaN(Number(timeout)) ? Infinity : Math.max(0, Number(timeout));
-    const byte = ta.byteOffset + Number(index) * ta.BYTES_PER_ELEMENT;
+    const byte = this.#byteOf(ta, index, id);
     const current = REAL.load(ta as Int32Array, index) as unknown;
     const expected = ta instanceof BigInt64Array ? BigInt(value as bigint) : Number(value) | 0;
     if (id === undefined) {
@@ -274,7 +274,7 @@ export class ScheduleModel implements ModelTarget {
     if (id === undefined || id === INTERNAL_BUFFER) return REAL.notify(ta as Int32Array, index, count as number);
     this.#checkRunning();
     this.#point();
-    const byte = ta.byteOffset + Number(index) * ta.BYTES_PER_ELEMENT;
+    const byte = this.#byteOf(ta, index, id);
     const i32 = this.#i32;
     const waiters: number[] = [];
     for (let t = 0; t < this.#threads; t++) {
@@ -558,6 +558,11 @@ export class ScheduleModel implements ModelTarget {
     REAL.store(i32, H_TURN, -1);
     REAL.store(i32, H_FINDER, -1);
     this.#f64.fill(0);
+  }
+
+  /** The byte index of element `index`, relative to its buffer's base (buffer-ids.ts): the same in every run of the trial. */
+  #byteOf(ta: IntegerArray, index: number, id: number | undefined): number {
+    return ta.byteOffset + Number(index) * ta.BYTES_PER_ELEMENT - (id === undefined ? 0 : this.#ids.baseOf(id));
   }
 
   #rec(w: number, t = this.#me): number {
