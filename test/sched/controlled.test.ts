@@ -12,7 +12,7 @@ import type { ControlledTrial } from '../../harness/core/execute/schedule-dispat
 import { WorkerGroups } from '../../harness/core/execute/pools.js';
 import { loadSuite } from '../../harness/core/plan/load-suite.js';
 import type { ConfigResult, Configuration } from '../../harness/core/grade/results.js';
-import { DEADLOCK_INVARIANT, OUTSIDE_INVARIANT } from '../../harness/core/grade/grade.js';
+import { DEADLOCK_INVARIANT, LIVELOCK_INVARIANT, OUTSIDE_INVARIANT } from '../../harness/core/grade/grade.js';
 import type { ScheduleName } from '../../harness/core/schedule/types.js';
 
 const fixtureUrl = (name: string): string => pathToFileURL(fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url))).href;
@@ -89,6 +89,29 @@ describe('controlled scheduling (real workers)', function () {
     assert.ok(logged.steps.some((s) => s.op === 'add' && /^buf\d+\+\d+$/.test(s.word ?? '')));
     assert.ok(logged.steps.some((s) => s.preempted === true), 'a random walk preempts');
     assert.deepEqual(new Set(logged.steps.map((s) => s.thread)), new Set([0, 1]));
+  });
+
+  it("replays a logged trial's switch list (its non-default decisions) with the same failure and hash", async () => {
+    const config = configOf('locks', 'check-then-set', 'random');
+    const { result } = await execute(config, { budget: { runs: 60 } });
+    const sample = result.invariants.find((i) => i.name === 'mutual exclusion')!.samples[0]!;
+    const rerun = await execute(config, { budget: { runs: 1 }, scheduleSpec: sample.schedule!.spec, fixedSeedTrial: sample.trial, scheduleLogTrial: 0 });
+    const switches = [...rerun.trials.values()].flat()[0]!.switches!;
+    assert.ok(switches.length > 0);
+    const replay = await execute(config, { budget: { runs: 100 }, scheduleSpec: { kind: 'switches', switches }, fixedSeedTrial: sample.trial });
+    assert.equal(replay.result.failedTrials, 100);
+    const all = [...replay.trials.values()].flat();
+    assert.deepEqual([...new Set(all.map((c) => c.hash))], [sample.schedule!.hash]);
+    assert.ok(all.every((c) => c.diverged === undefined));
+  });
+
+  it('reports threads that spin with no write changing a value as a livelock at the idle step bound', async () => {
+    const { result } = await execute(configOf('waits', 'spin', 'ctl'), { budget: { runs: 6 }, maxIdleSteps: 2000 });
+    const inv = result.invariants.find((i) => i.name === LIVELOCK_INVARIANT)!;
+    assert.equal(inv.failures, 6);
+    assert.match(inv.samples[0]!.details, /^livelock: no write changed a value for 2000 steps .*t0 in \(start\) \(runnable\)/);
+    assert.equal(result.hangs.count, 0);
+    assert.equal(result.errors.count, 0);
   });
 
   for (const variant of ['primitives', 'futex']) {
