@@ -30,6 +30,8 @@ export const REAL = {
   notify: Atomics.notify,
   waitAsync: (Atomics as { waitAsync?: unknown }).waitAsync as ((...args: unknown[]) => unknown) | undefined,
 };
+// Put back on `performance` as it was, and called with it as `this` (realNow).
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const realPerformanceNow = performance.now;
 const realDateNow = Date.now;
 const realMathRandom = Math.random;
@@ -49,7 +51,6 @@ export interface ModelTarget {
 let target: ModelTarget | null = null;
 
 type AnyFn = (...args: never[]) => unknown;
-/* eslint-disable @typescript-eslint/no-unsafe-argument -- the wrappers pass arguments through untouched, as Atomics would get them */
 const PATCHED: Record<string, AnyFn> = {
   wait: (ta: Int32Array, index: number, value: number, timeout?: number) => (target === null ? REAL.wait(ta, index, value, timeout) : target.wait(ta, index, value, timeout)),
   notify: (ta: Int32Array, index: number, count?: number) => (target === null ? REAL.notify(ta, index, count) : target.notify(ta, index, count)),
@@ -59,7 +60,6 @@ for (const op of MEMORY_OPS) {
   const real = REAL[op] as (...args: unknown[]) => unknown;
   PATCHED[op] = (ta: IntegerArray, index: number, a?: unknown, b?: unknown) => (target === null ? real(ta, index, a, b) : target.memoryOp(op, ta, index, a, b));
 }
-/* eslint-enable @typescript-eslint/no-unsafe-argument */
 
 const atomics = Atomics as unknown as Record<string, unknown>;
 

@@ -250,7 +250,7 @@ export class ScheduleModel implements ModelTarget {
       // real. Timed: a virtual sleep (what sleepStep() needs). Infinite: it can never end.
       if (current !== expected) return 'not-equal';
       if (ms === Infinity) {
-        this.#flag(Flag.OUTSIDE, String(expected));
+        this.#flag(Flag.OUTSIDE, { expected: String(expected) });
         throw this.#abortError();
       }
     } else {
@@ -392,7 +392,7 @@ export class ScheduleModel implements ModelTarget {
       if (earliest < 0) return this.#flag(Flag.DEADLOCK);
       // Only timeouts can move. Re-checks of words nobody changes, for longer than the trial
       // timeout in virtual time, are a hang (a lost wakeup under waits that wake to re-check).
-      if (clock - f64[F_LAST_CHANGE_TIME]! > this.#limits.timeoutMs) return this.#flag(Flag.DEADLOCK, 'timed');
+      if (clock - f64[F_LAST_CHANGE_TIME]! > this.#limits.timeoutMs) return this.#flag(Flag.DEADLOCK, { timedOnly: true });
       REAL.store(i32, H_QUIET_CHANGE, step);
       f64[F_CLOCK] = f64[this.#layout.deadline(earliest)]!;
     }
@@ -448,12 +448,12 @@ export class ScheduleModel implements ModelTarget {
    * flag, and pass the turn to all of them (each throws ScheduleAbort from the point it waits in).
    * Returns -1 (the caller throws, or, in exit(), just leaves).
    */
-  #flag(flag: FlagValue, variant?: 'timed' | string): number {
+  #flag(flag: FlagValue, detail: { timedOnly?: boolean; expected?: string } = {}): number {
     const i32 = this.#i32;
     const threads = this.#describeThreads();
     const names = threads.map((b) => `t${b.thread} in ${b.call}${b.word === undefined ? ' (runnable)' : ` on Atomics.wait(${b.word}, expected ${b.expected})`}`).join('; ');
     const steps = REAL.load(i32, H_STEP);
-    if (flag === Flag.DEADLOCK && variant === 'timed') {
+    if (flag === Flag.DEADLOCK && detail.timedOnly === true) {
       const quiet = Math.round(this.#f64[F_CLOCK]! - this.#f64[F_LAST_CHANGE_TIME]!);
       this.#finding = { kind: 'deadlock', message: `deadlock or lost wakeup: every unfinished thread only re-checks in timed waits, and no write changed a value for ${quiet} virtual ms (trial timeout ${this.#limits.timeoutMs} ms): ${names}`, threads };
     } else if (flag === Flag.DEADLOCK) {
@@ -463,8 +463,8 @@ export class ScheduleModel implements ModelTarget {
     } else if (flag === Flag.OUTSIDE) {
       this.#finding = {
         kind: 'outside',
-        message: `t${this.#me} in ${this.#label}: Atomics.wait on a buffer the trial state does not reach (expected ${variant ?? '?'}): under controlled scheduling it can never be woken; put the buffer in the state setup() returns`,
-        threads: [{ thread: this.#me, call: this.#label, word: 'a buffer outside the trial state', expected: variant ?? '?' }],
+        message: `t${this.#me} in ${this.#label}: Atomics.wait on a buffer the trial state does not reach (expected ${detail.expected ?? '?'}): under controlled scheduling it can never be woken; put the buffer in the state setup() returns`,
+        threads: [{ thread: this.#me, call: this.#label, word: 'a buffer outside the trial state', expected: detail.expected ?? '?' }],
       };
     } else {
       this.#tooLong = `trial too long for controlled scheduling: more than ${this.#limits.maxSteps} steps while writes kept changing values; run it free only, or with fewer iterations`;
