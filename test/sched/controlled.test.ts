@@ -114,6 +114,21 @@ describe('controlled scheduling (real workers)', function () {
     assert.equal(result.errors.count, 0);
   });
 
+  it('reports threads that only re-check in timed waits, for longer than the trial timeout in virtual time, as a hang finding', async () => {
+    const { result } = await execute(configOf('waits', 'timed-recheck', 'ctl'), { budget: { runs: 6 } });
+    const inv = result.invariants.find((i) => i.name === DEADLOCK_INVARIANT)!;
+    assert.equal(inv.failures, 6);
+    assert.match(inv.samples[0]!.details, /only re-checks in timed waits, and no write changed a value for 10\d\d virtual ms \(trial timeout 1000 ms\)/);
+    assert.equal(result.hangs.count, 0);
+  });
+
+  it("reports an actor's own error, not the deadlock it leaves behind", async () => {
+    const { result } = await execute(configOf('waits', 'throws-holding', 'ctl'), { budget: { runs: 6 } });
+    assert.equal(result.errors.count, 6);
+    assert.equal(result.errors.samples[0]!.message, 'thread 0 fails while holding the word');
+    assert.equal(result.invariants.find((i) => i.name === DEADLOCK_INVARIANT)!.failures, 0);
+  });
+
   for (const variant of ['primitives', 'futex']) {
     it(`finds nothing wrong with the ${variant} lock in 3,000 controlled trials (the ctl portfolio)`, async () => {
       const { result, trials } = await execute(configOf('locks', variant, 'ctl', `correct-${variant}`), { budget: { runs: 3000 } });

@@ -33,6 +33,9 @@ export { DEADLOCK_INVARIANT, HARNESS_ERROR_INVARIANT, LIVELOCK_INVARIANT, OUTCOM
 import type { ScheduleFinding, ScheduleSample } from '../schedule/types.js';
 import type { ControlledTrial } from '../execute/schedule-dispatch.js';
 
+/** The name of the error every thread of a controlled trial ends with after a finding (worker/sched/model.ts ScheduleAbort). */
+const SCHEDULE_ABORT = 'ScheduleAbort';
+
 /** The harness invariant each kind of controlled finding fails. */
 const FINDING_INVARIANT: Record<ScheduleFinding['kind'], string> = {
   deadlock: DEADLOCK_INVARIANT,
@@ -98,11 +101,7 @@ export class ConfigGrader {
     this.#trials++;
     const errored = outcomes.findIndex((o) => !o.ok);
     if (errored >= 0 && this.#suite.actorErrorsAreFailures !== true) {
-      const o = outcomes[errored] as { ok: false; error: ErrorSample };
-      this.#errors.count++;
-      if (this.#errors.samples.length < SAMPLES_KEPT) {
-        this.#errors.samples.push({ ...o.error, trial, thread: errored, replay: this.#token(trial) });
-      }
+      this.#actorError(trial, outcomes, errored);
       return;
     }
     let failed = false;
@@ -148,6 +147,14 @@ export class ConfigGrader {
    */
   addControlledTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[], c: ControlledTrial): void {
     const schedule: ScheduleSample = { spec: c.spec, steps: c.interleaving ?? [], totalSteps: c.steps, hash: c.hash };
+    // An actor that threw its own error (not the model's abort) caused what followed, such as a
+    // deadlock of the threads waiting for the lock it held: the error is what to report.
+    const own = outcomes.findIndex((o) => !o.ok && o.error.name !== SCHEDULE_ABORT);
+    if (c.finding !== undefined && own >= 0 && this.#suite.actorErrorsAreFailures !== true) {
+      this.#trials++;
+      this.#actorError(trial, outcomes, own);
+      return;
+    }
     if (c.finding !== undefined) {
       this.#trials++;
       this.#fail(FINDING_INVARIANT[c.finding.kind], trial, c.finding.message, trace, schedule);
@@ -161,6 +168,14 @@ export class ConfigGrader {
       return;
     }
     this.addTrial(trial, state, outcomes, trace, schedule);
+  }
+
+  #actorError(trial: number, outcomes: Array<ActorOutcome<unknown>>, thread: number): void {
+    const o = outcomes[thread] as { ok: false; error: ErrorSample };
+    this.#errors.count++;
+    if (this.#errors.samples.length < SAMPLES_KEPT) {
+      this.#errors.samples.push({ ...o.error, trial, thread, replay: this.#token(trial) });
+    }
   }
 
   /**
