@@ -11,6 +11,8 @@ import { clearTrials } from './trace.js';
 import { cancelGate, createGateBuffer, cutGate } from './gate.js';
 import { progressBufferBytes } from './worker/progress-words.js';
 import { type BatchOutcome, watchBatch } from './batch-watch.js';
+import type { ScheduleDispatch } from './schedule-dispatch.js';
+import type { ScheduleSpec } from '../schedule/types.js';
 
 /** What every batch of one configuration is sent with. */
 export interface DispatchContext {
@@ -23,6 +25,8 @@ export interface DispatchContext {
   traceEvents: number;
   fixedSeedTrial: number | null;
   groups: WorkerGroups;
+  /** Set for a controlled configuration (config.schedule): the specs and the control buffer of each batch. */
+  schedule?: ScheduleDispatch;
 }
 
 /** One batch of trials in flight: its states, the shared words its workers use, and their tasks. */
@@ -38,6 +42,8 @@ export interface Batch {
   postedAt: number;
   /** Set once the batch was told to end early (gate.ts cutGate): it may reply with fewer trials than it has. */
   cut: boolean;
+  /** Controlled batches: the control buffer the watchdog reads, and each trial's spec. */
+  schedule?: { control: SharedArrayBuffer; specs: ScheduleSpec[] };
 }
 
 /** Posts one task per thread for trials first.. with these states; the workers start it as soon as they are free. */
@@ -57,6 +63,8 @@ export function postBatch(d: DispatchContext, first: number, states: unknown[], 
     postedAt: performance.now(),
     cut: false,
   };
+  const schedule = d.schedule?.forBatch(first, states.length, d.fixedSeedTrial);
+  if (schedule !== undefined) batch.schedule = { control: schedule.control, specs: schedule.specs };
   const group = d.groups.get(config.threads);
   batch.tasks = d.threadNames.map((threadName, thread) => {
     const task: BatchTask = {
@@ -80,6 +88,7 @@ export function postBatch(d: DispatchContext, first: number, states: unknown[], 
       configKey: config.key,
       pureSpin: d.pureSpin,
       timeoutMs: d.timeoutMs,
+      ...(schedule !== undefined ? { schedule } : {}),
     };
     // No abort signal: tinypool never queues a task with one behind a busy worker, which would end
     // the pipelining. A batch is cancelled by destroying the whole group instead (cancelBatches).
@@ -111,6 +120,7 @@ export async function collectReplies(d: DispatchContext, batch: Batch, next: Bat
     threadNames: d.threadNames,
     firstTrial: batch.first,
     timeoutMs: d.timeoutMs,
+    ...(batch.schedule !== undefined ? { control: batch.schedule.control } : {}),
     hookLimitMs: hooks.hookLimitMs,
     ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
     groupError: () => d.groups.errorOf(d.config.threads),

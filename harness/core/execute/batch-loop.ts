@@ -13,6 +13,7 @@ import type { BatchOutcome } from './batch-watch.js';
 import { type Batch, type DispatchContext, collectReplies, postBatch } from './batch-dispatch.js';
 import { type AfterRecovery, MAX_RECOVERIES, recoverFromFailure } from './recovery.js';
 import { type SuiteCodeError, checkedState, suiteHook } from './suite-code.js';
+import { controlledTrial } from './schedule-dispatch.js';
 
 const FIRST_BATCH = 8;
 /** Aim for batches this long: long enough to amortise a dispatch (~0.2-0.5 ms), short enough to stop promptly. */
@@ -148,7 +149,18 @@ class Batches {
     const ran = outcome.replies[0]!.outcomes.length;
     for (let i = 0; i < ran; i++) {
       const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
-      grader.addTrial(done.first + i, done.states[i], outcomes, () => memory.traceOf(done.trace, i));
+      const trace = (): ReturnType<BatchMemory['traceOf']> => memory.traceOf(done.trace, i);
+      if (done.schedule === undefined) {
+        grader.addTrial(done.first + i, done.states[i], outcomes, trace);
+        continue;
+      }
+      const controlled = controlledTrial(done.schedule.specs[i]!, outcome.replies, i);
+      const failedBefore = grader.failedTrials;
+      const errorsBefore = grader.errorCount;
+      grader.addControlledTrial(done.first + i, done.states[i], outcomes, trace, controlled);
+      this.#c.options.onControlledTrial?.(done.first + i, controlled);
+      // PCT's k comes from passing trials only: a failing one may have stopped early.
+      if (grader.failedTrials === failedBefore && grader.errorCount === errorsBefore) this.#c.dispatch.schedule?.notePassing(controlled.steps);
     }
     if (ran < done.k) queue.giveBack({ first: done.first + ran, end: done.first + done.k });
     const now = performance.now();

@@ -17,6 +17,7 @@ import { waitForTable } from '@shakedown/primitives';
 import type { BatchReply } from './worker/task.js';
 import { thrownMessage } from '../shared/errors.js';
 import { PHASE_NAMES, Phase, type PhaseValue, beatWord, idWord, phaseWord, trialWord } from './worker/progress-words.js';
+import { readTurn } from './worker/sched/control-words.js';
 
 /** A trial still running after this many timeouts is hung even if its threads keep doing operations. */
 export const LIVELOCK_FACTOR = 10;
@@ -43,6 +44,11 @@ export type BatchOutcome =
       waitFor: WaitRecord[];
       /** Set when a stop request ended a trial that had made no progress for this long (less than the timeout). */
       interruptedAfterMs?: number;
+      /**
+       * Controlled batches: the thread holding the turn made no scheduling step for the timeout. It is
+       * blocked outside the model; reported under its own invariant, recovered from like a hang.
+       */
+      outside?: string;
     }
   /**
    * A worker died or failed its task. `trialIndex` when known (an exit note, or the failing thread's
@@ -58,6 +64,8 @@ export interface WatchOptions {
   threadNames: string[];
   firstTrial: number;
   timeoutMs: number;
+  /** Controlled batches: the control buffer (worker/sched/control-words.ts); its step counts as progress. */
+  control?: SharedArrayBuffer;
   /** Bound on a stall outside the trials (deadline.ts). */
   hookLimitMs: number;
   shouldStop?: () => boolean;
@@ -215,6 +223,8 @@ class BatchWatch {
       view.sum += word + Atomics.load(this.#progress, beatWord(this.#threads, t));
       view.minTrialWord = Math.min(view.minTrialWord, word);
     }
+    // Under control an Atomics call is a step but no heartbeat: a long trial of Atomics alone is live.
+    if (this.#o.control !== undefined) view.sum += readTurn(this.#o.control, this.#threads).step;
     if (!this.#trialsStarted && view.slowest < 0) {
       this.#trialsStarted = true;
       this.#o.onTrialsStarted?.(now);
@@ -271,8 +281,23 @@ class BatchWatch {
       return;
     }
     const livelock = now - this.#lastTrialChange > LIVELOCK_FACTOR * this.#o.timeoutMs;
-    if (livelock || now - this.#lastChange > this.#o.timeoutMs) this.#confirm(this.#hang());
+    const stalledMs = now - this.#lastChange;
+    if (livelock || stalledMs > this.#o.timeoutMs) this.#confirm(this.#withOutside(this.#hang(), stalledMs));
     else this.#suspect = false;
+  }
+
+  /**
+   * Under control a stall with a turn holder is the "outside" finding: only that thread can run,
+   * and it made no scheduling step (a synchronous call, a real Atomics.wait reached through a
+   * captured function, or a loop with no Atomics and no yieldPoint).
+   */
+  #withOutside(hang: Extract<BatchOutcome, { kind: 'hang' }>, stalledMs: number): BatchOutcome {
+    if (this.#o.control === undefined) return hang;
+    const turn = readTurn(this.#o.control, this.#threads);
+    if (turn.thread < 0) return hang;
+    const name = this.#o.threadNames[turn.thread] ?? `t${turn.thread}`;
+    const outside = `${name} holds the turn and made no scheduling step for ${Math.round(stalledMs)} ms after step ${turn.step} (in ${turn.label || 'unknown'}): it is blocked outside the model (a synchronous call, a real Atomics.wait reached through a captured function, or a loop with no Atomics and no yieldPoint)`;
+    return { ...hang, outside };
   }
 
   #hang(): Extract<BatchOutcome, { kind: 'hang' }> {

@@ -1,6 +1,7 @@
 /** What the caller of the execute stage decides for one configuration. */
 import type { WorkerGroups } from './pools.js';
 import type { ScheduleSpec } from '../schedule/types.js';
+import type { ControlledTrial } from './schedule-dispatch.js';
 
 export interface Budget {
   /** Stop after this many trials. */
@@ -19,12 +20,20 @@ export interface ExecuteOptions {
   firstTrial?: number;
   /** Replay: every trial draws its randomness as this trial. */
   fixedSeedTrial?: number;
-  /** Replay of a controlled trial: run every trial controlled under this exact schedule. */
-  scheduleSpec?: ScheduleSpec;
   /** Polled between batches and by the watchdog: stop early (interrupt). A batch in flight gets STOP_GRACE_MS, then is cancelled. */
   shouldStop?: () => boolean;
   /** Progress callback after each batch. */
   onBatch?: (trialsSoFar: number, failedTrialsSoFar: number) => void;
   /** Worker groups shared across configurations; without it, this call makes and closes its own. */
   groups?: WorkerGroups;
+  /** Controlled configurations (config.schedule set), replay: every trial runs exactly this spec. */
+  scheduleSpec?: ScheduleSpec;
+  /** Controlled configurations: keep this trial's whole interleaving in its failure sample (a rerun with logging). */
+  scheduleLogTrial?: number;
+  /** Controlled configurations: called with every graded trial's schedule (spec, steps, hash, finding): replay compares hashes, benchmarks count steps. */
+  onControlledTrial?: (trial: number, c: ControlledTrial) => void;
+  /** Controlled configurations: decisions per trial at most (default 200,000). */
+  maxSteps?: number;
+  /** Controlled configurations: decisions with no value-changing write at most before a livelock (default 20,000). */
+  maxIdleSteps?: number;
 }

@@ -17,6 +17,7 @@ import { TrialQueue } from './trial-queue.js';
 import { type BatchesEnd, runBatches } from './batch-loop.js';
 import { SuiteCodeError, checkedThreadName, suiteHook } from './suite-code.js';
 import { prepareTimeoutMs, withDeadline } from '../shared/deadline.js';
+import { ScheduleDispatch, type ScheduleOptions } from './schedule-dispatch.js';
 
 import { MAX_RECOVERIES } from './recovery.js';
 
@@ -47,6 +48,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   const firstTrial = options.firstTrial ?? 0;
   const queue = new TrialQueue(firstTrial, firstTrial + (options.budget.runs ?? Infinity));
   const cores = config.cores === 'all' ? availableParallelism() : config.cores;
+  const schedule = scheduleDispatch(config, options);
   let end: BatchesEnd;
   try {
     end = await runBatches({
@@ -55,11 +57,13 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
         config,
         threadNames: prepared.threadNames,
         jitter: prepared.jitter,
-        pureSpin: config.threads <= cores,
+        // Under control only one thread runs at a time: threads must not spin at the gate for the cores.
+        pureSpin: schedule === undefined && config.threads <= cores,
         timeoutMs: options.timeoutMs,
         traceEvents: options.traceEvents,
         fixedSeedTrial: options.fixedSeedTrial ?? null,
         groups,
+        ...(schedule !== undefined ? { schedule } : {}),
       },
       grader,
       memory: prepared.memory,
@@ -71,6 +75,17 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     if (options.groups === undefined) await groups.close();
   }
   return configurationResult(grader, options, end, queue.nextTrial, performance.now() - started);
+}
+
+/** The executor's side of controlled scheduling, for a configuration with a schedule. */
+function scheduleDispatch(config: Configuration, options: ExecuteOptions): ScheduleDispatch | undefined {
+  if (config.schedule === undefined) return undefined;
+  const o: ScheduleOptions = {};
+  if (options.scheduleSpec !== undefined) o.fixedSpec = options.scheduleSpec;
+  if (options.scheduleLogTrial !== undefined) o.logTrial = options.scheduleLogTrial;
+  if (options.maxSteps !== undefined) o.maxSteps = options.maxSteps;
+  if (options.maxIdleSteps !== undefined) o.maxIdleSteps = options.maxIdleSteps;
+  return new ScheduleDispatch(config.schedule, config.seed, config.key, config.threads, o);
 }
 
 /** The suite's main-thread hooks before the first batch: thread names and prepare(). Throws SuiteCodeError when they fail. */

@@ -61,7 +61,8 @@ function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kin
   // Which trial hung or crashed; for a task that failed outside any trial, the batch's first
   // (a configuration stops after MAX_RECOVERIES such failures, so this cannot loop).
   const culprit = outcome.kind === 'hang' ? outcome.trialIndex : (outcome.trialIndex ?? failed.first);
-  if (outcome.kind === 'hang') r.grader.addHang(culprit, outcome.waitFor, outcome.progress, r.memory.traceOf(failed.trace, culprit - failed.first));
+  if (outcome.kind === 'hang' && outcome.outside !== undefined) r.grader.addOutside(culprit, outcome.outside, r.memory.traceOf(failed.trace, culprit - failed.first));
+  else if (outcome.kind === 'hang') r.grader.addHang(culprit, outcome.waitFor, outcome.progress, r.memory.traceOf(failed.trace, culprit - failed.first));
   else r.grader.addCrash(culprit, outcome.message, outcome.name);
   return [
     { first: failed.first, end: culprit },

@@ -28,8 +28,21 @@ const DETAILS_CAP = 4000;
 /** Characters kept of an outcome key: keys are meant to be short ("lost 1 of 2"). */
 const OUTCOME_KEY_CAP = 200;
 
-import { HANG_INVARIANT, OUTCOME_INVARIANT } from './harness-invariants.js';
-export { HARNESS_ERROR_INVARIANT, OUTCOME_INVARIANT, RESERVED_INVARIANTS } from './harness-invariants.js';
+import { DEADLOCK_INVARIANT, HANG_INVARIANT, LIVELOCK_INVARIANT, OUTCOME_INVARIANT, OUTSIDE_INVARIANT } from './harness-invariants.js';
+export { DEADLOCK_INVARIANT, HARNESS_ERROR_INVARIANT, LIVELOCK_INVARIANT, OUTCOME_INVARIANT, OUTSIDE_INVARIANT, RESERVED_INVARIANTS } from './harness-invariants.js';
+import type { ScheduleFinding, ScheduleSample } from '../schedule/types.js';
+import type { ControlledTrial } from '../execute/schedule-dispatch.js';
+
+/** The name of the error every thread of a controlled trial ends with after a finding (worker/sched/model.ts ScheduleAbort). */
+const SCHEDULE_ABORT = 'ScheduleAbort';
+
+/** The harness invariant each kind of controlled finding fails. */
+const FINDING_INVARIANT: Record<ScheduleFinding['kind'], string> = {
+  deadlock: DEADLOCK_INVARIANT,
+  livelock: LIVELOCK_INVARIANT,
+  outside: OUTSIDE_INVARIANT,
+  async: OUTSIDE_INVARIANT,
+};
 import { NO_HOLDER } from '@shakedown/primitives';
 
 interface InvariantTally {
@@ -61,6 +74,14 @@ export class ConfigGrader {
     for (const name of Object.keys(suite.invariants)) this.#tallies.set(name, { failures: 0, samples: [] });
     if (suite.outcome !== undefined) this.#tallies.set(OUTCOME_INVARIANT, { failures: 0, samples: [] });
     this.#tallies.set(HANG_INVARIANT, { failures: 0, samples: [] });
+    if (config.schedule !== undefined) {
+      for (const name of [DEADLOCK_INVARIANT, LIVELOCK_INVARIANT, OUTSIDE_INVARIANT]) this.#tallies.set(name, { failures: 0, samples: [] });
+    }
+  }
+
+  /** Errors so far (actor errors, crashes, suite code errors). */
+  get errorCount(): number {
+    return this.#errors.count;
   }
 
   get trials(): number {
@@ -76,15 +97,11 @@ export class ConfigGrader {
   }
 
   /** Grades one finished trial. `trace` is read lazily, only for kept failures. */
-  addTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[]): void {
+  addTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[], schedule?: ScheduleSample): void {
     this.#trials++;
     const errored = outcomes.findIndex((o) => !o.ok);
     if (errored >= 0 && this.#suite.actorErrorsAreFailures !== true) {
-      const o = outcomes[errored] as { ok: false; error: ErrorSample };
-      this.#errors.count++;
-      if (this.#errors.samples.length < SAMPLES_KEPT) {
-        this.#errors.samples.push({ ...o.error, trial, thread: errored, replay: this.#token(trial) });
-      }
+      this.#actorError(trial, outcomes, errored);
       return;
     }
     let failed = false;
@@ -92,7 +109,7 @@ export class ConfigGrader {
       const verdict = judged(check, state, outcomes, this.#ctx);
       if (!verdictOk(verdict)) {
         failed = true;
-        this.#fail(name, trial, verdict, trace);
+        this.#fail(name, trial, verdict, trace, schedule);
       }
     }
     if (this.#suite.outcome !== undefined) {
@@ -105,14 +122,14 @@ export class ConfigGrader {
       } catch (err) {
         // Not an outcome of the trial: a failure of the outcome check, whatever was thrown.
         failed = true;
-        this.#fail(OUTCOME_INVARIANT, trial, `the outcome function threw ${describeThrown(err)}`, trace);
+        this.#fail(OUTCOME_INVARIANT, trial, `the outcome function threw ${describeThrown(err)}`, trace, schedule);
       }
       if (key !== undefined) {
         this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
         const g = this.#gradeOf(key);
         if (g.grade === 'forbidden') {
           failed = true;
-          this.#fail(OUTCOME_INVARIANT, trial, `forbidden outcome ${key}: ${g.description}`, trace);
+          this.#fail(OUTCOME_INVARIANT, trial, `forbidden outcome ${key}: ${g.description}`, trace, schedule);
         }
       }
     }
@@ -120,6 +137,56 @@ export class ConfigGrader {
       this.#failedTrials++;
       this.#detect(trial);
     }
+  }
+
+  /**
+   * A trial of a controlled configuration. A finding of the model fails its own harness invariant
+   * (the trial's state is mid-way, so the suite's invariants are not asked); the step bound is an
+   * error of the trial, not a finding; otherwise it is graded as any trial, and a failure keeps the
+   * schedule it failed under.
+   */
+  addControlledTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[], c: ControlledTrial): void {
+    const schedule: ScheduleSample = { spec: c.spec, steps: c.interleaving ?? [], totalSteps: c.steps, hash: c.hash };
+    // An actor that threw its own error (not the model's abort) caused what followed, such as a
+    // deadlock of the threads waiting for the lock it held: the error is what to report.
+    const own = outcomes.findIndex((o) => !o.ok && o.error.name !== SCHEDULE_ABORT);
+    if (c.finding !== undefined && own >= 0 && this.#suite.actorErrorsAreFailures !== true) {
+      this.#trials++;
+      this.#actorError(trial, outcomes, own);
+      return;
+    }
+    if (c.finding !== undefined) {
+      this.#trials++;
+      this.#fail(FINDING_INVARIANT[c.finding.kind], trial, c.finding.message, trace, schedule);
+      this.#failedTrials++;
+      this.#detect(trial);
+      return;
+    }
+    if (c.tooLong !== undefined) {
+      this.#trials++;
+      this.addCrash(trial, c.tooLong, 'ScheduleTooLong');
+      return;
+    }
+    this.addTrial(trial, state, outcomes, trace, schedule);
+  }
+
+  #actorError(trial: number, outcomes: Array<ActorOutcome<unknown>>, thread: number): void {
+    const o = outcomes[thread] as { ok: false; error: ErrorSample };
+    this.#errors.count++;
+    if (this.#errors.samples.length < SAMPLES_KEPT) {
+      this.#errors.samples.push({ ...o.error, trial, thread, replay: this.#token(trial) });
+    }
+  }
+
+  /**
+   * A controlled trial whose turn holder made no scheduling step for the timeout: it blocked
+   * outside the model (the watchdog's finding). Counted like a hang, under its own invariant.
+   */
+  addOutside(trial: number, message: string, trace: TraceEvent[]): void {
+    this.#trials++;
+    this.#fail(OUTSIDE_INVARIANT, trial, message, () => trace);
+    this.#failedTrials++;
+    this.#detect(trial);
   }
 
   /**
@@ -158,11 +225,12 @@ export class ConfigGrader {
     }
   }
 
-  #fail(name: string, trial: number, verdict: InvariantVerdict, trace: () => TraceEvent[]): void {
+  #fail(name: string, trial: number, verdict: InvariantVerdict, trace: () => TraceEvent[], schedule?: ScheduleSample): void {
     const tally = this.#tallies.get(name)!;
     tally.failures++;
     if (tally.samples.length >= SAMPLES_KEPT) return;
     const sample: FailureSample = { trial, details: describeVerdict(verdict), trace: trace(), replay: this.#token(trial) };
+    if (schedule !== undefined) sample.schedule = schedule;
     // Copied now, as plain bounded JSON: typed arrays in a verdict may sit in state memory that later
     // batches reuse (ctx.alloc), and every report must be able to write what is kept.
     if (typeof verdict === 'object') {

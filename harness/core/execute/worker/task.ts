@@ -1,6 +1,8 @@
 import type { Params } from '../../../suite-api.js';
 import type { JitterProfile } from '../jitter.js';
 import type { SerializedError } from '../../shared/errors.js';
+import type { ScheduleSpec } from '../../schedule/types.js';
+import type { ThreadTrialReport } from './sched/model.js';
 
 export type { SerializedError };
 
@@ -31,9 +33,27 @@ export interface BatchTask {
   configKey: string;
   pureSpin: boolean;
   timeoutMs: number;
+  /** Set for a controlled configuration: every trial of the batch runs under the model (worker/sched/). */
+  schedule?: BatchSchedule;
+}
+
+/** The schedule part of a controlled batch. */
+export interface BatchSchedule {
+  /** The control buffer (sched/control-words.ts), shared by the batch's threads. */
+  control: SharedArrayBuffer;
+  /** Per trial of the batch, the strategy it runs under. */
+  specs: ScheduleSpec[];
+  /** Decisions per trial at most (longer: too long to run controlled). */
+  maxSteps: number;
+  /** Decisions with no write changing a value, at most (more: a livelock). */
+  maxIdleSteps: number;
+  /** Index in the batch of a trial whose whole execution log the reply should carry (a rerun for explanation). */
+  logTrial?: number;
 }
 
 export interface BatchReply {
   /** Per trial: the actor's value, or the error it threw. */
   outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: SerializedError }>;
+  /** Controlled batches: per trial run, this thread's report (small: a finding, a summary, or a logged trial's operations). */
+  schedule?: ThreadTrialReport[];
 }

@@ -4,7 +4,7 @@
  * yield hook doing this trial's seeded jitter and trace, record the outcome.
  * The next trial's gate is also the end of this one.
  */
-import { threadId } from 'node:worker_threads';
+import { getEnvironmentData, threadId } from 'node:worker_threads';
 import { setThreadName, setYieldHook } from '@shakedown/primitives';
 import { GateCancelled, StartGate } from '../gate.js';
 import { delay } from '../jitter.js';
@@ -15,9 +15,26 @@ import { serializeError } from '../../shared/errors.js';
 import type { BatchReply, BatchTask } from './task.js';
 import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
 import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
+// Imported before rememberGlobals() runs: interpose.ts captures the real Atomics, clock and random at load.
+import { ScheduleModel, type ThreadTrialReport } from './sched/model.js';
+import { BufferIds } from './sched/buffer-ids.js';
 
 // The reference copy of the globals this loop runs on, taken before any actor can touch them.
 rememberGlobals();
+
+/** Where @shakedown/primitives publishes its thread registry (registry.ts ENV_KEY): internal to every controlled trial. */
+const PRIMITIVES_REGISTRY_KEY = 'shakedown.primitives.registry.v1';
+
+/** The model for a controlled batch, with the harness's own buffers marked internal (pass-through, no point). */
+function modelFor(task: BatchTask): ScheduleModel | null {
+  const s = task.schedule;
+  if (s === undefined) return null;
+  const registry = getEnvironmentData(PRIMITIVES_REGISTRY_KEY);
+  const internal = [s.control, task.gate, task.progress, task.exited, task.trace, task.traceNames];
+  if (registry instanceof SharedArrayBuffer) internal.push(registry);
+  const limits = { maxSteps: s.maxSteps, maxIdleSteps: s.maxIdleSteps, timeoutMs: task.timeoutMs };
+  return new ScheduleModel(s.control, task.thread, task.threads, limits, new BufferIds(internal));
+}
 
 /** The batch this worker is running, for the exit hook and the output counter below. */
 let current: { exited: Int32Array; thread: number; progress: Int32Array; beat: number } | null = null;
@@ -102,6 +119,10 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread);
   const { jitter } = task;
   const outcomes: BatchReply['outcomes'] = [];
+  // Controlled batches: one model per batch; jitter means nothing under control and stays off.
+  const model = modelFor(task);
+  const reports: ThreadTrialReport[] = [];
+  let inWindow = false;
 
   let jitterOn = false;
   let rng: () => number = Math.random;
@@ -110,7 +131,9 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   setYieldHook((op, primitive) => {
     progress[beat]!++;
     trace.record(op, primitive);
-    if (jitterOn && rng() < jitter.pointProbability) delay(rng() * jitter.maxMicros, jitter.spin);
+    // Under control a yield point is a scheduling point, and names the call this thread is in.
+    if (inWindow) model!.yieldPoint(op === 'user' ? primitive : `${primitive} ${op}`);
+    else if (jitterOn && rng() < jitter.pointProbability) delay(rng() * jitter.maxMicros, jitter.spin);
   });
 
   try {
@@ -121,11 +144,20 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       Atomics.store(progress, trialWord(task.threads, task.thread), k + 1);
       trace.beginTrial(k);
       // Same decision in every thread of the trial: derived from the trial alone.
-      jitterOn = jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
+      jitterOn = model === null && jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
       if (jitterOn) rng = threadRng(task.seed, task.configKey, seedTrial, task.thread);
       // The batch may be cut short here (its configuration's time is up): the trials run so far are its reply.
       if (!gate.arrive()) break;
+      // Set when a finding ended a controlled trial before this thread's first turn: its actor does not run.
+      let endedBeforeStart: Error | null = null;
+      if (model !== null) {
+        // After the gate (it runs on the real Atomics); Math.random becomes a generator seeded by the trial and thread.
+        const mathRandom = threadRng(task.seed, `${task.configKey}/math-random`, seedTrial, task.thread);
+        endedBeforeStart = model.enter(task.schedule!.specs[k]!, task.states[k], mathRandom, task.schedule!.logTrial === k);
+        inWindow = true;
+      }
       try {
+        if (endedBeforeStart !== null) throw endedBeforeStart;
         // Built on first use only: most actors never draw, and a generator costs ~1 us to seed.
         let actorRng: (() => number) | undefined;
         const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
@@ -136,6 +168,11 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         outcomes.push({ ok: true, value });
       } catch (err) {
         outcomes.push({ ok: false, error: serializeError(err) });
+      }
+      if (model !== null) {
+        // Closes the window (the real globals are back) before the actor guard checks them.
+        inWindow = false;
+        reports.push(model.exit());
       }
       // Before the next gate, which needs them: an actor that replaced Atomics (or another global the
       // loop runs on) gets an error for this trial, and the worker gets its globals back.
@@ -152,10 +189,11 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   } finally {
     setYieldHook(null);
     jitterOn = false;
+    inWindow = false;
     Atomics.store(progress, phase, Phase.REPLYING);
     current = null;
   }
-  return { outcomes: sendable(outcomes) };
+  return model === null ? { outcomes: sendable(outcomes) } : { outcomes: sendable(outcomes), schedule: reports };
 }
 
 /**

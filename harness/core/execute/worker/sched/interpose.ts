@@ -1,0 +1,93 @@
+/**
+ * Interposition for controlled trials: the methods of the one `Atomics` object are patched in
+ * place (a module that aliased `const A = Atomics` sees the patch; a replaced globalThis.Atomics
+ * it would not), plus performance.now, Date.now and Math.random, for the model window only.
+ *
+ * The real functions are captured when this module loads, before any actor runs. The harness's
+ * own code that can run inside the window (the model, the yield hook) calls REAL, never Atomics.
+ * unpatch() runs before the actor guard's restoreGlobals(): a method the actor replaced itself is
+ * left in place, so the guard still sees the change and reports it.
+ */
+
+type IntegerArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+
+/** The Atomics operations that read or write memory (everything but wait, notify, waitAsync). */
+export const MEMORY_OPS = ['load', 'store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange'] as const;
+export type MemoryOp = (typeof MEMORY_OPS)[number];
+
+/** The real Atomics functions, captured at module load (worker start, before any suite code). */
+export const REAL = {
+  load: Atomics.load,
+  store: Atomics.store,
+  add: Atomics.add,
+  sub: Atomics.sub,
+  and: Atomics.and,
+  or: Atomics.or,
+  xor: Atomics.xor,
+  exchange: Atomics.exchange,
+  compareExchange: Atomics.compareExchange,
+  wait: Atomics.wait,
+  notify: Atomics.notify,
+  waitAsync: (Atomics as { waitAsync?: unknown }).waitAsync as ((...args: unknown[]) => unknown) | undefined,
+};
+// Put back on `performance` as it was, and called with it as `this` (realNow).
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const realPerformanceNow = performance.now;
+const realDateNow = Date.now;
+const realMathRandom = Math.random;
+
+/** What the patched functions call: the model of the trial in progress (model.ts). */
+export interface ModelTarget {
+  memoryOp(op: MemoryOp, ta: IntegerArray, index: number, a: unknown, b: unknown): unknown;
+  wait(ta: Int32Array | BigInt64Array, index: number, value: unknown, timeout: unknown): 'ok' | 'not-equal' | 'timed-out';
+  notify(ta: Int32Array | BigInt64Array, index: number, count: unknown): number;
+  waitAsync(ta: Int32Array | BigInt64Array, index: number, value: unknown, timeout: unknown): unknown;
+  now(): number;
+  dateNow(): number;
+  random(): number;
+}
+
+/** The model the patched functions call; null outside the window (then a leaked wrapper behaves as the real function). */
+let target: ModelTarget | null = null;
+
+type AnyFn = (...args: never[]) => unknown;
+const PATCHED: Record<string, AnyFn> = {
+  wait: (ta: Int32Array, index: number, value: number, timeout?: number) => (target === null ? REAL.wait(ta, index, value, timeout) : target.wait(ta, index, value, timeout)),
+  notify: (ta: Int32Array, index: number, count?: number) => (target === null ? REAL.notify(ta, index, count) : target.notify(ta, index, count)),
+  waitAsync: (ta: Int32Array, index: number, value: number, timeout?: number) => (target === null ? REAL.waitAsync!(ta, index, value, timeout) : target.waitAsync(ta, index, value, timeout)),
+};
+for (const op of MEMORY_OPS) {
+  const real = REAL[op] as (...args: unknown[]) => unknown;
+  PATCHED[op] = (ta: IntegerArray, index: number, a?: unknown, b?: unknown) => (target === null ? real(ta, index, a, b) : target.memoryOp(op, ta, index, a, b));
+}
+
+const atomics = Atomics as unknown as Record<string, unknown>;
+
+/** Opens the window: the patched functions route to `model`. */
+export function patch(model: ModelTarget): void {
+  target = model;
+  for (const [name, fn] of Object.entries(PATCHED)) if (name !== 'waitAsync' || REAL.waitAsync !== undefined) atomics[name] = fn;
+  performance.now = () => model.now();
+  Date.now = () => model.dateNow();
+  Math.random = () => model.random();
+}
+
+/** Closes the window. A function the actor replaced during it is left for the actor guard to report and restore. */
+export function unpatch(): void {
+  target = null;
+  for (const [name, fn] of Object.entries(PATCHED)) {
+    if (atomics[name] === fn) atomics[name] = name in REAL ? REAL[name as keyof typeof REAL] : undefined;
+  }
+  performance.now = realPerformanceNow;
+  Date.now = realDateNow;
+  Math.random = realMathRandom;
+}
+
+/** The real clock, for the harness inside the window. */
+export function realNow(): number {
+  return realPerformanceNow.call(performance);
+}
+
+export function realDate(): number {
+  return realDateNow();
+}

@@ -1,0 +1,243 @@
+/**
+ * The scheduler seam of controlled scheduling: how a controlled trial picks the next thread at
+ * each step (docs/design/controlled-scheduling.md, section 4). Pure: no Node API, no shared
+ * memory of its own. A strategy is a function of (its spec, the view of the step, its state); the
+ * state lives in words the caller provides (in a trial, words of the control buffer), so whichever
+ * worker holds the turn decides from what the previous decider left, and a trial replays exactly.
+ *
+ * Also: the 'ctl' portfolio (which spec trial i runs) and schedule names ('ctl', 'random', 'pct:3').
+ */
+import type { ScheduleName, ScheduleSpec } from './types.js';
+
+/** What a strategy sees at one step. */
+export interface SchedulerView {
+  /** The step being decided, from 0. */
+  step: number;
+  /** The thread whose point this decision is made at (it may be blocked or done); -1 for decision 0. */
+  current: number;
+  /** Threads that can run now, ascending. Never empty when next() is called. */
+  runnable: readonly number[];
+  /** The blocked thread with the earliest pending timeout (only it may be fired), or -1. */
+  earliestTimeout: number;
+  threads: number;
+  /**
+   * Steps since the last write that changed a value. A strategy that favours one thread (PCT,
+   * non-preemptive) demotes it every FAIRNESS_SPAN idle steps, so a correct spin-wait on a
+   * lower-priority holder is not starved into a false livelock (see defaultPick).
+   */
+  idleSteps: number;
+}
+
+/** A decision: the thread to run, or fire the timeout of `fire` (must be view.earliestTimeout). */
+export type Decision = number | { fire: number };
+
+/** Words a strategy keeps between steps; in a trial, slots of the control buffer (control-words.ts). */
+export interface StrategyState {
+  load(slot: number): number;
+  store(slot: number, value: number): void;
+}
+
+/** One strategy behind the seam. New ones (delay bounding, await points, ...) implement this. */
+export interface Scheduler {
+  /** Before decision 0: draw what the strategy keeps (PCT's priorities and change points). */
+  init(state: StrategyState, threads: number): void;
+  /** The next decision. A strategy told to run a thread that cannot (a stale switch list) notes it in DIVERGED_SLOT. */
+  next(view: SchedulerView, state: StrategyState): Decision;
+}
+
+/** Highest PCT depth accepted: its change points take this many state slots. */
+export const MAX_PCT_DEPTH = 16;
+/** State slot where a strategy records the first step (+1) at which it diverged; 0 = never. */
+export const DIVERGED_SLOT = 0;
+/** State slot of PCT's lowest priority handed out so far by a fairness demotion. */
+const LOWEST_SLOT = 1;
+/** PCT's change points: MAX_PCT_DEPTH - 1 slots from here. */
+const CHANGE_POINT_SLOT = 2;
+/** PCT's per-thread priorities from here. */
+const PRIORITY_SLOT = CHANGE_POINT_SLOT + MAX_PCT_DEPTH;
+
+/** Slots a strategy may use for `threads` threads: the control buffer reserves this many. */
+export function strategyStateSlots(threads: number): number {
+  return PRIORITY_SLOT + threads;
+}
+
+/**
+ * Idle steps (no write changed a value) after which a strategy that favours the current thread
+ * lets the next one run: a thread spinning on a word only another, lower-priority thread can
+ * change would otherwise spin until the livelock bound, a false finding.
+ */
+export const FAIRNESS_SPAN = 64;
+
+/** Deterministic 32-bit mix of (seed, a, b) (a murmur3-style finaliser). */
+export function mix(seed: number, a: number, b = 0): number {
+  let h = (seed ^ Math.imul(a + 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a of a string, 32 bits: turns the run's seed text into a number. */
+export function hashText(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The non-preemptive choice, which the 'switches' strategy makes at every unlisted step and which
+ * the decision log compares against (a decision that differs is a switch a shrunk list must keep):
+ * the current thread goes on while it can, except every FAIRNESS_SPAN idle steps; otherwise the
+ * next runnable thread after it, round-robin.
+ */
+export function defaultPick(v: SchedulerView): number {
+  const fairTurn = v.idleSteps > 0 && v.idleSteps % FAIRNESS_SPAN === 0 && v.runnable.length > 1;
+  if (v.runnable.includes(v.current) && !fairTurn) return v.current;
+  return v.runnable.find((t) => t > v.current) ?? v.runnable[0]!;
+}
+
+/**
+ * The chance a strategy fires the earliest timeout while threads are runnable: 1 in (8 x runnable).
+ * That is how "the timeout races the release" gets explored; with nothing runnable it always fires.
+ */
+function firesTimeout(seed: number, v: SchedulerView): boolean {
+  return v.earliestTimeout >= 0 && mix(seed, v.step, 0x7111) % (8 * v.runnable.length) === 0;
+}
+
+/** A uniformly drawn runnable thread at each step. */
+class RandomWalk implements Scheduler {
+  constructor(readonly seed: number) {}
+  init(): void {}
+  next(v: SchedulerView): Decision {
+    if (firesTimeout(this.seed, v)) return { fire: v.earliestTimeout };
+    return v.runnable[mix(this.seed, v.step) % v.runnable.length]!;
+  }
+}
+
+/**
+ * PCT (Burckhardt et al., ASPLOS 2010): distinct priorities depth .. depth+n-1 from a seeded
+ * permutation, depth-1 change points uniform in [1, steps]; at the j-th change point the current
+ * thread drops to depth-1-j. The highest-priority runnable thread runs.
+ */
+class Pct implements Scheduler {
+  constructor(
+    readonly seed: number,
+    readonly depth: number,
+    readonly steps: number,
+  ) {}
+
+  init(state: StrategyState, threads: number): void {
+    const order = Array.from({ length: threads }, (_, i) => i);
+    for (let i = threads - 1; i > 0; i--) {
+      const j = mix(this.seed, 7777, i) % (i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (let t = 0; t < threads; t++) state.store(PRIORITY_SLOT + t, this.depth + order[t]!);
+    for (let j = 0; j < this.depth - 1; j++) state.store(CHANGE_POINT_SLOT + j, 1 + (mix(this.seed, 5555, j) % Math.max(1, this.steps)));
+    state.store(LOWEST_SLOT, 0);
+  }
+
+  next(v: SchedulerView, state: StrategyState): Decision {
+    if (v.current >= 0) {
+      for (let j = 0; j < this.depth - 1; j++) {
+        if (state.load(CHANGE_POINT_SLOT + j) === v.step) state.store(PRIORITY_SLOT + v.current, this.depth - 1 - j);
+      }
+      // Fairness: the favoured thread has spun FAIRNESS_SPAN steps changing nothing; it goes below everyone.
+      if (v.idleSteps > 0 && v.idleSteps % FAIRNESS_SPAN === 0 && v.runnable.length > 1 && v.runnable.includes(v.current)) {
+        const lowest = state.load(LOWEST_SLOT) - 1;
+        state.store(LOWEST_SLOT, lowest);
+        state.store(PRIORITY_SLOT + v.current, lowest);
+      }
+    }
+    if (firesTimeout(this.seed, v)) return { fire: v.earliestTimeout };
+    let pick = v.runnable[0]!;
+    for (const t of v.runnable) if (state.load(PRIORITY_SLOT + t) > state.load(PRIORITY_SLOT + pick)) pick = t;
+    return pick;
+  }
+}
+
+/**
+ * Non-preemptive (defaultPick) except at the listed (step, thread) entries. An entry naming the
+ * thread with the earliest timeout fires that timeout. An entry naming a thread that can do
+ * neither means the code no longer fits the list: the step is recorded (DIVERGED_SLOT) and the
+ * default runs.
+ */
+class Switches implements Scheduler {
+  readonly #at: Map<number, number>;
+  constructor(switches: ReadonlyArray<readonly [number, number]>) {
+    this.#at = new Map(switches.map(([step, thread]) => [step, thread]));
+  }
+  init(): void {}
+  next(v: SchedulerView, state: StrategyState): Decision {
+    const want = this.#at.get(v.step);
+    if (want !== undefined) {
+      if (v.runnable.includes(want)) return want;
+      if (want === v.earliestTimeout) return { fire: want };
+      if (state.load(DIVERGED_SLOT) === 0) state.store(DIVERGED_SLOT, v.step + 1);
+    }
+    return defaultPick(v);
+  }
+}
+
+export function schedulerFor(spec: ScheduleSpec): Scheduler {
+  switch (spec.kind) {
+    case 'random':
+      return new RandomWalk(spec.seed >>> 0);
+    case 'pct':
+      return new Pct(spec.seed >>> 0, Math.min(MAX_PCT_DEPTH, Math.max(1, spec.depth)), spec.steps);
+    case 'switches':
+      return new Switches(spec.switches);
+  }
+}
+
+/** The 'ctl' portfolio: trial i runs member i mod 3. No single strategy wins (design, section 4). */
+const PORTFOLIO: ReadonlyArray<Exclude<ScheduleName, 'free' | 'ctl'>> = ['random', 'pct:2', 'pct:3'];
+
+/**
+ * The spec trial `trial` of a controlled configuration runs under: deterministic from the run's
+ * seed, the configuration key and the trial, so a token's (seed, key, trial) gives it back.
+ * `pctSteps`: PCT's k, the measured length of earlier trials (the executor's estimate).
+ */
+export function specFor(schedule: Exclude<ScheduleName, 'free'>, seed: string, configKey: string, trial: number, pctSteps: number): ScheduleSpec {
+  const member = schedule === 'ctl' ? PORTFOLIO[trial % PORTFOLIO.length]! : schedule;
+  const trialSeed = mix(hashText(`${seed}/${configKey}`), trial, trial / 0x100000000);
+  if (member === 'random') return { kind: 'random', seed: trialSeed };
+  return { kind: 'pct', seed: trialSeed, depth: pctDepthOf(member), steps: Math.max(1, Math.round(pctSteps)) };
+}
+
+function pctDepthOf(name: `pct:${number}`): number {
+  return Number(name.slice(4));
+}
+
+/** Parses a schedule name ('free', 'ctl', 'random', 'pct:3'); throws a RangeError naming what is accepted. */
+export function parseScheduleName(text: string): ScheduleName {
+  const t = text.trim();
+  if (t === 'free' || t === 'ctl' || t === 'random') return t;
+  const m = /^pct:(\d+)$/.exec(t);
+  if (m !== null) {
+    const depth = Number(m[1]);
+    if (depth >= 1 && depth <= MAX_PCT_DEPTH) return `pct:${depth}`;
+  }
+  throw new RangeError(`unknown schedule "${text}": expected free, ctl, random or pct:<depth 1-${MAX_PCT_DEPTH}>`);
+}
+
+export function formatScheduleName(name: ScheduleName): string {
+  return name;
+}
+
+/** A spec in words, for messages: `random seed 1234`, `pct d=3 k=120 seed 99`, `3 switches`. */
+export function describeSpec(spec: ScheduleSpec): string {
+  switch (spec.kind) {
+    case 'random':
+      return `random walk, seed ${spec.seed}`;
+    case 'pct':
+      return `PCT depth ${spec.depth}, ${spec.steps} steps, seed ${spec.seed}`;
+    case 'switches':
+      return `non-preemptive with ${spec.switches.length} switch${spec.switches.length === 1 ? '' : 'es'}`;
+  }
+}
