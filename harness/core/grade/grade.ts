@@ -229,7 +229,7 @@ export class ConfigGrader {
     const tally = this.#tallies.get(name)!;
     tally.failures++;
     if (tally.samples.length >= SAMPLES_KEPT) return;
-    const sample: FailureSample = { trial, details: describeVerdict(verdict), trace: trace(), replay: this.#token(trial) };
+    const sample: FailureSample = { trial, details: describeVerdict(verdict), trace: trace(), replay: this.#token(trial, schedule) };
     if (schedule !== undefined) sample.schedule = schedule;
     // Copied now, as plain bounded JSON: typed arrays in a verdict may sit in state memory that later
     // batches reuse (ctx.alloc), and every report must be able to write what is kept.
@@ -253,8 +253,9 @@ export class ConfigGrader {
     return listed ?? this.#suite.otherwise ?? { grade: 'acceptable', description: 'not graded' };
   }
 
-  #token(trial: number): string {
-    return encodeReplay(this.#config, trial, this.#timeoutMs, this.#traceEvents);
+  /** A controlled trial's token carries its schedule (spec and interleaving hash): replay runs exactly that interleaving. */
+  #token(trial: number, schedule?: ScheduleSample): string {
+    return encodeReplay(this.#config, trial, this.#timeoutMs, this.#traceEvents, schedule !== undefined ? { spec: schedule.spec, hash: schedule.hash } : undefined);
   }
 
   result(durationMs: number): ConfigResult {
