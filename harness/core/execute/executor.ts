@@ -20,7 +20,7 @@ import { prepareTimeoutMs, withDeadline } from '../shared/deadline.js';
 import { ScheduleDispatch, type ScheduleOptions } from './schedule-dispatch.js';
 import type { DispatchContext } from './batch-dispatch.js';
 import { EXPLAIN_MAX_MS, EXPLAIN_MAX_RERUNS, explainFailures } from './explain.js';
-import { trialRerunner } from './trial-rerun.js';
+import { NamingGrader, trialRerunner } from './trial-rerun.js';
 
 import { MAX_RECOVERIES } from './recovery.js';
 
@@ -36,7 +36,8 @@ interface PreparedConfiguration {
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
   const started = performance.now();
-  const grader = new ConfigGrader(suite, config, options.timeoutMs, options.traceEvents);
+  // A trial kept with its whole interleaving gets its words named from its state.
+  const grader = options.scheduleLogTrial !== undefined ? new NamingGrader(suite, config, options.timeoutMs, options.traceEvents) : new ConfigGrader(suite, config, options.timeoutMs, options.traceEvents);
   let prepared: PreparedConfiguration;
   try {
     prepared = await prepareConfiguration(suite, config, options);

@@ -9,7 +9,7 @@
  */
 import { ConfigGrader } from '../grade/grade.js';
 import type { AnySuite } from '../plan/load-suite.js';
-import type { Configuration } from '../grade/results.js';
+import type { ConfigResult, Configuration } from '../grade/results.js';
 import type { ActorOutcome } from '../../suite-api.js';
 import type { TraceEvent } from './trace.js';
 import type { ScheduleSpec } from '../schedule/types.js';
@@ -23,8 +23,11 @@ import { type ControlledTrial, ScheduleDispatch } from './schedule-dispatch.js';
 import type { RerunTrial, TrialRerun } from './explain.js';
 import { WordNames } from './word-names.js';
 
-/** A grader that names a logged trial's words (`buf1+4` -> `board[1]`) from its state before keeping it. */
-class NamingGrader extends ConfigGrader {
+/**
+ * A grader that names a logged trial's words (`buf1+4` -> `board[1]`) from its state before keeping
+ * it, and counts its samples' steps as the interleaving numbers them (by executed operation).
+ */
+export class NamingGrader extends ConfigGrader {
   /** Steps of the logged interleaving before it was cut to what a sample keeps (the samples' totalSteps). */
   loggedSteps: number | undefined;
 
@@ -42,6 +45,17 @@ class NamingGrader extends ConfigGrader {
       }
     }
     super.addControlledTrial(trial, state, outcomes, trace, c);
+  }
+
+  override result(durationMs: number): ConfigResult {
+    const result = super.result(durationMs);
+    // The interleaving is numbered by executed operation (the model's log), not by decision:
+    // its length is what a report of it counts.
+    const logged = this.loggedSteps;
+    if (logged !== undefined) {
+      for (const inv of result.invariants) for (const s of inv.samples) if (s.schedule !== undefined && s.schedule.steps.length > 0) s.schedule.totalSteps = logged;
+    }
+    return result;
   }
 }
 
@@ -86,10 +100,6 @@ export function trialRerunner(c: RerunContext): RerunTrial {
       },
     });
     const out: TrialRerun = { result: grader.result(performance.now() - started) };
-    // The interleaving is numbered by executed operation (the model's log), not by decision:
-    // its length is what a report of it counts.
-    const logged = grader.loggedSteps;
-    if (logged !== undefined) for (const inv of out.result.invariants) for (const s of inv.samples) if (s.schedule !== undefined) s.schedule.totalSteps = logged;
     if (controlled !== undefined) out.trial = controlled;
     return out;
   };
