@@ -45,15 +45,15 @@ describe('shrinkSwitches (pure)', () => {
       return has(3, 1) && has(9, 0) && has(5, 0) === has(7, 1);
     };
     let reruns = 0;
-    const shrunk = await shrinkSwitches(start, { preemptions: 7, steps: 20 }, async (l) => {
+    const shrunk = await shrinkSwitches(start, { preemptions: 7, steps: 20 }, (l) => {
       reruns++;
-      return { fails: fails(l), preemptions: l.length, steps: 20 };
+      return Promise.resolve({ fails: fails(l), preemptions: l.length, steps: 20 });
     });
     assert.deepEqual(shrunk.switches, [[3, 1], [9, 0]]);
     assert.equal(shrunk.reruns, reruns);
     assert.equal(shrunk.exhausted, false);
     let left = 4;
-    const bounded = await shrinkSwitches(start, { preemptions: 7, steps: 20 }, async (l) => (left-- > 0 ? { fails: fails(l), preemptions: l.length, steps: 20 } : null));
+    const bounded = await shrinkSwitches(start, { preemptions: 7, steps: 20 }, (l) => Promise.resolve(left-- > 0 ? { fails: fails(l), preemptions: l.length, steps: 20 } : null));
     assert.equal(bounded.reruns, 4);
     assert.equal(bounded.exhausted, true);
     assert.ok(fails(bounded.switches));
