@@ -4,6 +4,7 @@
  * messages (harness/mocha/verdicts.ts) and the output of `stress replay`. Each picks the lines it
  * shows; the words of each line are made here only. Numbers are said through words.ts.
  */
+import type { InterleavingCheck } from '../harness/core/schedule/replay-check.js';
 import type { ConfigResult, ErrorSample, FailureSample, InvariantResult } from '../harness/core/grade/results.js';
 import { replayCommand } from '../harness/core/record/replay-token.js';
 import { indentedLines, visible } from '../harness/core/shared/control-chars.js';
@@ -92,10 +93,20 @@ export function firstFailureTrace(r: ConfigResult): string[] {
  * the first failing controlled run, and with `trace` the trace of the first reproduction.
  * `untilCap`: the most runs --until-reproduced makes.
  */
-export function replayReport(result: ConfigResult, options: { until: boolean; trace: boolean; untilCap: number }): string {
+export function replayReport(result: ConfigResult & { interleaving?: InterleavingCheck }, options: { until: boolean; trace: boolean; untilCap: number }): string {
   // A replay stops at its first failure with --until-reproduced: a max-failures note would say nothing.
   const note = result.stoppedAtRecoveries !== undefined ? stoppedNote(result) : '';
   const lines = [`reproduced in ${failedOf(result.failedTrials, result.trials, 'run')}${note}`];
+  const check = result.interleaving;
+  if (check !== undefined) {
+    // A controlled replay is exact: a run with another interleaving is not this failure reproduced, whatever it found.
+    const exact = `identical interleaving in ${check.identical} of ${counted(check.runs, 'run')} (h=${visible(check.expected)})`;
+    if (check.identical === check.runs) lines.push(`  ${exact}`);
+    else {
+      const where = check.divergedAt !== undefined ? `diverged at step ${check.divergedAt}` : `its runs' interleaving hash is ${visible(check.otherHash ?? '?')}`;
+      lines.push(`  this schedule no longer fits the code (${where}): ${exact}`);
+    }
+  }
   if (result.failedTrials === 0 && result.errors.count === 0 && !options.until) {
     lines.push(
       result.config.schedule !== undefined

@@ -1,6 +1,5 @@
 /** `stress replay TOKEN`: the flags, and what the replay prints. Preparing and running it is core/replay.ts. */
-import { prepareReplay } from '../core/replay.js';
-import { runConfiguration } from '../core/run-configuration.js';
+import { prepareReplay, runReplay } from '../core/replay.js';
 import { parseFlags } from './options.js';
 import type { Layer } from '../core/settings/resolve.js';
 import type { ScheduleSpec } from '../core/schedule/types.js';
@@ -74,7 +73,7 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(prepared.run.timeoutMs));
   let result;
   try {
-    result = await runConfiguration(work, prepared.run);
+    result = await runReplay(prepared);
   } finally {
     stopWatchdog();
   }

@@ -26,6 +26,11 @@ import { parsePositiveInt } from './settings/parse.js';
 import { type Layer, resolveSettings, type SettingKey } from './settings/resolve.js';
 import { type Source, sourceLabel } from './settings/source.js';
 import type { Params } from '../suite-api.js';
+import { executeConfiguration } from './execute/executor.js';
+import { type InterleavingCheck, InterleavingTally } from './schedule/replay-check.js';
+
+/** A replay's result: the configuration's, and for a controlled trial's token, how many runs ran its exact interleaving. */
+export type ReplayResult = ConfigResult & { interleaving?: InterleavingCheck };
 
 /** The most replays one request may ask for. */
 export const MAX_REPLAY_RUNS = 1_000_000;
@@ -139,7 +144,7 @@ function optionsLayer(o: ReplayOptions): Layer {
  * result: `failedTrials > 0` when the failure was reproduced, status 'skipped' (with the reason)
  * when this machine cannot run the configuration.
  */
-export async function replay(token: string, options: ReplayOptions = {}): Promise<ConfigResult> {
+export async function replay(token: string, options: ReplayOptions = {}): Promise<ReplayResult> {
   const prepared = await prepareReplay({
     token,
     settings: optionsLayer(options),
@@ -147,7 +152,33 @@ export async function replay(token: string, options: ReplayOptions = {}): Promis
     ...(options.suite !== undefined ? { suite: options.suite } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return runConfiguration(prepared.work, prepared.run);
+  return runReplay(prepared);
+}
+
+/**
+ * Runs a prepared replay. A controlled trial's token (a spec and its interleaving hash) runs
+ * controlled under that spec, and each run's hash is compared with the token's: the result says
+ * in how many runs the interleaving was identical, and where a switch list stopped fitting.
+ */
+export async function runReplay(prepared: PreparedReplay): Promise<ReplayResult> {
+  const { target, work, run } = prepared;
+  const hash = target.scheduleHash;
+  if (target.scheduleSpec === undefined || hash === undefined || work.skip !== undefined) return runConfiguration(work, run);
+  const tally = new InterleavingTally(hash);
+  // As runConfiguration runs a schedule spec (in this process, whatever the token's cores), with each run's schedule seen.
+  const result = await executeConfiguration(work.suite, work.config, {
+    timeoutMs: run.timeoutMs,
+    traceEvents: run.traceEvents,
+    budget: run.budget,
+    scheduleSpec: target.scheduleSpec,
+    // The first run keeps its whole interleaving: the report shows what every identical run ran.
+    scheduleLogTrial: 0,
+    onControlledTrial: (_, c) => tally.add(c.hash, c.diverged),
+    shouldStop: () => run.signal?.aborted ?? false,
+    ...(run.maxFailures !== undefined ? { maxFailures: run.maxFailures } : {}),
+    ...(run.fixedSeedTrial !== undefined ? { fixedSeedTrial: run.fixedSeedTrial } : {}),
+  });
+  return { ...result, interleaving: tally.check };
 }
 
 /**

@@ -173,7 +173,7 @@ describe('harness/replay-token', () => {
         [{ sc: { k: 'pct', seed: 1, d: 2 }, h: '3fa9c2e1' }, /field sc\.n \(PCT steps\) is missing/],
         [{ sc: { k: 'switches', sw: [[6, 1]] }, h: '3fa9c2e1' }, /field sc\.sw \(switches\) is \[\[6,1\]\]; expected "step\.thread" pairs/],
         [{ sc: { k: 'switches', sw: '6.2' }, h: '3fa9c2e1' }, /field sc\.sw \(switches\) is "6\.2"; expected .*threads from 0 to 1/],
-        [{ sc: { k: 'switches', sw: '0.1' }, h: '3fa9c2e1' }, /field sc\.sw \(switches\) is "0\.1"/],
+        [{ sc: { k: 'switches', sw: '-1.1' }, h: '3fa9c2e1' }, /field sc\.sw \(switches\) is "-1\.1"/],
         [{ sc: { k: 'switches', sw: '6.1,6.0' }, h: '3fa9c2e1' }, /field sc\.sw \(switches\) is "6\.0"; expected .*steps increasing/],
         [{ sc: { k: 'switches', sw: '7.1,6.0' }, h: '3fa9c2e1' }, /field sc\.sw \(switches\) is "6\.0"/],
         [{ sc: { k: 'switches', sw: '10000001.1' }, h: '3fa9c2e1' }, /field sc\.sw \(switches\) is "10000001\.1"/],

@@ -73,7 +73,7 @@ describe('controlled scheduling (real workers)', function () {
     }
   });
 
-  it('keeps the whole interleaving of a trial rerun with logging, words named by buffer id and byte offset', async () => {
+  it('keeps the whole interleaving of a trial rerun with logging, words named from the trial state', async () => {
     const config = configOf('locks', 'check-then-set', 'random');
     const { result } = await execute(config, { budget: { runs: 60 } });
     const sample = result.invariants.find((i) => i.name === 'mutual exclusion')!.samples[0]!;
@@ -85,8 +85,8 @@ describe('controlled scheduling (real workers)', function () {
       logged.steps.map((s) => s.step),
       logged.steps.map((_, i) => i + 1),
     );
-    assert.ok(logged.steps.some((s) => s.op === 'load' && s.word === 'buf1+0' && s.label === 'acquire()'));
-    assert.ok(logged.steps.some((s) => s.op === 'add' && /^buf\d+\+\d+$/.test(s.word ?? '')));
+    assert.ok(logged.steps.some((s) => s.op === 'load' && s.word === 'word[0]' && s.label === 'acquire()'));
+    assert.ok(logged.steps.some((s) => s.op === 'add' && /^board\[[01]\]$/.test(s.word ?? '')));
     assert.ok(logged.steps.some((s) => s.preempted === true), 'a random walk preempts');
     assert.deepEqual(new Set(logged.steps.map((s) => s.thread)), new Set([0, 1]));
   });
@@ -149,7 +149,7 @@ describe('controlled scheduling (real workers)', function () {
     const { result, trials } = await execute(configOf('locks', 'no-notify', 'ctl'), { budget: { runs: 40 } });
     const inv = result.invariants.find((i) => i.name === DEADLOCK_INVARIANT)!;
     assert.ok(inv.failures > 0);
-    assert.match(inv.samples[0]!.details, /^deadlock or lost wakeup: every unfinished thread is blocked .*t[01] in acquire\(\) on Atomics\.wait\(buf1\+0, expected 2\)/);
+    assert.match(inv.samples[0]!.details, /^deadlock or lost wakeup: every unfinished thread is blocked .*t[01] in acquire\(\) on Atomics\.wait\(word\[0\], expected 2\)/);
     assert.equal(result.hangs.count, 0, 'the 1 s watchdog never fired');
     assert.equal(result.stoppedAtRecoveries, undefined);
     assert.equal(result.trials, 40, 'every trial ran: the batch went on after each finding');

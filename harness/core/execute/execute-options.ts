@@ -2,6 +2,7 @@
 import type { WorkerGroups } from './pools.js';
 import type { ScheduleSpec } from '../schedule/types.js';
 import type { ControlledTrial } from './schedule-dispatch.js';
+import type { ExplainLimits, Explanation } from './explain.js';
 
 export interface Budget {
   /** Stop after this many trials. */
@@ -36,4 +37,8 @@ export interface ExecuteOptions {
   maxSteps?: number;
   /** Controlled configurations: decisions with no value-changing write at most before a livelock (default 20,000). */
   maxIdleSteps?: number;
+  /** Controlled configurations: the bound on explaining failures (default 400 reruns or 2 s, within the time share); maxReruns 0 turns it off. */
+  explainLimits?: Partial<ExplainLimits>;
+  /** Controlled configurations: called with what explaining each failing invariant's first sample did (reruns, switches before and after). */
+  onExplained?: (e: Explanation) => void;
 }

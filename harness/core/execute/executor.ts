@@ -18,6 +18,9 @@ import { type BatchesEnd, runBatches } from './batch-loop.js';
 import { SuiteCodeError, checkedThreadName, suiteHook } from './suite-code.js';
 import { prepareTimeoutMs, withDeadline } from '../shared/deadline.js';
 import { ScheduleDispatch, type ScheduleOptions } from './schedule-dispatch.js';
+import type { DispatchContext } from './batch-dispatch.js';
+import { EXPLAIN_MAX_MS, EXPLAIN_MAX_RERUNS, explainFailures } from './explain.js';
+import { NamingGrader, trialRerunner } from './trial-rerun.js';
 
 import { MAX_RECOVERIES } from './recovery.js';
 
@@ -33,7 +36,8 @@ interface PreparedConfiguration {
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
   const started = performance.now();
-  const grader = new ConfigGrader(suite, config, options.timeoutMs, options.traceEvents);
+  // A trial kept with its whole interleaving gets its words named from its state.
+  const grader = options.scheduleLogTrial !== undefined ? new NamingGrader(suite, config, options.timeoutMs, options.traceEvents) : new ConfigGrader(suite, config, options.timeoutMs, options.traceEvents);
   let prepared: PreparedConfiguration;
   try {
     prepared = await prepareConfiguration(suite, config, options);
@@ -49,32 +53,53 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   const queue = new TrialQueue(firstTrial, firstTrial + (options.budget.runs ?? Infinity));
   const cores = config.cores === 'all' ? availableParallelism() : config.cores;
   const schedule = scheduleDispatch(config, options);
+  const dispatch: DispatchContext = {
+    config,
+    threadNames: prepared.threadNames,
+    jitter: prepared.jitter,
+    // Under control only one thread runs at a time: threads must not spin at the gate for the cores.
+    pureSpin: schedule === undefined && config.threads <= cores,
+    timeoutMs: options.timeoutMs,
+    traceEvents: options.traceEvents,
+    fixedSeedTrial: options.fixedSeedTrial ?? null,
+    groups,
+    ...(schedule !== undefined ? { schedule } : {}),
+  };
   let end: BatchesEnd;
+  let result: ConfigResult;
   try {
-    end = await runBatches({
-      suite,
-      dispatch: {
-        config,
-        threadNames: prepared.threadNames,
-        jitter: prepared.jitter,
-        // Under control only one thread runs at a time: threads must not spin at the gate for the cores.
-        pureSpin: schedule === undefined && config.threads <= cores,
-        timeoutMs: options.timeoutMs,
-        traceEvents: options.traceEvents,
-        fixedSeedTrial: options.fixedSeedTrial ?? null,
-        groups,
-        ...(schedule !== undefined ? { schedule } : {}),
-      },
-      grader,
-      memory: prepared.memory,
-      queue,
-      hookLimitMs: prepared.hookLimitMs,
-      options,
-    });
+    end = await runBatches({ suite, dispatch, grader, memory: prepared.memory, queue, hookLimitMs: prepared.hookLimitMs, options });
+    result = configurationResult(grader, options, end, queue.nextTrial, performance.now() - started);
+    if (explains(config, options, result)) {
+      const rerun = trialRerunner({ suite, config, dispatch, memory: prepared.memory, hookLimitMs: prepared.hookLimitMs, options });
+      const explained = await explainFailures(result, rerun, explainLimits(options), options.shouldStop);
+      for (const e of explained) options.onExplained?.(e);
+      // The explanation is part of the configuration's time (the run's later shares are smaller by it).
+      result.durationMs = performance.now() - started;
+    }
   } finally {
     if (options.groups === undefined) await groups.close();
   }
-  return configurationResult(grader, options, end, queue.nextTrial, performance.now() - started);
+  return result;
+}
+
+/**
+ * A controlled configuration's failures are explained (explain.ts) unless it is itself a rerun or
+ * a replay (a fixed spec: the token's schedule is what is shown), or the run is stopping.
+ */
+function explains(config: Configuration, options: ExecuteOptions, result: ConfigResult): boolean {
+  if (config.schedule === undefined || options.scheduleSpec !== undefined || options.scheduleLogTrial !== undefined) return false;
+  if (options.shouldStop?.() === true || (options.explainLimits?.maxReruns ?? 1) <= 0) return false;
+  return result.invariants.some((i) => i.failures > 0 && i.samples[0]?.schedule !== undefined);
+}
+
+/**
+ * The explanation's bound: EXPLAIN_MAX_RERUNS reruns or EXPLAIN_MAX_MS, and never longer than the
+ * configuration's own time share (a short share is not tripled by its explanation).
+ */
+function explainLimits(options: ExecuteOptions): { maxReruns: number; maxMs: number } {
+  const share = options.budget.timeMs ?? Infinity;
+  return { maxReruns: options.explainLimits?.maxReruns ?? EXPLAIN_MAX_RERUNS, maxMs: Math.min(options.explainLimits?.maxMs ?? EXPLAIN_MAX_MS, share) };
 }
 
 /** The executor's side of controlled scheduling, for a configuration with a schedule. */

@@ -118,14 +118,15 @@ function decodeScheduleSpec(sc: unknown, threads: number): ScheduleSpec {
 
 /** `"6.1,16.1,17.0"`: steps strictly increasing (one decision per step), each naming a thread of the trial. */
 function decodeSwitches(sw: unknown, threads: number): Array<[step: number, thread: number]> {
-  const expected = `"step.thread" pairs separated by commas, e.g. "6.1,16.0": at most ${MAX_SWITCHES}, steps increasing from 1 to ${MAX_SCHEDULE_STEPS}, threads from 0 to ${threads - 1}`;
+  const expected = `"step.thread" pairs separated by commas, e.g. "6.1,16.0": at most ${MAX_SWITCHES}, steps increasing from 0 to ${MAX_SCHEDULE_STEPS}, threads from 0 to ${threads - 1}`;
   // Checked for length before it is split: a crafted token must not make a huge array.
   if (typeof sw !== 'string' || sw.length > MAX_SWITCHES * 12) throw invalid('sc.sw (switches)', expected, sw);
   if (sw === '') return [];
   const pairs = sw.split(',');
   if (pairs.length > MAX_SWITCHES) throw invalid('sc.sw (switches)', expected, `${pairs.length} switches`);
   const switches: Array<[number, number]> = [];
-  let lastStep = 0;
+  // Step 0 is the first decision (which thread starts): a switch list may name it.
+  let lastStep = -1;
   for (const pair of pairs) {
     const m = /^(\d{1,8})\.(\d{1,3})$/.exec(pair);
     const step = m === null ? NaN : Number(m[1]);
