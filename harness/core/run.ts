@@ -55,6 +55,8 @@ export async function* run(given: RunOptions = {}): AsyncGenerator<RunEvent, Run
     traceEvents: settings.traceEvents,
     budget: {},
     groups,
+    // A free configuration that fails gets a bounded controlled search for an exact replay, once per run.
+    controlledSearch: { searchedKeys: new Set<string>() },
     ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
