@@ -33,10 +33,19 @@ export const SEARCH_SHARE_FRACTION = 0.25;
  */
 export const SEARCH_MAX_TRIALS = 2000;
 
-/** What a run shares across its configurations (and a soak's passes) for the search. */
+/**
+ * What a run shares across its configurations (and a soak's passes) for the search: the answers
+ * so far, by controlled configuration key, then by free invariant name. Every free configuration
+ * of one (suite, variant, threads), whatever its cores and jitter, has the same controlled twin,
+ * whose trials are deterministic: each invariant is searched once per run, and later free
+ * configurations (and soak passes) that fail it reuse the answer.
+ */
 export interface ControlledSearchState {
-  /** Keys of the free configurations already searched in this run: once per configuration, not per soak pass. */
-  readonly searchedKeys: Set<string>;
+  readonly answers: Map<string, Map<string, ControlledReproduction>>;
+}
+
+export function newSearchState(): ControlledSearchState {
+  return { answers: new Map() };
 }
 
 export interface ControlledSearchOptions {
@@ -81,9 +90,9 @@ function matchingInvariants(free: string): string[] {
   return free === HANG_INVARIANT ? [DEADLOCK_INVARIANT, LIVELOCK_INVARIANT] : [free];
 }
 
-/** Whether the free configuration's result calls for a search: free-running, failed an invariant, not yet searched in this run, and the run is not stopping. */
-export function shouldSearch(result: ConfigResult, state: ControlledSearchState, signal?: AbortSignal): boolean {
-  return result.config.schedule === undefined && !(signal?.aborted ?? false) && !state.searchedKeys.has(result.config.key) && searchTargets(result).length > 0;
+/** Whether the free configuration's result calls for a search (or a reused answer): free-running, failed an invariant, and the run is not stopping. */
+export function shouldSearch(result: ConfigResult, signal?: AbortSignal): boolean {
+  return result.config.schedule === undefined && !(signal?.aborted ?? false) && searchTargets(result).length > 0;
 }
 
 /**
@@ -95,9 +104,27 @@ export function shouldSearch(result: ConfigResult, state: ControlledSearchState,
  * 1), numbering trials on from the last chunk, until every target is matched or the bound is
  * spent: a controlled trial may fail another invariant first, and the search goes on past it.
  */
-export async function searchControlled(suite: AnySuite, free: ConfigResult, o: ControlledSearchOptions): Promise<ConfigResult> {
-  const targets = searchTargets(free);
+export async function searchControlled(suite: AnySuite, free: ConfigResult, state: ControlledSearchState, o: ControlledSearchOptions): Promise<ConfigResult> {
   const twin = controlledTwin(free.config);
+  const answers = state.answers.get(twin.key) ?? new Map<string, ControlledReproduction>();
+  state.answers.set(twin.key, answers);
+  const targets = searchTargets(free).filter((inv) => !answers.has(inv.name));
+  if (targets.length > 0) {
+    const searched = await search(suite, twin, targets, o);
+    // A stopped search answers nothing: a partial "not found" would mislead.
+    if (searched === undefined) return free;
+    for (const [name, answer] of searched) answers.set(name, answer);
+  }
+  const invariants = free.invariants.map((inv) => {
+    const answer = inv.failures > 0 ? answers.get(inv.name) : undefined;
+    const [first, ...rest] = inv.samples;
+    return answer === undefined || first === undefined ? inv : { ...inv, samples: [{ ...first, controlled: answer }, ...rest] };
+  });
+  return { ...free, invariants };
+}
+
+/** The search proper: each target's answer, or undefined when the run was stopped during it. */
+async function search(suite: AnySuite, twin: Configuration, targets: InvariantResult[], o: ControlledSearchOptions): Promise<Map<string, ControlledReproduction> | undefined> {
   const started = performance.now();
   const maxMs = o.shareMs !== undefined ? Math.min(SEARCH_MAX_MS, SEARCH_SHARE_FRACTION * o.shareMs) : Infinity;
   const deadline = started + maxMs;
@@ -126,17 +153,15 @@ export async function searchControlled(suite: AnySuite, free: ConfigResult, o: C
     // after repeated hangs outside the model: going on would only repeat that.
     if (chunk.trials === 0 || chunk.stoppedAtRecoveries !== undefined) break;
   }
-  if (stopping()) return free;
+  if (stopping()) return undefined;
   const ms = Math.round(performance.now() - started);
-  const invariants = free.invariants.map((inv) => {
-    if (!targets.includes(inv)) return inv;
-    const sample = found.get(inv.name);
+  const out = new Map<string, ControlledReproduction>();
+  for (const target of targets) {
+    const sample = found.get(target.name);
     // The controlled trials up to and including the one that failed (trials are numbered from 0), or every one tried.
-    const controlled: ControlledReproduction = sample?.schedule !== undefined ? { replay: sample.replay, schedule: sample.schedule, schedules: sample.trial + 1, ms } : { schedules: trials, ms };
-    const [first, ...rest] = inv.samples;
-    return { ...inv, samples: [{ ...first!, controlled }, ...rest] };
-  });
-  return { ...free, invariants };
+    out.set(target.name, sample?.schedule !== undefined ? { replay: sample.replay, schedule: sample.schedule, schedules: sample.trial + 1, ms } : { schedules: trials, ms });
+  }
+  return out;
 }
 
 /**

@@ -24,8 +24,8 @@ export interface ConfigRunOptions {
   scheduleSpec?: ScheduleSpec;
   /**
    * Set by a run (not a replay): after a free configuration fails an invariant or hangs, search
-   * controlled schedules of it for an exact replay (controlled-search.ts), once per configuration
-   * per run, the keys kept here across soak passes.
+   * controlled schedules of it for an exact replay (controlled-search.ts), once per controlled
+   * twin and invariant per run: the answers are kept here, across configurations and soak passes.
    */
   controlledSearch?: ControlledSearchState;
   signal?: AbortSignal;
@@ -66,9 +66,8 @@ export async function runConfiguration(p: PlannedWork, o: ConfigRunOptions): Pro
 async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
   const result = await executeWork(p, o);
   const search = o.controlledSearch;
-  if (search === undefined || !shouldSearch(result, search, o.signal)) return result;
-  search.searchedKeys.add(result.config.key);
-  return searchControlled(p.suite, result, {
+  if (search === undefined || !shouldSearch(result, o.signal)) return result;
+  return searchControlled(p.suite, result, search, {
     timeoutMs: o.timeoutMs,
     traceEvents: o.traceEvents,
     ...(o.budget.timeMs !== undefined && Number.isFinite(o.budget.timeMs) ? { shareMs: o.budget.timeMs } : {}),
