@@ -18,6 +18,7 @@ import type { ConfigResult, Configuration } from '../../harness/core/grade/resul
 import type { RunOptions } from '../../harness/core/settings/run-options.js';
 import { AS_WRITTEN, firstFailureLines } from '../../reporters/failure-text.js';
 import { replayCommand } from '../../harness/core/record/replay-token.js';
+import { accumulate } from '../../harness/core/record/soak-merge.js';
 
 const fixtureUrl = (name: string): string => pathToFileURL(fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url))).href;
 const fixturePath = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
@@ -113,6 +114,16 @@ describe('controlled search after a free-running failure (real workers)', functi
     assert.equal(controlledTwin(pinned).key, 'sched-locks/no-notify/t2/c-all/j-none/s-ctl');
     const reused = await searchControlled(suite, freeFailure(pinned, HANG_INVARIANT), state, options);
     assert.equal(reused.invariants[0]!.samples[0]!.controlled, controlled);
+  });
+
+  it('keeps the controlled answer on the first sample through soak totals and slice merges (accumulate)', () => {
+    const config: Configuration = { key: 'counter/unlocked/t2/c-all/j-none', suite: 'counter', suiteUrl: 'x', variant: 'unlocked', canary: true, threads: 2, cores: 'all', jitter: 'none', params: {}, seed: 's' };
+    const passing: ConfigResult = { ...freeFailure(config, 'no lost update'), failedTrials: 0, invariants: [{ name: 'no lost update', trials: 1, failures: 0, rate: 0, interval: [0, 0.8], status: 'pass', samples: [] }] };
+    const failing = freeFailure(config, 'no lost update');
+    const controlled = { schedules: 2000, ms: 900 };
+    failing.invariants[0]!.samples[0]!.controlled = controlled;
+    assert.deepEqual(accumulate(accumulate(undefined, passing), failing).invariants[0]!.samples[0]!.controlled, controlled);
+    assert.deepEqual(accumulate(accumulate(undefined, failing), failing).invariants[0]!.samples[0]!.controlled, controlled);
   });
 
   it('starts no search for correct variants, harness errors alone, controlled configurations or a stopping run', async () => {
