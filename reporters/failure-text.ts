@@ -59,12 +59,25 @@ export function scheduleLines(s: FailureSample, indent: string): string[] {
 }
 
 /**
+ * Under a free-running failure's replay line: what the controlled search after it found (the
+ * exact token), or that it found nothing in so many schedules, and the two reasons that happens.
+ * None when no search ran (a controlled trial, a later sample, a stopped run).
+ */
+export function controlledLines(s: FailureSample, indent: string): string[] {
+  const c = s.controlled;
+  if (c === undefined) return [];
+  if (c.replay !== undefined) return [`${indent}controlled replay (exact, every time): ${replayCommand(c.replay)}`];
+  return [`${indent}no controlled schedule reproduced it in ${counted(c.schedules, 'schedule')}: it may need a race between plain reads and writes (add yieldPoint) or real timing`];
+}
+
+/**
  * The first failing trial of an invariant and the command that replays it, each at `indent`, then
- * the interleaving when the trial ran controlled; none when no trial was kept.
+ * the controlled search's answer for a free failure, or the interleaving when the trial ran
+ * controlled; none when no trial was kept.
  */
 export function firstFailureLines(inv: InvariantResult, indent: string, shown: Shown): string[] {
   const s = inv.samples[0];
-  return s === undefined ? [] : [`${indent}${sampleLine(s, shown, indent)}`, `${indent}${replayLine(s.replay)}`, ...scheduleLines(s, indent)];
+  return s === undefined ? [] : [`${indent}${sampleLine(s, shown, indent)}`, `${indent}${replayLine(s.replay)}`, ...controlledLines(s, indent), ...scheduleLines(s, indent)];
 }
 
 /**

@@ -11,7 +11,7 @@ import type { CanaryVerdict } from '../harness/core/grade/verdict.js';
 import { MIN_JUDGING_SHARE_MS } from '../harness/core/grade/status-rule.js';
 import { traceLines } from './trace-text.js';
 import type { ScheduleSample } from '../harness/core/schedule/types.js';
-import { AS_WRITTEN, errorText, replayLine, sampleLine, scheduleLines } from './failure-text.js';
+import { AS_WRITTEN, controlledLines, errorText, replayLine, sampleLine, scheduleLines } from './failure-text.js';
 import { counted, failedOf } from './words.js';
 
 export type FindingType = 'InvariantViolated' | 'Flaky' | 'HangOrDeadlock' | 'CanarySurvived' | 'HarnessError';
@@ -39,7 +39,7 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   if (r.stoppedAtFailures !== undefined) body.push(`stopped once max-failures (${r.stoppedAtFailures}) was reached: the rate over-states the true rate`);
   if (r.stoppedAtRecoveries !== undefined) body.push(`stopped after ${r.stoppedAtRecoveries} hangs or crashes: the rest of the budget was not run`);
   for (const s of inv.samples) {
-    body.push('', sampleLine(s, AS_WRITTEN), `  ${replayLine(s.replay)}`);
+    body.push('', sampleLine(s, AS_WRITTEN), `  ${replayLine(s.replay)}`, ...controlledLines(s, '  '));
     // The first failing trial's interleaving only: the others are a replay away, and each can be long.
     if (s === first) body.push(...scheduleLines(s, '  '));
   }

@@ -9,6 +9,7 @@ import type { PlannedConfig } from './plan/plan.js';
 import { SLICE_TRIAL_SPAN, type TrialSlice } from './plan/shard.js';
 import type { ConfigResult, Configuration } from './grade/results.js';
 import type { ScheduleSpec } from './schedule/types.js';
+import { type ControlledSearchState, searchControlled, shouldSearch } from './controlled-search.js';
 
 export interface ConfigRunOptions {
   maxFailures?: number;
@@ -21,6 +22,12 @@ export interface ConfigRunOptions {
   fixedSeedTrial?: number;
   /** Replay of a controlled trial: every trial runs controlled under this exact schedule (from the token). */
   scheduleSpec?: ScheduleSpec;
+  /**
+   * Set by a run (not a replay): after a free configuration fails an invariant or hangs, search
+   * controlled schedules of it for an exact replay (controlled-search.ts), once per controlled
+   * twin and invariant per run: the answers are kept here, across configurations and soak passes.
+   */
+  controlledSearch?: ControlledSearchState;
   signal?: AbortSignal;
 }
 
@@ -51,7 +58,25 @@ export async function runConfiguration(p: PlannedWork, o: ConfigRunOptions): Pro
   return { ...rest, slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial }, ...(o.firstTrial !== undefined && nextTrial !== undefined ? { nextTrial } : {}) };
 }
 
+/**
+ * The configuration's trials, then, for a free one that failed, the controlled search (bounded by
+ * its own share of a time budget, or by trials with --runs), whose answer its first failure
+ * samples carry.
+ */
 async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
+  const result = await executeWork(p, o);
+  const search = o.controlledSearch;
+  if (search === undefined || !shouldSearch(result, o.signal)) return result;
+  return searchControlled(p.suite, result, search, {
+    timeoutMs: o.timeoutMs,
+    traceEvents: o.traceEvents,
+    ...(o.budget.timeMs !== undefined && Number.isFinite(o.budget.timeMs) ? { shareMs: o.budget.timeMs } : {}),
+    ...(o.groups ? { groups: o.groups } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+}
+
+async function executeWork(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
   if (p.skip !== undefined) return skipped(p.config, p.skip);
   const shouldStop = (): boolean => o.signal?.aborted ?? false;
   // Controlled configurations are planned at cores 'all' only; a schedule spec with pinned cores

@@ -19,6 +19,7 @@ import { type CompleteRunOptions, withDefaults } from './settings/resolve.js';
 import { TimeShares } from './execute/time-share.js';
 import type { RunEvent } from './events.js';
 import { type ConfigRunOptions, type PlannedWork, runConfiguration } from './run-configuration.js';
+import { newSearchState } from './controlled-search.js';
 
 /** Progress events during a configuration come at most this often. */
 const PROGRESS_EVERY_MS = 1000;
@@ -55,6 +56,8 @@ export async function* run(given: RunOptions = {}): AsyncGenerator<RunEvent, Run
     traceEvents: settings.traceEvents,
     budget: {},
     groups,
+    // A free configuration that fails gets a bounded controlled search for an exact replay, once per run.
+    controlledSearch: newSearchState(),
     ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };

@@ -42,7 +42,19 @@ export interface FailureSample {
   replay: string;
   /** Controlled trials: the schedule it failed under and the interleaving that shows it. */
   schedule?: ScheduleSample;
+  /**
+   * A free-running failure (the first sample of its invariant): what the controlled search of the
+   * same configuration found after it (core/controlled-search.ts). With `replay`, a controlled
+   * trial that failed the same invariant: its token (of the `/s-ctl` configuration) replays it
+   * exactly, every time. Without, none of `schedules` controlled schedules failed it.
+   */
+  controlled?: ControlledReproduction;
 }
+
+/** The controlled search's answer for one free-running failure: found (token and schedule), or not in so many schedules. */
+export type ControlledReproduction =
+  | { replay: string; schedule: ScheduleSample; schedules: number; ms: number }
+  | { replay?: undefined; schedule?: undefined; schedules: number; ms: number };
 
 export interface InvariantResult {
   name: string;
