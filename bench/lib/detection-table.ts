@@ -121,7 +121,7 @@ export function formatControlledTable(rows: readonly ControlledRow[], freeCapMs:
     return [
       r.key,
       `${r.caught}/${r.reps}`,
-      late(r.freeMs === Infinity ? Infinity : r.freeMs, `>${freeCapMs}`),
+      late(r.freeMs, `>${freeCapMs}`),
       late(ctlMs, '>cap'),
       speedup(r.freeMs, ctlMs, freeCapMs),
       late(r.freeTrials, 'never'),
