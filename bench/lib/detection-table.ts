@@ -72,3 +72,69 @@ export function formatDetectionTable(rows: readonly DetectionRow[], naiveMs: num
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
 }
+
+/** One controlled canary configuration (suite/variant/threads, `--schedule ctl`): bench/harness/controlled-detection.ts. */
+export interface ControlledRow {
+  group: 'core' | 'gallery';
+  key: string;
+  /** Per repetition: ms and trials to the first controlled detection (NaN when not caught within the caps). */
+  ms: number[];
+  trials: number[];
+  caught: number;
+  reps: number;
+  /** The invariant (or 'hang') of the first detection: "no deadlock or lost wakeup" is the model's named, instant finding. */
+  firstInvariant: string;
+  /** Failed trials / trials over a fixed controlled budget. */
+  pPerTrial: number;
+  pTrials: number;
+  /** Scheduling steps per trial and wall µs per trial and per step over that budget (onControlledTrial summaries). */
+  stepsPerTrial: number;
+  usPerTrial: number;
+  usPerStep: number;
+  /** Trials of that budget that hit the step bound (ScheduleTooLong). */
+  tooLong: number;
+  /** The first detection's token replayed `replayed` times with replay(): how many failed again (NaN: no token). */
+  reproduced: number;
+  replayed: number;
+  /** The free-running median at jitter none for the same suite/variant/threads (NaN when free missed). */
+  freeMs: number;
+  freeTrials: number;
+}
+
+/** Free / controlled, ">N" when free never caught it (N a lower bound from the free cap), "n/a" when controlled missed. */
+function speedup(free: number, controlled: number, freeCap: number): string {
+  if (!Number.isFinite(controlled) || controlled <= 0) return 'n/a';
+  if (!Number.isFinite(free) || free === Infinity) return `>${num(freeCap / controlled)}`;
+  return num(free / controlled, 1);
+}
+
+const micro = (x: number): string => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
+
+/** Free against controlled, one line per controlled configuration; plain text like the free table. */
+export function formatControlledTable(rows: readonly ControlledRow[], freeCapMs: number, watchdogMs: number): string {
+  const header = ['configuration (--schedule ctl)', 'caught', 'free ms', 'ctl ms', 'ms ratio', 'free trials', 'ctl trials', 'ctl p/trial', 'replay', 'steps/trial', 'us/trial', 'us/step', 'hang: named vs watchdog'];
+  const body = rows.map((r) => {
+    const ctlMs = censoredMedian(r.ms);
+    const ctlTrials = censoredMedian(r.trials);
+    // The model's instant, named finding (all unfinished threads blocked), where free-running stress waits for the watchdog.
+    const hang = r.firstInvariant === 'no deadlock or lost wakeup' || r.firstInvariant === 'hang';
+    return [
+      r.key,
+      `${r.caught}/${r.reps}`,
+      late(r.freeMs, `>${freeCapMs}`),
+      late(ctlMs, '>cap'),
+      speedup(r.freeMs, ctlMs, freeCapMs),
+      late(r.freeTrials, 'never'),
+      late(ctlTrials, 'never'),
+      `${pct(r.pPerTrial)} of ${r.pTrials}${r.tooLong > 0 ? ` (${r.tooLong} too long)` : ''}`,
+      Number.isFinite(r.reproduced) ? `${r.reproduced}/${r.replayed}` : '-',
+      num(r.stepsPerTrial),
+      micro(r.usPerTrial),
+      micro(r.usPerStep),
+      hang && Number.isFinite(ctlMs) ? `${num(ctlMs)} ms vs ${watchdogMs} ms (${num(watchdogMs / Math.max(ctlMs, 1))}x)` : '-',
+    ];
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((line) => line[c]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
