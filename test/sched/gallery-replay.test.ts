@@ -11,9 +11,8 @@
  * A controlled trial's outcome is a function of its schedule spec, so a seed either finds the bug
  * or not; the budget is what makes "not" a one-in-a-million seed.
  *
- * Only the bug's own invariants count as caught: under the current model some correct variants
- * fail the suite's timing invariants too (a strategy may fire a long safety-net timeout while other
- * threads are runnable; see the survey), so "the configuration failed" alone would prove nothing.
+ * Only the bug's own invariants count as caught, so a failure of some other invariant cannot pass
+ * for the bug (correct code under control is held by test/sched/correct-under-control.test.ts).
  * All 100 replays run for every bug (controlled trials here cost 0.2 to 15 ms each).
  */
 import assert from 'node:assert/strict';

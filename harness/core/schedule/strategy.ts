@@ -17,7 +17,7 @@ export interface SchedulerView {
   current: number;
   /** Threads that can run now, ascending. Never empty when next() is called. */
   runnable: readonly number[];
-  /** The blocked thread with the earliest pending timeout (only it may be fired), or -1. */
+  /** The blocked thread with the earliest pending timeout, when it may be fired now (its deadline is near: the model decides), or -1. */
   earliestTimeout: number;
   threads: number;
   /**

@@ -99,6 +99,14 @@ export interface ThreadTrialReport {
 
 /** Virtual time per decision, and per read of performance.now(): 1 microsecond. */
 const TICK_MS = 0.001;
+/**
+ * A strategy may fire a pending timeout while other threads can run only when its deadline is this
+ * close (virtual ms): a runnable thread held off the CPU for a millisecond is routine, so "the
+ * timeout races the release" is explored; one held off for the 500 ms or 4 s of a safety-net
+ * timeout is not, and firing those early made correct code fail (a lock's tryAcquire phases, an
+ * Event.wait(4000), a barrier's wait timeout).
+ */
+export const EARLY_TIMEOUT_WINDOW_MS = 1;
 /** Longest single real wait for the turn before re-checking (a cancelled batch's workers are destroyed anyway). */
 const TURN_WAIT_SLICE_MS = 1000;
 
@@ -388,7 +396,11 @@ export class ScheduleModel implements ModelTarget {
         } else if (st === ThreadState.RUNNABLE) runnable.push(t);
         else if (timed && (earliest < 0 || f64[this.#layout.deadline(t)]! < f64[this.#layout.deadline(earliest)]!)) earliest = t;
       }
-      if (runnable.length > 0) return this.#choose({ step, current, runnable, earliestTimeout: earliest, threads: this.#threads, idleSteps: idle });
+      if (runnable.length > 0) {
+        // With threads runnable, only a deadline within the window may be fired early (see EARLY_TIMEOUT_WINDOW_MS).
+        const fireable = earliest >= 0 && f64[this.#layout.deadline(earliest)]! - clock <= EARLY_TIMEOUT_WINDOW_MS ? earliest : -1;
+        return this.#choose({ step, current, runnable, earliestTimeout: fireable, threads: this.#threads, idleSteps: idle });
+      }
       if (earliest < 0) return this.#flag(Flag.DEADLOCK);
       // Only timeouts can move. Re-checks of words nobody changes, for longer than the trial
       // timeout in virtual time, are a hang (a lost wakeup under waits that wake to re-check).
