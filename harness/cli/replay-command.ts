@@ -32,8 +32,8 @@ function replayFlagLayer(values: Record<string, unknown>): Layer {
 /** Switches of a switch list the replay's first line names. */
 const SWITCHES_SHOWN = 8;
 
-/** The schedule a controlled replay runs under, in words: `schedule pct (depth 3, steps 1-120, seed 7)`. */
-export function scheduleSpecText(spec: ScheduleSpec): string {
+/** The schedule a controlled replay runs under, for its first line, with the switch steps themselves (the reports word specs with reporters/interleaving-text.ts): `schedule pct (depth 3, steps 1-120, seed 7)`. */
+function replayedScheduleText(spec: ScheduleSpec): string {
   switch (spec.kind) {
     case 'random':
       return `schedule random (seed ${spec.seed})`;
@@ -68,7 +68,7 @@ export async function replayCommandMain(argv: string[]): Promise<number> {
     process.stdout.write(`cannot replay ${visible(config.key)} here: ${visible(cannot)} (stress run skips this configuration too); nothing was tested\n`);
     return EXIT.NOTHING_RAN;
   }
-  const schedule = target.scheduleSpec !== undefined ? `, ${scheduleSpecText(target.scheduleSpec)}` : '';
+  const schedule = target.scheduleSpec !== undefined ? `, ${replayedScheduleText(target.scheduleSpec)}` : '';
   process.stdout.write(`replaying ${visible(config.key)}, seed ${visible(target.seed)}, trial ${target.trial}${schedule}, ${until ? `until reproduced (at most ${runs} times)` : `${runs} times`}\n`);
   const stopWatchdog = startMainThreadWatchdog(stallLimitMs(prepared.run.timeoutMs));
   let result;

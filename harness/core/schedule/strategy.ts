@@ -225,19 +225,3 @@ export function parseScheduleName(text: string): ScheduleName {
   }
   throw new RangeError(`unknown schedule "${text}": expected free, ctl, random or pct:<depth 1-${MAX_PCT_DEPTH}>`);
 }
-
-export function formatScheduleName(name: ScheduleName): string {
-  return name;
-}
-
-/** A spec in words, for messages: `random seed 1234`, `pct d=3 k=120 seed 99`, `3 switches`. */
-export function describeSpec(spec: ScheduleSpec): string {
-  switch (spec.kind) {
-    case 'random':
-      return `random walk, seed ${spec.seed}`;
-    case 'pct':
-      return `PCT depth ${spec.depth}, ${spec.steps} steps, seed ${spec.seed}`;
-    case 'switches':
-      return `non-preemptive with ${spec.switches.length} switch${spec.switches.length === 1 ? '' : 'es'}`;
-  }
-}
