@@ -10,11 +10,8 @@
  * Several states of a batch share one arena chunk, and several views one buffer, so only the
  * covering view tells `word[0]` from `board[1]`.
  */
-import { BufferIds } from './worker/sched/buffer-ids.js';
-
-/** As buffer-ids.ts: the walk stops as deep and as wide as the ids walk does. */
-const MAX_DEPTH = 8;
-const MAX_VISITS = 10_000;
+// The walk stops as deep and as wide as the ids walk does, or a word would get no name.
+import { BufferIds, MAX_DEPTH, MAX_VISITS } from './worker/sched/buffer-ids.js';
 
 /** A place in the state that reaches a shared buffer. */
 interface Place {

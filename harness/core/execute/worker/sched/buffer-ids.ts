@@ -14,10 +14,10 @@
  * its operations are real and not points, except waits (model.ts).
  */
 
-/** How deep the walk goes: state objects are shallow; a cyclic or huge one must not stall a trial. */
-const MAX_DEPTH = 8;
+/** How deep the walk goes (word-names.ts walks the same way, with these limits, so ids and names agree): state objects are shallow; a cyclic or huge one must not stall a trial. */
+export const MAX_DEPTH = 8;
 /** Entries visited at most per state: a state holding a big array of numbers is not walked in full. */
-const MAX_VISITS = 10_000;
+export const MAX_VISITS = 10_000;
 
 export const INTERNAL_BUFFER = 0;
 
