@@ -98,6 +98,14 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
    * instead of erroring in every trial.
    */
   minThreads?: number;
+  /**
+   * Set false for a suite whose actors cannot run under controlled scheduling (one thread at a
+   * time, docs/design/controlled-scheduling.md): actors that use `Atomics.waitAsync` or the
+   * primitives' `*Async` methods, or that await what another actor must do. Its controlled
+   * configurations (`--schedule ctl`, in the default run) are then planned as skipped, with this
+   * as the reason; its free-running ones run as usual. Default: true.
+   */
+  controlled?: boolean;
   /** Variants by name; a suite without variants has one called "default". */
   variants?: Record<string, VariantSpec<P>>;
   /** Thread name shown in traces and deadlock reports; default `t<index>`. */

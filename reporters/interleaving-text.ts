@@ -49,13 +49,18 @@ export const TRIM_ABOVE_STEPS = 40;
 export const STEPS_AROUND_PREEMPTION = 3;
 /** The failure is at the end: the last steps are always kept. */
 export const LAST_STEPS_KEPT = 6;
+/**
+ * Preemptions shown with their neighbours, at most: the last ones (the failure is at the end). A
+ * schedule that could not be shrunk may have hundreds; the earlier ones are elided with the rest.
+ */
+export const MAX_PREEMPTIONS_SHOWN = 12;
 /** An elision line names at most this many labels. */
 const MAX_ELIDED_LABELS = 4;
 
 /**
  * The steps that matter: all of them up to TRIM_ABOVE_STEPS; beyond, the 3 steps on each side of
- * each preemption (a preemption is what a schedule decides; the rest follows from the code) and
- * the last 6 (where the failure shows), every other run of steps replaced by one Elided. A run of
+ * each of the last 12 preemptions (a preemption is what a schedule decides; the rest follows from
+ * the code) and the last 6 (where the failure shows), every other run of steps replaced by one Elided. A run of
  * one step is kept rather than elided: its line says more than `… 1 step …` would, in as
  * little room. Pure: the input is not changed (reporters are handed frozen results).
  */
@@ -65,9 +70,8 @@ export function trimInterleaving(steps: readonly InterleavingStep[]): Interleavi
   const keep = (from: number, to: number): void => {
     for (let i = Math.max(0, from); i <= Math.min(steps.length - 1, to); i++) kept[i] = true;
   };
-  steps.forEach((s, i) => {
-    if (s.preempted === true) keep(i - STEPS_AROUND_PREEMPTION, i + STEPS_AROUND_PREEMPTION);
-  });
+  const preemptions = steps.flatMap((s, i) => (s.preempted === true ? [i] : []));
+  for (const i of preemptions.slice(-MAX_PREEMPTIONS_SHOWN)) keep(i - STEPS_AROUND_PREEMPTION, i + STEPS_AROUND_PREEMPTION);
   keep(steps.length - LAST_STEPS_KEPT, steps.length - 1);
   const out: InterleavingEntry[] = [];
   let i = 0;
@@ -144,6 +148,8 @@ export function scheduleSpecText(spec: ScheduleSpec): string {
 export function interleavingHeader(schedule: ShownSchedule, entries = interleavingEntries(schedule)): string {
   const shown = entries.filter((e) => !isElided(e)).length;
   const steps = counted(schedule.totalSteps, 'step');
+  // A sample kept without its steps (only the first failing trial is rerun with logging): say where they are, not "0 shown".
+  if (schedule.steps.length === 0 && schedule.totalSteps > 0) return `schedule: ${scheduleSpecText(schedule.spec)}: ${steps}; its replay command shows the interleaving (h=${visible(schedule.hash)})`;
   return `interleaving under ${scheduleSpecText(schedule.spec)}: ${shown < schedule.totalSteps ? `${steps}, ${shown} shown` : steps} (h=${visible(schedule.hash)})`;
 }
 

@@ -63,18 +63,19 @@ deadlock, conformance/<kind> or "conformance" for all seven; or paths to
 compiled suite .js files) on every configuration of
 threads x schedule (free-running: x cores x jitter), and grades every invariant.
 Default: the four core suites (counter, producer-consumer, barrier-start,
-deadlock), their default thread counts, schedule free, cores "all", jitter
+deadlock), their default thread counts, schedule free,ctl, cores "all", jitter
 none,spin-1us, a 60 s time budget.
 
 Flags:
   --threads 2,4,8        thread counts (1-256); default: each suite's own
   --cores 1,all          confine each trial group to N cores (taskset), or all
   --jitter none,spin-1us jitter profiles: none, spin-1us, spin-10us, spin-50us, sleep-1ms
-  --schedule free,ctl    free: free-running stress (the default); ctl, random, pct:D (D 1-10):
-                         controlled scheduling, one thread at a time, each failure with its
-                         exact schedule (in progress, issue 13). A controlled one is planned
-                         once per suite, variant and threads, at cores all and jitter none;
-                         its key ends in /s-ctl, /s-random, /s-pct3
+  --schedule free,ctl    free: free-running stress; ctl (a portfolio: random walk, PCT 2 and 3),
+                         random, pct:D (D 1-10): controlled scheduling, one thread at a time,
+                         each failure with its exact schedule. Default: free,ctl. A controlled
+                         one is planned once per suite, variant and threads, at cores all and
+                         jitter none; its key ends in /s-ctl, /s-random, /s-pct3. A suite
+                         with controlled: false runs free only
   --runs N               trials per configuration (instead of a time budget)
   --time-budget 30s      testing time for the whole matrix (default 60s): each
                          configuration gets at least budget / configurations from when

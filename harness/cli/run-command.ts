@@ -8,6 +8,9 @@ import { EXIT } from '../core/grade/verdict.js';
 import type { ReporterSpec } from './reporter-spec.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 
+/** Signals closer together than this are one interrupt (see onSignal). */
+const SAME_INTERRUPT_MS = 1000;
+
 export async function runCommand(argv: string[]): Promise<number> {
   const { options, jsonPath, reporters: settings } = await runOptionsFrom(argv);
   // --json FILE is kept as a shorthand for --reporter json:FILE; it does not silence the default console.
@@ -17,10 +20,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   // a bad one is a usage error, not a lost run.
   const reporters = await createReporters(specs, cliReporterContext(settings.options));
   const controller = new AbortController();
-  let interrupts = 0;
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130); // second Ctrl-C: leave at once
+    const now = performance.now();
+    // A second signal within a second is the same interrupt delivered twice (to the process and to
+    // its process group, as `timeout -s INT` does), not a person asking to quit now.
+    if (firstSignalAt !== undefined && now - firstSignalAt < SAME_INTERRUPT_MS) return;
+    if (firstSignalAt !== undefined) process.exit(130); // second Ctrl-C: leave at once
+    firstSignalAt = now;
     process.stderr.write(`\nstress: ${signal}: stopping the trials in flight (within 2 s), then reporting what completed as interrupted (again to quit now)\n`);
     controller.abort();
   };

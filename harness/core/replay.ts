@@ -116,7 +116,7 @@ export async function prepareReplay(req: ReplayRequest): Promise<PreparedReplay>
   const config = replayConfiguration(target, { suiteUrl: url, params, ...variant });
   // A configuration stress run would skip here cannot be replayed here either.
   const machine = { hasAffinity: target.cores === 'all' || hasAffinity(), available: availableParallelism() };
-  const skip = skipReason(suite, target.threads, target.cores, machine);
+  const skip = skipReason(suite, { threads: target.threads, cores: target.cores, schedule: target.schedule }, machine);
   const run: ConfigRunOptions = {
     timeoutMs: options.timeoutMs,
     traceEvents: options.traceEvents,

@@ -101,7 +101,7 @@ describe('cli: the exit code is always the command\'s result', function () {
     );
     const json = join(dir, 'prepare-hangs.json');
     // The deadline on prepare() (1 s here) makes the stuck variant an error of its configuration; the run ends with its verdict.
-    const r = stressOrKill(['run', suite, '--runs', '2', '--jitter', 'none', '--json', json], SHORT_IMPORT, 60_000);
+    const r = stressOrKill(['run', suite, '--runs', '2', '--jitter', 'none', '--schedule', 'free', '--json', json], SHORT_IMPORT, 60_000);
     assert.equal(r.code, 3, r.out + r.err);
     assert.match(r.out, /ERROR\s+prepare-hangs\/stuck/);
     assert.match(r.out, /prepare\(\) on the main thread did not settle within 1 s \(STRESS_USER_CODE_TIMEOUT_MS\)/);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CLI, stress } from '../helpers/cli.js';
 
 const DETERMINISTIC = fileURLToPath(new URL('../harness/fixtures/deterministic.js', import.meta.url));
-const RUN = ['run', DETERMINISTIC, '--grep', 'clean', '--threads', '1', '--jitter', 'none', '--seed', 'claim'];
+const RUN = ['run', DETERMINISTIC, '--grep', 'clean', '--threads', '1', '--jitter', 'none', '--schedule', 'free', '--seed', 'claim'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

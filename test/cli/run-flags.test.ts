@@ -58,7 +58,7 @@ describe('cli: run flags', function () {
   describe('--fail-fast', () => {
     // Plan order: canaries/caught t1, t2 (a canary, caught in every trial), broken t1, t2 (a correct
     // variant failing in every trial), clean t1, t2.
-    const args = ['run', FIXTURE, '--grep', '/(caught|broken|clean)/', '--threads', '1,2', '--jitter', 'none', '--runs', '10', '--seed', 'ff'];
+    const args = ['run', FIXTURE, '--grep', '/(caught|broken|clean)/', '--threads', '1,2', '--jitter', 'none', '--schedule', 'free', '--runs', '10', '--seed', 'ff'];
 
     it('stops after the first failing correct configuration: fewer configurations ran than planned, exit 1', () => {
       const json = join(dir, 'fail-fast.json');
@@ -85,7 +85,7 @@ describe('cli: run flags', function () {
   it('prints a plain status line every few seconds when stdout is not a terminal (CI), in the documented format', () => {
     // Two correct configurations sharing a 9 s budget: the status line is printed at most every 5 s,
     // the first once 5 s have passed, so a 9 s run prints at least one.
-    const r = stress(['run', 'counter', '--grep', '^counter/atomic/t2/', '--jitter', 'none,spin-1us', '--time-budget', '9s', '--seed', 'ci'], {}, 90_000);
+    const r = stress(['run', 'counter', '--grep', '^counter/atomic/t2/', '--jitter', 'none,spin-1us', '--schedule', 'free', '--time-budget', '9s', '--seed', 'ci'], {}, 90_000);
     assert.equal(r.code, 0, r.out + r.err);
     const status = [...r.out.matchAll(/^(\d+)s: ([\d,]+) trials?, ([\d,]+) failures? \(([\d.]+)%\), (\d+) configs? left$/gm)];
     assert.ok(status.length >= 1, `a status line in:\n${r.out}`);

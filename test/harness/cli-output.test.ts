@@ -31,7 +31,7 @@ describe('harness/cli output', function () {
 
   it('with stdout closed early (stress run | head): no EPIPE crash, the run finishes, file reports are written, the exit code is the run\'s', async () => {
     const json = join(dir, 'epipe.json');
-    const args = ['run', DETERMINISTIC, '--grep', 'clean', '--threads', '1,2', '--jitter', 'none,spin-1us', '--runs', '40', '--seed', 'pipe', '--reporter', 'console', '--reporter', `json:${json}`];
+    const args = ['run', DETERMINISTIC, '--grep', 'clean', '--threads', '1,2', '--jitter', 'none,spin-1us', '--schedule', 'free', '--runs', '40', '--seed', 'pipe', '--reporter', 'console', '--reporter', `json:${json}`];
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' } });
     // The reader goes away before the first line: every write to stdout meets a closed pipe.
     child.stdout.destroy();
@@ -66,7 +66,7 @@ describe('harness/cli output', function () {
     const conf = join(dir, 'conf');
     mkdirSync(conf, { recursive: true });
     writeFileSync(join(conf, 'my-suite.js'), `export { default } from ${JSON.stringify(pathToFileURL(DETERMINISTIC).href)};\n`);
-    writeFileSync(join(conf, 'stress.config.json'), JSON.stringify({ suites: ['./my-suite.js', 'counter'], threads: [2], jitter: ['none'], grep: '(clean|atomic)' }));
+    writeFileSync(join(conf, 'stress.config.json'), JSON.stringify({ suites: ['./my-suite.js', 'counter'], threads: [2], jitter: ['none'], schedule: ['free'], grep: '(clean|atomic)' }));
     // Run from the parent directory: ./my-suite.js is not there, only next to the config file.
     const r = stressIn(dir, ['list', '--config', 'conf/stress.config.json']);
     assert.equal(r.code, 0, r.err);
@@ -79,7 +79,7 @@ describe('harness/cli output', function () {
     const dir = mkdtempSync(join(tmpdir(), 'fail-fast-'));
     try {
       const jsonl = join(dir, 'ff.jsonl');
-      const r = stress(['run', DETERMINISTIC, '--grep', 'sevens', '--threads', '1,2', '--jitter', 'none,spin-1us', '--runs', '30', '--seed', 'ff', '--fail-fast', '--reporter', 'console', '--reporter', `jsonl:${jsonl}`]);
+      const r = stress(['run', DETERMINISTIC, '--grep', 'sevens', '--threads', '1,2', '--jitter', 'none,spin-1us', '--schedule', 'free', '--runs', '30', '--seed', 'ff', '--fail-fast', '--reporter', 'console', '--reporter', `jsonl:${jsonl}`]);
       assert.equal(r.code, 1, r.out + r.err);
       assert.match(r.out, /^stopped by --fail-fast after deterministic\/sevens\/t1\/c-all\/j-none: 3 configurations not run$/m);
       assert.match(r.out, /^1 configuration, 30 trials/m);
@@ -91,17 +91,23 @@ describe('harness/cli output', function () {
     }
   });
 
-  it('plans the default run (no arguments) as the four core suites x threads 2,4 x jitter none,spin-1us: 46 configurations', () => {
+  it('plans the default run (no arguments) as the four core suites x threads 2,4 x (jitter none,spin-1us free-running, and ctl): 69 configurations', () => {
     const r = stress(['list']);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^46 configurations$/m);
+    assert.match(r.out, /^69 configurations$/m);
     const keys = r.out.split('\n').filter((l) => /^ {4}\S+\/t\d+\/c-all\/j-/.test(l)).map((l) => l.trim());
-    assert.equal(keys.length, 46);
+    assert.equal(keys.length, 69);
+    const free = keys.filter((k) => !k.endsWith('/s-ctl'));
+    const controlled = keys.filter((k) => k.endsWith('/s-ctl'));
+    assert.equal(free.length, 46);
     assert.deepEqual([...new Set(keys.map((k) => k.split('/')[0]))], ['counter', 'producer-consumer', 'barrier-start', 'deadlock']);
-    assert.deepEqual([...new Set(keys.map((k) => k.split('/')[4]))].sort(), ['j-none', 'j-spin-1us']);
-    // Every canary of the four suites is in the default plan (reacquire-lock at 2 threads only).
+    assert.deepEqual([...new Set(free.map((k) => k.split('/')[4]))].sort(), ['j-none', 'j-spin-1us']);
+    // One controlled configuration per suite, variant and threads: those of the free ones at jitter none.
+    assert.deepEqual(controlled, free.filter((k) => k.endsWith('/j-none')).map((k) => `${k}/s-ctl`));
+    // Every canary of the four suites is in the default plan, in both modes (reacquire-lock at 2 threads only).
     for (const canary of ['counter/unlocked/', 'producer-consumer/stop-event-race/', 'barrier-start/early-release/', 'deadlock/opposite-order/', 'deadlock/reacquire-lock/']) {
-      assert.ok(keys.some((k) => k.startsWith(canary)), canary);
+      assert.ok(free.some((k) => k.startsWith(canary)), canary);
+      assert.ok(controlled.some((k) => k.startsWith(canary)), `${canary} controlled`);
     }
   });
 

@@ -1,6 +1,7 @@
 /**
  * The correct variants of the core suites hold: every invariant, in every
- * trial, at 2 and 4 threads, with no jitter and with spin-1us. (counter's
+ * trial, at 2 and 4 threads, free-running with no jitter and with spin-1us,
+ * and controlled (the default schedule axis, free and ctl). (counter's
  * locked and atomic variants are covered the same way in run.test.ts.)
  * These run correct code only, so any failure is a real bug.
  */
@@ -24,7 +25,7 @@ async function holds(suite: string, variants: string[], invariants: string[]): P
   const s = await runAll({ suites: [suite], grep: `^${suite}/(${variants.join('|')})/`, threads: THREADS, jitter: JITTER, runs: RUNS, timeoutMs: TIMEOUT_MS, seed: `correct-${suite}` });
   assert.deepEqual(
     s.configs.map((r) => r.config.key).sort(),
-    variants.flatMap((v) => THREADS.flatMap((t) => JITTER.map((j) => `${suite}/${v}/t${t}/c-all/j-${j}`))).sort(),
+    variants.flatMap((v) => THREADS.flatMap((t) => [...JITTER.map((j) => `${suite}/${v}/t${t}/c-all/j-${j}`), `${suite}/${v}/t${t}/c-all/j-none/s-ctl`])).sort(),
     'every planned configuration ran',
   );
   for (const r of s.configs) {

@@ -68,7 +68,7 @@ describe('harness/errors', () => {
   it('an actor that throws a string: the error sample and its finding show the string', async function () {
     this.timeout(60_000);
     let configs = 0;
-    for await (const e of run({ suites: [fixture('actor-throws-string')], runs: 2, jitter: ['none'], seed: 'str' })) {
+    for await (const e of run({ suites: [fixture('actor-throws-string')], runs: 2, jitter: ['none'], schedule: ['free'], seed: 'str' })) {
       if (e.type !== 'run-end') continue;
       const r = e.summary.configs[0]!;
       configs = e.summary.configs.length;

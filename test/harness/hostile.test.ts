@@ -98,7 +98,7 @@ describe('harness/hostile suites', function () {
   });
 
   it('keeps the other configurations of a run intact around hostile ones (crash, hang, throw)', async () => {
-    const good = { suites: [fixture('deterministic')], threads: [2], runs: 60, jitter: ['none'], seed: 'mixed', timeoutMs: 1500 };
+    const good = { suites: [fixture('deterministic')], threads: [2], runs: 60, jitter: ['none'], schedule: ['free'], seed: 'mixed', timeoutMs: 1500 };
     const alone = await runAll(good);
     const mixed = await runAll({ ...good, suites: [fixture('exits'), fixture('deterministic'), fixture('spins-forever'), fixture('throws')] });
     const status = (prefix: string): string => mixed.configs.find((c) => c.config.key.startsWith(prefix))!.status;

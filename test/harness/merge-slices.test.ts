@@ -15,7 +15,7 @@ import { stress } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
 // 2 configurations over 5 shards: each cut into 3 slices of 20 trials, 6 slices for 5 shards.
-const RUN = [FIXTURE, '--grep', '^deterministic/(sevens|fives)/', '--threads', '2', '--jitter', 'none', '--runs', '60', '--timeout', '5s', '--seed', 'slice-seed'];
+const RUN = [FIXTURE, '--grep', '^deterministic/(sevens|fives)/', '--threads', '2', '--jitter', 'none', '--runs', '60', '--timeout', '5s', '--seed', 'slice-seed', '--schedule', 'free'];
 const SHARDS = 5;
 
 describe('harness/merge of trial slices (more shards than configurations)', function () {

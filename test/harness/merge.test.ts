@@ -16,8 +16,9 @@ import { decodeReplay } from '../../harness/core/record/replay-token.js';
 import { stress } from '../helpers/cli.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deterministic.js', import.meta.url));
-// 3 variants x 2 thread counts x 2 jitters = 12 configurations, plus counter's correct variants (8).
-const RUN = [FIXTURE, 'counter', '--grep', '^(deterministic|counter/(locked|atomic))/', '--threads', '1,2', '--jitter', 'none,spin-1us', '--runs', '60', '--timeout', '5s', '--seed', 'shard-seed'];
+// Free-running: 3 variants x 2 thread counts x 2 jitters = 12 configurations, plus counter's correct
+// variants (8); controlled: one per suite, variant and threads (6 + 4). 30 in all.
+const RUN = [FIXTURE, 'counter', '--grep', '^(deterministic|counter/(locked|atomic))/', '--threads', '1,2', '--jitter', 'none,spin-1us', '--schedule', 'free,ctl', '--runs', '60', '--timeout', '5s', '--seed', 'shard-seed'];
 
 describe('harness/merge (sharded == unsharded)', function () {
   this.timeout(120_000);
@@ -48,7 +49,8 @@ describe('harness/merge (sharded == unsharded)', function () {
   });
 
   it('runs the same configurations, in plan order, each with the same trials and seed', () => {
-    assert.equal(whole.configs.length, 20);
+    assert.equal(whole.configs.length, 30);
+    assert.equal(whole.configs.filter((c) => c.config.schedule === 'ctl').length, 10);
     assert.deepEqual(merged.configs.map((c) => c.config.key), whole.configs.map((c) => c.config.key));
     assert.deepEqual(merged.configs.map((c) => c.trials), whole.configs.map(() => 60));
     assert.deepEqual(merged.configs.map((c) => c.config.seed), whole.configs.map(() => 'shard-seed'));
@@ -77,10 +79,11 @@ describe('harness/merge (sharded == unsharded)', function () {
 
   it('writes a merged results file that reports like the original', () => {
     const lines = readFileSync(f('merged.jsonl'), 'utf8').trim().split('\n');
-    assert.equal(lines.length, 22, 'header, 20 configurations, end');
+    assert.equal(lines.length, 32, 'header, 30 configurations, end');
     const r = stress(['report', f('merged.jsonl'), '--reporter', 'markdown']);
     assert.equal(r.code, 1);
-    assert.match(r.out, /### Flaky \(8\)/);
+    // sevens and fives (deterministic failures by trial index) at 2 thread counts: 2 jitters free-running and ctl.
+    assert.match(r.out, /### Flaky \(12\)/);
   });
 
   it('refuses a missing shard, naming it, and exits 2', () => {
@@ -161,7 +164,7 @@ describe('harness/merge (sharded == unsharded)', function () {
       }
     }
     const got = new Map([...readFileSync(xml, 'utf8').matchAll(/<testsuite name="([^"]*)"[^>]* hostname="([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
-    assert.equal(got.size, 20);
+    assert.equal(got.size, 30);
     assert.deepEqual(got, expected);
     // Merged again from the merged file, each configuration keeps its machine.
     const again = f('hosts-again.xml');

@@ -33,7 +33,7 @@ describe('odd values in verdicts (issue 17 item 3)', function () {
 
   for (const c of CASES) {
     it(`run(): ${c.suite} fails its first configuration readably, and the second still runs`, async () => {
-      const s = await summaryOf({ suites: [fixture(c.suite)], runs: 3, jitter: ['none'], seed: 'odd' });
+      const s = await summaryOf({ suites: [fixture(c.suite)], runs: 3, jitter: ['none'], schedule: ['free'], seed: 'odd' });
       assert.deepEqual(
         s.configs.map((r) => [r.config.key, r.status, r.trials]),
         [
@@ -56,7 +56,7 @@ describe('odd values in verdicts (issue 17 item 3)', function () {
       const jsonl = join(dir, 'o.jsonl');
       const xml = join(dir, 'o.xml');
       const suites = CASES.map((c) => fixture(c.suite));
-      const r = stress(['run', ...suites, '--runs', '3', '--jitter', 'none', '--seed', 'odd', '--json', json, '--reporter', 'console', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${xml}`]);
+      const r = stress(['run', ...suites, '--runs', '3', '--jitter', 'none', '--schedule', 'free', '--seed', 'odd', '--json', json, '--reporter', 'console', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${xml}`]);
       assert.equal(r.code, 1, `exit code; stderr: ${r.err}`);
       assert.doesNotMatch(r.err, /serialize|circular/i);
       for (const c of CASES) {

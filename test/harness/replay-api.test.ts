@@ -130,7 +130,9 @@ describe('harness/replay', function () {
       if (p.config.schedule === undefined) continue;
       // A controlled trial's token: the same configuration, and its exact schedule handed to the execution.
       controlled++;
-      const spec = specs[i % specs.length]!;
+      // A switch list names threads of the configuration: the last one, then t0.
+      const given = specs[i % specs.length]!;
+      const spec: ScheduleSpec = given.kind === 'switches' ? { kind: 'switches', switches: [[4, p.config.threads - 1], [9, 0]] } : given;
       const withSpec = await prepareReplay({ token: encodeReplay(p.config, 3, 1000, undefined, { spec, hash: '0123abcd' }), settings: NO_SETTINGS, untilReproduced: false });
       assert.deepEqual(withSpec.work.config, p.config, p.config.key);
       assert.deepEqual(withSpec.run.scheduleSpec, spec, p.config.key);

@@ -19,7 +19,7 @@ describe('stress replay: a configuration this machine cannot run', function () {
   it('says why (the reason stress run skips it with) and exits 4 for more cores than the machine has', () => {
     const cores = [availableParallelism() + 1, 4096];
     for (const c of cores) {
-      const run = stress(['run', 'counter', '--grep', 'unlocked', '--threads', '2', '--cores', String(c), '--jitter', 'none', '--runs', '1']);
+      const run = stress(['run', 'counter', '--grep', 'unlocked', '--threads', '2', '--cores', String(c), '--jitter', 'none', '--schedule', 'free', '--runs', '1']);
       assert.equal(run.code, 4, run.out + run.err);
       const reason = /SKIP\s+counter\/unlocked\/t2\/c-\d+\/j-none \[canary\]: (.+)/.exec(run.out)?.[1];
       assert.ok(reason, run.out);

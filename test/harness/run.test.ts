@@ -30,9 +30,11 @@ function only(summary: RunSummary, key: string): ConfigResult {
 describe('harness/run', function () {
   this.timeout(120_000);
 
-  it('passes the correct counter variants: no failure in 400 trials each', async () => {
+  it('passes the correct counter variants: no failure in 400 trials each, free-running and controlled', async () => {
     const s = await runAll({ suites: ['counter'], grep: '/(locked|atomic)/', threads: [2, 4], jitter: ['none', 'spin-1us'], runs: 400, seed: 'correct' });
-    assert.equal(s.configs.length, 8);
+    // 2 variants x 2 thread counts x (2 jitters free-running, and one controlled configuration: the default schedule free,ctl)
+    assert.equal(s.configs.length, 12);
+    assert.equal(s.configs.filter((r) => r.config.schedule === 'ctl').length, 4);
     for (const r of s.configs) {
       assert.equal(r.status, 'pass', `${r.config.key}: ${JSON.stringify(r.invariants.filter((i) => i.failures > 0))}`);
       assert.equal(r.trials, 400);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Layer, resolveSettings } from '../../harness/core/settings/resolve.js';
 import { sourceLabel } from '../../harness/core/settings/source.js';
 import { DEFAULT_SCHEDULE } from '../../harness/core/settings/defaults.js';
@@ -94,7 +95,7 @@ describe('harness/schedule axis', function () {
 
   it('plans each controlled schedule once per suite, variant and threads, at c-all/j-none, its key suffixed; free configurations and keys are unchanged', async () => {
     const base = { suites: ['counter'], threads: [2, 3], cores: ['all', 1] as Array<'all' | number>, jitter: ['none', 'spin-10us'], seed: 'k' };
-    const freeOnly = await plan(base, hasAffinity());
+    const freeOnly = await plan({ ...base, schedule: ['free'] }, hasAffinity());
     const both = await plan({ ...base, schedule: ['free', 'ctl', 'pct:3'] }, hasAffinity());
     const free = both.filter((p) => p.config.schedule === undefined);
     assert.deepEqual(free.map((p) => p.config), freeOnly.map((p) => p.config), 'the free configurations are those of a plan without the axis');
@@ -117,6 +118,32 @@ describe('harness/schedule axis', function () {
     // Per variant and threads: the free ones first (cores x jitter), then one per controlled schedule, in the axis's order.
     assert.deepEqual(both.slice(0, 6).map((p) => p.config.key.split('/').slice(2).join('/')), ['t2/c-all/j-none', 't2/c-all/j-spin-10us', 't2/c-1/j-none', 't2/c-1/j-spin-10us', 't2/c-all/j-none/s-ctl', 't2/c-all/j-none/s-pct3']);
     assert.equal(new Set(both.map((p) => p.config.key)).size, both.length, 'keys are unique');
+  });
+
+  it('plans free and ctl by default (the default run, --impl runs and stress.it include controlled configurations)', async () => {
+    assert.deepEqual(DEFAULT_SCHEDULE, ['free', 'ctl']);
+    const byDefault = await plan({ suites: ['counter'], threads: [2], seed: 'k' }, hasAffinity());
+    assert.deepEqual(byDefault.filter((p) => p.config.variant === 'locked').map((p) => p.config.key), ['counter/locked/t2/c-all/j-none', 'counter/locked/t2/c-all/j-spin-1us', 'counter/locked/t2/c-all/j-none/s-ctl']);
+  });
+
+  it('a suite with controlled: false has its controlled configurations planned as skipped, naming why; free ones run', async () => {
+    const file = fileURLToPath(new URL('../sched/fixtures/free-only.js', import.meta.url));
+    const planned = await plan({ suites: [file], schedule: ['free', 'ctl', 'pct:2'], seed: 'k' }, hasAffinity());
+    const skipped = planned.filter((p) => p.skip !== undefined);
+    assert.deepEqual(skipped.map((p) => p.config.schedule), ['ctl', 'pct:2']);
+    for (const p of skipped) assert.equal(p.skip, 'sched-free-only runs free only (the suite sets controlled: false)');
+    assert.ok(planned.filter((p) => p.config.schedule === undefined).every((p) => p.skip === undefined));
+  });
+
+  it('refuses a suite whose controlled is not a boolean (ERR_SUITE_SHAPE)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sched-shape-'));
+    try {
+      const file = join(dir, 'bad.mjs');
+      writeFileSync(file, "export default { name: 'bad', description: 'x', controlled: 'no', setup: () => ({}), actor: () => 1, invariants: { ok: () => true } };\n");
+      await assert.rejects(plan({ suites: [file], seed: 'k' }, hasAffinity()), (e: unknown) => e instanceof HarnessError && e.code === 'ERR_SUITE_SHAPE' && /wrong controlled \(true or false\)/.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without free, plans only the controlled configurations; --grep sees the suffix', async () => {

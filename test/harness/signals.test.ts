@@ -119,6 +119,20 @@ describe('harness/signals', function () {
     });
   }
 
+  it('takes two SIGINTs delivered together (to the process and to its group, as `timeout -s INT` does) as one: the reports are still written', async () => {
+    const json = join(dir, 'twice.json');
+    const c = start(['run', fixture('deterministic'), fixture('spins-forever'), '--grep', '^(deterministic/clean|spins-forever)/', '--threads', '2', '--jitter', 'none', '--schedule', 'free', '--runs', '50', '--timeout', '60s', '--seed', 'sig2', '--reporter', 'console', '--reporter', `json:${json}`]);
+    await until(() => c.out().includes('deterministic/clean/t2/c-all/j-none: 50 trials'), 60_000, 'the first configuration');
+    await new Promise((r) => setTimeout(r, 1000));
+    c.child.kill('SIGINT');
+    c.child.kill('SIGINT');
+    const code = await c.exit(45_000);
+    assert.equal(code, 130, c.out() + c.err());
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+    assert.equal(summary.interrupted, true);
+    assert.equal(summary.configs.find((r) => r.config.key === 'deterministic/clean/t2/c-all/j-none')?.trials, 50);
+  });
+
   it('exits 130 at once on a second SIGINT, even while a reporter is stuck', async () => {
     // A reporter whose finish never returns: only the second SIGINT can end the run.
     const reporter = join(dir, 'stuck-reporter.mjs');

@@ -39,7 +39,7 @@ describe('harness/soak', function () {
     const jsonl = join(dir, 'soak.jsonl');
     const junit = join(dir, 'soak.xml');
     try {
-      const child = spawn(process.execPath, [CLI, 'run', FIXTURE, '--grep', '/(sevens|clean)/', '--threads', '1,2', '--jitter', 'none', '--duration', '60s', '--time-budget', '2s', '--seed', 'soak', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${junit}`, '--json', json], {
+      const child = spawn(process.execPath, [CLI, 'run', FIXTURE, '--grep', '/(sevens|clean)/', '--threads', '1,2', '--jitter', 'none', '--schedule', 'free', '--duration', '60s', '--time-budget', '2s', '--seed', 'soak', '--reporter', `jsonl:${jsonl}`, '--reporter', `junit:${junit}`, '--json', json], {
         stdio: 'ignore',
         env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '' },
       });

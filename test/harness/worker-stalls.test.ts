@@ -43,7 +43,7 @@ describe('harness/stalls and worker misuse', function () {
   this.timeout(120_000);
 
   it('reports a prepare() that never settles, on the main thread or in the workers, as an error of its configuration; the others run', async () => {
-    const s = await withHookLimit(1500, () => runAll({ suites: [fixture('prepare-stalls')], runs: 20, jitter: ['none'], seed: 'stall' }));
+    const s = await withHookLimit(1500, () => runAll({ suites: [fixture('prepare-stalls')], runs: 20, jitter: ['none'], schedule: ['free'], seed: 'stall' }));
     assert.equal(s.configs.length, 3, 'every configuration has a result');
     assert.equal(byVariant(s, 'fine').status, 'pass');
     assert.equal(byVariant(s, 'fine').trials, 20);
@@ -97,7 +97,7 @@ describe('harness/stalls and worker misuse', function () {
     const dir = mkdtempSync(join(tmpdir(), 'stress-async-code-'));
     try {
       const json = join(dir, 'out.json');
-      const r = stress(['run', fixture('async-suite-code'), '--runs', '3', '--jitter', 'none', '--seed', 'async-code', '--json', json]);
+      const r = stress(['run', fixture('async-suite-code'), '--runs', '3', '--jitter', 'none', '--schedule', 'free', '--seed', 'async-code', '--json', json]);
       assert.equal(r.code, 3, r.out + r.err);
       assert.doesNotMatch(r.err, /Unhandled|outcome rejected|lost update/);
       const s = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
@@ -247,7 +247,7 @@ describe('harness/time shares', function () {
   it('ends time-budgeted configurations at their deadlines without an error: the batch queued behind a cut one replies with no trials', async () => {
     // Batches are pipelined at 2 threads on 2 cores: at the deadline the running batch and the one
     // queued behind it are both cut; the queued one returns no results, which is not a crash.
-    const s = await runAll({ suites: ['counter'], grep: '^counter/(atomic|locked)/t2/', timeBudgetMs: 1600, seed: 'cut' });
+    const s = await runAll({ suites: ['counter'], grep: '^counter/(atomic|locked)/t2/', schedule: ['free'], timeBudgetMs: 1600, seed: 'cut' });
     assert.equal(s.configs.length, 4);
     for (const r of s.configs) {
       assert.equal(r.status, 'pass', `${r.config.key}: ${JSON.stringify(r.errors.samples[0])}`);

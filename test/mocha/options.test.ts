@@ -6,10 +6,11 @@ describe('shakedown/mocha options', () => {
   it('defaults to a 5 s budget and a timeout of budget plus a margin per configuration', () => {
     const n = normalize({}, {});
     assert.equal(n.timeBudgetMs, 5000);
-    const configs = countConfigs([[2, 4]], n); // 2 thread counts x 2 default jitters
-    assert.equal(configs, 4);
+    // 2 thread counts x (2 default jitters free-running, and one controlled configuration)
+    const configs = countConfigs([[2, 4]], n);
+    assert.equal(configs, 6);
     const t = mochaTimeoutFor(n, configs)!;
-    assert.ok(t > 5000 + 4 * 3 * 1000 && t < 60_000, String(t));
+    assert.ok(t > 5000 + 6 * 3 * 1000 && t < 60_000, String(t));
   });
 
   it('parses budgets and trial timeouts like the CLI', () => {

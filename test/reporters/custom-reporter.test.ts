@@ -9,7 +9,7 @@ import { stress } from '../helpers/cli.js';
 import { parseReporterSpec } from '../../harness/cli/reporter-spec.js';
 
 const custom = (name: string): string => fileURLToPath(new URL(`./fixtures/custom/${name}.js`, import.meta.url));
-const RUN = ['run', 'counter', '--grep', 'atomic', '--threads', '2', '--jitter', 'none', '--runs', '20', '--seed', 'c1'];
+const RUN = ['run', 'counter', '--grep', 'atomic', '--threads', '2', '--jitter', 'none', '--runs', '20', '--seed', 'c1', '--schedule', 'free'];
 
 describe('reporters: --reporter specs and custom modules', function () {
   this.timeout(60_000);

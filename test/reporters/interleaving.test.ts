@@ -123,6 +123,21 @@ describe('reporters/interleaving-text', () => {
     assert.equal(lines.at(-1), '  #200 t0 release() load lock[0] -> 2');
   });
 
+  it('says where the steps are for a sample kept without them (not "0 shown")', () => {
+    const lines = interleavingLines({ spec: { kind: 'random', seed: 4 }, steps: [], totalSteps: 791, hash: 'abcd0123' });
+    assert.deepEqual(lines, ['schedule: random walk, seed 4: 791 steps; its replay command shows the interleaving (h=abcd0123)']);
+  });
+
+  it('shows the neighbours of the last 12 preemptions only: a schedule with hundreds prints a bounded number of lines', () => {
+    const steps: InterleavingStep[] = Array.from({ length: 3000 }, (_, i) => ({ step: i + 1, thread: Math.floor(i / 10) % 2, op: 'load', word: 'w[0]', value: '-> 0', label: 'spin()', preempted: i % 10 === 0 && i > 0 }));
+    const trimmed = trimInterleaving(steps);
+    const kept = trimmed.filter((e) => !isElided(e)) as InterleavingStep[];
+    const preempted = kept.filter((s) => s.preempted === true).map((s) => s.step);
+    assert.deepEqual(preempted, range(0, 11).map((k) => 2881 + 10 * k), 'the last 12 preemptions');
+    assert.ok(trimmed.length < 12 * 8 + 6 + 14, `${trimmed.length} entries`);
+    assert.equal((trimmed.at(-1) as InterleavingStep).step, 3000, 'the end is kept');
+  });
+
   it('keeps a single step between two kept runs rather than eliding it, and names at most 4 calls of an elision', () => {
     const steps = longSteps().map((s) => ({ ...s, preempted: s.step === 50 || s.step === 58, label: `call${s.step % 6}()` }));
     const { kept, elided } = shape(trimInterleaving(steps));

@@ -109,9 +109,48 @@ describe('controlled scheduling (real workers)', function () {
     const { result } = await execute(configOf('waits', 'spin', 'ctl'), { budget: { runs: 6 }, maxIdleSteps: 2000 });
     const inv = result.invariants.find((i) => i.name === LIVELOCK_INVARIANT)!;
     assert.equal(inv.failures, 6);
-    assert.match(inv.samples[0]!.details, /^livelock: no write changed a value for 2000 steps .*t0 in \(start\) \(runnable\)/);
+    assert.match(inv.samples[0]!.details, /^livelock: no write changed a value, and no thread read a word it had not read, for 2000 steps .*t0 in \(start\) \(runnable\).*\(t[01] last did load on word\[0\]\)$/);
     assert.equal(result.hangs.count, 0);
     assert.equal(result.errors.count, 0);
+  });
+
+  it('does not starve a spinlock holder under PCT: a spin that writes (a spin counter) still lets the holder run (no step-bound error)', async () => {
+    // Before the starvation rule: 45 of 300 ctl trials ran into the step bound (ScheduleTooLong).
+    const { result, trials } = await execute({ ...configOf('locks', 'counting-spin', 'ctl'), params: { acquisitions: 3 } }, { budget: { runs: 300 } });
+    assert.equal(result.trials, 300);
+    assert.equal(result.errors.count, 0, JSON.stringify(result.errors.samples[0]));
+    assert.equal(result.failedTrials, 0, JSON.stringify(result.invariants.filter((i) => i.failures > 0).map((i) => i.samples[0])));
+    assert.ok([...trials.values()].flat().every((c) => c.tooLong === undefined));
+  });
+
+  it('stops a configuration whose trial runs past the step bound, without an error or a failure: too long to run controlled is no verdict on the code', async () => {
+    const { result } = await execute(configOf('locks', 'futex', 'ctl'), { budget: { runs: 50 }, maxSteps: 10 });
+    assert.equal(result.errors.count, 0, JSON.stringify(result.errors.samples[0]));
+    assert.equal(result.failedTrials, 0);
+    assert.equal(result.trials, 0, 'the too-long trials are not counted');
+    assert.equal(result.status, 'skipped');
+    assert.match(result.skippedReason ?? '', /^too long to run controlled \(trial \d+: more than 10 scheduling steps while writes kept changing values: too long to run controlled/);
+    assert.match(result.tooLongForControl?.message ?? '', /more than 10 scheduling steps/);
+  });
+
+  it('refuses, with an error saying what to do, a trial whose Atomics are frozen (no worker crash, no hang)', async () => {
+    const { result } = await execute(configOf('frozen', 'default', 'ctl'), { budget: { runs: 3 } });
+    assert.equal(result.errors.count, 3, JSON.stringify(result.errors.samples[0]));
+    assert.equal(result.hangs.count, 0);
+    const e = result.errors.samples[0]!;
+    assert.equal(e.code, 'ERR_SCHED_UNPATCHABLE');
+    assert.match(e.message, /Atomics\.load, .* are read-only here \(frozen, as SES lockdown leaves them\): set controlled: false in the suite/);
+  });
+
+  it('does not call a read-only scan of more words than the idle bound a livelock, nor a Date.now() busy-wait a hang', async () => {
+    for (const variant of ['scan', 'date-busy-wait']) {
+      const { result, trials } = await execute(configOf('reads', variant, 'ctl'), { budget: { runs: 6 } });
+      assert.equal(result.trials, 6, variant);
+      assert.equal(result.failedTrials, 0, `${variant}: ${JSON.stringify(result.invariants.filter((i) => i.failures > 0).map((i) => i.samples[0]))}`);
+      assert.equal(result.errors.count, 0, `${variant}: ${JSON.stringify(result.errors.samples)}`);
+      assert.equal(result.hangs.count, 0, variant);
+      assert.ok([...trials.values()].flat().every((c) => c.finding === undefined && c.tooLong === undefined), variant);
+    }
   });
 
   it('reports threads that only re-check in timed waits, for longer than the trial timeout in virtual time, as a hang finding', async () => {
@@ -181,6 +220,30 @@ describe('controlled scheduling (real workers)', function () {
     const inv = result.invariants.find((i) => i.name === OUTSIDE_INVARIANT)!;
     assert.equal(inv.failures, 1);
     assert.match(inv.samples[0]!.details, /^t[01] holds the turn and made no scheduling step for \d+ ms after step \d+ \(in acquire\(\)\): it is blocked outside the model/);
+    assert.equal(result.hangs.count, 0);
+  });
+
+  it('lets an actor await a timer: the awaiting thread keeps the turn, and the trials pass with no finding', async () => {
+    const { result, trials } = await execute(configOf('awaits', 'timer', 'ctl'), { budget: { runs: 40 } });
+    assert.equal(result.trials, 40);
+    assert.equal(result.failedTrials, 0, JSON.stringify(result.invariants.filter((i) => i.failures > 0).map((i) => i.samples[0])));
+    assert.equal(result.errors.count, 0, JSON.stringify(result.errors.samples));
+    assert.ok([...trials.values()].flat().every((c) => c.finding === undefined));
+  });
+
+  it('refuses Atomics.waitAsync on the trial state with an error that says what to do', async () => {
+    const { result } = await execute(configOf('awaits', 'wait-async', 'ctl'), { budget: { runs: 3 } });
+    assert.equal(result.errors.count, 3);
+    const message = result.errors.samples[0]!.message;
+    assert.match(message, /Atomics\.waitAsync on a buffer of the trial state under controlled scheduling: not modelled/);
+    assert.match(message, /set controlled: false in the suite/);
+  });
+
+  it('reports an actor awaiting, with the turn, something that never settles as the watchdog finding, naming awaits', async () => {
+    const { result } = await execute(configOf('awaits', 'forever', 'ctl'), { budget: { runs: 2 }, timeoutMs: 300, maxFailures: 1 });
+    const inv = result.invariants.find((i) => i.name === OUTSIDE_INVARIANT)!;
+    assert.equal(inv.failures, 1);
+    assert.match(inv.samples[0]!.details, /^t0 holds the turn and made no scheduling step .* an await on something only another thread can settle/);
     assert.equal(result.hangs.count, 0);
   });
 

@@ -60,6 +60,27 @@ describe('shrinkSwitches (pure)', () => {
   });
 });
 
+describe('shrinkSwitches on long lists (pure)', () => {
+  it('shrinks 700 switches, 2 of which matter, to those 2 in far fewer reruns than one per switch (chunks first)', async () => {
+    const start: Switch[] = Array.from({ length: 700 }, (_, i): Switch => [3 * i + 1, i % 2]);
+    const needed: Switch[] = [start[123]!, start[456]!];
+    const fails = (l: Switch[]): boolean => needed.every(([s, t]) => l.some(([a, b]) => a === s && b === t));
+    const shrunk = await shrinkSwitches(start, { preemptions: 700, steps: 2100 }, (l) => Promise.resolve({ fails: fails(l), preemptions: l.length, steps: 2100 }));
+    assert.deepEqual(shrunk.switches, needed);
+    assert.ok(shrunk.reruns < 150, `${shrunk.reruns} reruns`);
+  });
+
+  it('tries the empty list (the non-preemptive schedule) first', async () => {
+    const tried: number[] = [];
+    const shrunk = await shrinkSwitches([[1, 1], [4, 0], [9, 1]], { preemptions: 3, steps: 12 }, (l) => {
+      tried.push(l.length);
+      return Promise.resolve({ fails: true, preemptions: l.length, steps: 12 });
+    });
+    assert.deepEqual(shrunk.switches, []);
+    assert.deepEqual(tried, [0]);
+  });
+});
+
 describe('explaining controlled failures (real workers)', function () {
   this.timeout(300_000);
   const groups = new WorkerGroups();

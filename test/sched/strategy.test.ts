@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   DIVERGED_SLOT,
   FAIRNESS_SPAN,
+  STARVATION_SPAN,
   type SchedulerView,
   type StrategyState,
   defaultPick,
@@ -17,7 +18,7 @@ function memoryState(threads: number): StrategyState & { words: number[] } {
   return { words, load: (i) => words[i]!, store: (i, v) => void (words[i] = v) };
 }
 
-const view = (over: Partial<SchedulerView>): SchedulerView => ({ step: 1, current: 0, runnable: [0, 1], earliestTimeout: -1, threads: 2, idleSteps: 1, ...over });
+const view = (over: Partial<SchedulerView>): SchedulerView => ({ step: 1, current: 0, runnable: [0, 1], earliestTimeout: -1, threads: 2, idleSteps: 1, streak: 0, ...over });
 
 describe('schedule/strategy', () => {
   it('parses schedule names, refusing others with what is accepted', () => {
@@ -70,6 +71,19 @@ describe('schedule/strategy', () => {
     s.init(state, 2);
     const lead = s.next(view({ step: 0, current: -1 }), state) as number;
     assert.equal(s.next(view({ step: 5, current: lead, idleSteps: FAIRNESS_SPAN }), state), 1 - lead);
+  });
+
+  it('PCT and the default give way once one thread has run STARVATION_SPAN steps while another could (a spin that writes, e.g. a spin counter)', () => {
+    // Values keep changing (idleSteps 1), so only the streak can hand the turn on.
+    assert.equal(defaultPick(view({ current: 0, streak: STARVATION_SPAN - 1 })), 0);
+    assert.equal(defaultPick(view({ current: 0, streak: STARVATION_SPAN })), 1);
+    assert.equal(defaultPick(view({ current: 0, runnable: [0], streak: STARVATION_SPAN })), 0, 'alone, it goes on');
+    const s = schedulerFor({ kind: 'pct', seed: 1, depth: 1, steps: 1 });
+    const state = memoryState(2);
+    s.init(state, 2);
+    const lead = s.next(view({ step: 0, current: -1 }), state) as number;
+    assert.equal(s.next(view({ step: 5, current: lead, streak: STARVATION_SPAN - 1 }), state), lead);
+    assert.equal(s.next(view({ step: 6, current: lead, streak: STARVATION_SPAN }), state), 1 - lead);
   });
 
   it('switches: non-preemptive except at listed steps; a listed blocked thread with the earliest timeout fires it; otherwise a divergence', () => {

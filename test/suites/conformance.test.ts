@@ -22,9 +22,10 @@ function failures(s: RunSummary): string {
 describe('suites/conformance', function () {
   this.timeout(120_000);
 
-  it('passes every shakedown primitive through its conformance suite (t2, t4; no jitter and spin-1us)', async () => {
+  it('passes every shakedown primitive through its conformance suite (t2, t4; free-running at no jitter and spin-1us, and controlled)', async () => {
     const s = await runAll({ suites: ['conformance'], grep: '/shakedown-', runs: 60, seed: 'ours' });
-    assert.equal(s.configs.length, 7 * 4);
+    assert.equal(s.configs.length, 7 * 2 * 3);
+    assert.equal(s.configs.filter((r) => r.config.schedule === 'ctl').length, 7 * 2);
     for (const r of s.configs) {
       assert.equal(r.config.canary, false);
       assert.equal(r.trials, 60, r.config.key);

@@ -296,7 +296,7 @@ class BatchWatch {
     const turn = readTurn(this.#o.control, this.#threads);
     if (turn.thread < 0) return hang;
     const name = this.#o.threadNames[turn.thread] ?? `t${turn.thread}`;
-    const outside = `${name} holds the turn and made no scheduling step for ${Math.round(stalledMs)} ms after step ${turn.step} (in ${turn.label || 'unknown'}): it is blocked outside the model (a synchronous call, a real Atomics.wait reached through a captured function, or a loop with no Atomics and no yieldPoint)`;
+    const outside = `${name} holds the turn and made no scheduling step for ${Math.round(stalledMs)} ms after step ${turn.step} (in ${turn.label || 'unknown'}): it is blocked outside the model (a synchronous call, a real Atomics.wait reached through a captured function, a loop with no Atomics and no yieldPoint, or an await on something only another thread can settle: under control an awaiting actor keeps the turn)`;
     return { ...hang, outside };
   }
 

@@ -31,7 +31,8 @@ const MODEL_WORD = /\bbuf(\d+)\+(\d+)\b/g;
 export class WordNames {
   readonly #places: Place[] = [];
   readonly #ids = new BufferIds([]);
-  readonly #cache = new Map<string, string>();
+  /** Names by `id+byte`; undefined (cached too) when no place covers the word. */
+  readonly #cache = new Map<string, string | undefined>();
 
   constructor(state: unknown) {
     this.#ids.identify(state);
@@ -57,7 +58,7 @@ export class WordNames {
       fallback ??= `${p.path}+${rel}`;
     }
     name ??= fallback;
-    this.#cache.set(key, name ?? key);
+    this.#cache.set(key, name);
     return name;
   }
 
@@ -86,9 +87,8 @@ export class WordNames {
       if (seen.has(v)) return;
       seen.add(v);
       const handle = v as { buffer?: unknown; byteOffset?: unknown };
-      if (handle.buffer instanceof SharedArrayBuffer && typeof handle.byteOffset === 'number') {
-        this.#places.push({ path, buffer: handle.buffer, start: handle.byteOffset, end: Infinity, elementBytes: 0 });
-      }
+      const isHandle = handle.buffer instanceof SharedArrayBuffer && typeof handle.byteOffset === 'number';
+      if (isHandle) this.#places.push({ path, buffer: handle.buffer as SharedArrayBuffer, start: handle.byteOffset as number, end: Infinity, elementBytes: 0 });
       if (v instanceof Map) {
         let i = 0;
         for (const [k, x] of v) {
@@ -103,8 +103,9 @@ export class WordNames {
         v.forEach((x, i) => walk(x, `${path}[${i}]`, depth + 1));
       } else {
         for (const k of Object.keys(v)) {
-          // The handle's own buffer is named as the handle (`lock+0`), not as `lock.buffer+0`.
-          if (k === 'buffer' && v === handle && handle.buffer instanceof SharedArrayBuffer) continue;
+          // A handle's own buffer is named as the handle (`lock+0`), not as `lock.buffer+0`; an
+          // object with a buffer but no byteOffset is no handle, and its buffer is `x.buffer+0`.
+          if (k === 'buffer' && isHandle) continue;
           walk((v as Record<string, unknown>)[k], path === '' ? safeKey(k) : `${path}.${safeKey(k)}`, depth + 1);
         }
       }

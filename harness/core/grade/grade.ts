@@ -64,6 +64,8 @@ export class ConfigGrader {
   #hangs: { count: number; samples: HangSample[] } = { count: 0, samples: [] };
   #errors: { count: number; samples: ErrorSample[] } = { count: 0, samples: [] };
   #firstDetection: { trial: number; ms: number } | undefined;
+  /** The first controlled trial that ran past the step bound: the configuration stops there (batch-loop.ts). */
+  #tooLong: { trial: number; message: string } | undefined;
 
   constructor(suite: AnySuite, config: Configuration, timeoutMs: number, traceEvents?: number) {
     this.#suite = suite;
@@ -90,6 +92,11 @@ export class ConfigGrader {
 
   get failedTrials(): number {
     return this.#failedTrials;
+  }
+
+  /** Set once a controlled trial ran past the step bound. */
+  get tooLong(): { trial: number; message: string } | undefined {
+    return this.#tooLong;
   }
 
   get detected(): boolean {
@@ -163,8 +170,8 @@ export class ConfigGrader {
       return;
     }
     if (c.tooLong !== undefined) {
-      this.#trials++;
-      this.addCrash(trial, c.tooLong, 'ScheduleTooLong');
+      // Too long to run controlled is no verdict on the code: not a trial, not an error; the configuration stops.
+      this.#tooLong ??= { trial, message: c.tooLong };
       return;
     }
     this.addTrial(trial, state, outcomes, trace, schedule);
@@ -291,9 +298,11 @@ export class ConfigGrader {
       errors: this.#errors,
       durationMs,
     };
+    if (this.#tooLong !== undefined) result.tooLongForControl = this.#tooLong;
     if (status === 'skipped') {
       // Zero trials held nothing: never report them as a pass (a stop before the first batch).
-      result.skippedReason = 'no trial ran (stopped before the first batch)';
+      result.skippedReason =
+        this.#tooLong !== undefined ? `too long to run controlled (trial ${this.#tooLong.trial}: ${this.#tooLong.message})` : 'no trial ran (stopped before the first batch)';
       return result;
     }
     if (this.#config.canary) result.canaryVerdict = canaryCaught(counts) ? 'caught' : 'survived';

@@ -56,6 +56,7 @@ export function checkSuiteShape(suite: unknown, where: string): void {
   if (s.minThreads !== undefined && !(Number.isInteger(s.minThreads) && (s.minThreads as number) >= 1)) {
     problems.push('minThreads (a positive integer)');
   }
+  if (s.controlled !== undefined && typeof s.controlled !== 'boolean') problems.push('controlled (true or false)');
   if (s.variants !== undefined && (typeof s.variants !== 'object' || s.variants === null || Object.keys(s.variants).length === 0)) {
     problems.push('variants (an object with at least one variant)');
   }

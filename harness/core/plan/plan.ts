@@ -140,7 +140,7 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
             if (v.impl !== undefined) config.impl = v.impl;
             if (isControlled(schedule)) config.schedule = schedule;
             const planned: PlannedConfig = { config, suite };
-            const skip = skipReason(suite, threads, c, { hasAffinity, available });
+            const skip = skipReason(suite, { threads, cores: c, schedule }, { hasAffinity, available });
             if (skip !== undefined) planned.skip = skip;
             out.push(planned);
           }

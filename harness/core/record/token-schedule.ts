@@ -87,6 +87,8 @@ export function decodeScheduleFields(t: Record<string, unknown>, threads: number
     if (t.h === undefined) throw invalid('h (interleaving hash)', '8 hex digits beside sc (the schedule spec)', t.h);
     throw invalid('sc (schedule spec)', 'the schedule spec beside h (the interleaving hash)', t.sc);
   }
+  // A spec is of a controlled configuration's trial: without sn the token would name a free-running one, and replay would run it free.
+  if (t.sc !== undefined && t.sn === undefined) throw invalid('sn (schedule)', `the controlled schedule beside sc (${CONTROLLED_VALUES_TEXT})`, t.sn);
   if (t.sc !== undefined) out.scheduleSpec = decodeScheduleSpec(t.sc, threads);
   if (t.h !== undefined) {
     if (typeof t.h !== 'string' || !HASH.test(t.h)) throw invalid('h (interleaving hash)', '8 hex digits (0-9, a-f)', t.h);

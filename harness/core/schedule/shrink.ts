@@ -3,6 +3,10 @@
  * caller reruns the trial. A switch list is the non-preemptive schedule plus its listed (step,
  * thread) decisions; the fewer, the easier the interleaving is to read.
  *
+ * 0. Chunks first (Zeller's ddmin, complements only): drop the whole list (the non-preemptive
+ *    schedule), then halves, quarters, ...; a kept drop coarsens the chunks again. A random walk's
+ *    failing trial has hundreds of switches, nearly all irrelevant: single drops alone would need
+ *    a rerun each and run out of budget (measured: 719 switches left of a check-then-set trial).
  * 1. Greedy delta debugging: drop one switch; keep the drop if the trial still fails the same
  *    way; repeat passes until no single drop works. Then drop two neighbours at once: a switch
  *    away and the switch back often only make sense together (measured on the check-then-set
@@ -57,6 +61,23 @@ export async function shrinkSwitches(start: readonly Switch[], startProbe: { pre
     else reruns++;
     return probe;
   };
+
+  // 0. Chunks, while they are larger than one switch (single drops are step 1).
+  for (let chunks = 1; best.length > 0 && (chunks === 1 || chunks < best.length) && !exhausted; ) {
+    const size = Math.ceil(best.length / chunks);
+    let kept = false;
+    for (let start = 0; start < best.length && !exhausted; start += size) {
+      const candidate = [...best.slice(0, start), ...best.slice(start + size)];
+      const probe = await attempt(candidate);
+      if (probe?.fails === true) {
+        best = candidate;
+        bestProbe = { preemptions: probe.preemptions, steps: probe.steps };
+        kept = true;
+        break;
+      }
+    }
+    chunks = kept ? Math.max(chunks - 1, 2) : chunks * 2;
+  }
 
   for (let changed = true; changed && !exhausted; ) {
     changed = false;

@@ -26,6 +26,12 @@ export interface SchedulerView {
    * lower-priority holder is not starved into a false livelock (see defaultPick).
    */
   idleSteps: number;
+  /**
+   * Decisions in a row that let `current` go on while another thread could run. A strategy that
+   * favours one thread lets the next run once this reaches STARVATION_SPAN, so a spin-wait that
+   * writes (a spin counter) cannot starve the holder it waits for until the step bound.
+   */
+  streak: number;
 }
 
 /** A decision: the thread to run, or fire the timeout of `fire` (must be view.earliestTimeout). */
@@ -68,6 +74,19 @@ export function strategyStateSlots(threads: number): number {
  */
 export const FAIRNESS_SPAN = 64;
 
+/**
+ * Steps one thread may run alone while another could run, before a strategy that favours it lets
+ * another run. Long enough for PCT to let a waiter spin its whole spin phase (primitives spin about
+ * 200 times before they sleep) and far below the step bound.
+ */
+export const STARVATION_SPAN = 1024;
+
+/** The favoured thread has run long enough: it spun FAIRNESS_SPAN steps changing nothing, or STARVATION_SPAN steps while others waited. */
+function owesTurn(v: SchedulerView): boolean {
+  if (v.runnable.length < 2) return false;
+  return (v.idleSteps > 0 && v.idleSteps % FAIRNESS_SPAN === 0) || v.streak >= STARVATION_SPAN;
+}
+
 /** Deterministic 32-bit mix of (seed, a, b) (a murmur3-style finaliser). */
 export function mix(seed: number, a: number, b = 0): number {
   let h = (seed ^ Math.imul(a + 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35)) >>> 0;
@@ -96,8 +115,7 @@ export function hashText(text: string): number {
  * next runnable thread after it, round-robin.
  */
 export function defaultPick(v: SchedulerView): number {
-  const fairTurn = v.idleSteps > 0 && v.idleSteps % FAIRNESS_SPAN === 0 && v.runnable.length > 1;
-  if (v.runnable.includes(v.current) && !fairTurn) return v.current;
+  if (v.runnable.includes(v.current) && !owesTurn(v)) return v.current;
   return v.runnable.find((t) => t > v.current) ?? v.runnable[0]!;
 }
 
@@ -147,8 +165,8 @@ class Pct implements Scheduler {
       for (let j = 0; j < this.depth - 1; j++) {
         if (state.load(CHANGE_POINT_SLOT + j) === v.step) state.store(PRIORITY_SLOT + v.current, this.depth - 1 - j);
       }
-      // Fairness: the favoured thread has spun FAIRNESS_SPAN steps changing nothing; it goes below everyone.
-      if (v.idleSteps > 0 && v.idleSteps % FAIRNESS_SPAN === 0 && v.runnable.length > 1 && v.runnable.includes(v.current)) {
+      // Fairness: the favoured thread has spun changing nothing, or run too long alone; it goes below everyone.
+      if (owesTurn(v) && v.runnable.includes(v.current)) {
         const lowest = state.load(LOWEST_SLOT) - 1;
         state.store(LOWEST_SLOT, lowest);
         state.store(PRIORITY_SLOT + v.current, lowest);

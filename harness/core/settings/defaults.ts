@@ -17,12 +17,12 @@ export const DEFAULT_THREADS: readonly number[] = [2, 4];
 /** Jitter profiles: one undisturbed, one that widens narrow race windows (jitter.ts). */
 export const DEFAULT_JITTER: readonly string[] = ['none', 'spin-1us'];
 /**
- * The schedule axis (plan/schedule-axis.ts): free-running stress only, for now. Once the
- * controlled-scheduling model runs trials, this becomes ['free', 'ctl'] (design section 6.1: the
- * default run, --impl conformance runs and stress.it include controlled configurations); that
- * one line is the whole change.
+ * The schedule axis (plan/schedule-axis.ts): free-running stress, and the controlled portfolio
+ * (random walk, PCT depth 2 and 3), so that what the default run, --impl conformance runs and
+ * stress.it find comes with an exact replay. Free-running stays for the bugs that need real
+ * timing or live between plain accesses (docs/design/controlled-scheduling.md, section 1).
  */
-export const DEFAULT_SCHEDULE: readonly ScheduleName[] = ['free'];
+export const DEFAULT_SCHEDULE: readonly ScheduleName[] = ['free', 'ctl'];
 /** Cores per configuration: all of the machine's, unpinned. */
 export const DEFAULT_CORES: ReadonlyArray<'all' | number> = ['all'];
 /** `stress replay`: trials of the token's seed, by default. */

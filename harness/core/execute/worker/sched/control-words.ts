@@ -39,6 +39,10 @@ export const H_FINDER = 10;
 export const H_PREEMPT_PENDING = 11;
 /** Step of the last virtual-clock jump made because only timeouts could move (the hang rule's reference). */
 export const H_QUIET_CHANGE = 12;
+/** Decisions in a row that let the current thread go on while another could run (the starvation rule, strategy.ts STARVATION_SPAN). */
+export const H_STREAK = 13;
+/** Step of the last write that changed a value (only that: H_LAST_CHANGE also moves on first reads); each thread's set of read words starts afresh after it. */
+export const H_LAST_WRITE = 14;
 const HEADER_WORDS = 16;
 
 /** What ended a controlled trial early (H_FLAG). */

@@ -63,6 +63,29 @@ for (const op of MEMORY_OPS) {
 
 const atomics = Atomics as unknown as Record<string, unknown>;
 
+/**
+ * Why the window cannot open here, if it cannot: a global it replaces is read-only (a frozen
+ * `Atomics`, `performance`, `Date` or `Math`, as SES lockdown leaves them). Checked before
+ * anything is replaced, so a refusal leaves the globals as they were.
+ */
+export function unpatchableReason(): string | undefined {
+  const targets: Array<[object, string, string]> = [
+    ...Object.keys(PATCHED).filter((name) => name !== 'waitAsync' || REAL.waitAsync !== undefined).map((name): [object, string, string] => [Atomics, name, `Atomics.${name}`]),
+    [performance, 'now', 'performance.now'],
+    [Date, 'now', 'Date.now'],
+    [Math, 'random', 'Math.random'],
+  ];
+  const frozen = targets.filter(([object, key]) => !canAssign(object, key)).map(([, , shown]) => shown);
+  return frozen.length === 0 ? undefined : `${frozen.join(', ')} ${frozen.length === 1 ? 'is' : 'are'} read-only here (frozen, as SES lockdown leaves them)`;
+}
+
+/** An assignment `object[key] = x` would succeed: an own writable data property, or a settable inherited one on an extensible object. */
+function canAssign(object: object, key: string): boolean {
+  const own = Object.getOwnPropertyDescriptor(object, key);
+  if (own !== undefined) return own.writable === true || own.set !== undefined;
+  return Object.isExtensible(object);
+}
+
 /** Opens the window: the patched functions route to `model`. */
 export function patch(model: ModelTarget): void {
   target = model;
@@ -78,9 +101,10 @@ export function unpatch(): void {
   for (const [name, fn] of Object.entries(PATCHED)) {
     if (atomics[name] === fn) atomics[name] = name in REAL ? REAL[name as keyof typeof REAL] : undefined;
   }
-  performance.now = realPerformanceNow;
-  Date.now = realDateNow;
-  Math.random = realMathRandom;
+  // Only what changed: an unchanged global may be read-only (unpatchableReason), and assigning to it would throw.
+  if (performance.now !== realPerformanceNow) performance.now = realPerformanceNow;
+  if (Date.now !== realDateNow) Date.now = realDateNow;
+  if (Math.random !== realMathRandom) Math.random = realMathRandom;
 }
 
 /** The real clock, for the harness inside the window. */

@@ -23,6 +23,8 @@ import {
   H_FLAG,
   H_HASH,
   H_LAST_CHANGE,
+  H_STREAK,
+  H_LAST_WRITE,
   H_PREEMPTIONS,
   H_PREEMPT_PENDING,
   H_QUIET_CHANGE,
@@ -45,9 +47,18 @@ import {
   readLabel,
 } from './control-words.js';
 import { type BufferIds, INTERNAL_BUFFER } from './buffer-ids.js';
-import { type MemoryOp, type ModelTarget, REAL, patch, realDate, unpatch } from './interpose.js';
+import { type MemoryOp, type ModelTarget, REAL, patch, realDate, unpatch, unpatchableReason } from './interpose.js';
 
 /** Thrown from every scheduling point once a finding has ended the trial; user catch blocks cannot resume it. */
+/** The model cannot run this trial at all (the actor's outcome; the other threads' wait ends at the watchdog). */
+export class ScheduleRefusal extends Error {
+  readonly code = 'ERR_SCHED_UNPATCHABLE';
+  constructor(why: string) {
+    super(`controlled scheduling replaces these for the trial, but ${why}: set controlled: false in the suite (its controlled configurations are then skipped), or run with --schedule free`);
+    this.name = 'ScheduleRefusal';
+  }
+}
+
 export class ScheduleAbort extends Error {
   constructor(message: string) {
     super(message);
@@ -99,6 +110,8 @@ export interface ThreadTrialReport {
 
 /** Virtual time per decision, and per read of performance.now(): 1 microsecond. */
 const TICK_MS = 0.001;
+/** Words remembered per thread for the livelock rule (#touched); beyond this, forget and count afresh. */
+const MAX_WORDS_SEEN = 1 << 16;
 /**
  * A strategy may fire a pending timeout while other threads can run only when its deadline is this
  * close (virtual ms): a runnable thread held off the CPU for a millisecond is routine, so "the
@@ -134,6 +147,19 @@ export class ScheduleModel implements ModelTarget {
   #tooLong: string | undefined;
   #random: () => number = Math.random;
   #epoch = 0;
+  /**
+   * Words this thread has touched without changing them since the last value change anyone made
+   * (whose step is #wordsSince). Touching a new one counts as progress, so a thread reading a
+   * large table is not a livelock; a spin re-reads the same few words and is.
+   */
+  readonly #wordsSeen = new Set<number>();
+  #wordsSince = -1;
+  /** This thread's last memory access (op, buffer id, byte): a livelock found by this thread says where it spins. */
+  #lastOp = '';
+  /** enter() refused this trial (ScheduleRefusal): the thread is not in the model. */
+  #refused = false;
+  #lastId = 0;
+  #lastByte = 0;
 
   constructor(control: SharedArrayBuffer, thread: number, threads: number, limits: ModelLimits, ids: BufferIds) {
     this.#layout = new ControlLayout(threads);
@@ -158,13 +184,20 @@ export class ScheduleModel implements ModelTarget {
    * throwing it when a finding ended the trial before this thread's first turn: its actor must
    * not run then (the trial loop records the abort as its outcome).
    */
-  enter(spec: ScheduleSpec, state: unknown, random: () => number, logging: boolean): ScheduleAbort | null {
+  enter(spec: ScheduleSpec, state: unknown, random: () => number, logging: boolean): Error | null {
+    const unpatchable = unpatchableReason();
+    // Not entered: exit() then leaves the control buffer alone (the thread never arrived).
+    this.#refused = unpatchable !== undefined;
+    if (unpatchable !== undefined) return new ScheduleRefusal(unpatchable);
     this.#ids.identify(state);
     this.#scheduler = schedulerFor(spec);
     this.#logging = logging;
     this.#log = [];
     this.#switches = [];
     this.#finding = undefined;
+    this.#wordsSeen.clear();
+    this.#wordsSince = -1;
+    this.#lastOp = '';
     this.#tooLong = undefined;
     this.#random = random;
     this.#epoch = realDate();
@@ -191,6 +224,7 @@ export class ScheduleModel implements ModelTarget {
    * The last thread out reads the summary and resets the buffer for the next trial.
    */
   exit(): ThreadTrialReport {
+    if (this.#refused) return {};
     unpatch();
     const i32 = this.#i32;
     const running = REAL.load(i32, H_FLAG) === Flag.RUNNING;
@@ -221,8 +255,10 @@ export class ScheduleModel implements ModelTarget {
   yieldPoint(label: string): void {
     this.#setLabel(label);
     this.#checkRunning();
-    this.#point();
+    // Logged where the thread reached it, before the decision: the plain accesses before a yield
+    // happened then, so a switch here must show after this step, not after the thread resumes.
     this.#logExec('yield', 0, 0, 0, '');
+    this.#point();
   }
 
   // ---- the modelled globals (ModelTarget) ----
@@ -236,8 +272,14 @@ export class ScheduleModel implements ModelTarget {
     this.#point();
     const before = op === 'load' ? undefined : REAL.load(ta as Int32Array, index);
     const result = real(ta, index, a, b);
-    if (before !== undefined && REAL.load(ta as Int32Array, index) !== before) this.#valueChanged();
     const byte = this.#byteOf(ta, index, id);
+    if (before !== undefined && REAL.load(ta as Int32Array, index) !== before) {
+      REAL.store(this.#i32, H_LAST_WRITE, REAL.load(this.#i32, H_STEP));
+      this.#valueChanged();
+    } else this.#touched(id, byte);
+    this.#lastOp = op;
+    this.#lastId = id;
+    this.#lastByte = byte;
     const cls = op === 'compareExchange' ? (result === a ? 1 : 2) : 0;
     const text = op === 'load' ? `-> ${String(result)}` : op === 'store' ? `<- ${String(a)}` : op === 'compareExchange' ? `-> ${String(result)}${result === a ? ` (<- ${String(b)})` : ' (unchanged)'}` : `-> ${String(result)}`;
     this.#logExec(op, id, byte, cls, text);
@@ -301,7 +343,7 @@ export class ScheduleModel implements ModelTarget {
     const id = this.#ids.idOf((ta as { buffer?: ArrayBufferLike } | null)?.buffer as ArrayBufferLike);
     if (id === undefined || id === INTERNAL_BUFFER) return REAL.waitAsync!(ta, index, value, timeout);
     throw new TypeError(
-      'Atomics.waitAsync on a buffer of the trial state under controlled scheduling: not modelled yet, so async waits (and the *Async primitives) cannot run controlled; run this suite free only (schedule free)',
+      'Atomics.waitAsync on a buffer of the trial state under controlled scheduling: not modelled, so async waits (and the primitives\' *Async methods) cannot run controlled; use the synchronous forms in actors, or set controlled: false in the suite (its controlled configurations are then skipped), or run with --schedule free',
     );
   }
 
@@ -312,8 +354,9 @@ export class ScheduleModel implements ModelTarget {
     return clock;
   }
 
+  /** Virtual wall-clock time: moves with the clock, and like now() each read advances it, so a `while (Date.now() < end)` busy-wait ends. */
   dateNow(): number {
-    return this.#epoch + Math.floor(this.#f64[F_CLOCK]!);
+    return this.#epoch + Math.floor(this.now());
   }
 
   random(): number {
@@ -399,7 +442,8 @@ export class ScheduleModel implements ModelTarget {
       if (runnable.length > 0) {
         // With threads runnable, only a deadline within the window may be fired early (see EARLY_TIMEOUT_WINDOW_MS).
         const fireable = earliest >= 0 && f64[this.#layout.deadline(earliest)]! - clock <= EARLY_TIMEOUT_WINDOW_MS ? earliest : -1;
-        return this.#choose({ step, current, runnable, earliestTimeout: fireable, threads: this.#threads, idleSteps: idle });
+        const streak = REAL.load(i32, H_STREAK);
+        return this.#choose({ step, current, runnable, earliestTimeout: fireable, threads: this.#threads, idleSteps: idle, streak });
       }
       if (earliest < 0) return this.#flag(Flag.DEADLOCK);
       // Only timeouts can move. Re-checks of words nobody changes, for longer than the trial
@@ -423,6 +467,9 @@ export class ScheduleModel implements ModelTarget {
       } else pick = fallback;
     } else pick = view.runnable.includes(decision) ? decision : fallback;
     const preempted = view.current >= 0 && pick !== view.current && view.runnable.includes(view.current);
+    // The starvation rule's count: the current thread went on while another could have run.
+    const alone = pick === view.current && view.runnable.length > 1;
+    REAL.store(this.#i32, H_STREAK, alone ? REAL.load(this.#i32, H_STREAK) + 1 : 0);
     if (preempted) {
       REAL.add(this.#i32, H_PREEMPTIONS, 1);
       REAL.store(this.#i32, H_PREEMPT_PENDING, 1);
@@ -448,6 +495,23 @@ export class ScheduleModel implements ModelTarget {
     REAL.store(i32, this.#rec(R_STATE), ThreadState.BLOCKED);
   }
 
+  /**
+   * An access that changed no value: progress only if this thread had not touched that word since
+   * the last write that changed one (by anyone). Not since the last progress: then two threads
+   * re-reading one word would count each other's first reads as news, for ever.
+   */
+  #touched(id: number, byte: number): void {
+    const lastWrite = REAL.load(this.#i32, H_LAST_WRITE);
+    if (lastWrite !== this.#wordsSince || this.#wordsSeen.size >= MAX_WORDS_SEEN) {
+      this.#wordsSeen.clear();
+      this.#wordsSince = lastWrite;
+    }
+    const key = id * 2 ** 32 + byte;
+    if (this.#wordsSeen.has(key)) return;
+    this.#wordsSeen.add(key);
+    this.#valueChanged();
+  }
+
   #valueChanged(): void {
     REAL.store(this.#i32, H_LAST_CHANGE, REAL.load(this.#i32, H_STEP));
     this.#f64[F_LAST_CHANGE_TIME] = this.#f64[F_CLOCK]!;
@@ -471,7 +535,8 @@ export class ScheduleModel implements ModelTarget {
     } else if (flag === Flag.DEADLOCK) {
       this.#finding = { kind: 'deadlock', message: `deadlock or lost wakeup: every unfinished thread is blocked and no timeout is pending (step ${steps}): ${names}`, threads };
     } else if (flag === Flag.LIVELOCK) {
-      this.#finding = { kind: 'livelock', message: `livelock: no write changed a value for ${this.#limits.maxIdleSteps} steps (step ${steps}): ${names}`, threads };
+      const where = this.#lastOp === '' ? '' : ` (t${this.#me} last did ${this.#lastOp} on buf${this.#lastId}+${this.#lastByte})`;
+      this.#finding = { kind: 'livelock', message: `livelock: no write changed a value, and no thread read a word it had not read, for ${this.#limits.maxIdleSteps} steps (step ${steps}): ${names}${where}`, threads };
     } else if (flag === Flag.OUTSIDE) {
       this.#finding = {
         kind: 'outside',
@@ -479,7 +544,7 @@ export class ScheduleModel implements ModelTarget {
         threads: [{ thread: this.#me, call: this.#label, word: 'a buffer outside the trial state', expected: detail.expected ?? '?' }],
       };
     } else {
-      this.#tooLong = `trial too long for controlled scheduling: more than ${this.#limits.maxSteps} steps while writes kept changing values; run it free only, or with fewer iterations`;
+      this.#tooLong = `more than ${this.#limits.maxSteps} scheduling steps while writes kept changing values: too long to run controlled (its free-running configurations still test it; fewer iterations would fit)`;
     }
     REAL.store(i32, H_FINDER, this.#me);
     REAL.store(i32, H_FLAG, flag);
