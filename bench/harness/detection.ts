@@ -17,7 +17,8 @@ export const GOAL_MS = 5000;
 export type { DetectionRow };
 
 export async function canaryConfigs(group: 'core' | 'gallery'): Promise<PlannedConfig[]> {
-  const all = await plan({ suites: group === 'core' ? [] : ['conformance'], seed: 'bench-detection' }, false);
+  // Free-running only: the controlled configurations of the default matrix have their own part (controlled-detection.ts).
+  const all = await plan({ suites: group === 'core' ? [] : ['conformance'], schedule: ['free'], seed: 'bench-detection' }, false);
   return all.filter((p) => p.config.canary && p.skip === undefined);
 }
 
@@ -37,7 +38,7 @@ async function perTrialProbability(groups: WorkerGroups, p: PlannedConfig): Prom
 
 export async function detectionRows(group: 'core' | 'gallery', reps: number, naiveReps: number, naiveMs: number, log: (s: string) => void): Promise<DetectionRow[]> {
   const configs = await canaryConfigs(group);
-  const warm = (await plan({ suites: ['counter'], grep: 'atomic/t2/c-all/j-none', seed: 'bench-warm' }, false))[0]!;
+  const warm = (await plan({ suites: ['counter'], grep: 'atomic/t2/c-all/j-none$', seed: 'bench-warm' }, false))[0]!;
   const naiveByThreads = new Map<string, NaiveResult[]>();
   const rows: DetectionRow[] = [];
   const groups = new WorkerGroups();

@@ -20,6 +20,7 @@ import { wilson } from './stats.js';
 import { settleQuietly } from '../shared/errors.js';
 import { type ActorOutcome, type InvariantVerdict, type OutcomeGrade, type SuiteContext, verdictOk } from '../../suite-api.js';
 import type { TraceEvent } from '../execute/trace.js';
+import { lastSeenText } from './hang-threads.js';
 
 /** Failing trials kept in full per invariant; the rest are counted only, so reports stay bounded. */
 export const SAMPLES_KEPT = 3;
@@ -210,9 +211,11 @@ export class ConfigGrader {
     if (tally.samples.length < SAMPLES_KEPT) {
       // Lock waits name their holder; other waits (queue, event, barrier, ...) have none.
       const cycle = waitFor.map((w) => `${w.thread} waits for ${w.waitsFor}${w.heldBy === NO_HOLDER ? '' : ` held by ${w.heldBy}`}`).join('; ');
+      // Where each thread last passed a yield point: the stuck call, when no primitive wait names it.
+      const seen = trace.length > 0 ? `; last seen: ${lastSeenText(trace, this.#config.threads, performance.timeOrigin + performance.now())}` : '';
       tally.samples.push({
         trial,
-        details: `${interruptedAfterMs === undefined ? `trial did not finish within ${this.#timeoutMs} ms` : `interrupted while the trial had made no progress for ${Math.round(interruptedAfterMs)} ms (the ${this.#timeoutMs} ms hang timeout not reached)`}${cycle ? `; blocked: ${cycle}` : '; no thread was blocked in a primitive (a busy loop, or a wait outside @shakedown/primitives)'}`,
+        details: `${interruptedAfterMs === undefined ? `trial did not finish within ${this.#timeoutMs} ms` : `interrupted while the trial had made no progress for ${Math.round(interruptedAfterMs)} ms (the ${this.#timeoutMs} ms hang timeout not reached)`}${cycle ? `; blocked: ${cycle}` : '; no thread was blocked in a primitive (a busy loop, or a wait outside @shakedown/primitives)'}${seen}`,
         trace,
         replay,
       });

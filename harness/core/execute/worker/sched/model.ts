@@ -49,7 +49,6 @@ import {
 import { type BufferIds, INTERNAL_BUFFER } from './buffer-ids.js';
 import { type MemoryOp, type ModelTarget, REAL, patch, realDate, unpatch, unpatchableReason } from './interpose.js';
 
-/** Thrown from every scheduling point once a finding has ended the trial; user catch blocks cannot resume it. */
 /** The model cannot run this trial at all (the actor's outcome; the other threads' wait ends at the watchdog). */
 export class ScheduleRefusal extends Error {
   readonly code = 'ERR_SCHED_UNPATCHABLE';
@@ -59,6 +58,7 @@ export class ScheduleRefusal extends Error {
   }
 }
 
+/** Thrown from every scheduling point once a finding has ended the trial; user catch blocks cannot resume it. */
 export class ScheduleAbort extends Error {
   constructor(message: string) {
     super(message);
@@ -156,10 +156,10 @@ export class ScheduleModel implements ModelTarget {
   #wordsSince = -1;
   /** This thread's last memory access (op, buffer id, byte): a livelock found by this thread says where it spins. */
   #lastOp = '';
-  /** enter() refused this trial (ScheduleRefusal): the thread is not in the model. */
-  #refused = false;
   #lastId = 0;
   #lastByte = 0;
+  /** enter() refused this trial (ScheduleRefusal): the thread is not in the model. */
+  #refused = false;
 
   constructor(control: SharedArrayBuffer, thread: number, threads: number, limits: ModelLimits, ids: BufferIds) {
     this.#layout = new ControlLayout(threads);
