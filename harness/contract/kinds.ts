@@ -102,7 +102,7 @@ export const KINDS: Record<ImplKind, KindSpec> = {
       notify: 'notify(n?: number): unknown',
     },
     optional: { notifyAll: 'notifyAll(): unknown' },
-    capabilities: [],
+    capabilities: ['spuriousWakeups'],
     smokeOptions: {},
     smoke(c) {
       expect('acquire(100) on a free condition', c.acquire!(100), true);

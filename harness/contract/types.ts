@@ -100,6 +100,17 @@ export interface ConditionImpl {
   notifyAll?(): unknown;
 }
 
+/** Capabilities of condition. */
+export interface ConditionCapabilities {
+  /**
+   * wait() may return true without its own notify (POSIX, Java, C++ promise no more): notify(n)
+   * may wake more than n. The suite then does not hold it to "at most n"; a woken waiter still
+   * re-checks and waits again, and no wake-up may be lost. Without it, Python's promise holds:
+   * notify(n) wakes at most n.
+   */
+  spuriousWakeups?: boolean;
+}
+
 /** queue: a bounded FIFO of numbers. */
 export interface QueueImpl {
   /** true when stored; false when still full after `timeoutMs`, or closed. */

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { run } from '../../harness/core/run.js';
 import type { RunOptions } from '../../harness/core/settings/run-options.js';
 import type { RunSummary } from '../../harness/core/grade/results.js';
+import { fileURLToPath } from 'node:url';
+import { parseImpls } from '../../harness/core/settings/impls.js';
 
 async function runAll(options: RunOptions): Promise<RunSummary> {
   for await (const e of run(options)) if (e.type === 'run-end') return e.summary;
@@ -32,6 +34,21 @@ describe('suites/conformance', function () {
       assert.ok(r.config.impl?.startsWith('shakedown-'), r.config.key);
     }
     assert.equal(s.exitCode, 0, failures(s));
+  });
+
+  it('a correct condition with spurious wake-ups passes when it declares spuriousWakeups, and fails "at most n" when it does not', async () => {
+    const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
+    const declared = await runAll({ suites: ['conformance/condition'], impls: parseImpls('--impl', [`condition=${fixture('broadcast-condition')}`], process.cwd()), runs: 150, seed: 'spurious' });
+    assert.equal(declared.configs.length, 2 * 3, 't2 and t4: two jitters free-running, and ctl');
+    assert.equal(declared.exitCode, 0, failures(declared));
+    // Undeclared, at 4 threads (3 waiters; with 1 nothing can exceed n). Measured, 300 trials each:
+    // 85.7% (none), 15.3% (spin-1us), 44.7% (ctl). 150 trials at 15%: a miss is 0.85^150 = 3e-11.
+    const undeclared = await runAll({ suites: ['conformance/condition'], grep: '/t4/', impls: parseImpls('--impl', [`condition=${fixture('broadcast-condition-undeclared')}`], process.cwd()), runs: 150, seed: 'spurious' });
+    assert.equal(undeclared.configs.length, 3);
+    for (const r of undeclared.configs) {
+      assert.ok(r.invariants.find((i) => i.name === 'notify(n) wakes at most n')!.failures > 0, r.config.key);
+      assert.equal(r.invariants.find((i) => i.name === 'no lost wakeup')!.failures, 0, `${r.config.key}: it loses no wake-up`);
+    }
   });
 
   const caught = async (suite: string, grep: string, runs: number, options: Partial<RunOptions> = {}): Promise<RunSummary> => {
