@@ -34,7 +34,7 @@ export const KINDS: Record<ImplKind, KindSpec> = {
   lock: {
     required: LOCK_REQUIRED,
     optional: { tryAcquire: 'tryAcquire(): boolean' },
-    capabilities: ['releaseByNonOwnerThrows'],
+    capabilities: ['releaseByNonOwnerThrows', 'timeouts'],
     smokeOptions: {},
     smoke(l) {
       expect('acquire(0) on a free lock', l.acquire!(0), true);
@@ -46,7 +46,7 @@ export const KINDS: Record<ImplKind, KindSpec> = {
   rlock: {
     required: LOCK_REQUIRED,
     optional: { tryAcquire: 'tryAcquire(): boolean' },
-    capabilities: ['releaseByNonOwnerThrows'],
+    capabilities: ['releaseByNonOwnerThrows', 'timeouts'],
     smokeOptions: {},
     smoke(l) {
       expect('acquire(0) on a free rlock', l.acquire!(0), true);

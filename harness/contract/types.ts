@@ -55,6 +55,11 @@ export interface LockImpl {
 export interface LockCapabilities {
   /** release() by a thread that does not hold the lock throws and leaves the lock held. */
   releaseByNonOwnerThrows?: boolean;
+  /**
+   * false: acquire() ignores its timeout and blocks (a lock with only lock()/unlock()). The suites
+   * then call acquire() without one, and skip the probes that need a timeout. Default true.
+   */
+  timeouts?: boolean;
 }
 
 /** rlock: like lock, and the owner may acquire again; it is free after as many releases. */

@@ -11,6 +11,10 @@
  * rlock), t1 probes: tryAcquire/acquire(0) must fail, acquire(3) must fail
  * no sooner than ~3 ms, and release() by t1 must throw and leave it held
  * when the module declares releaseByNonOwnerThrows.
+ * A module that declares `timeouts: false` (a lock with only blocking lock/unlock,
+ * as many real ones are) gets blocking acquire() calls only: every thread blocks
+ * in phase A (or spins on tryAcquire() when there is one), and phase B probes
+ * with tryAcquire() alone, if any.
  */
 import type { ActorContext, ActorOutcome, InvariantVerdict, SuiteContext } from '../../../harness/suite-api.js';
 import type { LockImpl } from '../../../harness/contract/types.js';
@@ -53,6 +57,14 @@ export interface MutexState {
 
 const PROBE_TIMEOUT_MS = 2;
 
+/** Whether the module honours timeouts in acquire(timeoutMs) (the default); `timeouts: false` declares it does not. */
+function hasTimeouts(ctx: SuiteContext<MutexParams>): boolean {
+  return implOf(ctx).capabilities?.timeouts !== false;
+}
+
+/** The label of a timed call: a hang inside it (a module that blocks instead) names what to declare. */
+const timedCall = (call: string): string => `${call} [timed: a lock without timeouts declares timeouts: false]`;
+
 export function mutexSetup(ctx: SuiteContext<MutexParams>): MutexState {
   return { handle: implOf(ctx).create({}), board: new Int32Array(new SharedArrayBuffer(4 * MUTEX_SLOTS)) };
 }
@@ -63,11 +75,18 @@ export function mutexActor(s: MutexState, ctx: ActorContext<MutexParams>): null 
   const depth = ctx.params.depth;
   // The whole trial must end well within the watchdog's timeout: phase A gets a quarter of it.
   const deadline = performance.now() + patienceMs(ctx);
-  const style = ctx.thread % 3;
+  const timed = hasTimeouts(ctx);
+  // Without timeouts: spin on tryAcquire() when there is one, else block like style 0.
+  const style = !timed && (ctx.thread % 3 === 2 || lock.tryAcquire === undefined) ? 0 : ctx.thread % 3;
   const take = (): boolean => {
     if (style === 0) return op('acquire()', () => lock.acquire());
     while (performance.now() < deadline) {
-      const got = style === 2 ? op('acquire(t)', () => lock.acquire(ctx.random() < 0.5 ? 0 : 1)) : op('tryAcquire()', () => (lock.tryAcquire ? lock.tryAcquire() : lock.acquire(0)));
+      const got =
+        style === 2
+          ? op(timedCall('acquire(t)'), () => lock.acquire(ctx.random() < 0.5 ? 0 : 1))
+          : lock.tryAcquire
+            ? op('tryAcquire()', () => lock.tryAcquire!())
+            : op(timedCall('acquire(0)'), () => lock.acquire(0));
       if (got) return true;
     }
     Atomics.add(b, STARVED, 1);
@@ -128,17 +147,7 @@ function phaseB(lock: LockImpl, b: Int32Array, ctx: ActorContext<MutexParams>): 
     Atomics.add(b, TRY_WHILE_HELD, 1);
     undo();
   }
-  if (op('acquire(0) while held', () => lock.acquire(0))) {
-    Atomics.add(b, TRY_WHILE_HELD, 1);
-    undo();
-  }
-  const t0 = performance.now();
-  if (op('acquire(2) while held', () => lock.acquire(PROBE_TIMEOUT_MS))) {
-    Atomics.add(b, TIMEOUT_ACQUIRED, 1);
-    undo();
-  }
-  // A lower bound only: returning late is allowed (scheduling), returning early is not.
-  else if (performance.now() - t0 < PROBE_TIMEOUT_MS * 0.8) Atomics.add(b, TIMEOUT_EARLY, 1);
+  if (hasTimeouts(ctx)) probeTimeouts(lock, b, undo);
   if (implOf(ctx).capabilities?.releaseByNonOwnerThrows === true) {
     let threw = false;
     try {
@@ -147,12 +156,27 @@ function phaseB(lock: LockImpl, b: Int32Array, ctx: ActorContext<MutexParams>): 
       threw = true;
     }
     if (!threw) Atomics.add(b, NONOWNER_NO_THROW, 1);
-    if (op('acquire(0) after non-owner release', () => lock.acquire(0))) {
+    if (lock.tryAcquire ? op('tryAcquire() after non-owner release', () => lock.tryAcquire!()) : hasTimeouts(ctx) && op(timedCall('acquire(0) after non-owner release'), () => lock.acquire(0))) {
       Atomics.add(b, NONOWNER_FREED, 1);
       undo();
     }
   }
   signal(b, PROBED);
+}
+
+/** Phase B's timed probes, while t0 holds the lock: acquire(0) and acquire(2) must fail, and not early. */
+function probeTimeouts(lock: LockImpl, b: Int32Array, undo: () => void): void {
+  if (op(timedCall('acquire(0) while held'), () => lock.acquire(0))) {
+    Atomics.add(b, TRY_WHILE_HELD, 1);
+    undo();
+  }
+  const t0 = performance.now();
+  if (op(timedCall('acquire(2) while held'), () => lock.acquire(PROBE_TIMEOUT_MS))) {
+    Atomics.add(b, TIMEOUT_ACQUIRED, 1);
+    undo();
+  }
+  // A lower bound only: returning late is allowed (scheduling), returning early is not.
+  else if (performance.now() - t0 < PROBE_TIMEOUT_MS * 0.8) Atomics.add(b, TIMEOUT_EARLY, 1);
 }
 
 type Results = Array<ActorOutcome<null>>;
@@ -178,7 +202,12 @@ export function mutexInvariants(kind: 'lock' | 'rlock'): Record<string, Check> {
     [kind === 'rlock' ? 'reentrancy depth, tryAcquire and timeout semantics' : 'tryAcquire and timeout semantics']: (s) => {
       const b = s.board;
       const bad = { triedWhileHeld: b[TRY_WHILE_HELD], acquiredOnTimeout: b[TIMEOUT_ACQUIRED], timedOutEarly: b[TIMEOUT_EARLY], phaseMissed: b[PHASE_B_MISSED] };
-      return { ok: Object.values(bad).every((v) => v === 0), expected: 'all 0', observed: bad, details: 'probes while another thread holds the lock' };
+      return {
+        ok: Object.values(bad).every((v) => v === 0),
+        expected: 'all 0',
+        observed: bad,
+        details: 'probes while another thread holds the lock (a lock whose acquire() ignores its timeout declares capabilities: { timeouts: false })',
+      };
     },
     [kind === 'rlock' ? 'owner-only release' : 'release by non-owner throws']: (s, _r, ctx) => {
       if (implOf(ctx).capabilities?.releaseByNonOwnerThrows !== true) return true;
