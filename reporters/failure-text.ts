@@ -120,7 +120,10 @@ export function replayReport(result: ConfigResult & { interleaving?: Interleavin
       lines.push(`  this schedule no longer fits the code (${where}): ${exact}`);
     }
   }
-  if (result.failedTrials === 0 && result.errors.count === 0 && !options.until) {
+  if (result.notControlled !== undefined) {
+    // The model could not run the trial (too long, refused): nothing was replayed, and nothing changed.
+    lines.push(`  could not run controlled: ${visible(result.notControlled.reason)}`);
+  } else if (result.failedTrials === 0 && result.errors.count === 0 && !options.until) {
     lines.push(
       result.config.schedule !== undefined
         ? // One thread at a time, virtual time, seeded choices: a controlled run does not depend on timing.

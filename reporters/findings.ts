@@ -38,7 +38,7 @@ export function invariantFinding(r: ConfigResult, inv: InvariantResult): Finding
   const body: string[] = [`${r.config.key}: ${inv.name}`, `${inv.status}: failed in ${rate}`];
   if (r.stoppedAtFailures !== undefined) body.push(`stopped once max-failures (${r.stoppedAtFailures}) was reached: the rate over-states the true rate`);
   if (r.stoppedAtRecoveries !== undefined) body.push(`stopped after ${r.stoppedAtRecoveries} hangs or crashes: the rest of the budget was not run`);
-  if (r.tooLongForControl !== undefined) body.push(`stopped at trial ${r.tooLongForControl.trial}, too long to run controlled: ${r.tooLongForControl.message}`);
+  if (r.notControlled !== undefined) body.push(`stopped at trial ${r.notControlled.trial}, which could not run controlled: ${r.notControlled.reason}`);
   for (const s of inv.samples) {
     body.push('', sampleLine(s, AS_WRITTEN), `  ${replayLine(s.replay)}`, ...controlledLines(s, '  '));
     // The first failing trial's interleaving only: the others are a replay away, and each can be long.

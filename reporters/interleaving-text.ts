@@ -90,6 +90,57 @@ export function trimInterleaving(steps: readonly InterleavingStep[]): Interleavi
   return out;
 }
 
+/**
+ * A list the producer trimmed already keeps up to 200 preemptions (schedule/interleaving.ts): trim
+ * it again as trimInterleaving would, to the neighbours of the last MAX_PREEMPTIONS_SHOWN
+ * preemptions and the last steps, merging everything else (its own elisions too) into elisions.
+ */
+function capPreemptions(entries: readonly InterleavingEntry[]): InterleavingEntry[] {
+  if (entries.length <= TRIM_ABOVE_STEPS) return [...entries];
+  const kept = new Array<boolean>(entries.length).fill(false);
+  const keepSteps = (from: number, to: number): void => {
+    for (let i = Math.max(0, from); i <= Math.min(entries.length - 1, to); i++) if (!isElided(entries[i]!)) kept[i] = true;
+  };
+  const preemptions = entries.flatMap((e, i) => (!isElided(e) && e.preempted === true ? [i] : []));
+  for (const i of preemptions.slice(-MAX_PREEMPTIONS_SHOWN)) keepSteps(i - STEPS_AROUND_PREEMPTION, i + STEPS_AROUND_PREEMPTION);
+  keepSteps(entries.length - LAST_STEPS_KEPT, entries.length - 1);
+  const out: InterleavingEntry[] = [];
+  for (let i = 0; i < entries.length; ) {
+    if (kept[i]) {
+      out.push(entries[i]!);
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end + 1 < entries.length && !kept[end + 1]) end++;
+    const run = entries.slice(i, end + 1);
+    out.push(run.length === 1 ? run[0]! : mergeElided(run));
+    i = end + 1;
+  }
+  return out;
+}
+
+/** One elision for a run of steps and elisions. */
+function mergeElided(run: readonly InterleavingEntry[]): Elided {
+  const first = run[0]!;
+  const last = run[run.length - 1]!;
+  const labels: string[] = [];
+  const threads = new Set<number>();
+  let count = 0;
+  for (const e of run) {
+    if (isElided(e)) {
+      count += e.elided;
+      e.threads.forEach((t) => threads.add(t));
+      for (const l of e.labels) if (!labels.includes(l)) labels.push(l);
+    } else {
+      count++;
+      threads.add(e.thread);
+      if (e.label !== undefined && e.label !== '' && !labels.includes(e.label)) labels.push(e.label);
+    }
+  }
+  return { elided: count, from: isElided(first) ? first.from : first.step, to: isElided(last) ? last.to : last.step, threads: [...threads].sort((a, b) => a - b), labels };
+}
+
 function elide(run: readonly InterleavingStep[]): Elided {
   const labels: string[] = [];
   for (const s of run) if (s.label !== undefined && s.label !== '' && !labels.includes(s.label)) labels.push(s.label);
@@ -122,7 +173,7 @@ export function interleavingEntries(schedule: ShownSchedule): InterleavingEntry[
     out.push(e);
     next = (isElided(e) ? e.to : e.step) + 1;
   }
-  const shown = trimmedAlready ? out : trimInterleaving(out as InterleavingStep[]);
+  const shown = trimmedAlready ? capPreemptions(out) : trimInterleaving(out as InterleavingStep[]);
   if (out.length > 0 && schedule.totalSteps >= next) {
     shown.push({ elided: schedule.totalSteps - next + 1, from: next, to: schedule.totalSteps, threads: [], labels: [] });
   }

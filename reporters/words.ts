@@ -40,8 +40,8 @@ export function seconds(ms: number, decimals: number): string {
  * or after repeated hangs or crashes (each cost a timeout and a new worker group; the rest of its
  * budget was not run).
  */
-export function stoppedNote(r: { stoppedAtFailures?: number; stoppedAtRecoveries?: number; tooLongForControl?: { trial: number } }): string {
+export function stoppedNote(r: { stoppedAtFailures?: number; stoppedAtRecoveries?: number; notControlled?: { trial: number } }): string {
   if (r.stoppedAtRecoveries !== undefined) return ` (stopped: ${r.stoppedAtRecoveries} hangs or crashes)`;
-  if (r.tooLongForControl !== undefined) return ` (stopped: trial ${r.tooLongForControl.trial} was too long to run controlled)`;
+  if (r.notControlled !== undefined) return ` (stopped: trial ${r.notControlled.trial} could not run controlled)`;
   return r.stoppedAtFailures !== undefined ? ` (stopped: max-failures ${r.stoppedAtFailures} reached)` : '';
 }

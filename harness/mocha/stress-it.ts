@@ -14,7 +14,7 @@ import { type StressItOptions, abortAfter, blockTimeout, countConfigs, mochaTime
 import { type SeedInfo, type Verdict, canaryVerdict, errorVerdict, failure, invariantVerdict } from './verdicts.js';
 import { DEFAULT_THREADS } from '../core/settings/defaults.js';
 import { counted } from '../../reporters/words.js';
-import { HANG_INVARIANT, OUTCOME_INVARIANT } from '../core/grade/harness-invariants.js';
+import { DEADLOCK_INVARIANT, HANG_INVARIANT, LIVELOCK_INVARIANT, OUTCOME_INVARIANT, OUTSIDE_INVARIANT } from '../core/grade/harness-invariants.js';
 
 /** The mocha test that fails when an actor threw or a worker crashed. */
 const ERROR_TEST = 'no actor error or worker crash';
@@ -43,7 +43,10 @@ function define(kind: Kind, title: string, ref: SuiteRef, options: StressItOptio
   const selected = [...tested, ...canaries];
   const configs = countConfigs(selected.map((v) => variants[v]!.threads ?? suite.threads ?? [...DEFAULT_THREADS]), n);
   const limit = mochaTimeoutFor(n, configs);
-  const invariants = [...Object.keys(suite.invariants), ...(suite.outcome !== undefined ? [OUTCOME_INVARIANT] : []), HANG_INVARIANT];
+  // Controlled configurations add the model's findings, each a test of its own (a free-running run has none of them).
+  const controlled = n.run.schedule.some((s) => s !== 'free') && suite.controlled !== false;
+  const findings = controlled ? [DEADLOCK_INVARIANT, LIVELOCK_INVARIANT, OUTSIDE_INVARIANT] : [];
+  const invariants = [...Object.keys(suite.invariants), ...(suite.outcome !== undefined ? [OUTCOME_INVARIANT] : []), HANG_INVARIANT, ...findings];
   // run() takes built-in names or file paths.
   const suiteFile = fileURLToPath(url);
   const grep = `^${escape(suite.name)}/(?:${selected.map(escape).join('|')})/`;

@@ -92,7 +92,7 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
     ...(r.stoppedAtFailures !== undefined ? [['stopped at failures', String(r.stoppedAtFailures)] as [string, string]] : []),
     ...(r.slice !== undefined ? [['trial slice', `${r.slice.index}/${r.slice.total} from trial ${r.slice.firstTrial}`] as [string, string]] : []),
     ...(r.stoppedAtRecoveries !== undefined ? [['stopped at hangs or crashes', String(r.stoppedAtRecoveries)] as [string, string]] : []),
-    ...(r.tooLongForControl !== undefined ? [['too long to run controlled', `trial ${r.tooLongForControl.trial}: ${r.tooLongForControl.message}`] as [string, string]] : []),
+    ...(r.notControlled !== undefined ? [['not run controlled', `trial ${r.notControlled.trial}: ${r.notControlled.reason}`] as [string, string]] : []),
     ...(settings?.runs !== undefined ? [['runs', String(settings.runs)] as [string, string]] : []),
     ...(settings?.timeoutMs !== undefined ? [['timeout ms', String(settings.timeoutMs)] as [string, string]] : []),
     ...(summary.shard ? [['shard', `${summary.shard.index}/${summary.shard.total}`] as [string, string]] : []),

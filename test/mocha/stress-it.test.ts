@@ -47,7 +47,8 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
   it('turns each invariant of a correct suite into a passing test, past mocha\'s default timeout', () => {
     const { code, report, stderr } = mocha([fixture('correct')]);
     assert.equal(code, 0, JSON.stringify(report.failures, null, 2) + stderr);
-    assert.deepEqual(report.passes.map((t) => t.title).sort(), ['no actor error or worker crash', 'no hang', 'no lost update', 'outcome is not forbidden']);
+    // The default schedule (free, ctl) adds the controlled findings, a test each.
+    assert.deepEqual(report.passes.map((t) => t.title).sort(), ['actors stay inside the model', 'no actor error or worker crash', 'no deadlock or lost wakeup', 'no hang', 'no livelock', 'no lost update', 'outcome is not forbidden']);
     assert.ok(report.passes.every((t) => t.fullTitle.startsWith('counter keeps every update ')));
   });
 
@@ -64,7 +65,7 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     // The spec fixes its seed with the seed option, which STRESS_SEED does not override: no "rerun with STRESS_SEED".
     assert.match(msg, /seed fixture-seed \(the seed option of this stress\.it: every run of it uses this seed\)/);
     assert.doesNotMatch(msg, /STRESS_SEED/);
-    assert.deepEqual(report.passes.map((t) => t.title).sort(), ['no actor error or worker crash', 'no hang']);
+    assert.deepEqual(report.passes.map((t) => t.title).sort(), ['actors stay inside the model', 'no actor error or worker crash', 'no deadlock or lost wakeup', 'no hang', 'no livelock']);
   });
 
   it('reports canaries as tests that pass when the planted bug is caught', () => {
@@ -74,7 +75,8 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     assert.ok(titles.includes('barrier-start, with its canary no thread passes before all have arrived'), titles.join('\n'));
     assert.ok(titles.includes('barrier-start, with its canary one action per generation'), titles.join('\n'));
     assert.ok(titles.some((t) => /canaries \(planted bugs the run must catch\) catches early-release: off-by-one release/.test(t)), titles.join('\n'));
-    assert.equal(report.stats.passes, 5, titles.join('\n'));
+    // 2 invariants, no hang, the 3 controlled findings, no error, and the canary.
+    assert.equal(report.stats.passes, 8, titles.join('\n'));
   });
 
   it('stops a run bounded by runs, with no timeout, before mocha\'s default timeout: a clear message, and nothing left running', () => {
@@ -94,7 +96,7 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     for (const timeout of ['0', '30000']) {
       const { code, report } = mocha(['--timeout', timeout, fixture('short-timeout')]);
       assert.equal(code, 0, `--timeout ${timeout}: ${JSON.stringify(report.failures.map((t) => [t.fullTitle, t.err.message]))}`);
-      assert.deepEqual(report.passes.map((t) => t.title).sort(), ['no actor error or worker crash', 'no hang', 'woke up']);
+      assert.deepEqual(report.passes.map((t) => t.title).sort(), ['actors stay inside the model', 'no actor error or worker crash', 'no deadlock or lost wakeup', 'no hang', 'no livelock', 'woke up']);
     }
     // Under mocha's default (2 s) the run is stopped at the larger of the two, with the advice to raise it.
     const { code, report } = mocha([fixture('short-timeout')]);
@@ -108,6 +110,6 @@ describe('shakedown/mocha: stress.it in real mocha processes', function () {
     assert.equal(report.stats.failures, 2);
     assert.deepEqual(report.failures.map((t) => t.title).sort(), ['no lost update', 'outcome is not forbidden']);
     assert.match(report.failures.find((t) => t.title === 'no lost update')?.err.message ?? '', /replay: npx stress replay /);
-    assert.equal(report.stats.passes, 4 + 2 + 5);
+    assert.equal(report.stats.passes, 7 + 5 + 8);
   });
 });

@@ -123,6 +123,19 @@ describe('reporters/interleaving-text', () => {
     assert.equal(lines.at(-1), '  #200 t0 release() load lock[0] -> 2');
   });
 
+  it('caps a list the producer trimmed already (up to 200 preemptions) at the last 12 preemptions too', () => {
+    // Pre-trimmed: steps 10k-1 .. 10k+1 around a preemption at 10k, for k = 1..150; gaps elsewhere.
+    const steps: InterleavingStep[] = [];
+    for (let k = 1; k <= 150; k++) for (const s of [10 * k - 1, 10 * k, 10 * k + 1]) steps.push({ step: s, thread: k % 2, op: 'load', word: 'w[0]', value: '-> 0', preempted: s === 10 * k });
+    const entries = interleavingEntries({ spec: { kind: 'random', seed: 1 }, steps, totalSteps: 1501, hash: 'x' });
+    const shownPreemptions = entries.filter((e) => !isElided(e) && e.preempted === true).map((e) => (e as InterleavingStep).step);
+    assert.deepEqual(shownPreemptions, range(139, 150).map((k) => 10 * k));
+    assert.ok(entries.length < 12 * 8 + 10, `${entries.length} entries`);
+    const elided = entries.filter(isElided).reduce((n, e) => n + e.elided, 0);
+    const shown = entries.filter((e) => !isElided(e)).length;
+    assert.equal(elided + shown, 1501, 'every step is shown or counted in an elision');
+  });
+
   it('says where the steps are for a sample kept without them (not "0 shown")', () => {
     const lines = interleavingLines({ spec: { kind: 'random', seed: 4 }, steps: [], totalSteps: 791, hash: 'abcd0123' });
     assert.deepEqual(lines, ['schedule: random walk, seed 4: 791 steps; its replay command shows the interleaving (h=abcd0123)']);

@@ -123,23 +123,29 @@ describe('controlled scheduling (real workers)', function () {
     assert.ok([...trials.values()].flat().every((c) => c.tooLong === undefined));
   });
 
+  it('finds, under PCT at 2 threads, a lost wakeup that needs the waiter to finish a 200-load spin before it sleeps', async () => {
+    // PCT runs draw an idle span of 64, 256 or 1024 by seed; only the longer two let the spin finish.
+    // Measured (a lock of the same shape under --impl, 300 trials): 7.5% under pct:2. 250 trials: a miss is 0.925^250 = 3e-9.
+    const { result } = await execute(configOf('locks', 'spin-then-sleep', 'pct:2'), { budget: { runs: 250 }, maxFailures: 1 });
+    assert.ok(result.invariants.find((i) => i.name === DEADLOCK_INVARIANT)!.failures > 0, `${result.trials} trials`);
+  });
+
   it('stops a configuration whose trial runs past the step bound, without an error or a failure: too long to run controlled is no verdict on the code', async () => {
     const { result } = await execute(configOf('locks', 'futex', 'ctl'), { budget: { runs: 50 }, maxSteps: 10 });
     assert.equal(result.errors.count, 0, JSON.stringify(result.errors.samples[0]));
     assert.equal(result.failedTrials, 0);
     assert.equal(result.trials, 0, 'the too-long trials are not counted');
     assert.equal(result.status, 'skipped');
-    assert.match(result.skippedReason ?? '', /^too long to run controlled \(trial \d+: more than 10 scheduling steps while writes kept changing values: too long to run controlled/);
-    assert.match(result.tooLongForControl?.message ?? '', /more than 10 scheduling steps/);
+    assert.match(result.skippedReason ?? '', /^cannot run controlled \(trial \d+\): more than 10 scheduling steps while values kept changing \(its free-running configurations still test it/);
+    assert.match(result.notControlled?.reason ?? '', /more than 10 scheduling steps/);
   });
 
-  it('refuses, with an error saying what to do, a trial whose Atomics are frozen (no worker crash, no hang)', async () => {
+  it('refuses a trial whose Atomics are frozen, saying what to do: no verdict, no worker crash, no hang', async () => {
     const { result } = await execute(configOf('frozen', 'default', 'ctl'), { budget: { runs: 3 } });
-    assert.equal(result.errors.count, 3, JSON.stringify(result.errors.samples[0]));
+    assert.equal(result.errors.count, 0, JSON.stringify(result.errors.samples[0]));
     assert.equal(result.hangs.count, 0);
-    const e = result.errors.samples[0]!;
-    assert.equal(e.code, 'ERR_SCHED_UNPATCHABLE');
-    assert.match(e.message, /Atomics\.load, .* are read-only here \(frozen, as SES lockdown leaves them\): set controlled: false in the suite/);
+    assert.equal(result.status, 'skipped');
+    assert.match(result.notControlled?.reason ?? '', /Atomics\.load, .* are read-only here \(frozen, as SES lockdown leaves them\): set controlled: false in the suite/);
   });
 
   it('does not call a read-only scan of more words than the idle bound a livelock, nor a Date.now() busy-wait a hang', async () => {
@@ -231,12 +237,15 @@ describe('controlled scheduling (real workers)', function () {
     assert.ok([...trials.values()].flat().every((c) => c.finding === undefined));
   });
 
-  it('refuses Atomics.waitAsync on the trial state with an error that says what to do', async () => {
+  it('refuses Atomics.waitAsync on the trial state, saying what to do: the configuration stops with no verdict (no error, no failure)', async () => {
     const { result } = await execute(configOf('awaits', 'wait-async', 'ctl'), { budget: { runs: 3 } });
-    assert.equal(result.errors.count, 3);
-    const message = result.errors.samples[0]!.message;
-    assert.match(message, /Atomics\.waitAsync on a buffer of the trial state under controlled scheduling: not modelled/);
-    assert.match(message, /set controlled: false in the suite/);
+    assert.equal(result.errors.count, 0);
+    assert.equal(result.failedTrials, 0);
+    assert.equal(result.status, 'skipped');
+    const reason = result.notControlled?.reason ?? '';
+    assert.match(reason, /Atomics\.waitAsync on a buffer of the trial state under controlled scheduling: not modelled/);
+    assert.match(reason, /set controlled: false in the suite/);
+    assert.match(result.skippedReason ?? '', /^cannot run controlled \(trial \d+\): Atomics\.waitAsync/);
   });
 
   it('reports an actor awaiting, with the turn, something that never settles as the watchdog finding, naming awaits', async () => {

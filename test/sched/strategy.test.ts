@@ -4,6 +4,8 @@ import {
   DIVERGED_SLOT,
   FAIRNESS_SPAN,
   STARVATION_SPAN,
+  PCT_FAIRNESS_SPANS,
+  pctFairnessSpan,
   type SchedulerView,
   type StrategyState,
   defaultPick,
@@ -70,7 +72,14 @@ describe('schedule/strategy', () => {
     const state = memoryState(2);
     s.init(state, 2);
     const lead = s.next(view({ step: 0, current: -1 }), state) as number;
-    assert.equal(s.next(view({ step: 5, current: lead, idleSteps: FAIRNESS_SPAN }), state), 1 - lead);
+    assert.equal(s.next(view({ step: 5, current: lead, idleSteps: pctFairnessSpan(1) - 1 }), state), lead);
+    assert.equal(s.next(view({ step: 6, current: lead, idleSteps: pctFairnessSpan(1) }), state), 1 - lead);
+  });
+
+  it('PCT runs draw their idle span from 64, 256 and 1024 by seed (so a spin phase of a few hundred reads can finish)', () => {
+    const spans = new Set(Array.from({ length: 60 }, (_, seed) => pctFairnessSpan(seed)));
+    assert.deepEqual([...spans].sort((a, b) => a - b), [...PCT_FAIRNESS_SPANS].sort((a, b) => a - b));
+    assert.deepEqual(PCT_FAIRNESS_SPANS, [FAIRNESS_SPAN, 256, 1024]);
   });
 
   it('PCT and the default give way once one thread has run STARVATION_SPAN steps while another could (a spin that writes, e.g. a spin counter)', () => {

@@ -81,8 +81,8 @@ class Batches {
       !this.#fatal &&
       this.recoveries < MAX_RECOVERIES &&
       this.#c.grader.failedTrials < this.#maxFailures &&
-      // A controlled trial too long for the model: the next ones would be too (the same code).
-      this.#c.grader.tooLong === undefined &&
+      // A controlled trial the model could not run (too long, refused): the next ones would not run either (the same code).
+      this.#c.grader.notControlled === undefined &&
       this.#c.queue.hasMore() &&
       now < this.#deadline &&
       !(this.#c.options.shouldStop?.() ?? false)

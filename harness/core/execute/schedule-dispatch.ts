@@ -16,7 +16,7 @@ const PCT_WINDOW = 64;
 /** Default decisions per trial at most (design, section 5: --max-steps). */
 export const DEFAULT_MAX_STEPS = 200_000;
 /** Default decisions with no value-changing write, at most (design, section 5: --max-idle-steps). */
-export const DEFAULT_MAX_IDLE_STEPS = 20_000;
+export const DEFAULT_MAX_IDLE_STEPS = 100_000;
 
 /** A controlled trial, as the executor grades it: the threads' reports put together. */
 export interface ControlledTrial {

@@ -38,6 +38,9 @@ import type { ControlledTrial } from '../execute/schedule-dispatch.js';
 const SCHEDULE_ABORT = 'ScheduleAbort';
 
 /** The harness invariant each kind of controlled finding fails. */
+/** Error codes of the model's refusals (worker/sched/model.ts): the trial could not run controlled at all. */
+const MODEL_REFUSALS: readonly string[] = ['ERR_SCHED_UNPATCHABLE', 'ERR_SCHED_ASYNC'];
+
 const FINDING_INVARIANT: Record<ScheduleFinding['kind'], string> = {
   deadlock: DEADLOCK_INVARIANT,
   livelock: LIVELOCK_INVARIANT,
@@ -65,8 +68,8 @@ export class ConfigGrader {
   #hangs: { count: number; samples: HangSample[] } = { count: 0, samples: [] };
   #errors: { count: number; samples: ErrorSample[] } = { count: 0, samples: [] };
   #firstDetection: { trial: number; ms: number } | undefined;
-  /** The first controlled trial that ran past the step bound: the configuration stops there (batch-loop.ts). */
-  #tooLong: { trial: number; message: string } | undefined;
+  /** The first controlled trial the model could not run (the step bound, a refusal): the configuration stops there (batch-loop.ts). */
+  #notControlled: { trial: number; reason: string } | undefined;
 
   constructor(suite: AnySuite, config: Configuration, timeoutMs: number, traceEvents?: number) {
     this.#suite = suite;
@@ -95,9 +98,9 @@ export class ConfigGrader {
     return this.#failedTrials;
   }
 
-  /** Set once a controlled trial ran past the step bound. */
-  get tooLong(): { trial: number; message: string } | undefined {
-    return this.#tooLong;
+  /** Set once a controlled trial could not be run controlled. */
+  get notControlled(): { trial: number; reason: string } | undefined {
+    return this.#notControlled;
   }
 
   get detected(): boolean {
@@ -158,6 +161,12 @@ export class ConfigGrader {
     // An actor that threw its own error (not the model's abort) caused what followed, such as a
     // deadlock of the threads waiting for the lock it held: the error is what to report.
     const own = outcomes.findIndex((o) => !o.ok && o.error.name !== SCHEDULE_ABORT);
+    // The model refused the trial (waitAsync, frozen globals): no verdict on the code, as for the step bound below.
+    const refused = outcomes.find((o): o is Extract<typeof o, { ok: false }> => !o.ok && o.error.code !== undefined && MODEL_REFUSALS.includes(o.error.code));
+    if (refused !== undefined) {
+      this.#notControlled ??= { trial, reason: refused.error.message };
+      return;
+    }
     if (c.finding !== undefined && own >= 0 && this.#suite.actorErrorsAreFailures !== true) {
       this.#trials++;
       this.#actorError(trial, outcomes, own);
@@ -172,7 +181,7 @@ export class ConfigGrader {
     }
     if (c.tooLong !== undefined) {
       // Too long to run controlled is no verdict on the code: not a trial, not an error; the configuration stops.
-      this.#tooLong ??= { trial, message: c.tooLong };
+      this.#notControlled ??= { trial, reason: c.tooLong };
       return;
     }
     this.addTrial(trial, state, outcomes, trace, schedule);
@@ -301,11 +310,11 @@ export class ConfigGrader {
       errors: this.#errors,
       durationMs,
     };
-    if (this.#tooLong !== undefined) result.tooLongForControl = this.#tooLong;
+    if (this.#notControlled !== undefined) result.notControlled = this.#notControlled;
     if (status === 'skipped') {
       // Zero trials held nothing: never report them as a pass (a stop before the first batch).
       result.skippedReason =
-        this.#tooLong !== undefined ? `too long to run controlled (trial ${this.#tooLong.trial}: ${this.#tooLong.message})` : 'no trial ran (stopped before the first batch)';
+        this.#notControlled !== undefined ? `cannot run controlled (trial ${this.#notControlled.trial}): ${this.#notControlled.reason}` : 'no trial ran (stopped before the first batch)';
       return result;
     }
     if (this.#config.canary) result.canaryVerdict = canaryCaught(counts) ? 'caught' : 'survived';

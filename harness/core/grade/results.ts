@@ -124,11 +124,12 @@ export interface ConfigResult {
   /** Set when the configuration stopped early after this many hangs or crashes (each needed a new worker group): the rest of its budget was not run. */
   stoppedAtRecoveries?: number;
   /**
-   * Controlled configurations: set when a trial ran past the step bound, too long to run
-   * controlled (not a bug of the code: its free-running configurations test it). The
-   * configuration stopped there; that trial is not counted.
+   * Controlled configurations: set when a trial could not be run controlled, which is no verdict
+   * on the code (its free-running configurations test it): it ran past the step bound, or the
+   * model refused it (Atomics.waitAsync, frozen globals). The configuration stopped there; that
+   * trial is not counted.
    */
-  tooLongForControl?: { trial: number; message: string };
+  notControlled?: { trial: number; reason: string };
   /** After a merge of shards: the machine that ran this configuration, when its results file recorded it. */
   hostname?: string;
   /**

@@ -31,8 +31,8 @@ export function joinSlices(parts: ConfigResult[], warnings: string[]): ConfigRes
   // Each slice stops on its own after MAX_RECOVERIES hangs or crashes: the merged count is their sum.
   const recoveries = sorted.reduce((n, p) => n + (p.stoppedAtRecoveries ?? 0), 0);
   if (recoveries > 0) whole.stoppedAtRecoveries = recoveries;
-  const tooLong = sorted.find((p) => p.tooLongForControl !== undefined)?.tooLongForControl;
-  if (tooLong !== undefined) whole.tooLongForControl = tooLong;
+  const tooLong = sorted.find((p) => p.notControlled !== undefined)?.notControlled;
+  if (tooLong !== undefined) whole.notControlled = tooLong;
   // Every machine that ran a slice, once each, in slice order.
   const hosts = [...new Set(sorted.map((p) => p.hostname).filter((h): h is string => typeof h === 'string' && h !== ''))];
   if (hosts.length > 0) whole.hostname = hosts.join(',');

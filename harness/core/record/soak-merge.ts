@@ -57,8 +57,8 @@ export function accumulate(total: ConfigResult | undefined, pass: ConfigResult):
   if (stopped !== undefined) out.stoppedAtFailures = stopped;
   const recoveries = next.stoppedAtRecoveries ?? total.stoppedAtRecoveries;
   if (recoveries !== undefined) out.stoppedAtRecoveries = recoveries;
-  const tooLong = total.tooLongForControl ?? next.tooLongForControl;
-  if (tooLong !== undefined) out.tooLongForControl = tooLong;
+  const tooLong = total.notControlled ?? next.notControlled;
+  if (tooLong !== undefined) out.notControlled = tooLong;
   if (out.config.canary) out.canaryVerdict = canaryCaught(counts) ? 'caught' : 'survived';
   return out;
 }

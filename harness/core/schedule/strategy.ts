@@ -81,10 +81,22 @@ export const FAIRNESS_SPAN = 64;
  */
 export const STARVATION_SPAN = 1024;
 
-/** The favoured thread has run long enough: it spun FAIRNESS_SPAN steps changing nothing, or STARVATION_SPAN steps while others waited. */
-function owesTurn(v: SchedulerView): boolean {
+/**
+ * The idle spans PCT gives way after, by seed: a short one keeps spin-waits cheap, the longer ones
+ * let a waiter finish a spin phase of a few hundred reads before it sleeps (a bug that needs the
+ * waiter to sleep on a value it read long ago: with 64 alone, never found at 2 threads).
+ */
+export const PCT_FAIRNESS_SPANS: readonly number[] = [FAIRNESS_SPAN, 256, 1024];
+
+/** The idle span of a PCT run with this seed. */
+export function pctFairnessSpan(seed: number): number {
+  return PCT_FAIRNESS_SPANS[mix(seed, 0xfa1e) % PCT_FAIRNESS_SPANS.length]!;
+}
+
+/** The favoured thread has run long enough: it spun `span` steps changing nothing, or STARVATION_SPAN steps while others waited. */
+function owesTurn(v: SchedulerView, span = FAIRNESS_SPAN): boolean {
   if (v.runnable.length < 2) return false;
-  return (v.idleSteps > 0 && v.idleSteps % FAIRNESS_SPAN === 0) || v.streak >= STARVATION_SPAN;
+  return (v.idleSteps > 0 && v.idleSteps % span === 0) || v.streak >= STARVATION_SPAN;
 }
 
 /** Deterministic 32-bit mix of (seed, a, b) (a murmur3-style finaliser). */
@@ -166,7 +178,7 @@ class Pct implements Scheduler {
         if (state.load(CHANGE_POINT_SLOT + j) === v.step) state.store(PRIORITY_SLOT + v.current, this.depth - 1 - j);
       }
       // Fairness: the favoured thread has spun changing nothing, or run too long alone; it goes below everyone.
-      if (owesTurn(v) && v.runnable.includes(v.current)) {
+      if (owesTurn(v, pctFairnessSpan(this.seed)) && v.runnable.includes(v.current)) {
         const lowest = state.load(LOWEST_SLOT) - 1;
         state.store(LOWEST_SLOT, lowest);
         state.store(PRIORITY_SLOT + v.current, lowest);

@@ -97,14 +97,16 @@ export function patch(model: ModelTarget): void {
 
 /** Closes the window. A function the actor replaced during it is left for the actor guard to report and restore. */
 export function unpatch(): void {
+  // From here a patched function left in place (below) behaves as the real one.
   target = null;
+  // Only what changed, and only where it can be assigned: an actor that froze a global during the
+  // trial keeps the patched function, which the actor guard then reports (and the worker is replaced).
   for (const [name, fn] of Object.entries(PATCHED)) {
-    if (atomics[name] === fn) atomics[name] = name in REAL ? REAL[name as keyof typeof REAL] : undefined;
+    if (atomics[name] === fn && canAssign(Atomics, name)) atomics[name] = name in REAL ? REAL[name as keyof typeof REAL] : undefined;
   }
-  // Only what changed: an unchanged global may be read-only (unpatchableReason), and assigning to it would throw.
-  if (performance.now !== realPerformanceNow) performance.now = realPerformanceNow;
-  if (Date.now !== realDateNow) Date.now = realDateNow;
-  if (Math.random !== realMathRandom) Math.random = realMathRandom;
+  if (performance.now !== realPerformanceNow && canAssign(performance, 'now')) performance.now = realPerformanceNow;
+  if (Date.now !== realDateNow && canAssign(Date, 'now')) Date.now = realDateNow;
+  if (Math.random !== realMathRandom && canAssign(Math, 'random')) Math.random = realMathRandom;
 }
 
 /** The real clock, for the harness inside the window. */

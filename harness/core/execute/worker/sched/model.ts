@@ -110,6 +110,8 @@ export interface ThreadTrialReport {
 
 /** Virtual time per decision, and per read of performance.now(): 1 microsecond. */
 const TICK_MS = 0.001;
+/** Steps with no progress by the runnable threads after which the earliest pending timeout fires (#decide). */
+const IDLE_STEPS_BEFORE_TIMEOUT = 2_000;
 /** Words remembered per thread for the livelock rule (#touched); beyond this, forget and count afresh. */
 const MAX_WORDS_SEEN = 1 << 16;
 /**
@@ -311,7 +313,7 @@ export class ScheduleModel implements ModelTarget {
       }
     }
     this.#block(id ?? -1, byte, Number(expected), ms);
-    this.#logExec('wait', id ?? -1, byte, 0, `blocks (expected ${String(expected)}${ms === Infinity ? '' : `, ${ms} ms`})`);
+    this.#logExec('wait', id ?? -1, byte, 0, `blocks (expected ${String(expected)}${ms === Infinity ? '' : `, ${Number(ms.toFixed(3))} ms`})`);
     this.#handTo(this.#decideOrAbort());
     const how = REAL.load(this.#i32, this.#rec(R_WAKE)) === Wake.NOTIFIED ? 'ok' : 'timed-out';
     this.#store(this.#rec(R_WAKE), Wake.NONE);
@@ -342,8 +344,11 @@ export class ScheduleModel implements ModelTarget {
   waitAsync(ta: Int32Array | BigInt64Array, index: number, value: unknown, timeout: unknown): unknown {
     const id = this.#ids.idOf((ta as { buffer?: ArrayBufferLike } | null)?.buffer as ArrayBufferLike);
     if (id === undefined || id === INTERNAL_BUFFER) return REAL.waitAsync!(ta, index, value, timeout);
-    throw new TypeError(
-      'Atomics.waitAsync on a buffer of the trial state under controlled scheduling: not modelled, so async waits (and the primitives\' *Async methods) cannot run controlled; use the synchronous forms in actors, or set controlled: false in the suite (its controlled configurations are then skipped), or run with --schedule free',
+    throw Object.assign(
+      new TypeError(
+        'Atomics.waitAsync on a buffer of the trial state under controlled scheduling: not modelled, so async waits (and the primitives\' *Async methods) cannot run controlled; use the synchronous forms in actors, or set controlled: false in the suite, or run with --schedule free',
+      ),
+      { code: 'ERR_SCHED_ASYNC' },
     );
   }
 
@@ -423,7 +428,7 @@ export class ScheduleModel implements ModelTarget {
     const f64 = this.#f64;
     const step = REAL.add(i32, H_STEP, 1);
     f64[F_CLOCK]! += TICK_MS;
-    const idle = step - REAL.load(i32, H_LAST_CHANGE);
+    let idle = step - REAL.load(i32, H_LAST_CHANGE);
     if (step >= this.#limits.maxSteps) return this.#flag(Flag.TOO_LONG);
     if (idle > this.#limits.maxIdleSteps) return this.#flag(Flag.LIVELOCK);
     for (;;) {
@@ -438,6 +443,17 @@ export class ScheduleModel implements ModelTarget {
           runnable.push(t);
         } else if (st === ThreadState.RUNNABLE) runnable.push(t);
         else if (timed && (earliest < 0 || f64[this.#layout.deadline(t)]! < f64[this.#layout.deadline(earliest)]!)) earliest = t;
+      }
+      if (runnable.length > 0 && earliest >= 0 && idle >= IDLE_STEPS_BEFORE_TIMEOUT) {
+        // Every runnable thread has spun IDLE_STEPS_BEFORE_TIMEOUT steps changing nothing: in real time
+        // the sleeper's timeout comes while they spin. Fire it now rather than spin a microsecond a step
+        // towards it (a 50 ms sleep beside a busy-wait would otherwise look like a livelock).
+        f64[F_CLOCK] = Math.max(clock, f64[this.#layout.deadline(earliest)]!);
+        this.#wake(earliest, Wake.TIMED_OUT);
+        REAL.store(i32, H_LAST_CHANGE, step);
+        // One timeout per decision: the woken thread is runnable now, and idle counts afresh.
+        idle = 0;
+        continue;
       }
       if (runnable.length > 0) {
         // With threads runnable, only a deadline within the window may be fired early (see EARLY_TIMEOUT_WINDOW_MS).
@@ -544,7 +560,7 @@ export class ScheduleModel implements ModelTarget {
         threads: [{ thread: this.#me, call: this.#label, word: 'a buffer outside the trial state', expected: detail.expected ?? '?' }],
       };
     } else {
-      this.#tooLong = `more than ${this.#limits.maxSteps} scheduling steps while writes kept changing values: too long to run controlled (its free-running configurations still test it; fewer iterations would fit)`;
+      this.#tooLong = `more than ${this.#limits.maxSteps} scheduling steps while values kept changing (its free-running configurations still test it; fewer iterations would fit)`;
     }
     REAL.store(i32, H_FINDER, this.#me);
     REAL.store(i32, H_FLAG, flag);
