@@ -172,7 +172,13 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       if (model !== null) {
         // Closes the window (the real globals are back) before the actor guard checks them.
         inWindow = false;
-        reports.push(model.exit());
+        try {
+          reports.push(model.exit());
+        } catch (err) {
+          // The worker must not be left with an actor's globals (its pool code runs on them): restore, then fail the batch.
+          restoreGlobals();
+          throw err;
+        }
       }
       // Before the next gate, which needs them: an actor that replaced Atomics (or another global the
       // loop runs on) gets an error for this trial, and the worker gets its globals back.

@@ -61,7 +61,15 @@ for (const op of MEMORY_OPS) {
   PATCHED[op] = (ta: IntegerArray, index: number, a?: unknown, b?: unknown) => (target === null ? real(ta, index, a, b) : target.memoryOp(op, ta, index, a, b));
 }
 
+/**
+ * The objects patched, captured at load: an actor may replace the globals themselves
+ * (`globalThis.Atomics = undefined`), and unpatch() must still reach the objects it patched (the
+ * actor guard then reports and restores the globals).
+ */
 const atomics = Atomics as unknown as Record<string, unknown>;
+const perf = performance;
+const dateClass = Date;
+const math = Math;
 
 /**
  * Why the window cannot open here, if it cannot: a global it replaces is read-only (a frozen
@@ -70,10 +78,10 @@ const atomics = Atomics as unknown as Record<string, unknown>;
  */
 export function unpatchableReason(): string | undefined {
   const targets: Array<[object, string, string]> = [
-    ...Object.keys(PATCHED).filter((name) => name !== 'waitAsync' || REAL.waitAsync !== undefined).map((name): [object, string, string] => [Atomics, name, `Atomics.${name}`]),
-    [performance, 'now', 'performance.now'],
-    [Date, 'now', 'Date.now'],
-    [Math, 'random', 'Math.random'],
+    ...Object.keys(PATCHED).filter((name) => name !== 'waitAsync' || REAL.waitAsync !== undefined).map((name): [object, string, string] => [atomics, name, `Atomics.${name}`]),
+    [perf, 'now', 'performance.now'],
+    [dateClass, 'now', 'Date.now'],
+    [math, 'random', 'Math.random'],
   ];
   const frozen = targets.filter(([object, key]) => !canAssign(object, key)).map(([, , shown]) => shown);
   return frozen.length === 0 ? undefined : `${frozen.join(', ')} ${frozen.length === 1 ? 'is' : 'are'} read-only here (frozen, as SES lockdown leaves them)`;
@@ -90,9 +98,9 @@ function canAssign(object: object, key: string): boolean {
 export function patch(model: ModelTarget): void {
   target = model;
   for (const [name, fn] of Object.entries(PATCHED)) if (name !== 'waitAsync' || REAL.waitAsync !== undefined) atomics[name] = fn;
-  performance.now = () => model.now();
-  Date.now = () => model.dateNow();
-  Math.random = () => model.random();
+  perf.now = () => model.now();
+  dateClass.now = () => model.dateNow();
+  math.random = () => model.random();
 }
 
 /** Closes the window. A function the actor replaced during it is left for the actor guard to report and restore. */
@@ -102,16 +110,16 @@ export function unpatch(): void {
   // Only what changed, and only where it can be assigned: an actor that froze a global during the
   // trial keeps the patched function, which the actor guard then reports (and the worker is replaced).
   for (const [name, fn] of Object.entries(PATCHED)) {
-    if (atomics[name] === fn && canAssign(Atomics, name)) atomics[name] = name in REAL ? REAL[name as keyof typeof REAL] : undefined;
+    if (atomics[name] === fn && canAssign(atomics, name)) atomics[name] = name in REAL ? REAL[name as keyof typeof REAL] : undefined;
   }
-  if (performance.now !== realPerformanceNow && canAssign(performance, 'now')) performance.now = realPerformanceNow;
-  if (Date.now !== realDateNow && canAssign(Date, 'now')) Date.now = realDateNow;
-  if (Math.random !== realMathRandom && canAssign(Math, 'random')) Math.random = realMathRandom;
+  if (perf.now !== realPerformanceNow && canAssign(perf, 'now')) perf.now = realPerformanceNow;
+  if (dateClass.now !== realDateNow && canAssign(dateClass, 'now')) dateClass.now = realDateNow;
+  if (math.random !== realMathRandom && canAssign(math, 'random')) math.random = realMathRandom;
 }
 
 /** The real clock, for the harness inside the window. */
 export function realNow(): number {
-  return realPerformanceNow.call(performance);
+  return realPerformanceNow.call(perf);
 }
 
 export function realDate(): number {

@@ -110,8 +110,6 @@ export interface ThreadTrialReport {
 
 /** Virtual time per decision, and per read of performance.now(): 1 microsecond. */
 const TICK_MS = 0.001;
-/** Steps with no progress by the runnable threads after which the earliest pending timeout fires (#decide). */
-const IDLE_STEPS_BEFORE_TIMEOUT = 2_000;
 /** Words remembered per thread for the livelock rule (#touched); beyond this, forget and count afresh. */
 const MAX_WORDS_SEEN = 1 << 16;
 /**
@@ -430,7 +428,15 @@ export class ScheduleModel implements ModelTarget {
     f64[F_CLOCK]! += TICK_MS;
     let idle = step - REAL.load(i32, H_LAST_CHANGE);
     if (step >= this.#limits.maxSteps) return this.#flag(Flag.TOO_LONG);
-    if (idle > this.#limits.maxIdleSteps) return this.#flag(Flag.LIVELOCK);
+    // At the idle bound with a thread asleep in a timed wait, its timeout comes first: runnable
+    // threads spinning that long would see it expire in real time too (a busy-wait beside a long
+    // sleep). Only with nobody asleep on a timeout is it a livelock. Never sooner: "no progress"
+    // for a few thousand steps is routine (a holder's own spin, PCT favouring a spinner), and
+    // firing a suite's 4 s safety-net timeout there made correct code fail.
+    if (idle > this.#limits.maxIdleSteps) {
+      if (!this.#fireEarliestTimeout(step)) return this.#flag(Flag.LIVELOCK);
+      idle = 0;
+    }
     for (;;) {
       const clock = f64[F_CLOCK]!;
       const runnable: number[] = [];
@@ -443,17 +449,6 @@ export class ScheduleModel implements ModelTarget {
           runnable.push(t);
         } else if (st === ThreadState.RUNNABLE) runnable.push(t);
         else if (timed && (earliest < 0 || f64[this.#layout.deadline(t)]! < f64[this.#layout.deadline(earliest)]!)) earliest = t;
-      }
-      if (runnable.length > 0 && earliest >= 0 && idle >= IDLE_STEPS_BEFORE_TIMEOUT) {
-        // Every runnable thread has spun IDLE_STEPS_BEFORE_TIMEOUT steps changing nothing: in real time
-        // the sleeper's timeout comes while they spin. Fire it now rather than spin a microsecond a step
-        // towards it (a 50 ms sleep beside a busy-wait would otherwise look like a livelock).
-        f64[F_CLOCK] = Math.max(clock, f64[this.#layout.deadline(earliest)]!);
-        this.#wake(earliest, Wake.TIMED_OUT);
-        REAL.store(i32, H_LAST_CHANGE, step);
-        // One timeout per decision: the woken thread is runnable now, and idle counts afresh.
-        idle = 0;
-        continue;
       }
       if (runnable.length > 0) {
         // With threads runnable, only a deadline within the window may be fired early (see EARLY_TIMEOUT_WINDOW_MS).
@@ -468,6 +463,22 @@ export class ScheduleModel implements ModelTarget {
       REAL.store(i32, H_QUIET_CHANGE, step);
       f64[F_CLOCK] = f64[this.#layout.deadline(earliest)]!;
     }
+  }
+
+  /** Wakes the blocked thread with the earliest timeout, moving the clock to its deadline, and counts it as progress. False: nobody waits with a timeout. */
+  #fireEarliestTimeout(step: number): boolean {
+    const i32 = this.#i32;
+    const f64 = this.#f64;
+    let earliest = -1;
+    for (let t = 0; t < this.#threads; t++) {
+      const timed = REAL.load(i32, this.#rec(R_STATE, t)) === ThreadState.BLOCKED && REAL.load(i32, this.#rec(R_TIMED, t)) === 1;
+      if (timed && (earliest < 0 || f64[this.#layout.deadline(t)]! < f64[this.#layout.deadline(earliest)]!)) earliest = t;
+    }
+    if (earliest < 0) return false;
+    f64[F_CLOCK] = Math.max(f64[F_CLOCK]!, f64[this.#layout.deadline(earliest)]!);
+    this.#wake(earliest, Wake.TIMED_OUT);
+    REAL.store(i32, H_LAST_CHANGE, step);
+    return true;
   }
 
   #choose(view: SchedulerView): number {
