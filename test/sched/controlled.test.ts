@@ -148,8 +148,8 @@ describe('controlled scheduling (real workers)', function () {
     assert.match(result.notControlled?.reason ?? '', /Atomics\.load, .* are read-only here \(frozen, as SES lockdown leaves them\): set controlled: false in the suite/);
   });
 
-  it('does not call a read-only scan of more words than the idle bound a livelock, nor a Date.now() busy-wait a hang', async () => {
-    for (const variant of ['scan', 'date-busy-wait']) {
+  it('does not call a read-only scan of more words than the idle bound a livelock, nor a Date.now() busy-wait a hang, nor a spin beside a long sleep a livelock', async () => {
+    for (const variant of ['scan', 'date-busy-wait', 'sleep-beside-spin']) {
       const { result, trials } = await execute(configOf('reads', variant, 'ctl'), { budget: { runs: 6 } });
       assert.equal(result.trials, 6, variant);
       assert.equal(result.failedTrials, 0, `${variant}: ${JSON.stringify(result.invariants.filter((i) => i.failures > 0).map((i) => i.samples[0]))}`);
