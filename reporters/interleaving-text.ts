@@ -73,18 +73,22 @@ export function trimInterleaving(steps: readonly InterleavingStep[]): Interleavi
   const preemptions = steps.flatMap((s, i) => (s.preempted === true ? [i] : []));
   for (const i of preemptions.slice(-MAX_PREEMPTIONS_SHOWN)) keep(i - STEPS_AROUND_PREEMPTION, i + STEPS_AROUND_PREEMPTION);
   keep(steps.length - LAST_STEPS_KEPT, steps.length - 1);
+  return elideUnkept(steps, kept);
+}
+
+/** The kept entries as they are; each run of the others as one elision (a run of one stays as it is). */
+function elideUnkept(entries: readonly InterleavingEntry[], kept: readonly boolean[]): InterleavingEntry[] {
   const out: InterleavingEntry[] = [];
-  let i = 0;
-  while (i < steps.length) {
+  for (let i = 0; i < entries.length; ) {
     if (kept[i]) {
-      out.push(steps[i]!);
+      out.push(entries[i]!);
       i++;
       continue;
     }
     let end = i;
-    while (end + 1 < steps.length && !kept[end + 1]) end++;
-    if (end === i) out.push(steps[i]!);
-    else out.push(elide(steps.slice(i, end + 1)));
+    while (end + 1 < entries.length && !kept[end + 1]) end++;
+    const run = entries.slice(i, end + 1);
+    out.push(run.length === 1 ? run[0]! : mergeElided(run));
     i = end + 1;
   }
   return out;
@@ -104,20 +108,7 @@ function capPreemptions(entries: readonly InterleavingEntry[]): InterleavingEntr
   const preemptions = entries.flatMap((e, i) => (!isElided(e) && e.preempted === true ? [i] : []));
   for (const i of preemptions.slice(-MAX_PREEMPTIONS_SHOWN)) keepSteps(i - STEPS_AROUND_PREEMPTION, i + STEPS_AROUND_PREEMPTION);
   keepSteps(entries.length - LAST_STEPS_KEPT, entries.length - 1);
-  const out: InterleavingEntry[] = [];
-  for (let i = 0; i < entries.length; ) {
-    if (kept[i]) {
-      out.push(entries[i]!);
-      i++;
-      continue;
-    }
-    let end = i;
-    while (end + 1 < entries.length && !kept[end + 1]) end++;
-    const run = entries.slice(i, end + 1);
-    out.push(run.length === 1 ? run[0]! : mergeElided(run));
-    i = end + 1;
-  }
-  return out;
+  return elideUnkept(entries, kept);
 }
 
 /** One elision for a run of steps and elisions. */
@@ -139,18 +130,6 @@ function mergeElided(run: readonly InterleavingEntry[]): Elided {
     }
   }
   return { elided: count, from: isElided(first) ? first.from : first.step, to: isElided(last) ? last.to : last.step, threads: [...threads].sort((a, b) => a - b), labels };
-}
-
-function elide(run: readonly InterleavingStep[]): Elided {
-  const labels: string[] = [];
-  for (const s of run) if (s.label !== undefined && s.label !== '' && !labels.includes(s.label)) labels.push(s.label);
-  return {
-    elided: run.length,
-    from: run[0]!.step,
-    to: run[run.length - 1]!.step,
-    threads: [...new Set(run.map((s) => s.thread))].sort((a, b) => a - b),
-    labels,
-  };
 }
 
 /**
