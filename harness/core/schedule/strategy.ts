@@ -155,11 +155,15 @@ class RandomWalk implements Scheduler {
  * thread drops to depth-1-j. The highest-priority runnable thread runs.
  */
 class Pct implements Scheduler {
+  /** This run's idle fairness span (pctFairnessSpan), drawn once: next() runs at every decision. */
+  readonly #fairnessSpan: number;
   constructor(
     readonly seed: number,
     readonly depth: number,
     readonly steps: number,
-  ) {}
+  ) {
+    this.#fairnessSpan = pctFairnessSpan(seed);
+  }
 
   init(state: StrategyState, threads: number): void {
     const order = Array.from({ length: threads }, (_, i) => i);
@@ -178,7 +182,7 @@ class Pct implements Scheduler {
         if (state.load(CHANGE_POINT_SLOT + j) === v.step) state.store(PRIORITY_SLOT + v.current, this.depth - 1 - j);
       }
       // Fairness: the favoured thread has spun changing nothing, or run too long alone; it goes below everyone.
-      if (owesTurn(v, pctFairnessSpan(this.seed)) && v.runnable.includes(v.current)) {
+      if (owesTurn(v, this.#fairnessSpan) && v.runnable.includes(v.current)) {
         const lowest = state.load(LOWEST_SLOT) - 1;
         state.store(LOWEST_SLOT, lowest);
         state.store(PRIORITY_SLOT + v.current, lowest);
