@@ -37,10 +37,10 @@ import type { ControlledTrial } from '../execute/schedule-dispatch.js';
 /** The name of the error every thread of a controlled trial ends with after a finding (worker/sched/model.ts ScheduleAbort). */
 const SCHEDULE_ABORT = 'ScheduleAbort';
 
-/** The harness invariant each kind of controlled finding fails. */
 /** Error codes of the model's refusals (worker/sched/model.ts): the trial could not run controlled at all. */
 const MODEL_REFUSALS: readonly string[] = ['ERR_SCHED_UNPATCHABLE', 'ERR_SCHED_ASYNC'];
 
+/** The harness invariant each kind of controlled finding fails. */
 const FINDING_INVARIANT: Record<ScheduleFinding['kind'], string> = {
   deadlock: DEADLOCK_INVARIANT,
   livelock: LIVELOCK_INVARIANT,
@@ -152,9 +152,10 @@ export class ConfigGrader {
 
   /**
    * A trial of a controlled configuration. A finding of the model fails its own harness invariant
-   * (the trial's state is mid-way, so the suite's invariants are not asked); the step bound is an
-   * error of the trial, not a finding; otherwise it is graded as any trial, and a failure keeps the
-   * schedule it failed under.
+   * (the trial's state is mid-way, so the suite's invariants are not asked); a trial past the step
+   * bound, or one the model refused, is no verdict at all (notControlled: not counted, and the
+   * configuration stops); otherwise it is graded as any trial, and a failure keeps the schedule it
+   * failed under.
    */
   addControlledTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[], c: ControlledTrial): void {
     const schedule: ScheduleSample = { spec: c.spec, steps: c.interleaving ?? [], totalSteps: c.steps, hash: c.hash };
