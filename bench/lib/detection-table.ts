@@ -91,7 +91,7 @@ export interface ControlledRow {
   stepsPerTrial: number;
   usPerTrial: number;
   usPerStep: number;
-  /** Trials of that budget that hit the step bound (ScheduleTooLong). */
+  /** Trials of that budget that hit the step bound (too long to run controlled: no verdict, the configuration stops there). */
   tooLong: number;
   /** The first detection's token replayed `replayed` times with replay(): how many failed again (NaN: no token). */
   reproduced: number;

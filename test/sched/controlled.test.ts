@@ -115,7 +115,7 @@ describe('controlled scheduling (real workers)', function () {
   });
 
   it('does not starve a spinlock holder under PCT: a spin that writes (a spin counter) still lets the holder run (no step-bound error)', async () => {
-    // Before the starvation rule: 45 of 300 ctl trials ran into the step bound (ScheduleTooLong).
+    // Before the starvation rule: 45 of 300 ctl trials ran into the step bound (then an error, ScheduleTooLong).
     const { result, trials } = await execute({ ...configOf('locks', 'counting-spin', 'ctl'), params: { acquisitions: 3 } }, { budget: { runs: 300 } });
     assert.equal(result.trials, 300);
     assert.equal(result.errors.count, 0, JSON.stringify(result.errors.samples[0]));
