@@ -41,8 +41,13 @@ export type {
   SemaphoreImpl,
   SemaphoreCapabilities,
   BarrierImpl,
+  BarrierCapabilities,
   EventImpl,
+  EventCapabilities,
   ConditionImpl,
+  ConditionCapabilities,
   QueueImpl,
+  QueueCapabilities,
+  TimeoutCapability,
 } from './contract/types.js';
 export { IMPL_KINDS } from './contract/types.js';

@@ -26,6 +26,12 @@ export interface SuiteContext<P extends Params = Params> {
  * trial is graded (an actor must not keep using it after it returns).
  */
 export interface SetupContext<P extends Params = Params> extends SuiteContext<P> {
+  /**
+   * The trial's index within its configuration, as the actors' `ctx.trial` (the same trial's
+   * index again when `stress replay` reruns it): a suite that varies its workload by trial
+   * (conformance/queue's roles, conformance/semaphore's permits) decides it from this, here.
+   */
+  trial: number;
   /** `bytes` of shared memory, as a placement for a primitive's `at` option or a typed array. */
   alloc(bytes: number): Placement;
   /** `length` zeroed Int32 words of shared memory. */

@@ -41,7 +41,7 @@ type Iteration = { kind: 'done'; state: unknown; outcomes: Array<ActorOutcome<un
 
 async function iterate(suite: AnySuite, config: Configuration, iteration: number): Promise<Iteration> {
   // What a user's loop does: a fresh buffer for every allocation.
-  const ctx = { threads: config.threads, params: config.params, variant: config.variant, ...allocatorOf(null) };
+  const ctx = { threads: config.threads, params: config.params, variant: config.variant, trial: iteration, ...allocatorOf(null) };
   const state: unknown = suite.setup(ctx);
   const workers = Array.from({ length: config.threads }, (_, thread) => {
     const data: NaiveThreadData = { suiteUrl: config.suiteUrl, variant: config.variant, params: config.params, threads: config.threads, thread, iteration, timeoutMs: NAIVE_WATCHDOG_MS, state };

@@ -45,8 +45,11 @@ export function checkImplShape(value: unknown, where: string, expectedKind?: Imp
   return value as ImplModule;
 }
 
-/** Creates, clones and attaches one instance and runs the kind's smoke check. */
-export function smokeCheck(impl: ImplModule, where: string): void {
+/**
+ * Creates, clones and attaches one instance and runs the kind's smoke check. `onCall` hears of each
+ * contract call just before it is made (the smoke worker reports the last one if it never returns).
+ */
+export function smokeCheck(impl: ImplModule, where: string, onCall?: (call: string) => void): void {
   const spec = KINDS[impl.kind];
   const at = `${where}: ${impl.kind} "${impl.name}"`;
   let handle: unknown;
@@ -74,9 +77,25 @@ export function smokeCheck(impl: ImplModule, where: string): void {
   for (const [name, sig] of Object.entries(spec.optional)) {
     if (o[name] !== undefined && typeof o[name] !== 'function') fail(at, `optional member ${name} must be a method ${sig}; got ${typeof o[name]}`);
   }
+  const methods = o as Record<string, (...args: unknown[]) => unknown>;
+  const called = onCall === undefined ? methods : announced(methods, [...Object.keys(spec.required), ...Object.keys(spec.optional)], onCall);
   try {
-    spec.smoke(o as Record<string, (...args: unknown[]) => unknown>);
+    spec.smoke(called, impl.capabilities?.timeouts !== false);
   } catch (err) {
     fail(at, `single-thread smoke check failed: ${(err as Error).message}`);
   }
+}
+
+/** The contract's methods of `o`, each telling `onCall` its call (`acquire(0)`) before making it. */
+function announced(o: Record<string, (...args: unknown[]) => unknown>, names: string[], onCall: (call: string) => void): Record<string, (...args: unknown[]) => unknown> {
+  const out: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const name of names) {
+    const fn = o[name];
+    if (typeof fn !== 'function') continue;
+    out[name] = (...args: unknown[]): unknown => {
+      onCall(`${name}(${args.map((a) => JSON.stringify(a)).join(', ')})`);
+      return fn.apply(o, args);
+    };
+  }
+  return out;
 }

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HarnessError } from '../core/shared/errors.js';
 import { importUserModule } from '../core/shared/import-module.js';
-import { checkImplShape, pickExport, smokeCheck } from './check.js';
+import { checkImplShape, pickExport } from './check.js';
+import { smokeCheckInWorker } from './smoke.js';
 import type { ImplKind, ImplModule } from './types.js';
 
 const cache = new Map<string, Promise<ImplModule>>();
@@ -42,12 +43,12 @@ export function loadedImpl(url: string): ImplModule {
   return impl;
 }
 
-/** Loads, shape-checks and smoke-checks (once per URL) in the main thread. */
+/** Loads and shape-checks in the main thread, and smoke-checks once per URL (in a worker thread: smoke.ts). */
 const smoked = new Set<string>();
 export async function checkImpl(url: string, kind?: ImplKind): Promise<ImplModule> {
   const impl = await loadImpl(url, kind);
   if (!smoked.has(url)) {
-    smokeCheck(impl, url);
+    await smokeCheckInWorker(impl, url);
     smoked.add(url);
   }
   return impl;

@@ -51,15 +51,20 @@ export interface LockImpl {
   tryAcquire?(): boolean;
 }
 
-/** Capabilities of lock and rlock. */
-export interface LockCapabilities {
-  /** release() by a thread that does not hold the lock throws and leaves the lock held. */
-  releaseByNonOwnerThrows?: boolean;
+/** The capability every kind may declare. */
+export interface TimeoutCapability {
   /**
-   * false: acquire() ignores its timeout and blocks (a lock with only lock()/unlock()). The suites
-   * then call acquire() without one, and skip the probes that need a timeout. Default true.
+   * false: blocking calls ignore their timeout and block (a lock with only lock()/unlock(), a queue
+   * with only blocking put/get). The suites then make every call without one, and skip the checks
+   * that need a timeout (docs/contracts.md lists them per kind). Default true.
    */
   timeouts?: boolean;
+}
+
+/** Capabilities of lock and rlock. */
+export interface LockCapabilities extends TimeoutCapability {
+  /** release() by a thread that does not hold the lock throws and leaves the lock held. */
+  releaseByNonOwnerThrows?: boolean;
 }
 
 /** rlock: like lock, and the owner may acquire again; it is free after as many releases. */
@@ -72,7 +77,7 @@ export interface SemaphoreImpl {
   tryAcquire?(): boolean;
 }
 
-export interface SemaphoreCapabilities {
+export interface SemaphoreCapabilities extends TimeoutCapability {
   /** release() beyond the initial permits throws (a bounded semaphore). */
   boundedRelease?: boolean;
 }
@@ -84,6 +89,11 @@ export interface BarrierImpl {
   /** Breaks the barrier: current and later waiters throw. */
   abort?(): void;
 }
+
+/** Capabilities of barrier, event and queue. */
+export type BarrierCapabilities = TimeoutCapability;
+export type EventCapabilities = TimeoutCapability;
+export type QueueCapabilities = TimeoutCapability;
 
 /** event: a flag threads wait on. */
 export interface EventImpl {
@@ -106,7 +116,7 @@ export interface ConditionImpl {
 }
 
 /** Capabilities of condition. */
-export interface ConditionCapabilities {
+export interface ConditionCapabilities extends TimeoutCapability {
   /**
    * wait() may return true without its own notify (POSIX, Java, C++ promise no more): notify(n)
    * may wake more than n. The suite then does not hold it to "at most n"; a woken waiter still

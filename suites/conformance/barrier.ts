@@ -3,10 +3,12 @@
  * threads, reused for `generations` generations (reuse is where counting
  * bugs live), then, if the module has abort(), a broken-propagation phase:
  * thread 0 aborts while the others wait; every waiter must throw promptly.
+ * A module that declares `timeouts: false` gets wait() with no timeout: a
+ * lost arrival, or an abort that wakes nobody, is then a hang.
  */
 import { defineSuite } from '../../harness/suite-api.js';
 import type { BarrierImpl } from '../../harness/contract/types.js';
-import { attached, galleryVariant, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
+import { attached, galleryVariant, hasTimeouts, implOf, op, ourImpl, prepareImpl, timedCall } from './lib/impl.js';
 import { errorsOf, spin, patienceMs } from './lib/coord.js';
 
 type P = { impl: string; generations: number };
@@ -42,12 +44,15 @@ export default defineSuite<State, P, null>({
   },
   actor(s, ctx) {
     const barrier = attached<BarrierImpl>(ctx, s.handle);
-    // Bounded so that a lost arrival throws here instead of hanging; the two phases together stay under the watchdog's timeout.
+    // Bounded so that a lost arrival throws here instead of hanging (unless the module has no
+    // timeouts: then it hangs, and the watchdog reports it).
+    const timed = hasTimeouts(ctx);
     const bounded = patienceMs(ctx);
+    const wait = (when = ''): unknown => (timed ? op(timedCall(ctx, `wait(t)${when}`), () => barrier.wait(bounded)) : op(`wait()${when}`, () => barrier.wait()));
     for (let g = 0; g < ctx.params.generations; g++) {
       Atomics.add(s.arrived, g, 1);
       try {
-        op('wait()', () => barrier.wait(bounded));
+        wait();
       } catch {
         Atomics.add(s.bad, THREW, 1);
         return null;
@@ -64,11 +69,11 @@ export default defineSuite<State, P, null>({
     }
     const t0 = performance.now();
     try {
-      op('wait() after abort', () => barrier.wait(bounded));
+      wait(' after abort');
       Atomics.add(s.bad, ABORT_PASSED, 1);
     } catch {
       // Threw, as it must; but only because of its own timeout means the abort never reached it.
-      if (performance.now() - t0 > bounded * 0.95) Atomics.add(s.bad, ABORT_SLOW, 1);
+      if (timed && performance.now() - t0 > bounded * 0.95) Atomics.add(s.bad, ABORT_SLOW, 1);
     }
     return null;
   },

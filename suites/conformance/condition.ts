@@ -9,10 +9,12 @@
  * of trials). Every wait() that returns true counts as a wakeup, and wakeups
  * may not exceed the sum of the n passed to notify(n), unless the implementation
  * declares spuriousWakeups (then a woken waiter just re-checks, as here).
+ * A module that declares `timeouts: false` is only called without timeouts
+ * (the producer blocks in acquire() instead of spinning on acquire(0)).
  */
 import { defineSuite } from '../../harness/suite-api.js';
 import type { ConditionImpl } from '../../harness/contract/types.js';
-import { attached, galleryVariant, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
+import { attached, galleryVariant, hasTimeouts, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
 import { board, errorsOf, patienceMs } from './lib/coord.js';
 
 /** Tokens available (changed only under the condition's lock). */
@@ -54,6 +56,7 @@ export default defineSuite<State, P, null>({
     if (ctx.thread === 0) {
       let left = consumers * ctx.params.perConsumer;
       const deadline = performance.now() + patienceMs(ctx);
+      const timed = hasTimeouts(ctx);
       let gaveUp = false;
       for (let k = 0; left > 0; k++) {
         // Produce once the last batch is taken and a consumer has announced it is going into
@@ -78,7 +81,7 @@ export default defineSuite<State, P, null>({
         // inside wait(), which is where a notify gets lost. No yield points from here to the
         // notify, so the notify lands as early as it can.
         op('acquire', () => undefined);
-        if (k % 4 === 0) cond.acquire();
+        if (k % 4 === 0 || !timed) cond.acquire();
         else while (!cond.acquire(0));
         Atomics.add(b, TOKENS, n);
         Atomics.add(b, NOTIFIED, n);

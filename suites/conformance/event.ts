@@ -3,10 +3,12 @@
  * with no timeout, so a lost set hangs; some with a bounded timeout, which
  * must return true); waiters arrive before, during and after the set. Then
  * thread 0 clears it and sets it again for a second round (reuse).
+ * A module that declares `timeouts: false` gets wait() with no timeout only,
+ * and "clear resets the event" checks isSet() alone (not wait(0)).
  */
 import { defineSuite } from '../../harness/suite-api.js';
 import type { EventImpl } from '../../harness/contract/types.js';
-import { attached, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
+import { attached, hasTimeouts, implOf, op, ourImpl, prepareImpl, timedCall } from './lib/impl.js';
 import { awaitAtLeast, board, errorsOf, signal, spin, patienceMs } from './lib/coord.js';
 
 /** Per round r (0, 1): waiters done in round r at DONE + r. */
@@ -43,6 +45,7 @@ export default defineSuite<State, P, null>({
     const b = s.board;
     const waiters = ctx.threads - 1;
     const bounded = patienceMs(ctx);
+    const timed = hasTimeouts(ctx);
     for (let round = 0; round < 2; round++) {
       if (ctx.thread === 0) {
         // Set while the waiters are arriving: some are asleep, some are about to wait.
@@ -50,13 +53,13 @@ export default defineSuite<State, P, null>({
         op('set()', () => ev.set());
         if (!awaitAtLeast(b, DONE + round, waiters, bounded)) Atomics.add(b, MISSED, 1);
         op('clear()', () => ev.clear());
-        if (op('isSet() after clear()', () => ev.isSet()) || op('wait(0) after clear()', () => ev.wait(0))) Atomics.add(b, CLEAR_BAD, 1);
+        if (op('isSet() after clear()', () => ev.isSet()) || (timed && op(timedCall(ctx, 'wait(0) after clear()'), () => ev.wait(0)))) Atomics.add(b, CLEAR_BAD, 1);
         signal(b, ROUND + round);
         continue;
       }
       if (round > 0 && !awaitAtLeast(b, ROUND + round - 1, 1, bounded)) Atomics.add(b, MISSED, 1);
       // Odd threads block with no timeout (a lost set is a hang); even ones use a bounded timeout.
-      const ok = ctx.thread % 2 === 1 ? op('wait()', () => ev.wait()) : op('wait(t)', () => ev.wait(bounded));
+      const ok = ctx.thread % 2 === 1 || !timed ? op('wait()', () => ev.wait()) : op(timedCall(ctx, 'wait(t)'), () => ev.wait(bounded));
       if (!ok) Atomics.add(b, LOST, 1);
       // Thread 0 clears only after every waiter has signalled DONE (this one has not yet), so it must still be set.
       else if (!op('isSet()', () => ev.isSet())) Atomics.add(b, NOT_SET_AFTER, 1);

@@ -1,18 +1,21 @@
 /**
- * conformance/queue: half the threads (at least one) put numbered messages,
- * the rest get them. Producers put with no timeout (a lost wakeup hangs).
+ * conformance/queue: in even trials half the threads (at least one) put
+ * numbered messages and the rest get them; in odd trials every thread puts,
+ * then drains (see roles below: multi-producer races need two producers,
+ * which a 2-thread split trial lacks). Producers put with no timeout (a lost wakeup hangs).
  * With close(): the last producer closes and consumers get() until it
  * returns undefined (drained). Without: consumers poll get(1 ms) until every
- * message is taken. Capacity is checked from outside: after a put returns,
+ * message is taken, or, for a module that declares `timeouts: false`, each
+ * takes its fixed share with blocking get() calls. Capacity is checked from outside: after a put returns,
  * puts done minus gets started is a lower bound of what the queue holds.
- * A single-producer single-consumer queue declares maxThreads: 2. Capacity
- * equals the messages per producer, so producers seldom block and race each
+ * A single-producer single-consumer queue declares maxThreads: 2 (and then
+ * gets split trials only). Capacity equals the messages per producer, so producers seldom block and race each
  * other on every put (measured: index races showed at 4% of trials this way,
  * under 0.5% with a capacity of 8 and 32 messages).
  */
 import { defineSuite } from '../../harness/suite-api.js';
 import type { QueueImpl } from '../../harness/contract/types.js';
-import { attached, galleryVariant, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
+import { attached, galleryVariant, hasTimeouts, implOf, op, ourImpl, prepareImpl, timedCall } from './lib/impl.js';
 import { board, errorsOf, patienceMs } from './lib/coord.js';
 
 /** Puts that returned true. */
@@ -33,64 +36,95 @@ const SLOTS = 9;
 /**
  * roles: 'split' = half produce, the rest consume; 'all' = every thread puts
  * its messages and then drains, so at t2 two producers race on every put
- * (index races need two producers; with 'split' t2 has one). Capacity must
- * then hold every thread's messages, or producers block with nobody getting.
+ * (index races need two producers; with 'split' t2 has one); 'mixed' (the
+ * default) = 'split' in even trials and 'all' in odd ones, so every thread
+ * count sees both. An 'all' trial's queue holds every thread's messages
+ * (capacity at least threads x messages), or producers would block with
+ * nobody getting.
  */
-type P = { impl: string; messages: number; capacity: number; roles: 'split' | 'all' };
+type Roles = 'split' | 'all' | 'mixed';
+type P = { impl: string; messages: number; capacity: number; roles: Roles };
 interface State {
   handle: unknown;
   board: Int32Array;
   /** received[v]: times message v was taken. */
   received: Int32Array;
+  /** This trial's roles ('split' or 'all') and the capacity its queue was created with. */
+  allProduce: boolean;
+  capacity: number;
 }
 
-const producersOf = (threads: number, p: { roles: string }): number => (p.roles === 'all' ? threads : Math.max(1, threads >> 1));
-const consumersOf = (threads: number, p: { roles: string }): number => (p.roles === 'all' ? threads : threads - producersOf(threads, p));
+/**
+ * Whether every thread produces in this trial. Never for a module that declares maxThreads 2: that is
+ * how a single-producer single-consumer queue says so (docs/contracts.md).
+ */
+function allProduceIn(ctx: { params: P; trial: number }): boolean {
+  const max = implOf(ctx).maxThreads;
+  if (max !== undefined && max <= 2) return false;
+  return ctx.params.roles === 'all' || (ctx.params.roles === 'mixed' && ctx.trial % 2 === 1);
+}
+const producersOf = (threads: number, allProduce: boolean): number => (allProduce ? threads : Math.max(1, threads >> 1));
+const consumersOf = (threads: number, allProduce: boolean): number => (allProduce ? threads : threads - producersOf(threads, false));
 
 export default defineSuite<State, P, null>({
   name: 'conformance/queue',
   description: 'no loss, no duplication, FIFO per producer, capacity bound, close and drain',
   implKind: 'queue',
-  params: { impl: ourImpl('queue'), messages: 16, capacity: 16, roles: 'split' },
+  params: { impl: ourImpl('queue'), messages: 16, capacity: 16, roles: 'mixed' },
   threads: [2, 4],
   variants: {
     'shakedown-queue': { description: '@shakedown/primitives Queue' },
-    // Every thread produces (t2 has two producers too) into a queue that holds all of it.
-    ...galleryVariant('non-atomic-index-queue', 'producers reserve a slot with a plain read then write of the tail index: two take the same slot and a message is lost', { params: { roles: 'all', capacity: 64 } }),
+    ...galleryVariant('non-atomic-index-queue', 'producers reserve a slot with a plain read then write of the tail index: two take the same slot and a message is lost'),
   },
-  threadName: (t, ctx) => (ctx.params.roles === 'all' ? `producer-consumer-${t}` : t < producersOf(ctx.threads, ctx.params) ? `producer-${t}` : `consumer-${t - producersOf(ctx.threads, ctx.params)}`),
+  // Names are per configuration: with 'mixed' roles a thread produces in some trials only.
+  threadName(t, ctx) {
+    if (ctx.params.roles === 'split') return t < producersOf(ctx.threads, false) ? `producer-${t}` : `consumer-${t - producersOf(ctx.threads, false)}`;
+    return ctx.params.roles === 'all' ? `producer-consumer-${t}` : `t${t}`;
+  },
   prepare: prepareImpl,
-  setup: (ctx) => ({
-    handle: implOf(ctx).create({ capacity: ctx.params.capacity }),
-    board: board(SLOTS),
-    received: new Int32Array(new SharedArrayBuffer(4 * producersOf(ctx.threads, ctx.params) * ctx.params.messages)),
-  }),
+  setup(ctx) {
+    const allProduce = allProduceIn(ctx);
+    const capacity = allProduce ? Math.max(ctx.params.capacity, ctx.threads * ctx.params.messages) : ctx.params.capacity;
+    return {
+      handle: implOf(ctx).create({ capacity }),
+      board: board(SLOTS),
+      received: new Int32Array(new SharedArrayBuffer(4 * producersOf(ctx.threads, allProduce) * ctx.params.messages)),
+      allProduce,
+      capacity,
+    };
+  },
   actor(s, ctx) {
     const q = attached<QueueImpl>(ctx, s.handle);
     const b = s.board;
-    const producers = producersOf(ctx.threads, ctx.params);
+    const producers = producersOf(ctx.threads, s.allProduce);
     const m = ctx.params.messages;
     const total = producers * m;
     if (ctx.thread < producers) {
       for (let seq = 0; seq < m; seq++) {
         if (!op('put()', () => q.put(ctx.thread * m + seq))) Atomics.add(b, PUT_FAILED, 1);
         // Read GETS after counting this put: the difference can only under-state what the queue holds.
-        if (Atomics.add(b, PUTS, 1) + 1 - Atomics.load(b, GETS) > ctx.params.capacity) Atomics.add(b, OVER, 1);
+        if (Atomics.add(b, PUTS, 1) + 1 - Atomics.load(b, GETS) > s.capacity) Atomics.add(b, OVER, 1);
       }
       if (Atomics.add(b, PRODUCERS_DONE, 1) + 1 === producers && q.close) op('close()', () => q.close!());
-      if (ctx.params.roles !== 'all') return null;
+      if (!s.allProduce) return null;
     }
     const closes = q.close !== undefined;
+    const timed = hasTimeouts(ctx);
+    // Without close() and without timeouts, a consumer cannot poll: it takes a fixed share, blocking.
+    const consumers = consumersOf(ctx.threads, s.allProduce);
+    const me = s.allProduce ? ctx.thread : ctx.thread - producers;
+    const share = Math.floor(total / consumers) + (me < total % consumers ? 1 : 0);
+    let taken = 0;
     const deadline = performance.now() + patienceMs(ctx);
     const lastSeq = new Array<number>(producers).fill(-1);
     while (true) {
-      if (!closes && Atomics.load(b, CONSUMED) >= total) break;
+      if (!closes && (timed ? Atomics.load(b, CONSUMED) >= total : taken >= share)) break;
       if (performance.now() > deadline) {
         Atomics.add(b, STARVED, 1);
         break;
       }
       Atomics.add(b, GETS, 1);
-      const v = closes ? op('get()', () => q.get()) : op('get(1)', () => q.get(1));
+      const v = closes || !timed ? op('get()', () => q.get()) : op(timedCall(ctx, 'get(1)'), () => q.get(1));
       if (v === undefined) {
         Atomics.sub(b, GETS, 1);
         if (closes) break; // closed and drained
@@ -99,6 +133,7 @@ export default defineSuite<State, P, null>({
       if (!Number.isInteger(v) || v < 0 || v >= total) throw new Error(`get() returned ${v}, which no producer put`);
       Atomics.add(s.received, v, 1);
       Atomics.add(b, CONSUMED, 1);
+      taken++;
       const p = Math.floor(v / m);
       if (v % m <= lastSeq[p]!) Atomics.add(b, FIFO_VIOLATIONS, 1);
       lastSeq[p] = v % m;
@@ -116,9 +151,9 @@ export default defineSuite<State, P, null>({
       return { ok: dup.length === 0, expected: 'each message taken once', observed: dup.slice(0, 5).map((v) => `${v} x${s.received[v]}`) };
     },
     'FIFO per producer': (s) => ({ ok: s.board[FIFO_VIOLATIONS] === 0, expected: 0, observed: s.board[FIFO_VIOLATIONS], details: 'a consumer got a producer\'s messages out of order' }),
-    'capacity bound': (s, _r, ctx) => ({ ok: s.board[OVER] === 0, expected: `<= ${ctx.params.capacity} held`, observed: `${s.board[OVER]} puts over` }),
+    'capacity bound': (s) => ({ ok: s.board[OVER] === 0, expected: `<= ${s.capacity} held`, observed: `${s.board[OVER]} puts over` }),
     'close and drain': (s, _r, ctx) => {
-      const consumers = consumersOf(ctx.threads, ctx.params);
+      const consumers = consumersOf(ctx.threads, s.allProduce);
       if (s.board[CONSUMERS_EXITED] !== consumers || s.board[STARVED] !== 0) return `${s.board[CONSUMERS_EXITED]} of ${consumers} consumers exited, ${s.board[STARVED]} gave up waiting`;
       const q = attached<QueueImpl>(ctx, s.handle);
       if (q.close === undefined) return true;

@@ -11,7 +11,7 @@ export default defineSuite<MutexState, MutexParams, null>({
   description: 'mutual exclusion at every depth, reentrancy depth, owner-only release',
   implKind: 'rlock',
   params: { impl: ourImpl('rlock'), iterations: 20, depth: 3 },
-  threads: [2, 4],
+  threads: [2, 3, 4],
   variants: { 'shakedown-rlock': { description: '@shakedown/primitives RLock' } },
   prepare: prepareImpl,
   setup: mutexSetup,

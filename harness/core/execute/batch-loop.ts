@@ -133,7 +133,11 @@ class Batches {
     const { setupCtx, trace } = memory.next();
     const states: unknown[] = [];
     try {
-      while (states.length < count) states.push(suiteHook('setup', first + states.length, (): unknown => checkedState(suite.setup(setupCtx))));
+      while (states.length < count) {
+        // The index the actors see as ctx.trial: a rerun's is the trial it reruns (fixedSeedTrial).
+        setupCtx.trial = this.#c.dispatch.fixedSeedTrial ?? first + states.length;
+        states.push(suiteHook('setup', first + states.length, (): unknown => checkedState(suite.setup(setupCtx))));
+      }
     } catch (err) {
       // The trials set up before it still run; none after.
       this.setupError = err as SuiteCodeError;

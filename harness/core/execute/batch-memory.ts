@@ -44,7 +44,7 @@ export class BatchMemory {
         events: new SharedArrayBuffer(traceArenaBytes(this.maxBatch, ctx.threads, traceEvents)),
         names: new SharedArrayBuffer(namesArenaBytes(ctx.threads)),
       };
-      return { arena, setupCtx: { ...ctx, ...allocatorOf(arena) }, trace };
+      return { arena, setupCtx: { ...ctx, trial: 0, ...allocatorOf(arena) }, trace };
     });
   }
 

@@ -26,6 +26,24 @@ export function implOf(ctx: { params: { impl?: unknown } }): ImplModule {
   return loadedImpl(String(ctx.params.impl));
 }
 
+/**
+ * Whether the module honours the timeout of its blocking calls (the default). `timeouts: false`
+ * declares it does not (a lock with only lock()/unlock(), a queue with only blocking put/get): the
+ * suites then make blocking calls only and skip the checks that need a timeout.
+ */
+export function hasTimeouts(ctx: { params: { impl?: unknown } }): boolean {
+  return implOf(ctx).capabilities?.timeouts !== false;
+}
+
+/**
+ * The trace label of a call with a timeout: if it hangs (a module that blocks instead), the hang
+ * report names the call and what to declare.
+ */
+export function timedCall(ctx: { params: { impl?: unknown } }, call: string): string {
+  const kind = implOf(ctx).kind;
+  return `${call} [timed: ${kind === 'event' || kind === 'rlock' ? 'an' : 'a'} ${kind} without timeouts declares timeouts: false]`;
+}
+
 /** Attaches this thread's view of the primitive. */
 export function attached<I>(ctx: { params: { impl?: unknown } }, handle: unknown): I {
   return implOf(ctx).attach(handle) as I;

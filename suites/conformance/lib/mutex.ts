@@ -18,7 +18,7 @@
  */
 import type { ActorContext, ActorOutcome, InvariantVerdict, SuiteContext } from '../../../harness/suite-api.js';
 import type { LockImpl } from '../../../harness/contract/types.js';
-import { attached, implOf, op } from './impl.js';
+import { attached, hasTimeouts, implOf, op, timedCall } from './impl.js';
 import { awaitAtLeast, errorsOf, signal, spin, patienceMs } from './coord.js';
 
 // Scoreboard slots.
@@ -57,14 +57,6 @@ export interface MutexState {
 
 const PROBE_TIMEOUT_MS = 2;
 
-/** Whether the module honours timeouts in acquire(timeoutMs) (the default); `timeouts: false` declares it does not. */
-function hasTimeouts(ctx: SuiteContext<MutexParams>): boolean {
-  return implOf(ctx).capabilities?.timeouts !== false;
-}
-
-/** The label of a timed call: a hang inside it (a module that blocks instead) names what to declare. */
-const timedCall = (call: string): string => `${call} [timed: a lock without timeouts declares timeouts: false]`;
-
 export function mutexSetup(ctx: SuiteContext<MutexParams>): MutexState {
   return { handle: implOf(ctx).create({}), board: new Int32Array(new SharedArrayBuffer(4 * MUTEX_SLOTS)) };
 }
@@ -83,10 +75,10 @@ export function mutexActor(s: MutexState, ctx: ActorContext<MutexParams>): null 
     while (performance.now() < deadline) {
       const got =
         style === 2
-          ? op(timedCall('acquire(t)'), () => lock.acquire(ctx.random() < 0.5 ? 0 : 1))
+          ? op(timedCall(ctx, 'acquire(t)'), () => lock.acquire(ctx.random() < 0.5 ? 0 : 1))
           : lock.tryAcquire
             ? op('tryAcquire()', () => lock.tryAcquire!())
-            : op(timedCall('acquire(0)'), () => lock.acquire(0));
+            : op(timedCall(ctx, 'acquire(0)'), () => lock.acquire(0));
       if (got) return true;
     }
     Atomics.add(b, STARVED, 1);
@@ -147,7 +139,7 @@ function phaseB(lock: LockImpl, b: Int32Array, ctx: ActorContext<MutexParams>): 
     Atomics.add(b, TRY_WHILE_HELD, 1);
     undo();
   }
-  if (hasTimeouts(ctx)) probeTimeouts(lock, b, undo);
+  if (hasTimeouts(ctx)) probeTimeouts(lock, b, undo, (call) => timedCall(ctx, call));
   if (implOf(ctx).capabilities?.releaseByNonOwnerThrows === true) {
     let threw = false;
     try {
@@ -156,7 +148,7 @@ function phaseB(lock: LockImpl, b: Int32Array, ctx: ActorContext<MutexParams>): 
       threw = true;
     }
     if (!threw) Atomics.add(b, NONOWNER_NO_THROW, 1);
-    if (lock.tryAcquire ? op('tryAcquire() after non-owner release', () => lock.tryAcquire!()) : hasTimeouts(ctx) && op(timedCall('acquire(0) after non-owner release'), () => lock.acquire(0))) {
+    if (lock.tryAcquire ? op('tryAcquire() after non-owner release', () => lock.tryAcquire!()) : hasTimeouts(ctx) && op(timedCall(ctx, 'acquire(0) after non-owner release'), () => lock.acquire(0))) {
       Atomics.add(b, NONOWNER_FREED, 1);
       undo();
     }
@@ -165,13 +157,13 @@ function phaseB(lock: LockImpl, b: Int32Array, ctx: ActorContext<MutexParams>): 
 }
 
 /** Phase B's timed probes, while t0 holds the lock: acquire(0) and acquire(2) must fail, and not early. */
-function probeTimeouts(lock: LockImpl, b: Int32Array, undo: () => void): void {
-  if (op(timedCall('acquire(0) while held'), () => lock.acquire(0))) {
+function probeTimeouts(lock: LockImpl, b: Int32Array, undo: () => void, labelled: (call: string) => string): void {
+  if (op(labelled('acquire(0) while held'), () => lock.acquire(0))) {
     Atomics.add(b, TRY_WHILE_HELD, 1);
     undo();
   }
   const t0 = performance.now();
-  if (op(timedCall('acquire(2) while held'), () => lock.acquire(PROBE_TIMEOUT_MS))) {
+  if (op(labelled('acquire(2) while held'), () => lock.acquire(PROBE_TIMEOUT_MS))) {
     Atomics.add(b, TIMEOUT_ACQUIRED, 1);
     undo();
   }
