@@ -63,17 +63,12 @@ export default defineSuite<State, P, null>({
     // Without timeouts: 1 and 2 spin on tryAcquire() if there is one, else block.
     const timed = hasTimeouts(ctx);
     const style = timed ? ctx.thread % 3 : ctx.thread % 3 === 0 || sem.tryAcquire === undefined ? 0 : 1;
-    // Retries wait 0 or 1 ms, except with one permit among 3+ threads: there, under controlled
-    // scheduling, PCT could fire this thread's 1 ms timeouts early thousands of times in a row while
-    // never running the low-priority holder, moving the virtual clock past the 4 s deadline: a
-    // correct semaphore reported a starved thread (0.7% of trials at t4). acquire(0) moves no clock.
-    const retryMs = (): number => (permits === 1 && ctx.threads > 2 ? 0 : ctx.random() < 0.5 ? 0 : 1);
     const take = (): boolean => {
       if (style === 0) return op('acquire()', () => sem.acquire());
       while (performance.now() < deadline) {
         const got =
           style === 2
-            ? op(timedCall(ctx, 'acquire(t)'), () => sem.acquire(retryMs()))
+            ? op(timedCall(ctx, 'acquire(t)'), () => sem.acquire(ctx.random() < 0.5 ? 0 : 1))
             : sem.tryAcquire
               ? op('tryAcquire()', () => sem.tryAcquire!())
               : op(timedCall(ctx, 'acquire(0)'), () => sem.acquire(0));

@@ -30,5 +30,8 @@ describe('harness/hang: last seen', function () {
     const hang = r.invariants.find((i) => i.name === 'no hang')!;
     assert.ok(hang.failures > 0, 'the lost wakeup hung a trial');
     assert.match(hang.samples[0]!.details, /; last seen: .*\bt\d in acquire\(\) for [\d,]+ ms/);
+    // The sleeper is asleep in the lock's own Atomics.wait: its word and the value it waits on are named from the trial state.
+    assert.match(hang.samples[0]!.details, /; blocked: (.*; )?t\d waits for Atomics\.wait on handle\.buffer\+0 while it is 1\b/);
+    assert.doesNotMatch(hang.samples[0]!.details, /no thread was blocked/);
   });
 });

@@ -4,6 +4,7 @@ import {
   DIVERGED_SLOT,
   FAIRNESS_SPAN,
   STARVATION_SPAN,
+  HELD_OFF_SPAN,
   PCT_FAIRNESS_SPANS,
   pctFairnessSpan,
   type SchedulerView,
@@ -20,7 +21,7 @@ function memoryState(threads: number): StrategyState & { words: number[] } {
   return { words, load: (i) => words[i]!, store: (i, v) => void (words[i] = v) };
 }
 
-const view = (over: Partial<SchedulerView>): SchedulerView => ({ step: 1, current: 0, runnable: [0, 1], earliestTimeout: -1, threads: 2, idleSteps: 1, streak: 0, ...over });
+const view = (over: Partial<SchedulerView>): SchedulerView => ({ step: 1, current: 0, runnable: [0, 1], earliestTimeout: -1, threads: 2, idleSteps: 1, streak: 0, heldOff: 0, ...over });
 
 describe('schedule/strategy', () => {
   it('parses schedule names, refusing others with what is accepted', () => {
@@ -93,6 +94,22 @@ describe('schedule/strategy', () => {
     const lead = s.next(view({ step: 0, current: -1 }), state) as number;
     assert.equal(s.next(view({ step: 5, current: lead, streak: STARVATION_SPAN - 1 }), state), lead);
     assert.equal(s.next(view({ step: 6, current: lead, streak: STARVATION_SPAN }), state), 1 - lead);
+  });
+
+  it('PCT and the default give way once another runnable thread has been passed over HELD_OFF_SPAN decisions (two favoured threads taking turns)', () => {
+    // Three threads: 0 and 1 take turns (no streak, values changing), 2 is runnable and never picked.
+    const three = (over: Partial<SchedulerView>): SchedulerView => view({ runnable: [0, 1, 2], threads: 3, ...over });
+    assert.equal(defaultPick(three({ current: 0, heldOff: HELD_OFF_SPAN - 1 })), 0);
+    assert.notEqual(defaultPick(three({ current: 0, heldOff: HELD_OFF_SPAN })), 0);
+    const s = schedulerFor({ kind: 'pct', seed: 3, depth: 1, steps: 1 });
+    const state = memoryState(3);
+    s.init(state, 3);
+    const first = s.next(three({ step: 0, current: -1 }), state) as number;
+    // Each decision while the third is held off demotes the current thread below everyone: within two, the held-off one runs.
+    const second = s.next(three({ step: 1, current: first, heldOff: HELD_OFF_SPAN }), state) as number;
+    const third = second === first ? second : (s.next(three({ step: 2, current: second, heldOff: HELD_OFF_SPAN }), state) as number);
+    const lowestOriginal = [0, 1, 2].find((t) => t !== first && t !== second)!;
+    assert.ok([second, third].includes(lowestOriginal), `the thread PCT ranked last runs (picked ${first}, ${second}, ${third})`);
   });
 
   it('switches: non-preemptive except at listed steps; a listed blocked thread with the earliest timeout fires it; otherwise a divergence', () => {

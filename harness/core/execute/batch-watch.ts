@@ -14,6 +14,7 @@
  *   to deliver replies already sent.
  */
 import { waitForTable } from '@shakedown/primitives';
+import { type SleepRecord, type WaitRecord, readSleepers } from './sleep-records.js';
 import type { BatchReply } from './worker/task.js';
 import { thrownMessage } from '../shared/errors.js';
 import { PHASE_NAMES, Phase, type PhaseValue, beatWord, idWord, phaseWord, trialWord } from './worker/progress-words.js';
@@ -33,7 +34,7 @@ const LATE_POLL_MS = 5 * POLL_MS;
 /** Longest wait for a worker to start its batch (new worker, suite import) before it is an error. */
 const STARTUP_LIMIT_MS = 30_000;
 
-export type WaitRecord = { thread: string; waitsFor: string; heldBy: string };
+export type { WaitRecord } from './sleep-records.js';
 
 export type BatchOutcome =
   | { kind: 'done'; replies: BatchReply[] }
@@ -42,6 +43,8 @@ export type BatchOutcome =
       trialIndex: number;
       progress: number[];
       waitFor: WaitRecord[];
+      /** Threads asleep in Atomics.wait (free-running), to be named from the trial state (sleep-records.ts). */
+      sleepers: SleepRecord[];
       /** Set when a stop request ended a trial that had made no progress for this long (less than the timeout). */
       interruptedAfterMs?: number;
       /**
@@ -311,6 +314,6 @@ class BatchWatch {
     const waitFor = waitForTable()
       .filter((w) => ours.has(w.threadId))
       .map((w) => ({ thread: w.thread, waitsFor: w.waitsFor, heldBy: w.heldBy }));
-    return { kind: 'hang', trialIndex, progress: snapshot, waitFor };
+    return { kind: 'hang', trialIndex, progress: snapshot, waitFor, sleepers: readSleepers(this.#progress, threads, this.#o.threadNames) };
   }
 }

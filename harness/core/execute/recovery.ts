@@ -5,6 +5,7 @@
  */
 import type { ConfigGrader } from '../grade/grade.js';
 import type { BatchOutcome } from './batch-watch.js';
+import { type WaitRecord, withSleepers } from './sleep-records.js';
 import type { BatchMemory } from './batch-memory.js';
 import { type Batch, type DispatchContext, cancelBatches } from './batch-dispatch.js';
 import type { TrialQueue, TrialRange } from './trial-queue.js';
@@ -37,7 +38,7 @@ export async function recoverFromFailure(r: RecoveryContext, outcome: FailedOutc
   // reported as the hang it was in.
   if (outcome.kind === 'stopped') return 'stop';
   if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
-    r.grader.addHang(outcome.trialIndex, outcome.waitFor, outcome.progress, r.memory.traceOf(failed.trace, outcome.trialIndex - failed.first), outcome.interruptedAfterMs);
+    r.grader.addHang(outcome.trialIndex, waitsOf(outcome, failed, outcome.trialIndex), outcome.progress, r.memory.traceOf(failed.trace, outcome.trialIndex - failed.first), outcome.interruptedAfterMs);
     return 'stop';
   }
   // The trials of the cancelled batches other than the one that hung or crashed are run again
@@ -62,10 +63,15 @@ function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kin
   // (a configuration stops after MAX_RECOVERIES such failures, so this cannot loop).
   const culprit = outcome.kind === 'hang' ? outcome.trialIndex : (outcome.trialIndex ?? failed.first);
   if (outcome.kind === 'hang' && outcome.outside !== undefined) r.grader.addOutside(culprit, outcome.outside, r.memory.traceOf(failed.trace, culprit - failed.first));
-  else if (outcome.kind === 'hang') r.grader.addHang(culprit, outcome.waitFor, outcome.progress, r.memory.traceOf(failed.trace, culprit - failed.first));
+  else if (outcome.kind === 'hang') r.grader.addHang(culprit, waitsOf(outcome, failed, culprit), outcome.progress, r.memory.traceOf(failed.trace, culprit - failed.first));
   else r.grader.addCrash(culprit, outcome.message, outcome.name);
   return [
     { first: failed.first, end: culprit },
     { first: culprit + 1, end: failed.first + failed.k },
   ];
+}
+
+/** The hang's wait-for records, with its sleepers in Atomics.wait named from the hung trial's state. */
+function waitsOf(outcome: Extract<FailedOutcome, { kind: 'hang' }>, failed: Batch, trial: number): WaitRecord[] {
+  return withSleepers(outcome.waitFor, outcome.sleepers, failed.states[trial - failed.first]);
 }

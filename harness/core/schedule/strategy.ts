@@ -32,6 +32,14 @@ export interface SchedulerView {
    * writes (a spin counter) cannot starve the holder it waits for until the step bound.
    */
   streak: number;
+  /**
+   * The most decisions any runnable thread other than `current` has waited since it last ran (or
+   * woke). A strategy that favours some threads lets the others run once this reaches
+   * HELD_OFF_SPAN: two favoured threads taking turns, each making progress (a spinner, and a
+   * retrier whose 1 ms timeouts keep firing), must not starve a runnable lower-priority holder for
+   * ever, which no real scheduler does.
+   */
+  heldOff: number;
 }
 
 /** A decision: the thread to run, or fire the timeout of `fire` (must be view.earliestTimeout). */
@@ -82,6 +90,14 @@ export const FAIRNESS_SPAN = 64;
 export const STARVATION_SPAN = 1024;
 
 /**
+ * Decisions a runnable thread may be passed over before the favoured ones give way (heldOff).
+ * Above STARVATION_SPAN, so it only acts where that rule cannot: threads taking turns. Found as a
+ * false alarm: PCT ran a semaphore's spinner and its 1 ms retrier in turn, firing the retrier's
+ * timeouts early for seconds of virtual time, while the low-priority permit holder never ran.
+ */
+export const HELD_OFF_SPAN = 4096;
+
+/**
  * The idle spans PCT gives way after, by seed: a short one keeps spin-waits cheap, the longer ones
  * let a waiter finish a spin phase of a few hundred reads before it sleeps (a bug that needs the
  * waiter to sleep on a value it read long ago: with 64 alone, never found at 2 threads).
@@ -93,10 +109,13 @@ export function pctFairnessSpan(seed: number): number {
   return PCT_FAIRNESS_SPANS[mix(seed, 0xfa1e) % PCT_FAIRNESS_SPANS.length]!;
 }
 
-/** The favoured thread has run long enough: it spun `span` steps changing nothing, or STARVATION_SPAN steps while others waited. */
+/**
+ * The favoured thread has run long enough: it spun `span` steps changing nothing, or
+ * STARVATION_SPAN steps while others waited, or another runnable thread has waited HELD_OFF_SPAN.
+ */
 function owesTurn(v: SchedulerView, span = FAIRNESS_SPAN): boolean {
   if (v.runnable.length < 2) return false;
-  return (v.idleSteps > 0 && v.idleSteps % span === 0) || v.streak >= STARVATION_SPAN;
+  return (v.idleSteps > 0 && v.idleSteps % span === 0) || v.streak >= STARVATION_SPAN || v.heldOff >= HELD_OFF_SPAN;
 }
 
 /** Deterministic 32-bit mix of (seed, a, b) (a murmur3-style finaliser). */

@@ -5,8 +5,8 @@
  * a descheduled thread, which are not findings.
  */
 
-/** Words per thread: trial, heartbeat, worker id, phase. */
-export const WORDS_PER_THREAD = 4;
+/** Words per thread: trial, heartbeat, worker id, phase, and the four of its Atomics.wait (sleep*Word). */
+export const WORDS_PER_THREAD = 8;
 
 export function progressBufferBytes(threads: number): number {
   return 4 * WORDS_PER_THREAD * threads;
@@ -23,6 +23,17 @@ export const beatWord = (threads: number, t: number): number => threads + t;
 export const idWord = (threads: number, t: number): number => 2 * threads + t;
 /** Word of thread `t`: where it is in the batch (Phase). */
 export const phaseWord = (threads: number, t: number): number => 3 * threads + t;
+
+/**
+ * Words of thread `t` describing the Atomics.wait it is asleep in, in a free-running trial
+ * (wait-recorder.ts): 1 while asleep; the buffer's id in the trial state (buffer-ids.ts; -1 for a
+ * buffer the state does not reach); the byte relative to that buffer's base; the value it expects.
+ * The sleeper writes the last three, then the first (Atomics.store: the watchdog that sees 1 sees them).
+ */
+export const sleepingWord = (threads: number, t: number): number => 4 * threads + t;
+export const sleepBufferWord = (threads: number, t: number): number => 5 * threads + t;
+export const sleepByteWord = (threads: number, t: number): number => 6 * threads + t;
+export const sleepExpectedWord = (threads: number, t: number): number => 7 * threads + t;
 
 /** Where a thread is in its batch; the watchdog applies the hang rule only during TRIALS. */
 export const Phase = {

@@ -14,6 +14,7 @@ import { type AnySuite, loadSuite } from '../../plan/load-suite.js';
 import { serializeError } from '../../shared/errors.js';
 import type { BatchReply, BatchTask } from './task.js';
 import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
+import { WaitRecorder } from './wait-recorder.js';
 import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
 // Imported before rememberGlobals() runs: interpose.ts captures the real Atomics, clock and random at load.
 import { ScheduleModel, type ThreadTrialReport } from './sched/model.js';
@@ -122,6 +123,8 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   // Controlled batches: one model per batch; jitter means nothing under control and stays off.
   const model = modelFor(task);
   const reports: ThreadTrialReport[] = [];
+  // Free-running: the word each sleeping thread waits on, for hang reports (wait-recorder.ts).
+  const waits = model === null ? new WaitRecorder(progress, task.threads, task.thread) : null;
   let inWindow = false;
 
   let jitterOn = false;
@@ -163,12 +166,15 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
         // A replay runs one trial's seed again and again: the actor sees that trial's index each time.
         const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random };
+        waits?.begin(task.states[k]);
         let value: unknown = suite.actor(task.states[k], ctx);
         if (value instanceof Promise) value = (await value) as unknown;
         outcomes.push({ ok: true, value });
       } catch (err) {
         outcomes.push({ ok: false, error: serializeError(err) });
       }
+      // Before the actor guard looks at the globals: Atomics.wait is the real one again.
+      waits?.end();
       if (model !== null) {
         // Closes the window (the real globals are back) before the actor guard checks them.
         inWindow = false;
@@ -193,6 +199,7 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   } catch (err) {
     if (!(err instanceof GateCancelled)) throw err;
   } finally {
+    waits?.end();
     setYieldHook(null);
     jitterOn = false;
     inWindow = false;

@@ -84,6 +84,8 @@ export const R_TURN = 7;
 export const R_SLEEPING = 8;
 /** Record word: length of the label text in the label area (the call the thread is in). */
 export const R_LABEL_LENGTH = 9;
+/** Record word: the step at which the thread last ran (was picked) or woke: how long it has been held off (SchedulerView.heldOff). */
+export const R_RAN_STEP = 10;
 const RECORD_WORDS = 16;
 
 /** A thread's state in the model (R_STATE). */

@@ -36,6 +36,7 @@ import {
   R_BYTE,
   R_EXPECTED,
   R_LABEL_LENGTH,
+  R_RAN_STEP,
   R_SEQ,
   R_SLEEPING,
   R_STATE,
@@ -454,7 +455,9 @@ export class ScheduleModel implements ModelTarget {
         // With threads runnable, only a deadline within the window may be fired early (see EARLY_TIMEOUT_WINDOW_MS).
         const fireable = earliest >= 0 && f64[this.#layout.deadline(earliest)]! - clock <= EARLY_TIMEOUT_WINDOW_MS ? earliest : -1;
         const streak = REAL.load(i32, H_STREAK);
-        return this.#choose({ step, current, runnable, earliestTimeout: fireable, threads: this.#threads, idleSteps: idle, streak });
+        let heldOff = 0;
+        for (const t of runnable) if (t !== current) heldOff = Math.max(heldOff, step - REAL.load(i32, this.#rec(R_RAN_STEP, t)));
+        return this.#choose({ step, current, runnable, earliestTimeout: fireable, threads: this.#threads, idleSteps: idle, streak, heldOff });
       }
       if (earliest < 0) return this.#flag(Flag.DEADLOCK);
       // Only timeouts can move. Re-checks of words nobody changes, for longer than the trial
@@ -502,11 +505,14 @@ export class ScheduleModel implements ModelTarget {
       REAL.store(this.#i32, H_PREEMPT_PENDING, 1);
     }
     if (this.#logging && pick !== fallback) this.#switches.push([view.step, pick]);
+    REAL.store(this.#i32, this.#rec(R_RAN_STEP, pick), view.step);
     return pick;
   }
 
   #wake(t: number, how: number): void {
     REAL.store(this.#i32, this.#rec(R_WAKE, t), how);
+    // Runnable from this step: time asleep is not time held off (SchedulerView.heldOff).
+    REAL.store(this.#i32, this.#rec(R_RAN_STEP, t), REAL.load(this.#i32, H_STEP));
     REAL.store(this.#i32, this.#rec(R_STATE, t), ThreadState.RUNNABLE);
   }
 

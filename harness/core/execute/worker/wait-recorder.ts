@@ -1,0 +1,82 @@
+/**
+ * In a free-running trial, Atomics.wait is wrapped for the actor's window so that each thread
+ * publishes the word it sleeps on (progress-words.ts sleep*Word): a hang report can then say
+ * "t0 sleeps in Atomics.wait on lock.state[0] while it is 2" for a user's primitive, which has no
+ * entry in @shakedown/primitives' wait-for table. The word is named by its buffer's id in the trial
+ * state (buffer-ids.ts, the walk controlled scheduling uses), identified on the trial's first wait
+ * only: most trials of most suites never sleep, and a walk costs microseconds. Calls through a
+ * function captured before the trial (`const { wait } = Atomics`) are not seen; nor are waits
+ * under controlled scheduling, whose model names the word itself.
+ */
+import { BufferIds } from './sched/buffer-ids.js';
+import { sleepBufferWord, sleepByteWord, sleepExpectedWord, sleepingWord } from './progress-words.js';
+
+type Wait = typeof Atomics.wait;
+
+export class WaitRecorder {
+  readonly #progress: Int32Array;
+  readonly #sleeping: number;
+  readonly #buffer: number;
+  readonly #byte: number;
+  readonly #expected: number;
+  readonly #ids = new BufferIds([]);
+  readonly #real: Wait = Atomics.wait;
+  readonly #wrapper: Wait;
+  #state: unknown;
+  #identified = false;
+
+  constructor(progress: Int32Array, threads: number, thread: number) {
+    this.#progress = progress;
+    this.#sleeping = sleepingWord(threads, thread);
+    this.#buffer = sleepBufferWord(threads, thread);
+    this.#byte = sleepByteWord(threads, thread);
+    this.#expected = sleepExpectedWord(threads, thread);
+    const real = this.#real;
+    const publish = (ta: unknown, index: unknown, value: unknown): void => this.#publish(ta, index, value);
+    const awake = (): void => void Atomics.store(progress, this.#sleeping, 0);
+    // A function expression, not an arrow: the same shape and arity as Atomics.wait.
+    this.#wrapper = function wait(typedArray: Int32Array, index: number, value: number, timeout?: number) {
+      publish(typedArray, index, value);
+      try {
+        return real(typedArray, index, value, timeout);
+      } finally {
+        awake();
+      }
+    } as Wait;
+  }
+
+  /** Before the actor: waits from here on are published. False when Atomics.wait cannot be replaced (frozen by someone): then nothing is. */
+  begin(state: unknown): boolean {
+    this.#state = state;
+    this.#identified = false;
+    try {
+      Atomics.wait = this.#wrapper;
+    } catch {
+      return false;
+    }
+    return Atomics.wait === this.#wrapper;
+  }
+
+  /** After the actor: the real Atomics.wait again (unless the actor put its own there: the actor guard reports that). */
+  end(): void {
+    if (Atomics.wait === this.#wrapper) Atomics.wait = this.#real;
+    this.#state = undefined;
+  }
+
+  #publish(ta: unknown, index: unknown, value: unknown): void {
+    // Only what an integer view over shared memory can be: anything else, Atomics.wait itself rejects.
+    if (!ArrayBuffer.isView(ta) || !(ta.buffer instanceof SharedArrayBuffer)) return;
+    if (!this.#identified) {
+      this.#ids.identify(this.#state);
+      this.#identified = true;
+    }
+    const id = this.#ids.idOf(ta.buffer);
+    const elementBytes = (ta as Int32Array).BYTES_PER_ELEMENT;
+    const at = ta.byteOffset + Number(index) * elementBytes - (id === undefined ? 0 : this.#ids.baseOf(id));
+    const p = this.#progress;
+    p[this.#buffer] = id === undefined ? -1 : id;
+    p[this.#byte] = Number.isFinite(at) ? at : -1;
+    p[this.#expected] = Number(value) | 0;
+    Atomics.store(p, this.#sleeping, 1);
+  }
+}
