@@ -13,6 +13,11 @@ import { sleepBufferWord, sleepByteWord, sleepExpectedWord, sleepingWord } from 
 
 type Wait = typeof Atomics.wait;
 
+// Captured at load: an actor may replace or remove globalThis.Atomics (the actor guard reports it);
+// the recorder must neither fail with it nor call its replacement.
+const realAtomics = Atomics;
+const store = Atomics.store.bind(Atomics);
+
 export class WaitRecorder {
   readonly #progress: Int32Array;
   readonly #sleeping: number;
@@ -20,7 +25,8 @@ export class WaitRecorder {
   readonly #byte: number;
   readonly #expected: number;
   readonly #ids = new BufferIds([]);
-  readonly #real: Wait = Atomics.wait;
+  // The very function: the actor guard compares Atomics.wait with it after every trial.
+  readonly #real: Wait = realAtomics.wait;
   readonly #wrapper: Wait;
   #state: unknown;
   #identified = false;
@@ -33,7 +39,7 @@ export class WaitRecorder {
     this.#expected = sleepExpectedWord(threads, thread);
     const real = this.#real;
     const publish = (ta: unknown, index: unknown, value: unknown): void => this.#publish(ta, index, value);
-    const awake = (): void => void Atomics.store(progress, this.#sleeping, 0);
+    const awake = (): void => void store(progress, this.#sleeping, 0);
     // A function expression, not an arrow: the same shape and arity as Atomics.wait.
     this.#wrapper = function wait(typedArray: Int32Array, index: number, value: number, timeout?: number) {
       publish(typedArray, index, value);
@@ -45,22 +51,32 @@ export class WaitRecorder {
     } as Wait;
   }
 
-  /** Before the actor: waits from here on are published. False when Atomics.wait cannot be replaced (frozen by someone): then nothing is. */
+  /**
+   * Before the actor: waits from here on are published. False when Atomics.wait cannot be replaced
+   * (frozen by someone): then nothing is. Never throws.
+   */
   begin(state: unknown): boolean {
     this.#state = state;
     this.#identified = false;
     try {
-      Atomics.wait = this.#wrapper;
+      realAtomics.wait = this.#wrapper;
+      return realAtomics.wait === this.#wrapper;
     } catch {
       return false;
     }
-    return Atomics.wait === this.#wrapper;
   }
 
-  /** After the actor: the real Atomics.wait again (unless the actor put its own there: the actor guard reports that). */
+  /**
+   * After the actor: the real Atomics.wait again, unless the actor put its own there or froze
+   * Atomics (the actor guard reports and repairs what it can). Never throws.
+   */
   end(): void {
-    if (Atomics.wait === this.#wrapper) Atomics.wait = this.#real;
     this.#state = undefined;
+    try {
+      if (realAtomics.wait === this.#wrapper) realAtomics.wait = this.#real;
+    } catch {
+      // Frozen with the wrapper in place: the guard sees Atomics.wait changed and replaces the worker.
+    }
   }
 
   #publish(ta: unknown, index: unknown, value: unknown): void {
@@ -77,6 +93,6 @@ export class WaitRecorder {
     p[this.#buffer] = id === undefined ? -1 : id;
     p[this.#byte] = Number.isFinite(at) ? at : -1;
     p[this.#expected] = Number(value) | 0;
-    Atomics.store(p, this.#sleeping, 1);
+    store(p, this.#sleeping, 1);
   }
 }
