@@ -81,7 +81,10 @@ export default defineSuite<State, P, null>({
     if (ctx.params.roles === 'split') return t < producersOf(ctx.threads, false) ? `producer-${t}` : `consumer-${t - producersOf(ctx.threads, false)}`;
     return ctx.params.roles === 'all' ? `producer-consumer-${t}` : `t${t}`;
   },
-  prepare: prepareImpl,
+  async prepare(ctx) {
+    if (!['split', 'all', 'mixed'].includes(ctx.params.roles)) throw new RangeError(`conformance/queue: param roles must be split, all or mixed; got ${JSON.stringify(ctx.params.roles)}`);
+    await prepareImpl(ctx);
+  },
   setup(ctx) {
     const allProduce = allProduceIn(ctx);
     const capacity = allProduce ? Math.max(ctx.params.capacity, ctx.threads * ctx.params.messages) : ctx.params.capacity;

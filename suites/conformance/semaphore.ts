@@ -49,7 +49,11 @@ export default defineSuite<State, P, null>({
     ...galleryVariant('one-too-many-semaphore', 'off by one: acquire takes a permit while the count is 0, admitting permits + 1 holders'),
     ...galleryVariant('late-sequence-semaphore', 'acquire reads the wake-up sequence after finding no permit: a release in between is missed and it sleeps beside a free permit'),
   },
-  prepare: prepareImpl,
+  async prepare(ctx) {
+    const p = ctx.params.permits;
+    if (!Number.isInteger(p) || p < 0) throw new RangeError(`conformance/semaphore: param permits must be a whole number (0: alternate 1 and half the threads by trial); got ${JSON.stringify(p)}`);
+    await prepareImpl(ctx);
+  },
   setup(ctx) {
     const permits = permitsOf(ctx);
     return { handle: implOf(ctx).create({ permits }), board: board(SLOTS), permits };
