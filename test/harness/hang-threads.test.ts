@@ -19,6 +19,22 @@ describe('harness/hang: last seen', function () {
     assert.equal(lastSeenText(trace, 4, 1200), 't0 in acquire() for 1,100 ms; t1 returned from release() 1,080 ms ago; t2 in Event ready wait for 1,150 ms; t3 reached no yield point');
   });
 
+  it('shows a thread stuck inside a call in that call, since it began, and where inside it was last (a point the implementation marks, a primitive operation)', () => {
+    const trace = [
+      event(0, 10, 'user', 'release()'),
+      event(0, 11, 'user', 'release() done'),
+      event(0, 20, 'user', 'acquire()'),
+      event(0, 21, 'user', 'lock.acquire: woken, retaking'),
+      event(0, 30, 'user', 'lock.acquire: woken, retaking'),
+      event(1, 40, 'user', 'acquire()'),
+      event(1, 41, 'user', 'lock.acquire: woken, retaking'),
+      event(1, 45, 'user', 'acquire() done'),
+      event(1, 50, 'user', 'release()'),
+      event(1, 51, 'acquire', 'Lock inner'),
+    ];
+    assert.equal(lastSeenText(trace, 2, 1020), 't0 in acquire() for 1,000 ms, last at lock.acquire: woken, retaking 990 ms ago; t1 in release() for 970 ms, last at Lock inner acquire 969 ms ago');
+  });
+
   it('a lost wakeup in a user\'s lock (--impl, free-running): the hang names the thread stuck in acquire()', async () => {
     // Free-running at 4 threads this gallery lock hung in every trial of 6 (test/suites/conformance.test.ts);
     // up to 60 trials at a 30% floor, stopping at the first: a miss is 0.7^60 = 5e-10.
