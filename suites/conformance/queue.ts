@@ -55,10 +55,12 @@ interface State {
 }
 
 /**
- * Whether every thread produces in this trial. Never for a module that declares maxThreads 2: that is
- * how a single-producer single-consumer queue says so (docs/contracts.md).
+ * Whether every thread produces in this trial. Always at 1 thread; never for a module that declares
+ * maxThreads 2: that is how a single-producer single-consumer queue says so (docs/contracts.md).
  */
-function allProduceIn(ctx: { params: P; trial: number }): boolean {
+function allProduceIn(ctx: { params: P; trial: number; threads: number }): boolean {
+  // One thread has nobody to hand to: it produces, then drains.
+  if (ctx.threads === 1) return true;
   const max = implOf(ctx).maxThreads;
   if (max !== undefined && max <= 2) return false;
   return ctx.params.roles === 'all' || (ctx.params.roles === 'mixed' && ctx.trial % 2 === 1);
