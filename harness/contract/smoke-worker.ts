@@ -5,9 +5,11 @@
  * Tells the parent each contract call before making it, then `ok` or the error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { HarnessError, thrownMessage } from '../core/shared/errors.js';
 import { checkImplShape, pickExport, smokeCheck } from './check.js';
 
-export type SmokeMessage = { type: 'imported' } | { type: 'calling'; call: string } | { type: 'ok' } | { type: 'error'; code?: string; message: string };
+/** `contract`: the check's own ERR_IMPL_CONTRACT (its message names the URL); otherwise the module itself threw. */
+export type SmokeMessage = { type: 'imported' } | { type: 'calling'; call: string } | { type: 'ok' } | { type: 'error'; contract: boolean; message: string };
 
 const { url } = workerData as { url: string };
 const post = (m: SmokeMessage): void => parentPort!.postMessage(m);
@@ -17,6 +19,8 @@ try {
   smokeCheck(impl, url, (call) => post({ type: 'calling', call }));
   post({ type: 'ok' });
 } catch (err) {
-  const e = err as { code?: unknown; message?: unknown };
-  post({ type: 'error', ...(typeof e.code === 'string' ? { code: e.code } : {}), message: typeof e.message === 'string' ? e.message : String(err) });
+  // Only the check's own verdict keeps its code: an error of the user's module (its own `code`
+  // included, ERR_USAGE or ENOENT) must not choose the CLI's exit code.
+  const contract = err instanceof HarnessError && err.code === 'ERR_IMPL_CONTRACT';
+  post({ type: 'error', contract, message: thrownMessage(err) });
 }

@@ -5,7 +5,7 @@
  * worker, it becomes an ERR_IMPL_CONTRACT naming the call and what to declare (exit code 2).
  */
 import { Worker } from 'node:worker_threads';
-import { HarnessError, type HarnessErrorCode } from '../core/shared/errors.js';
+import { HarnessError } from '../core/shared/errors.js';
 import { userCodeTimeoutMs } from '../core/shared/deadline.js';
 import type { SmokeMessage } from './smoke-worker.js';
 import type { ImplModule } from './types.js';
@@ -19,9 +19,13 @@ export function smokeCheckInWorker(impl: ImplModule, url: string): Promise<void>
   let lastCall: string | undefined;
   return new Promise<void>((resolve, reject) => {
     let timer: NodeJS.Timeout;
+    let settled = false;
     const settle = (err?: HarnessError): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      worker.removeAllListeners();
+      // The listeners stay: an 'error' the worker emits after the verdict (an unhandled rejection of
+      // the module's) must find one, or Node throws it on the main thread and ends the run.
       // Ends a worker blocked in Atomics.wait or a busy loop too (platform.md: ~3 ms).
       void worker.terminate();
       if (err === undefined) resolve();
@@ -42,9 +46,11 @@ export function smokeCheckInWorker(impl: ImplModule, url: string): Promise<void>
         );
       } else if (m.type === 'calling') lastCall = m.call;
       else if (m.type === 'ok') settle();
-      else settle(new HarnessError((m.code ?? 'ERR_IMPL_CONTRACT') as HarnessErrorCode, m.message));
+      else settle(new HarnessError('ERR_IMPL_CONTRACT', m.contract ? m.message : `cannot load implementation ${url} in a worker thread: ${m.message} (see docs/contracts.md)`));
     });
     worker.on('error', (err) => settle(new HarnessError('ERR_IMPL_CONTRACT', `${at}: single-thread smoke check: the worker thread failed: ${err.message}`)));
-    worker.on('exit', (code) => settle(new HarnessError('ERR_IMPL_CONTRACT', `${at}: single-thread smoke check: the worker thread exited (code ${code}) before it finished (process.exit in the module?)`)));
+    // Code 13 is Node's "unsettled top-level await"; anything else, the module called process.exit.
+    const why = (code: number): string => (code === 13 ? 'its top-level await never settled' : `the worker thread exited (code ${code}) before it finished (process.exit in the module?)`);
+    worker.on('exit', (code) => settle(new HarnessError('ERR_IMPL_CONTRACT', `${at}: single-thread smoke check: ${why(code)}`)));
   });
 }

@@ -50,6 +50,11 @@ describe('harness/contract', () => {
     assert.match(await contractError('never-acquires'), /single-thread smoke check failed: acquire\(0\) on a free lock returned false; expected true/);
   });
 
+  it('runs the smoke check in a worker thread: an error of the module there is ERR_IMPL_CONTRACT naming the URL, whatever code the module gave it', async () => {
+    const message = await contractError('throws-in-worker');
+    assert.equal(message, `cannot load implementation ${fixture('throws-in-worker')} in a worker thread: only in workers (see docs/contracts.md)`);
+  });
+
   it('rejects an unknown capability', async () => {
     assert.match(await contractError('bad-capability'), /unknown capability "fair" for a lock; known: releaseByNonOwnerThrows/);
   });

@@ -7,6 +7,7 @@
  * that did it, with a message that says what to do, and the worker is repaired for the next one.
  */
 import { parentPort } from 'node:worker_threads';
+import { isRecorderWait } from './wait-recorder.js';
 
 export const ACTOR_MISUSE = 'ERR_ACTOR_MISUSE';
 
@@ -58,7 +59,8 @@ export function restoreGlobals(): { error: ActorMisuseError; restored: boolean }
   let changed: string[] | undefined;
   let restored = true;
   for (const s of saved) {
-    if (s.owner[s.key] === s.value) continue;
+    // The wait recorder's wrapper, left in place by an actor that froze Atomics, is the real wait in all but name.
+    if (s.owner[s.key] === s.value || isRecorderWait(s.owner[s.key])) continue;
     (changed ??= []).push(s.label);
     try {
       Object.defineProperty(s.owner, s.key, s.descriptor);

@@ -18,6 +18,17 @@ type Wait = typeof Atomics.wait;
 const realAtomics = Atomics;
 const store = Atomics.store.bind(Atomics);
 
+/** Every wrapper a recorder installs: the actor guard takes one for the real Atomics.wait (isRecorderWait). */
+const wrappers = new WeakSet<object>();
+
+/**
+ * Whether `fn` is a recorder's wrapper: it forwards to the real Atomics.wait, so an actor that froze
+ * Atomics while it was in place (harmless in itself) changed nothing the trial loop depends on.
+ */
+export function isRecorderWait(fn: unknown): boolean {
+  return typeof fn === 'function' && wrappers.has(fn);
+}
+
 export class WaitRecorder {
   readonly #progress: Int32Array;
   readonly #sleeping: number;
@@ -49,6 +60,7 @@ export class WaitRecorder {
         awake();
       }
     } as Wait;
+    wrappers.add(this.#wrapper);
   }
 
   /**
@@ -75,7 +87,7 @@ export class WaitRecorder {
     try {
       if (realAtomics.wait === this.#wrapper) realAtomics.wait = this.#real;
     } catch {
-      // Frozen with the wrapper in place: the guard sees Atomics.wait changed and replaces the worker.
+      // Frozen with the wrapper in place: it stays, forwarding to the real wait (isRecorderWait).
     }
   }
 
