@@ -66,7 +66,8 @@ export async function runConfiguration(p: PlannedWork, o: ConfigRunOptions): Pro
 async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
   const result = await executeWork(p, o);
   const search = o.controlledSearch;
-  if (search === undefined || !shouldSearch(result, o.signal)) return result;
+  // A suite that runs free only (controlled: false) has no controlled twin to search.
+  if (search === undefined || p.suite.controlled === false || !shouldSearch(result, o.signal)) return result;
   return searchControlled(p.suite, result, search, {
     timeoutMs: o.timeoutMs,
     traceEvents: o.traceEvents,

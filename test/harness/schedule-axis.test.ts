@@ -21,6 +21,8 @@ import { countConfigs, normalize } from '../../harness/mocha/options.js';
 import { HarnessError } from '../../harness/core/shared/errors.js';
 import { stress } from '../helpers/cli.js';
 import { rerunCommand } from '../../reporters/rerun.js';
+import { run } from '../../harness/core/run.js';
+import type { RunSummary } from '../../harness/core/grade/results.js';
 
 const flags = (values: Layer['values']): Layer => ({ kind: 'flag', values });
 const config = (values: Layer['values']): Layer => ({ kind: 'config', file: '/p/stress.config.json', base: '/p', values });
@@ -133,6 +135,16 @@ describe('harness/schedule axis', function () {
     assert.deepEqual(skipped.map((p) => p.config.schedule), ['ctl', 'pct:2']);
     for (const p of skipped) assert.equal(p.skip, 'sched-free-only runs free only (the suite sets controlled: false)');
     assert.ok(planned.filter((p) => p.config.schedule === undefined).every((p) => p.skip === undefined));
+  });
+
+  it('a suite with controlled: false gets no controlled search after a free failure (it has no controlled twin)', async () => {
+    const file = fileURLToPath(new URL('../sched/fixtures/free-only-failing.js', import.meta.url));
+    let summary: RunSummary | undefined;
+    for await (const e of run({ suites: [file], schedule: ['free', 'ctl'], jitter: ['none'], runs: 3, seed: 'k' })) if (e.type === 'run-end') summary = e.summary;
+    const free = summary!.configs.find((r) => r.config.schedule === undefined)!;
+    const sample = free.invariants.find((i) => i.name === 'three added')!.samples[0]!;
+    assert.equal(free.failedTrials, 3);
+    assert.equal(sample.controlled, undefined, 'no search ran');
   });
 
   it('refuses a suite whose controlled is not a boolean (ERR_SUITE_SHAPE)', async () => {
