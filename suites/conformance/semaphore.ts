@@ -9,12 +9,13 @@
  * permits are where counting bugs show.
  * A module that declares `timeouts: false` gets blocking acquire() calls and
  * spinning tryAcquire() (if it has one) only; "no lost permits" then counts
- * with tryAcquire(), or is not checked without it.
+ * with tryAcquire(), or, without one, thread 0 takes every permit with blocking
+ * acquire() calls at the end of the trial (a lost permit hangs there).
  */
 import { defineSuite } from '../../harness/suite-api.js';
 import type { SemaphoreImpl } from '../../harness/contract/types.js';
 import { attached, galleryVariant, hasTimeouts, implOf, op, ourImpl, prepareImpl, timedCall } from './lib/impl.js';
-import { board, errorsOf, spin, patienceMs } from './lib/coord.js';
+import { awaitAtLeast, board, errorsOf, signal, spin, patienceMs } from './lib/coord.js';
 
 /** Holders now. */
 const HOLDERS = 0;
@@ -95,7 +96,15 @@ export default defineSuite<State, P, null>({
       Atomics.sub(b, HOLDERS, 1);
       op('release()', () => sem.release());
     }
-    Atomics.add(b, FINISHED, 1);
+    // A signal (add, then notify): thread 0 may be waiting for every thread to finish (below).
+    signal(b, FINISHED);
+    // Without timeouts and tryAcquire, the main thread cannot count the free permits (a call could
+    // block it). Thread 0 counts them instead, once every thread has finished: it takes `permits`
+    // with blocking acquire() calls, so a lost permit is a hang (named: acquire() to count) rather than a pass.
+    if (!timed && sem.tryAcquire === undefined && ctx.thread === 0 && awaitAtLeast(b, FINISHED, ctx.threads, patienceMs(ctx))) {
+      for (let k = 0; k < permits; k++) op('acquire() to count the permits left', () => sem.acquire());
+      for (let k = 0; k < permits; k++) op('release()', () => sem.release());
+    }
     return null;
   },
   invariants: {
@@ -107,8 +116,7 @@ export default defineSuite<State, P, null>({
     }),
     // Single-threaded, in the main thread, after the trial: exactly `permits` can be taken. Never
     // with a call that could block the main thread: without timeouts only tryAcquire() can count,
-    // and a module with neither is not checked here (a lost permit then shows only in 1-permit
-    // trials, as threads blocked for ever: with more permits the others go on with the rest).
+    // and a module with neither is counted by thread 0 at the end of the trial instead (a hang).
     'no lost permits (exactly permits free after the trial)': (s, _r, ctx) => {
       const sem = attached<SemaphoreImpl>(ctx, s.handle);
       const tryTake = hasTimeouts(ctx) ? (): boolean => sem.acquire(0) : sem.tryAcquire?.bind(sem);

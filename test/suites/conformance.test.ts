@@ -100,6 +100,16 @@ describe('suites/conformance', function () {
       });
     }
 
+    it('a declared semaphore without timeouts or tryAcquire that loses a permit is caught: thread 0 counts the permits left with blocking acquire()', async () => {
+      // It loses one only with 2 permits (odd trials at t4), where the others go on with the rest: 50% of
+      // trials, deterministic under control (the count blocks: a deadlock at once). 40 trials stopping at the first: 0.5^40 = 9e-13.
+      const s = await runAll({ suites: ['conformance/semaphore'], grep: '/t4/', schedule: ['ctl'], impls: parseImpls('--impl', [`semaphore=${fixture('untimed-leaky-semaphore')}`], process.cwd()), runs: 40, maxFailures: 1, seed: 'untimed-leaky' });
+      const r = s.configs[0]!;
+      const deadlock = r.invariants.find((i) => i.name === 'no deadlock or lost wakeup')!;
+      assert.ok(deadlock.failures > 0, `${r.trials} trials`);
+      assert.match(deadlock.samples[0]!.details, /: t0 in [^;]*acquire[^;]* on Atomics\.wait\(handle\.inner\+0, expected 0\)$/, "only t0 is left, blocked counting");
+    });
+
     it('undeclared, the smoke check names the call that did not return and what to declare (exit code 2, not a blocked main thread)', async () => {
       // The smoke check runs in a worker thread: wait(0) on a clear event that ignores its timeout never returns.
       await assert.rejects(
