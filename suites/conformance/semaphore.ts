@@ -14,7 +14,7 @@
  */
 import { defineSuite } from '../../harness/suite-api.js';
 import type { SemaphoreImpl } from '../../harness/contract/types.js';
-import { attached, galleryVariant, hasTimeouts, implOf, op, ourImpl, prepareImpl, timedCall } from './lib/impl.js';
+import { acquireInStyle, attached, galleryVariant, hasTimeouts, implOf, op, ourImpl, prepareImpl } from './lib/impl.js';
 import { awaitAtLeast, board, errorsOf, signal, spin, patienceMs } from './lib/coord.js';
 
 /** Holders now. */
@@ -74,20 +74,7 @@ export default defineSuite<State, P, null>({
     // Without timeouts: 1 and 2 spin on tryAcquire() if there is one, else block.
     const timed = hasTimeouts(ctx);
     const style = timed ? ctx.thread % 3 : ctx.thread % 3 === 0 || sem.tryAcquire === undefined ? 0 : 1;
-    const take = (): boolean => {
-      if (style === 0) return op('acquire()', () => sem.acquire());
-      while (performance.now() < deadline) {
-        const got =
-          style === 2
-            ? op(timedCall(ctx, 'acquire(t)'), () => sem.acquire(ctx.random() < 0.5 ? 0 : 1))
-            : sem.tryAcquire
-              ? op('tryAcquire()', () => sem.tryAcquire!())
-              : op(timedCall(ctx, 'acquire(0)'), () => sem.acquire(0));
-        if (got) return true;
-      }
-      Atomics.add(b, STARVED, 1);
-      return false;
-    };
+    const take = (): boolean => acquireInStyle(sem, ctx, style, deadline, () => Atomics.add(b, STARVED, 1));
     for (let i = 0; i < ctx.params.iterations; i++) {
       if (!take()) break;
       if (Atomics.add(b, HOLDERS, 1) + 1 > permits) Atomics.add(b, OVER, 1);

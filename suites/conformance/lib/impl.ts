@@ -60,3 +60,31 @@ export function op<T>(name: string, fn: () => T): T {
   yieldPoint('user', `${name} done`);
   return r;
 }
+
+/** What the lock, rlock and semaphore suites acquire: acquire(timeoutMs?) and maybe tryAcquire(). */
+interface Acquirable {
+  acquire(timeoutMs?: number): boolean;
+  tryAcquire?(): boolean;
+}
+
+/**
+ * One acquisition in a style (the suite picks each thread's): 0 blocks in acquire(); 1 spins on
+ * tryAcquire() (acquire(0) without one); 2 retries acquire(0 or 1 ms), timeouts racing releases.
+ * Styles 1 and 2 give up at `deadline` and call `starved`: false.
+ */
+export function acquireInStyle(p: Acquirable, ctx: ActorContextLike, style: number, deadline: number, starved: () => void): boolean {
+  if (style === 0) return op('acquire()', () => p.acquire());
+  while (performance.now() < deadline) {
+    const got =
+      style === 2
+        ? op(timedCall(ctx, 'acquire(t)'), () => p.acquire(ctx.random() < 0.5 ? 0 : 1))
+        : p.tryAcquire
+          ? op('tryAcquire()', () => p.tryAcquire!())
+          : op(timedCall(ctx, 'acquire(0)'), () => p.acquire(0));
+    if (got) return true;
+  }
+  starved();
+  return false;
+}
+
+type ActorContextLike = { params: { impl?: unknown }; random: () => number };

@@ -18,7 +18,7 @@
  */
 import type { ActorContext, ActorOutcome, InvariantVerdict, SuiteContext } from '../../../harness/suite-api.js';
 import type { LockImpl } from '../../../harness/contract/types.js';
-import { attached, hasTimeouts, implOf, op, timedCall } from './impl.js';
+import { acquireInStyle, attached, hasTimeouts, implOf, op, timedCall } from './impl.js';
 import { awaitAtLeast, errorsOf, signal, spin, patienceMs } from './coord.js';
 
 // Scoreboard slots.
@@ -70,20 +70,7 @@ export function mutexActor(s: MutexState, ctx: ActorContext<MutexParams>): null 
   const timed = hasTimeouts(ctx);
   // Without timeouts: spin on tryAcquire() when there is one, else block like style 0.
   const style = !timed && (ctx.thread % 3 === 2 || lock.tryAcquire === undefined) ? 0 : ctx.thread % 3;
-  const take = (): boolean => {
-    if (style === 0) return op('acquire()', () => lock.acquire());
-    while (performance.now() < deadline) {
-      const got =
-        style === 2
-          ? op(timedCall(ctx, 'acquire(t)'), () => lock.acquire(ctx.random() < 0.5 ? 0 : 1))
-          : lock.tryAcquire
-            ? op('tryAcquire()', () => lock.tryAcquire!())
-            : op(timedCall(ctx, 'acquire(0)'), () => lock.acquire(0));
-      if (got) return true;
-    }
-    Atomics.add(b, STARVED, 1);
-    return false;
-  };
+  const take = (): boolean => acquireInStyle(lock, ctx, style, deadline, () => Atomics.add(b, STARVED, 1));
   const section = (): void => {
     if (Atomics.add(b, INSIDE, 1) !== 0) Atomics.add(b, OVERLAPS, 1);
     const v = b[COUNTER]!;
