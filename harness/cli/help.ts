@@ -69,6 +69,13 @@ none,spin-1us, a 60 s time budget.
 Flags:
   --threads 2,4,8        thread counts (1-256); default: each suite's own
   --cores 1,all          confine each trial group to N cores (taskset), or all
+  --jobs auto            trial groups side by side, each on cores of its own (default auto:
+                         as many as fit; 1: one at a time; at most the CPUs this process may
+                         use). A group takes its thread count of cores (its --cores if set,
+                         1 for a controlled one), never fewer than 2 (its own process's main
+                         thread sets up and grades its trials); a configuration runs as
+                         several groups on disjoint trial ranges when more fit, merged into
+                         one result. Same seeds, tokens and reports as --jobs 1
   --jitter none,spin-1us jitter profiles: none, spin-1us, spin-10us, spin-50us, sleep-1ms
   --schedule free,ctl    free: free-running stress; ctl (a portfolio: random walk, PCT 2 and 3),
                          random, pct:D (D 1-10): controlled scheduling, one thread at a time,

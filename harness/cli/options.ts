@@ -26,6 +26,7 @@ export const RUN_FLAGS = {
   json: { type: 'string' },
   config: { type: 'string' },
   shard: { type: 'string' },
+  jobs: { type: 'string' },
   ...REPORTER_FLAGS,
   verbose: { type: 'boolean' },
 } as const;
@@ -71,6 +72,7 @@ const FLAG_OF: Partial<Record<SettingKey, string>> = {
   impls: 'impl',
   traceEvents: 'trace-events',
   shard: 'shard',
+  jobs: 'jobs',
 };
 
 /** The config file's keys by setting: the same settings as the flags, flags win. */
@@ -91,6 +93,7 @@ const CONFIG_KEY_OF: Record<Exclude<SettingKey, 'shard'>, keyof ConfigFile> = {
   params: 'params',
   impls: 'impl',
   traceEvents: 'traceEvents',
+  jobs: 'jobs',
 };
 
 function flagLayer(v: Record<string, unknown>, positionals: string[]): Layer {
@@ -121,7 +124,8 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   const { values: v, positionals } = parseFlags(argv, RUN_FLAGS, command);
   const file = await loadConfigFile(v.config as string | undefined);
   const layers = [flagLayer(v, positionals), envLayer(), ...(file !== null ? [configLayer(file)] : [])];
-  const { options, sources } = resolveSettings(layers);
+  // The CLI is the machine's main job (a CI runner, a nightly soak): it uses every core by default.
+  const { options, sources } = resolveSettings(layers, { jobs: 'auto' });
   const out: CliRun = { options, sources, reporters: reporterSettingsFrom(v) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;

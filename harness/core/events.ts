@@ -19,8 +19,11 @@ export type RunEvent =
       minShareMs?: number;
     }
   | { type: 'config-start'; config: Configuration; index: number; total: number }
-  /** `configsLeft`: configurations not finished yet (during one, it counts itself). */
-  | { type: 'progress'; config: Configuration; trials: number; elapsedMs: number; totalTrials: number; totalFailures: number; configsLeft: number }
+  /**
+   * `configsLeft`: configurations not finished yet (during one, it counts itself). `groups`: in a
+   * --jobs run, the trial groups running side by side (`config` is the one that reported last).
+   */
+  | { type: 'progress'; config: Configuration; trials: number; elapsedMs: number; totalTrials: number; totalFailures: number; configsLeft: number; groups?: number }
   | { type: 'config-end'; result: ConfigResult; index: number; total: number }
   /** Soak runs, after each pass: the totals so far, for a checkpoint file. */
   | { type: 'checkpoint'; summary: RunSummary }

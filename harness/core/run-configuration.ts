@@ -4,7 +4,7 @@
  */
 import { executeConfiguration } from './execute/executor.js';
 import type { WorkerGroups } from './execute/pools.js';
-import { executeConfigurationPinned } from './execute/pinned.js';
+import { cpuListFor, executeConfigurationPinned } from './execute/pinned.js';
 import type { PlannedConfig } from './plan/plan.js';
 import { SLICE_TRIAL_SPAN, type TrialSlice } from './plan/shard.js';
 import type { ConfigResult, Configuration } from './grade/results.js';
@@ -64,7 +64,14 @@ export async function runConfiguration(p: PlannedWork, o: ConfigRunOptions): Pro
  * samples carry.
  */
 async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
-  const result = await executeWork(p, o);
+  return searchAfterFailure(p, await executeWork(p, o), o);
+}
+
+/**
+ * For a free configuration that failed (and has a controlled twin), the controlled search; its
+ * answer goes into the first failure samples. Otherwise the result as it is.
+ */
+export async function searchAfterFailure(p: PlannedConfig, result: ConfigResult, o: ConfigRunOptions): Promise<ConfigResult> {
   const search = o.controlledSearch;
   // A suite that runs free only (controlled: false) has no controlled twin to search.
   if (search === undefined || p.suite.controlled === false || !shouldSearch(result, o.signal)) return result;
@@ -77,6 +84,7 @@ async function runUnsliced(p: PlannedConfig, o: ConfigRunOptions): Promise<Confi
   });
 }
 
+/** The configuration's own trials: skipped, in this process, or in a child confined to its --cores. */
 async function executeWork(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
   if (p.skip !== undefined) return skipped(p.config, p.skip);
   const shouldStop = (): boolean => o.signal?.aborted ?? false;
@@ -107,13 +115,13 @@ async function executeWork(p: PlannedConfig, o: ConfigRunOptions): Promise<Confi
       ...(o.fixedSeedTrial !== undefined ? { fixedSeedTrial: o.fixedSeedTrial } : {}),
       ...(o.firstTrial !== undefined ? { firstTrial: o.firstTrial } : {}),
     },
-    p.config.cores,
+    cpuListFor(p.config.cores),
     o.signal,
     o.onBatch,
   );
 }
 
-function skipped(config: Configuration, reason: string): ConfigResult {
+export function skipped(config: Configuration, reason: string): ConfigResult {
   return {
     config,
     status: 'skipped',

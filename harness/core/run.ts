@@ -7,6 +7,8 @@
 import { WorkerGroups } from './execute/pools.js';
 import { HarnessError } from './shared/errors.js';
 import { hasAffinity } from './execute/pinned.js';
+import { jobsFor, runCpus } from './parallel/lane-plan.js';
+import { type Lanes, runParallel } from './parallel/parallel-run.js';
 import { plan } from './plan/plan.js';
 import type { ConfigResult, RunSummary, SoakInfo } from './grade/results.js';
 import { soakPasses } from './soak.js';
@@ -43,7 +45,8 @@ export async function* run(given: RunOptions = {}): AsyncGenerator<RunEvent, Run
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const { full, planned } = await planWork(options, seed);
-  const settings = settingsOf(options);
+  const lanes = lanesOf(options);
+  const settings = settingsOf(options, lanes);
   // A time budget is testing time, shared out as the run goes (time-share.ts): every configuration
   // gets at least an equal share, and what one leaves unused goes to the rest.
   const shares = new TimeShares(options.timeBudgetMs, planned.map((p) => p.skip === undefined), t0);
@@ -67,7 +70,9 @@ export async function* run(given: RunOptions = {}): AsyncGenerator<RunEvent, Run
     if (options.durationMs !== undefined) {
       const base = { seed, startedAt, interrupted: false, exitCode: 0, ...(options.shard ? { shard: options.shard } : {}) };
       const stop = (): boolean => options.signal?.aborted ?? false;
-      soak = yield* soakPasses(planned, { t0, durationMs: options.durationMs, passMs: options.timeBudgetMs, base, one, stop, results: state.results });
+      soak = yield* soakPasses(planned, { t0, durationMs: options.durationMs, passMs: options.timeBudgetMs, base, one, stop, results: state.results, ...(lanes ? { lanes } : {}) });
+    } else if (lanes !== undefined) {
+      yield* runSideBySide(planned, state, lanes, (index, now) => shares.shareFor(index, now));
     } else {
       yield* runInOrder(planned, state, (index) => shares.shareFor(index, performance.now()));
     }
@@ -111,9 +116,18 @@ async function planWork(options: CompleteRunOptions, seed: string): Promise<{ fu
   return { full, planned };
 }
 
+/** The machine as a --jobs run uses it; undefined for one group at a time (--jobs 1, or a machine of one core). */
+function lanesOf(options: CompleteRunOptions): Lanes | undefined {
+  const cpus = runCpus();
+  const jobs = Math.min(jobsFor(options.jobs, cpus.length), cpus.length);
+  if (jobs <= 1) return undefined;
+  return { jobs, cpus, affinity: hasAffinity(), ...(options.workerHeapMb !== undefined ? { workerHeapMb: options.workerHeapMb } : {}) };
+}
+
 /** The settings reporters and result files record beside the results. */
-function settingsOf(options: CompleteRunOptions): RunSettings {
+function settingsOf(options: CompleteRunOptions, lanes: Lanes | undefined): RunSettings {
   return {
+    ...(lanes !== undefined ? { jobs: lanes.jobs } : {}),
     timeoutMs: options.timeoutMs,
     traceEvents: options.traceEvents,
     ...(options.runs !== undefined ? { runs: options.runs } : { timeBudgetMs: options.timeBudgetMs }),
@@ -150,6 +164,25 @@ async function* runInOrder(planned: PlannedWork[], state: RunState, shareMs: (in
       return;
     }
   }
+}
+
+/** A --jobs run (parallel/parallel-run.ts): the results in plan order, whatever order they ended in. */
+async function* runSideBySide(planned: PlannedWork[], state: RunState, lanes: Lanes, shareMs: (index: number, now: number) => number): AsyncGenerator<RunEvent, void> {
+  const { options } = state;
+  const pass = yield* runParallel({
+    items: planned,
+    lanes,
+    one: state.one,
+    budgetOf: (index, now) => (options.runs !== undefined ? { runs: options.runs } : { timeMs: shareMs(index, now) }),
+    ...(options.runs !== undefined ? { runs: options.runs } : {}),
+    failFast: options.failFast,
+    announce: true,
+    t0: state.t0,
+    trialsBefore: 0,
+    failuresBefore: 0,
+  });
+  for (const result of pass.results) if (result !== undefined) state.results.push(result);
+  if (pass.stoppedEarly !== undefined && pass.stoppedEarly.notRun > 0) state.stoppedEarly = pass.stoppedEarly;
 }
 
 /**

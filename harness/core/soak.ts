@@ -13,6 +13,7 @@ import type { RunEvent } from './events.js';
 import { type ConfigRunOptions, type PlannedWork, runConfiguration } from './run-configuration.js';
 import { accumulate } from './record/soak-merge.js';
 import { exitCodeFor } from './grade/verdict.js';
+import { type Lanes, runParallel } from './parallel/parallel-run.js';
 
 export interface SoakOptions {
   t0: number;
@@ -23,6 +24,8 @@ export interface SoakOptions {
   stop: () => boolean;
   /** Filled with the final totals, in plan order. */
   results: ConfigResult[];
+  /** A --jobs run: each pass runs its groups side by side (parallel/parallel-run.ts). */
+  lanes?: Lanes;
 }
 
 /** A slice shorter than this is not worth a dispatch: the last pass ends instead. */
@@ -42,8 +45,33 @@ export async function* soakPasses(planned: PlannedWork[], o: SoakOptions): Async
   let trials = 0;
   let failures = 0;
   const ordered = (): ConfigResult[] => planned.map((p) => totals.get(p.config.key)).filter((r): r is ConfigResult => r !== undefined);
+  const fold = (p: PlannedWork, pass: ConfigResult): void => {
+    totals.set(p.config.key, accumulate(totals.get(p.config.key), pass));
+    trials += pass.trials;
+    failures += pass.failedTrials;
+  };
   while (!o.stop() && deadline - performance.now() >= MIN_SLICE_MS) {
-    for (let i = 0; i < planned.length; i++) {
+    if (o.lanes !== undefined) {
+      // Side by side: every item of the pass, each copy going on from where it stopped last pass.
+      const nextOfCopy = new Map<string, number>();
+      const copyKey = (index: number, copy: number): string => `${planned[index]!.config.key}#${copy}`;
+      const pass = yield* runParallel({
+        items: planned,
+        lanes: o.lanes,
+        one: o.one,
+        budgetOf: () => ({ timeMs: Math.min(slice, Math.max(0, deadline - performance.now())) }),
+        firstTrialOf: (index, copy) => nextTrials.get(copyKey(index, copy)),
+        onNextTrial: (index, copy, next) => nextOfCopy.set(copyKey(index, copy), next),
+        failFast: false,
+        announce: false,
+        t0: o.t0,
+        trialsBefore: trials,
+        failuresBefore: failures,
+      });
+      for (const [k, v] of nextOfCopy) nextTrials.set(k, v);
+      pass.results.forEach((r, i) => r !== undefined && fold(planned[i]!, r));
+    }
+    for (let i = 0; o.lanes === undefined && i < planned.length; i++) {
       const p = planned[i]!;
       const left = deadline - performance.now();
       if (o.stop() || left < MIN_SLICE_MS) break;
@@ -51,13 +79,10 @@ export async function* soakPasses(planned: PlannedWork[], o: SoakOptions): Async
       if (p.skip !== undefined && prev !== undefined) continue;
       const from = nextTrials.get(p.config.key) ?? p.slice?.firstTrial ?? 0;
       const pass = await runConfiguration(p, { ...o.one, budget: { timeMs: Math.min(slice, left) }, firstTrial: from });
-      const total = accumulate(prev, pass);
+      fold(p, pass);
       // A pass that ended before its first batch (prepare threw) has no nextTrial: stay where it was.
       nextTrials.set(p.config.key, pass.nextTrial ?? from);
-      totals.set(p.config.key, total);
-      trials += pass.trials;
-      failures += pass.failedTrials;
-      yield { type: 'progress', config: p.config, trials: total.trials, elapsedMs: performance.now() - o.t0, totalTrials: trials, totalFailures: failures, configsLeft: planned.length - i - 1 };
+      yield { type: 'progress', config: p.config, trials: totals.get(p.config.key)!.trials, elapsedMs: performance.now() - o.t0, totalTrials: trials, totalFailures: failures, configsLeft: planned.length - i - 1 };
     }
     info.passes++;
     const rss = rssMb();

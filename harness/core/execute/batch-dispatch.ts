@@ -25,6 +25,8 @@ export interface DispatchContext {
   traceEvents: number;
   fixedSeedTrial: number | null;
   groups: WorkerGroups;
+  /** A --jobs run's free-running group: each thread's CPU (see ExecuteOptions.threadCpus). */
+  threadCpus?: number[];
   /** Set for a controlled configuration (config.schedule): the specs and the control buffer of each batch. */
   schedule?: ScheduleDispatch;
 }
@@ -89,6 +91,7 @@ export function postBatch(d: DispatchContext, first: number, states: unknown[], 
       pureSpin: d.pureSpin,
       timeoutMs: d.timeoutMs,
       ...(schedule !== undefined ? { schedule } : {}),
+      ...(d.threadCpus?.[thread] !== undefined ? { cpu: d.threadCpus[thread] } : {}),
     };
     // No abort signal: tinypool never queues a task with one behind a busy worker, which would end
     // the pipelining. A batch is cancelled by destroying the whole group instead (cancelBatches).

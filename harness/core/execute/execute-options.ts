@@ -25,6 +25,11 @@ export interface ExecuteOptions {
   shouldStop?: () => boolean;
   /** Progress callback after each batch. */
   onBatch?: (trialsSoFar: number, failedTrialsSoFar: number) => void;
+  /**
+   * Free-running groups of a --jobs run: the CPU each thread's worker pins itself to (worker/pin-thread.ts),
+   * so that a trial's threads run on cores of their own, beside the other groups.
+   */
+  threadCpus?: number[];
   /** Worker groups shared across configurations; without it, this call makes and closes its own. */
   groups?: WorkerGroups;
   /** Controlled configurations (config.schedule set), replay: every trial runs exactly this spec. */

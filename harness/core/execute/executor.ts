@@ -64,6 +64,8 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
     fixedSeedTrial: options.fixedSeedTrial ?? null,
     groups,
     ...(schedule !== undefined ? { schedule } : {}),
+    // Pinning one thread per core only makes sense when each has a core of its own and runs free.
+    ...(options.threadCpus !== undefined && schedule === undefined && options.threadCpus.length >= config.threads ? { threadCpus: options.threadCpus } : {}),
   };
   let end: BatchesEnd;
   let result: ConfigResult;

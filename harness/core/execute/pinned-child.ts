@@ -1,8 +1,13 @@
-/** Child process side of pinned.ts: runs one configuration on the cores it was confined to. */
+/**
+ * Child process side of pinned.ts: runs one configuration (or one copy of it, in a --jobs run) on
+ * the cores it was confined to.
+ */
 import '@shakedown/primitives';
 import { executeConfiguration } from './executor.js';
 import { loadSuite } from '../plan/load-suite.js';
+import { WorkerGroups } from './pools.js';
 import type { PinnedRequest } from './pinned.js';
+import type { ExecuteOptions } from './execute-options.js';
 
 // The parent sends SIGTERM on interrupt, and a Ctrl-C reaches this process too (same process
 // group): stop like an unpinned run and report what completed instead of dying without a result.
@@ -15,23 +20,24 @@ process.on('SIGINT', stop);
 
 process.once('message', (request: PinnedRequest) => {
   void (async () => {
+    const groups = new WorkerGroups(request.workerHeapMb);
     try {
       const suite = await loadSuite(request.config.suiteUrl);
-      const opts = {
+      const opts: ExecuteOptions = {
         timeoutMs: request.timeoutMs,
         traceEvents: request.traceEvents,
         budget: request.budget,
+        groups,
         shouldStop: () => stopped,
         // The parent turns these into progress events (it throttles them), as for an unpinned configuration.
         onBatch: (trials: number, failedTrials: number) => process.send?.({ progress: [trials, failedTrials] }),
         ...(request.firstTrial !== undefined ? { firstTrial: request.firstTrial } : {}),
         ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
+        ...(request.fixedSeedTrial !== undefined ? { fixedSeedTrial: request.fixedSeedTrial } : {}),
+        ...(request.threadCpus !== undefined ? { threadCpus: request.threadCpus } : {}),
       };
-      const result = await executeConfiguration(
-        suite,
-        request.config,
-        request.fixedSeedTrial === undefined ? opts : { ...opts, fixedSeedTrial: request.fixedSeedTrial },
-      );
+      const result = await executeConfiguration(suite, request.config, opts);
+      await groups.close();
       process.send?.({ result }, () => process.exit(0));
     } catch (err) {
       process.send?.({ error: (err as Error).message }, () => process.exit(1));

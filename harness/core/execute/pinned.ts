@@ -5,30 +5,14 @@
  * Results and progress come back over IPC.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { allowedCpus } from '../shared/cpus.js';
 import { fileURLToPath } from 'node:url';
 import type { ConfigResult, Configuration } from '../grade/results.js';
 import type { Budget } from './execute-options.js';
 
 const CHILD = fileURLToPath(new URL('./pinned-child.js', import.meta.url));
 
-/**
- * The CPUs this process may run on (Linux: `Cpus_allowed_list` in /proc/self/status, e.g.
- * "0-3,8"), in order. A container or a parent's taskset may exclude CPU 0, so pinning to
- * "0-(N-1)" could fail or land outside the allowed set.
- */
-export function allowedCpus(): number[] {
-  try {
-    const line = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (line === undefined) return [];
-    return line.split(',').flatMap((part) => {
-      const [a, b] = part.split('-').map(Number) as [number, number | undefined];
-      return Array.from({ length: (b ?? a) - a + 1 }, (_, i) => a + i);
-    });
-  } catch {
-    return [];
-  }
-}
+export { allowedCpus };
 
 let affinity: { ok: boolean; reason: string } | undefined;
 function probeAffinity(): { ok: boolean; reason: string } {
@@ -64,22 +48,28 @@ export interface PinnedRequest {
   fixedSeedTrial?: number;
   firstTrial?: number;
   maxFailures?: number;
+  /** Free-running groups of a --jobs run: the CPU each thread's worker pins itself to (one each). */
+  threadCpus?: number[];
+  workerHeapMb?: number;
 }
 
 /** The child's messages: progress after its batches, then the result (or an error). */
 export type PinnedMessage = { progress: [trials: number, failedTrials: number] } | { result: ConfigResult } | { error: string };
 
-/** executeConfiguration (executor.ts) in a child process confined to the first `cores` allowed CPUs. */
+/**
+ * executeConfiguration (executor.ts) in a child process confined to the CPUs `cpuList` (a taskset
+ * list: cpuListFor(cores) for a --cores configuration, a group's own CPUs in a --jobs run), or
+ * unconfined (undefined: a --jobs run where CPU affinity is not available).
+ */
 export function executeConfigurationPinned(
   request: PinnedRequest,
-  cores: number,
+  cpuList: string | undefined,
   signal?: AbortSignal,
   onBatch?: (trials: number, failedTrials: number) => void,
 ): Promise<ConfigResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', cpuListFor(cores), process.execPath, CHILD], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const stdio: Array<'ignore' | 'inherit' | 'ipc'> = ['ignore', 'inherit', 'inherit', 'ipc'];
+    const child = cpuList === undefined ? spawn(process.execPath, [CHILD], { stdio }) : spawn('taskset', ['-c', cpuList, process.execPath, CHILD], { stdio });
     let result: ConfigResult | undefined;
     const onAbort = (): void => {
       child.kill('SIGTERM');

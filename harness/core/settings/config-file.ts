@@ -33,6 +33,8 @@ export interface ConfigFile {
   /** Implementation modules by kind, paths relative to the config file: { "lock": "./dist/my-lock.js" }. */
   impl?: Record<string, string>;
   traceEvents?: number;
+  /** Trial groups side by side: a number or "auto" (--jobs). */
+  jobs?: number | 'auto';
 }
 
 const KEYS: Record<keyof ConfigFile, string> = {
@@ -52,6 +54,7 @@ const KEYS: Record<keyof ConfigFile, string> = {
   params: 'object of name: value',
   impl: 'object of kind: module path',
   traceEvents: 'number',
+  jobs: 'number or "auto"',
 };
 
 export async function loadConfigFile(explicit: string | undefined): Promise<{ path: string; config: ConfigFile } | null> {

@@ -5,6 +5,7 @@
  */
 import { HarnessError } from '../shared/errors.js';
 import { jitterNameProblem } from '../execute/jitter.js';
+import { runCpus } from '../shared/cpus.js';
 import type { Params } from '../../suite-api.js';
 import { MAX_CORES, MAX_THREADS, paramNameProblem } from './run-options.js';
 import { isScheduleName, SCHEDULE_VALUES_TEXT, scheduleNameProblem } from '../plan/schedule-axis.js';
@@ -147,4 +148,16 @@ export function parseGrep(flag: string, raw: string): string {
     throw usage(`${flag}: ${JSON.stringify(raw)} is not a regular expression (${(err as Error).message})`);
   }
   return raw;
+}
+
+/** --jobs: `auto`, or a whole number of trial groups from 1 to the CPUs this process may use. */
+export function parseJobs(flag: string, raw: string | number): number | 'auto' {
+  const s = String(raw).trim();
+  if (s === 'auto') return 'auto';
+  const cores = runCpus().length;
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || n < 1 || n > cores) {
+    throw usage(`${flag}: ${JSON.stringify(String(raw))} is not valid; expected auto or a whole number from 1 to ${cores} (the CPUs this process may use)`);
+  }
+  return n;
 }

@@ -10,7 +10,7 @@ import { parseShard } from '../plan/shard.js';
 import { BUILTIN_SUITES, SUITE_GROUPS } from '../plan/builtin-suites.js';
 import { resolve as resolvePath } from 'node:path';
 import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_SCHEDULE, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from './defaults.js';
-import { parseCores, parseDuration, parseGrep, parseJitter, parseParams, parsePositiveInt, parseSchedule, parseSeed, parseThreads, parseTimeout } from './parse.js';
+import { parseCores, parseDuration, parseJobs, parseGrep, parseJitter, parseParams, parsePositiveInt, parseSchedule, parseSeed, parseThreads, parseTimeout } from './parse.js';
 import { parseImpls } from './impls.js';
 import { MAX_TRACE_EVENTS, type RunOptions } from './run-options.js';
 import { type Source, type SourceKind, sourceLabel } from './source.js';
@@ -18,7 +18,7 @@ import { type Source, type SourceKind, sourceLabel } from './source.js';
 /** The settings the resolve step decides, in the order their values are checked. */
 export const SETTING_KEYS = [
   'suites', 'threads', 'cores', 'jitter', 'schedule', 'runs', 'timeBudgetMs', 'durationMs', 'seed', 'timeoutMs',
-  'failFast', 'maxFailures', 'grep', 'params', 'impls', 'traceEvents', 'shard',
+  'failFast', 'maxFailures', 'grep', 'params', 'impls', 'traceEvents', 'shard', 'jobs',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -41,7 +41,7 @@ export interface Layer {
 }
 
 /** Settings with every default filled in; seed stays unset when none was given (the run draws one). */
-export type CompleteRunOptions = RunOptions & Required<Pick<RunOptions, 'cores' | 'jitter' | 'schedule' | 'timeBudgetMs' | 'timeoutMs' | 'traceEvents' | 'failFast'>>;
+export type CompleteRunOptions = RunOptions & Required<Pick<RunOptions, 'cores' | 'jitter' | 'schedule' | 'timeBudgetMs' | 'timeoutMs' | 'traceEvents' | 'failFast' | 'jobs'>>;
 
 export interface Resolved {
   options: CompleteRunOptions;
@@ -52,6 +52,8 @@ export interface Resolved {
 /** Defaults a front end may set differently (stress.it runs for seconds, not a minute). */
 export interface DefaultOverrides {
   timeBudgetMs?: number;
+  /** `stress run` uses the whole machine ('auto'); run() and stress.it one group at a time. */
+  jobs?: number | 'auto';
 }
 
 type Parser = (label: string, raw: unknown, base: string | undefined) => unknown;
@@ -75,6 +77,7 @@ const PARSERS: Record<SettingKey, Parser> = {
   impls: (label, raw, base) => parseImpls(label, raw as string[] | Record<string, string>, base ?? process.cwd()),
   traceEvents: (label, raw) => parsePositiveInt(label, raw as string | number, MAX_TRACE_EVENTS),
   shard: (label, raw) => parseShard(label, raw as string),
+  jobs: (label, raw) => parseJobs(label, raw as string | number),
 };
 
 /** Settings whose values add up over the layers (a --param adds to the config's params), the first layer winning per name. */
@@ -100,6 +103,7 @@ export function resolveSettings(layers: Layer[], overrides: DefaultOverrides = {
     timeoutMs: DEFAULT_TIMEOUT_MS,
     traceEvents: DEFAULT_TRACE_EVENTS,
     failFast: false,
+    jobs: overrides.jobs ?? 1,
   };
   for (const [key, value] of Object.entries(defaults) as Array<[SettingKey, unknown]>) {
     if (values[key] !== undefined) continue;

@@ -5,6 +5,7 @@
  * zero trials or a raw error from deep inside (taskset, worker pools).
  */
 import { HarnessError } from '../shared/errors.js';
+import { runCpus } from '../shared/cpus.js';
 import { MAX_SHARDS, type Shard } from '../plan/shard.js';
 import type { Params } from '../../suite-api.js';
 import { SCHEDULE_VALUES_TEXT, scheduleNameProblem } from '../plan/schedule-axis.js';
@@ -41,6 +42,12 @@ export interface RunOptions {
   traceEvents?: number;
   /** Run only this shard's part of the plan (see shard.ts). */
   shard?: Shard;
+  /**
+   * Trial groups side by side, each on cores of its own (parallel/parallel-run.ts): at most this
+   * many, never more trial threads than cores. 'auto': as many as fit. Default 1 for run() and
+   * stress.it (they share the machine with their caller), 'auto' for `stress run`.
+   */
+  jobs?: number | 'auto';
   signal?: AbortSignal;
 }
 
@@ -55,6 +62,8 @@ export interface RunSettings {
   timeoutMs: number;
   traceEvents: number;
   shard?: Shard;
+  /** A --jobs run: the most trial groups it ran side by side (absent: one at a time). */
+  jobs?: number;
 }
 
 /** More threads than this in one trial is almost surely a typo (each is a worker thread). The CLI checks the same limits. */
@@ -119,6 +128,10 @@ export function checkRunOptions(o: RunOptions): void {
       if (problem !== undefined) throw new HarnessError('ERR_USAGE', `run(): schedule: ${problem}`);
     }
     noRepeats('schedule', o.schedule);
+  }
+  if (o.jobs !== undefined && o.jobs !== 'auto') {
+    const cores = runCpus().length;
+    if (!isIntIn(o.jobs, 1, cores)) throw usage('jobs', `'auto' or an integer from 1 to ${cores} (the CPUs this process may use)`, o.jobs);
   }
   positiveInt('runs', o.runs);
   positiveInt('maxFailures', o.maxFailures);

@@ -33,6 +33,8 @@ export interface BatchTask {
   configKey: string;
   pureSpin: boolean;
   timeoutMs: number;
+  /** A --jobs run's free-running group: the CPU this thread's worker pins itself to before its trials (pin-thread.ts). */
+  cpu?: number;
   /** Set for a controlled configuration: every trial of the batch runs under the model (worker/sched/). */
   schedule?: BatchSchedule;
 }

@@ -15,6 +15,7 @@ import { serializeError } from '../../shared/errors.js';
 import type { BatchReply, BatchTask } from './task.js';
 import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
 import { WaitRecorder } from './wait-recorder.js';
+import { pinThisThread } from './pin-thread.js';
 import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
 // Imported before rememberGlobals() runs: interpose.ts captures the real Atomics, clock and random at load.
 import { ScheduleModel, type ThreadTrialReport } from './sched/model.js';
@@ -107,6 +108,8 @@ async function enterBatch(task: BatchTask): Promise<{ suite: AnySuite; progress:
   // Before the gate: module loading must not land inside a timed trial.
   await suite.prepare?.({ threads: task.threads, params: task.params, variant: task.variant });
   setThreadName(task.threadName);
+  // A --jobs run's free-running group: this thread on its own core (before the gate, like loading).
+  if (task.cpu !== undefined) pinThisThread(task.cpu);
   return { suite, progress };
 }
 
