@@ -9,11 +9,12 @@ import { writeJsonAtomic } from './lib/atomic-write.js';
 import { throughputRows } from './harness/throughput.js';
 import { oversubscriptionRows } from './harness/oversubscription.js';
 import { jitterRows } from './harness/jitter.js';
+import { jobsRows } from './harness/jobs.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 
 const t0 = performance.now();
-const rows = [...(await throughputRows(REPS)), ...(await jitterRows(REPS)), ...(await oversubscriptionRows(REPS))];
+const rows = [...(await throughputRows(REPS)), ...(await jitterRows(REPS)), ...(await oversubscriptionRows(REPS)), ...(await jobsRows(REPS))];
 const machine = machineInfo();
 process.stdout.write(`\nmachine: nproc ${machine.nproc}, node ${machine.node}, cpu ${machine.cpu}\nmedians of ${REPS} repetitions; ratio > 1 means faster than the baseline\n\n${formatTable(rows)}\n`);
 const missed = rows.filter((r) => r.met === false).length;

@@ -159,6 +159,19 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
    * deadlock suite turns a DeadlockError into a failure of "no deadlock").
    */
   actorErrorsAreFailures?: boolean;
+  /**
+   * Set true to have each trial set up and graded inside the worker threads instead of the main
+   * thread (several times the trials per second for a short trial: BENCHMARKS.md). Every worker
+   * then runs `setup` for the trial over the same shared memory and thread 0 checks the
+   * invariants; the main thread only gets counts and failure samples. Allowed when:
+   * - setup takes all shared memory from `ctx.alloc` / `ctx.int32` (never `new SharedArrayBuffer`),
+   *   the same amount in every trial, and only writes fixed initial values there (no reads, no
+   *   read-modify-write, no randomness): run in every thread, its writes agree;
+   * - invariants and `outcome` depend only on the state, the results and the context (they run
+   *   in a worker, not the main thread), and each thread's result serializes to at most ~1 KB.
+   * Free-running trials only: controlled trials, replays and reruns keep the usual path.
+   */
+  trialsInWorkers?: boolean;
 }
 
 /** Identity function that gives a suite file its types. */

@@ -29,7 +29,8 @@ export function formatEvent(e: RunEvent): string | null {
       const pct = e.totalTrials === 0 ? 0 : (100 * e.totalFailures) / e.totalTrials;
       // Two significant digits as toPrecision(2) gives them (0.0, 0.0063, 12), but never in exponent form (toPrecision(2) gives 100 as 1.0e+2).
       const shown = pct.toLocaleString('en-US', { minimumSignificantDigits: 2, maximumSignificantDigits: 2 });
-      const groups = e.groups !== undefined ? `, ${counted(e.groups, 'group')} running` : '';
+      // Said only when groups run side by side (--jobs): one at a time, the line reads as it always did.
+      const groups = e.groups !== undefined && e.groups > 1 ? `, ${counted(e.groups, 'group')} running` : '';
       return `${(e.elapsedMs / 1000).toFixed(0)}s: ${counted(e.totalTrials, 'trial')}, ${counted(e.totalFailures, 'failure')} (${shown}%), ${counted(e.configsLeft, 'config')} left${groups}`;
     }
     case 'config-end':

@@ -6,7 +6,7 @@
  */
 import { Barrier } from '@shakedown/primitives';
 import { defineSuite } from '../harness/suite-api.js';
-import { type EarlyBarrierHandle, createEarlyBarrier, earlyBarrierWait } from './lib/early-barrier.js';
+import { EARLY_BARRIER_BYTES, type EarlyBarrierHandle, createEarlyBarrier, earlyBarrierWait } from './lib/early-barrier.js';
 
 type P = { generations: number };
 
@@ -34,12 +34,14 @@ export default defineSuite<State, P, null>({
       bug: 'off-by-one release: waiters leave when parties - 1 threads have arrived',
     },
   },
+  // Setup only places zeroed words and barriers; the invariants read the words: the workers can do both.
+  trialsInWorkers: true,
   setup(ctx) {
     const g = ctx.params.generations;
     const words = ctx.int32(2 * g + 1);
     return {
       barrier: ctx.variant === 'barrier' ? new Barrier(ctx.threads, { name: 'start', at: ctx.alloc(Barrier.byteLength) }) : null,
-      early: ctx.variant === 'early-release' ? createEarlyBarrier(ctx.threads) : null,
+      early: ctx.variant === 'early-release' ? createEarlyBarrier(ctx.threads, ctx.alloc(EARLY_BARRIER_BYTES)) : null,
       arrived: words.subarray(0, g),
       actions: words.subarray(g, 2 * g),
       earlyPasses: words.subarray(2 * g, 2 * g + 1),

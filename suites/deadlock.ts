@@ -13,7 +13,7 @@ import { defineSuite } from '../harness/suite-api.js';
 
 type P = { depth: number };
 
-interface State {
+export interface State {
   a: Lock;
   b: Lock;
   r: RLock;

@@ -12,6 +12,7 @@ import { makeRow, type Row } from '../lib/row.js';
 import { freshWorkers, handLoop, tinypoolPerTrial } from './baselines.js';
 
 const PLAIN = new URL('./plain-increment-suite.js', import.meta.url).href;
+const PLAIN_IN_WORKERS = new URL('./plain-increment-in-workers-suite.js', import.meta.url).href;
 
 export interface HarnessRate {
   trialsPerSecond: number;
@@ -36,6 +37,7 @@ export async function harnessRate(groups: WorkerGroups, suiteUrl: string, varian
 export async function throughputRows(reps: number): Promise<Row[]> {
   const groups = new WorkerGroups();
   const sd: number[] = [];
+  const inWorkers: number[] = [];
   const sdFresh: number[] = [];
   const hand: number[] = [];
   const pool: number[] = [];
@@ -52,6 +54,7 @@ export async function throughputRows(reps: number): Promise<Row[]> {
       sd.push(s.trialsPerSecond);
       races.shakedown.push(s.failedTrials / s.trials);
       sdFresh.push((await harnessRate(groups, PLAIN, 'fresh-buffer', 2, 200_000)).trialsPerSecond);
+      inWorkers.push((await harnessRate(groups, PLAIN_IN_WORKERS, 'default', 2, 400_000)).trialsPerSecond);
       pool.push((await tinypoolPerTrial(2000)).trialsPerSecond);
       fresh.push((await freshWorkers(20)).trialsPerSecond);
       counter2.push((await harnessRate(groups, resolveSuiteUrl('counter'), 'locked', 2, 100_000)).trialsPerSecond);
@@ -63,8 +66,11 @@ export async function throughputRows(reps: number): Promise<Row[]> {
   const section = '1 throughput';
   const unit = 'trials/s';
   return [
-    makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: sd, baseline: hand, goal: 0.5, extra: { raceRateShakedown: races.shakedown, raceRateHandLoop: races.hand } }),
-    makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'tinypool task per trial', figure: sd, baseline: pool, goal: 100 }),
+    makeRow({ section, name: 'shakedown, plain increment x2, in workers', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: inWorkers, baseline: hand, goal: 0.5 }),
+    makeRow({ section, name: 'shakedown, plain increment x2, in workers', unit, sense: 'higher-is-better', baselineName: 'tinypool task per trial', figure: inWorkers, baseline: pool, goal: 100 }),
+    makeRow({ section, name: 'shakedown, plain increment x2, in workers', unit, sense: 'higher-is-better', baselineName: 'same, states on the main thread', figure: inWorkers, baseline: sd }),
+    makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: sd, baseline: hand, extra: { raceRateShakedown: races.shakedown, raceRateHandLoop: races.hand } }),
+    makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'tinypool task per trial', figure: sd, baseline: pool }),
     makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'fresh workers per trial', figure: sd, baseline: fresh, goal: 10_000 }),
     makeRow({ section, name: 'shakedown, new SharedArrayBuffer per trial', unit, sense: 'higher-is-better', baselineName: 'same, state from ctx.int32 arena', figure: sdFresh, baseline: sd }),
     makeRow({ section, name: 'counter suite, locked, 2 threads', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: counter2, baseline: hand }),

@@ -72,7 +72,7 @@ export async function* run(given: RunOptions = {}): AsyncGenerator<RunEvent, Run
       const stop = (): boolean => options.signal?.aborted ?? false;
       soak = yield* soakPasses(planned, { t0, durationMs: options.durationMs, passMs: options.timeBudgetMs, base, one, stop, results: state.results, ...(lanes ? { lanes } : {}) });
     } else if (lanes !== undefined) {
-      yield* runSideBySide(planned, state, lanes, (index, now) => shares.shareFor(index, now));
+      yield* runSideBySide(planned, state, lanes, (index, now) => shares.shareFor(index, now), shares.equalShareMs);
     } else {
       yield* runInOrder(planned, state, (index) => shares.shareFor(index, performance.now()));
     }
@@ -167,14 +167,14 @@ async function* runInOrder(planned: PlannedWork[], state: RunState, shareMs: (in
 }
 
 /** A --jobs run (parallel/parallel-run.ts): the results in plan order, whatever order they ended in. */
-async function* runSideBySide(planned: PlannedWork[], state: RunState, lanes: Lanes, shareMs: (index: number, now: number) => number): AsyncGenerator<RunEvent, void> {
+async function* runSideBySide(planned: PlannedWork[], state: RunState, lanes: Lanes, shareMs: (index: number, now: number) => number, minShareMs: number): AsyncGenerator<RunEvent, void> {
   const { options } = state;
   const pass = yield* runParallel({
     items: planned,
     lanes,
     one: state.one,
     budgetOf: (index, now) => (options.runs !== undefined ? { runs: options.runs } : { timeMs: shareMs(index, now) }),
-    ...(options.runs !== undefined ? { runs: options.runs } : {}),
+    ...(options.runs !== undefined ? { runs: options.runs } : { minShareMs }),
     failFast: options.failFast,
     announce: true,
     t0: state.t0,

@@ -62,6 +62,7 @@ export async function* soakPasses(planned: PlannedWork[], o: SoakOptions): Async
         budgetOf: () => ({ timeMs: Math.min(slice, Math.max(0, deadline - performance.now())) }),
         firstTrialOf: (index, copy) => nextTrials.get(copyKey(index, copy)),
         onNextTrial: (index, copy, next) => nextOfCopy.set(copyKey(index, copy), next),
+        minShareMs: slice,
         failFast: false,
         announce: false,
         t0: o.t0,

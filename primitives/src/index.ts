@@ -31,6 +31,8 @@ export {
   type StartThreadOptions,
 } from './threads.js';
 export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, NO_HOLDER, type WaitRecord } from './registry.js';
+// Internal to the stress harness (in-worker trials): the same setup run in every thread makes primitives with the same ids.
+export { reservePrimitiveIds, withPrimitiveIds, countPrimitiveIds } from './registry.js';
 export { setYieldHook, getYieldHook, yieldPoint, type YieldHook, type YieldOp } from './yield-point.js';
 export { type Guard } from './guard.js';
 export { type Placement, CACHE_LINE } from './memory.js';

@@ -236,8 +236,53 @@ export function liveThreadCount(): number {
   return n;
 }
 
+/** While set (withPrimitiveIds), ids come from this block instead of the process-wide counter. */
+let idBlock: { next: number; end: number; count: number } | null = null;
+
 export function nextPrimitiveId(): number {
+  if (idBlock !== null) {
+    if (idBlock.next >= idBlock.end) throw new RangeError(`more primitives were made than the ${idBlock.count} ids reserved for them`);
+    return idBlock.next++;
+  }
   return Atomics.add(R.i32, H_NEXT_PRIMITIVE_ID, 1);
+}
+
+/**
+ * Takes `count` ids off the process-wide counter and returns the first: a block that
+ * withPrimitiveIds hands out again in other threads.
+ */
+export function reservePrimitiveIds(count: number): number {
+  return Atomics.add(R.i32, H_NEXT_PRIMITIVE_ID, count);
+}
+
+/**
+ * Runs `fn` with every primitive it constructs numbered first, first + 1, ... (at most `count`):
+ * the same code run in several threads then makes primitives with the same ids. The stress
+ * harness runs a suite's setup in every worker of a trial this way (in-worker trials): each
+ * thread builds its own view of one trial state, and a lock must have one id in all of them
+ * (deadlock detection matches waits to holders by id). Throws RangeError past `count`.
+ */
+export function withPrimitiveIds<T>(first: number, count: number, fn: () => T): T {
+  const outer = idBlock;
+  idBlock = { next: first, end: first + count, count };
+  try {
+    return fn();
+  } finally {
+    idBlock = outer;
+  }
+}
+
+/** How many primitive ids `fn` takes (it runs with ids from a scratch block that no other primitive uses). */
+export function countPrimitiveIds(fn: () => unknown, limit = 1 << 20): number {
+  const outer = idBlock;
+  const block = { next: -limit - 1, end: -1, count: limit };
+  idBlock = block;
+  try {
+    fn();
+  } finally {
+    idBlock = outer;
+  }
+  return block.next - (-limit - 1);
 }
 
 /** Name to give a Worker about to be constructed by this thread (read back by the worker's registry). */

@@ -12,16 +12,21 @@ export const MAX_GENERATIONS = 64;
 
 export interface EarlyBarrierHandle {
   buffer: SharedArrayBuffer;
+  byteOffset: number;
   parties: number;
 }
 
-export function createEarlyBarrier(parties: number): EarlyBarrierHandle {
-  return { buffer: new SharedArrayBuffer(4 * (1 + MAX_GENERATIONS)), parties };
+/** Bytes of one early barrier (zeroed memory is a fresh one). */
+export const EARLY_BARRIER_BYTES = 4 * (1 + MAX_GENERATIONS);
+
+/** A barrier at `at` (zeroed, EARLY_BARRIER_BYTES long: from the trial's ctx.alloc), or in a buffer of its own. */
+export function createEarlyBarrier(parties: number, at?: { buffer: SharedArrayBuffer; byteOffset: number }): EarlyBarrierHandle {
+  return { ...(at ?? { buffer: new SharedArrayBuffer(EARLY_BARRIER_BYTES), byteOffset: 0 }), parties };
 }
 
 /** Waits at generation `generation` (the caller counts its own generations from 0). */
 export function earlyBarrierWait(h: EarlyBarrierHandle, generation: number, action: () => void, timeoutMs: number): number {
-  const i32 = new Int32Array(h.buffer);
+  const i32 = new Int32Array(h.buffer, h.byteOffset, 1 + MAX_GENERATIONS);
   const index = Atomics.add(i32, 1 + (generation % MAX_GENERATIONS), 1);
   // BUG: the release should happen at index parties - 1 (the last arrival).
   if (index === Math.max(0, h.parties - 2)) {

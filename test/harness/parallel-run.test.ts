@@ -20,6 +20,22 @@ import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.
 import type { RunEvent } from '../../harness/core/events.js';
 import type { PlannedWork } from '../../harness/core/run-configuration.js';
 import { SLICE_TRIAL_SPAN } from '../../harness/core/plan/shard.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stress } from '../helpers/cli.js';
+
+/** This process's child processes running a group (pinned-child.js). */
+function groupChildren(): string[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8', timeout: 5000 })
+      .split('\n')
+      .filter((l) => l.includes('pinned-child'));
+  } catch {
+    return [];
+  }
+}
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
 const DETERMINISTIC = fixture('deterministic');
@@ -40,8 +56,8 @@ async function sideBySide(items: PlannedWork[], extra: Partial<ParallelPass> = {
         items,
         lanes: { jobs: 2, cpus: [0, 1], affinity: hasAffinity() && runCpus().length >= 2, floorCores: 1 },
         one: { timeoutMs: 2000, traceEvents: 16, budget: {}, groups, controlledSearch: newSearchState() },
-        budgetOf: () => ({ runs: 700 }),
-        runs: 700,
+        budgetOf: () => ({ runs: 4000 }),
+        runs: 4000,
         failFast: false,
         announce: true,
         t0: performance.now(),
@@ -132,7 +148,7 @@ describe('harness/parallel (--jobs)', function () {
     const items = await plan({ suites: [DETERMINISTIC], seed: 'jobs-eq', threads: [1], cores: ['all'], jitter: ['none'], schedule: ['free'] }, hasAffinity());
     const events: RunEvent[] = [];
     const parallel = await sideBySide(items, {}, events);
-    const serial = await drain<RunSummary>(run({ suites: [DETERMINISTIC], seed: 'jobs-eq', threads: [1], jitter: ['none'], schedule: ['free'], runs: 700, jobs: 1 }));
+    const serial = await drain<RunSummary>(run({ suites: [DETERMINISTIC], seed: 'jobs-eq', threads: [1], jitter: ['none'], schedule: ['free'], runs: 4000, jobs: 1 }));
     assert.equal(parallel.length, serial.configs.length);
     for (let i = 0; i < serial.configs.length; i++) {
       const p = parallel[i];
@@ -140,9 +156,9 @@ describe('harness/parallel (--jobs)', function () {
       assert.equal(p.slice, undefined, 'the copies are merged back into one result');
       assert.deepEqual(essence(p), essence(serial.configs[i]!), serial.configs[i]!.config.key);
     }
-    // sevens: (trial + 1) % 7 === 0 for trials 0..699 is 100 failing trials; really found, not vacuous.
+    // sevens: (trial + 1) % 7 === 0 for trials 0..3999 is 571 failing trials; really found, not vacuous.
     const sevens = parallel.find((r) => r?.config.variant === 'sevens')!;
-    assert.equal(sevens.failedTrials, 100);
+    assert.equal(sevens.failedTrials, 571);
     assert.equal(sevens.invariants.find((i) => i.name === 'trial index is off the modulus')!.samples[0]!.trial, 6, 'the first sample is the first failing trial of the whole range');
     // Each item started and ended once, however many groups it ran as.
     assert.equal(events.filter((e) => e.type === 'config-start').length, items.length);
@@ -157,7 +173,7 @@ describe('harness/parallel (--jobs)', function () {
     assert.match(dead.errors.samples[0]!.message, /ended without a result/);
     const clean = results.find((r) => r?.config.variant === 'clean')!;
     assert.equal(clean.status, 'pass');
-    assert.equal(clean.trials, 700);
+    assert.equal(clean.trials, 4000);
   });
 
   it('--fail-fast: no configuration starts after a failing one, and the run says how many did not run', async () => {
@@ -183,6 +199,8 @@ describe('harness/parallel (--jobs)', function () {
       assert.match(pass.stoppedEarly.reason, /--fail-fast after deterministic\/sevens\/t1/);
       assert.equal(pass.stoppedEarly.notRun, pass.results.filter((r) => r === undefined).length);
       assert.ok(pass.stoppedEarly.notRun >= 2, `the t2 configurations did not start (notRun ${pass.stoppedEarly.notRun})`);
+      // Groups stopped by the fail-fast are no crash: what they measured is kept, nothing is made up.
+      for (const r of pass.results) if (r !== undefined) assert.equal(r.errors.count, 0, `${r.config.key}: ${JSON.stringify(r.errors.samples[0])}`);
     } finally {
       await groups.close();
     }
@@ -217,6 +235,7 @@ describe('harness/parallel (--jobs)', function () {
       const [r] = await sideBySide(items, {
         budgetOf: () => ({ timeMs: 250 }),
         runs: undefined,
+        minShareMs: 1000,
         announce: false,
         firstTrialOf: (_index, copy) => next.get(copy),
         onNextTrial: (_index, copy, n) => next.set(copy, n),
@@ -232,6 +251,84 @@ describe('harness/parallel (--jobs)', function () {
     assert.equal(trials, n0 + n1, 'the copies ran contiguous ranges from their first trials');
     assert.equal(failures, failing(0, n0) + failing(SLICE_TRIAL_SPAN, n1));
     assert.ok(failures > 100, `really failing (${failures})`);
+  });
+
+  it('--max-failures: a configuration runs as one group, so it stops at N failures as a serial run does', async () => {
+    const items = await plan({ suites: [DETERMINISTIC], seed: 'jobs-mf', threads: [1], cores: ['all'], jitter: ['none'], schedule: ['free'], grep: 'sevens' }, hasAffinity());
+    const groups = new WorkerGroups();
+    try {
+      const pass = await drain(
+        runParallel({
+          items,
+          lanes: { jobs: 2, cpus: [0, 1], affinity: false, floorCores: 1 },
+          one: { timeoutMs: 2000, traceEvents: 16, budget: {}, groups, maxFailures: 3 },
+          budgetOf: () => ({ runs: 4000 }),
+          runs: 4000,
+          failFast: false,
+          announce: false,
+          t0: performance.now(),
+          trialsBefore: 0,
+          failuresBefore: 0,
+        }),
+      );
+      const r = pass.results[0]!;
+      assert.equal(r.failedTrials, 3);
+      assert.equal(r.stoppedAtFailures, 3);
+      assert.equal(r.slice, undefined);
+    } finally {
+      await groups.close();
+    }
+  });
+
+  it('a consumer that stops reading stops the groups: no group process outlives the pass', async () => {
+    const items = await plan({ suites: [DETERMINISTIC], seed: 'jobs-brk', threads: [1], cores: ['all'], jitter: ['none'], schedule: ['free'], grep: 'clean' }, hasAffinity());
+    const groups = new WorkerGroups();
+    try {
+      const gen = runParallel({
+        items,
+        lanes: { jobs: 2, cpus: [0, 1], affinity: false, floorCores: 1 },
+        one: { timeoutMs: 2000, traceEvents: 16, budget: {}, groups },
+        budgetOf: () => ({ timeMs: 60_000 }),
+        minShareMs: 60_000,
+        failFast: false,
+        announce: true,
+        t0: performance.now(),
+        trialsBefore: 0,
+        failuresBefore: 0,
+      });
+      await gen.next();
+      // The groups are starting (or running) now.
+      let seen = 0;
+      for (let i = 0; i < 100 && seen === 0; i++) {
+        seen = groupChildren().length;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(seen > 0, 'the groups run in child processes');
+      await gen.return(undefined as never);
+      let left = groupChildren();
+      for (let i = 0; i < 200 && left.length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        left = groupChildren();
+      }
+      assert.deepEqual(left, [], 'every group process ended within 10 s of the break');
+    } finally {
+      await groups.close();
+    }
+  });
+
+  it('the config file takes jobs as a number or "auto", checked like the flag', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stress-jobs-'));
+    try {
+      for (const [value, ok] of [['1', true], ['"auto"', true], ['0', false], ['"x"', false], ['99999', false], ['true', false]] as const) {
+        const path = join(dir, 'stress.config.json');
+        writeFileSync(path, `{"jobs": ${value}}`);
+        const r = stress(['list', 'counter', '--config', path]);
+        assert.equal(r.code, ok ? 0 : 2, `${value}: ${r.out}${r.err}`);
+        if (!ok) assert.match(r.err, /jobs/, value);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--jobs is auto or 1 .. the CPUs this process may use; anything else is a usage error naming the flag', () => {

@@ -6,7 +6,7 @@ import type { Configuration } from '../grade/results.js';
 import type { JitterProfile } from './jitter.js';
 import type { WorkerGroups } from './pools.js';
 import type { TraceArena } from './batch-memory.js';
-import type { BatchReply, BatchTask } from './worker/task.js';
+import type { BatchReply, BatchTask, InWorkerTask } from './worker/task.js';
 import { clearTrials } from './trace.js';
 import { cancelGate, createGateBuffer, cutGate } from './gate.js';
 import { progressBufferBytes } from './worker/progress-words.js';
@@ -46,15 +46,22 @@ export interface Batch {
   cut: boolean;
   /** Controlled batches: the control buffer the watchdog reads, and each trial's spec. */
   schedule?: { control: SharedArrayBuffer; specs: ScheduleSpec[] };
+  /** In-worker trials: no states here; a hang report gets the structure of trial i's state from this (in-worker-layout.ts scratchState). */
+  stateFor?: (i: number) => unknown;
+  inWorker?: boolean;
 }
 
-/** Posts one task per thread for trials first.. with these states; the workers start it as soon as they are free. */
-export function postBatch(d: DispatchContext, first: number, states: unknown[], trace: TraceArena): Batch {
+/**
+ * Posts one task per thread for trials first.. with these states (or, for in-worker trials, the
+ * slots and board the threads set them up and report in); the workers start it as soon as they are free.
+ */
+export function postBatch(d: DispatchContext, first: number, states: unknown[], trace: TraceArena, inWorker?: InWorkerTask): Batch {
   const { config } = d;
-  clearTrials(trace.events, config.threads, d.traceEvents, states.length);
+  const k = inWorker?.count ?? states.length;
+  clearTrials(trace.events, config.threads, d.traceEvents, k);
   const batch: Batch = {
     first,
-    k: states.length,
+    k,
     states,
     trace,
     gate: createGateBuffer(),
@@ -64,6 +71,7 @@ export function postBatch(d: DispatchContext, first: number, states: unknown[], 
     tasks: [],
     postedAt: performance.now(),
     cut: false,
+    ...(inWorker !== undefined ? { inWorker: true } : {}),
   };
   const schedule = d.schedule?.forBatch(first, states.length, d.fixedSeedTrial);
   if (schedule !== undefined) batch.schedule = { control: schedule.control, specs: schedule.specs };
@@ -92,6 +100,7 @@ export function postBatch(d: DispatchContext, first: number, states: unknown[], 
       timeoutMs: d.timeoutMs,
       ...(schedule !== undefined ? { schedule } : {}),
       ...(d.threadCpus?.[thread] !== undefined ? { cpu: d.threadCpus[thread] } : {}),
+      ...(inWorker !== undefined ? { inWorker } : {}),
     };
     // No abort signal: tinypool never queues a task with one behind a busy worker, which would end
     // the pipelining. A batch is cancelled by destroying the whole group instead (cancelBatches).
@@ -136,7 +145,7 @@ export async function collectReplies(d: DispatchContext, batch: Batch, next: Bat
       }
     },
   });
-  return outcome.kind === 'done' ? checkedReplies(outcome, batch.k, batch.cut) : outcome;
+  return outcome.kind === 'done' ? checkedReplies(outcome, batch.k, batch.cut, batch.inWorker === true) : outcome;
 }
 
 /**
@@ -144,10 +153,12 @@ export async function collectReplies(d: DispatchContext, batch: Batch, next: Bat
  * than it was given. Anything else (an actor replaced Array.prototype.push, say) is a crash of the
  * batch, not a batch of zero trials to run again forever.
  */
-export function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>, k: number, cut: boolean): BatchOutcome {
-  const counts = outcome.replies.map((r) => (Array.isArray(r?.outcomes) ? r.outcomes.length : -1));
+export function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>, k: number, cut: boolean, inWorker = false): BatchOutcome {
+  const counts = outcome.replies.map((r) => (inWorker ? (typeof r?.ran === 'number' ? r.ran : -1) : Array.isArray(r?.outcomes) ? r.outcomes.length : -1));
   const ran = counts[0]!;
-  if (counts.every((c) => c === ran) && (ran === k || (cut && ran >= 0 && ran < k))) return outcome;
+  // In-worker trials: the threads graded them between them, and their replies must say what they found.
+  const graded = !inWorker || ran === 0 || outcome.replies.reduce((n, r) => n + (r?.graded?.trials ?? 0), 0) === ran;
+  if (graded && counts.every((c) => c === ran) && (ran === k || (cut && ran >= 0 && ran < k))) return outcome;
   return {
     kind: 'crash',
     name: 'WorkerCrash',

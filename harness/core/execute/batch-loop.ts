@@ -14,6 +14,9 @@ import { type Batch, type DispatchContext, collectReplies, postBatch } from './b
 import { type AfterRecovery, MAX_RECOVERIES, recoverFromFailure } from './recovery.js';
 import { type SuiteCodeError, checkedState, suiteHook } from './suite-code.js';
 import { controlledTrial } from './schedule-dispatch.js';
+import { reservePrimitiveIds } from '@shakedown/primitives';
+import { type InWorkerLayout, scratchState } from './in-worker-layout.js';
+import type { SuiteContext } from '../../suite-api.js';
 
 const FIRST_BATCH = 8;
 /** Aim for batches this long: long enough to amortise a dispatch (~0.2-0.5 ms), short enough to stop promptly. */
@@ -28,6 +31,8 @@ export interface BatchLoopContext {
   /** Bound on suite code outside the trials (deadline.ts). */
   hookLimitMs: number;
   options: ExecuteOptions;
+  /** In-worker trials (in-worker-layout.ts): the workers set up and grade; batches carry slots instead of states. */
+  inWorker?: { layout: InWorkerLayout; ctx: SuiteContext };
 }
 
 /** How the batches ended, for the configuration's result. */
@@ -130,7 +135,9 @@ class Batches {
   #dispatch(): Batch | null {
     const { suite, memory, queue } = this.#c;
     const { first, count } = queue.peek(Math.min(this.#batchSize, memory.maxBatch));
-    const { setupCtx, trace } = memory.next();
+    const set = memory.next();
+    if (this.#c.inWorker !== undefined && set.inWorker !== undefined) return this.#dispatchInWorker(first, count, set);
+    const { setupCtx, trace } = set;
     const states: unknown[] = [];
     try {
       while (states.length < count) {
@@ -148,12 +155,36 @@ class Batches {
     return batch;
   }
 
+  /** In-worker trials: a batch of `count` slots, a block of primitive ids for their setups, and what thread 0 grades with. */
+  #dispatchInWorker(first: number, count: number, set: ReturnType<BatchMemory['next']>): Batch {
+    const { layout, ctx } = this.#c.inWorker!;
+    const { dispatch, queue, suite, options } = this.#c;
+    const slots = set.inWorker!;
+    slots.used = count;
+    const batch = postBatch(dispatch, first, [], set.trace, {
+      slots: slots.slots,
+      stride: layout.stride,
+      board: slots.board,
+      count,
+      idBase: reservePrimitiveIds(count * layout.idsPerTrial),
+      idsPerTrial: layout.idsPerTrial,
+      config: dispatch.config,
+      timeoutMs: options.timeoutMs,
+      threadNames: dispatch.threadNames,
+    });
+    batch.stateFor = (i) => scratchState(suite, ctx, layout, i, first + i);
+    queue.take(count);
+    return batch;
+  }
+
   /** Grades the trials a finished batch ran, gives back those it did not, and sizes the next batch; returns the time it did so. */
   #gradeReplies(done: Batch, outcome: Extract<BatchOutcome, { kind: 'done' }>): number {
     const { grader, memory, queue } = this.#c;
     // A batch cut short at the deadline ran its first `ran` trials (the same in every thread).
-    const ran = outcome.replies[0]!.outcomes.length;
-    for (let i = 0; i < ran; i++) {
+    const ran = done.inWorker === true ? outcome.replies[0]!.ran! : outcome.replies[0]!.outcomes.length;
+    // In-worker trials come graded (checkedReplies made sure of it): only their sums are added here.
+    if (done.inWorker === true && ran > 0) grader.absorb(outcome.replies.flatMap((r) => r.graded ?? []));
+    for (let i = 0; done.inWorker !== true && i < ran; i++) {
       const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
       const trace = (): ReturnType<BatchMemory['traceOf']> => memory.traceOf(done.trace, i);
       if (done.schedule === undefined) {

@@ -8,10 +8,20 @@
 import type { SetupContext, SuiteContext } from '../../suite-api.js';
 import { StateArena, allocatorOf } from './state-arena.js';
 import { namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
+import type { InWorkerLayout } from './in-worker-layout.js';
+import { BOARD_SLOT_BYTES, boardBytes, clearBoard } from './worker/outcome-board.js';
 
 const MAX_BATCH = 512;
+/**
+ * In-worker trials cost the main thread nothing per trial, so a batch's fixed costs (a task posted
+ * to each worker, tinypool's reply and memory report) dominate short trials: their batches may be longer.
+ */
+const MAX_BATCH_IN_WORKERS = 4096;
 /** Bytes of one trace arena at most: caps the batch size at high thread counts (two arenas per configuration). */
 const TRACE_ARENA_BUDGET = 8 * 1024 * 1024;
+/** Bytes of one set's trial slots at most, and of its outcome board (in-worker trials): cap the batch size the same way. */
+const SLOTS_BUDGET = 16 * 1024 * 1024;
+const BOARD_BUDGET = 8 * 1024 * 1024;
 
 /** Where a batch's threads record their trace events, and the strings those events name. */
 export interface TraceArena {
@@ -24,6 +34,8 @@ export interface MemorySet {
   arena: StateArena;
   setupCtx: SetupContext;
   trace: TraceArena;
+  /** In-worker trials: the trial slots and outcome board of this set's batches (zeroed before each). */
+  inWorker?: { slots: SharedArrayBuffer; board: SharedArrayBuffer; used: number };
 }
 
 export class BatchMemory {
@@ -34,17 +46,25 @@ export class BatchMemory {
   readonly #traceEvents: number;
   #handedOut = 0;
 
-  constructor(ctx: SuiteContext, threadNames: string[], traceEvents: number) {
+  readonly #stride: number;
+
+  constructor(ctx: SuiteContext, threadNames: string[], traceEvents: number, inWorker?: InWorkerLayout) {
     this.#threadNames = threadNames;
     this.#traceEvents = traceEvents;
-    this.maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, ctx.threads, traceEvents))));
+    this.#stride = inWorker?.stride ?? 0;
+    const inWorkerCap = inWorker === undefined ? Infinity : Math.min(Math.floor(SLOTS_BUDGET / inWorker.stride), Math.floor(BOARD_BUDGET / (ctx.threads * BOARD_SLOT_BYTES)));
+    this.maxBatch = Math.max(1, Math.min(inWorker === undefined ? MAX_BATCH : MAX_BATCH_IN_WORKERS, inWorkerCap, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, ctx.threads, traceEvents))));
     this.#sets = [0, 1].map(() => {
       const arena = new StateArena();
       const trace: TraceArena = {
         events: new SharedArrayBuffer(traceArenaBytes(this.maxBatch, ctx.threads, traceEvents)),
         names: new SharedArrayBuffer(namesArenaBytes(ctx.threads)),
       };
-      return { arena, setupCtx: { ...ctx, trial: 0, ...allocatorOf(arena) }, trace };
+      const set: MemorySet = { arena, setupCtx: { ...ctx, trial: 0, ...allocatorOf(arena) }, trace };
+      if (inWorker !== undefined) {
+        set.inWorker = { slots: new SharedArrayBuffer(this.maxBatch * inWorker.stride), board: new SharedArrayBuffer(boardBytes(this.maxBatch, ctx.threads)), used: 0 };
+      }
+      return set;
     });
   }
 
@@ -52,12 +72,23 @@ export class BatchMemory {
   next(): MemorySet {
     const set = this.#sets[this.#handedOut++ % 2]!;
     set.arena.recycle();
+    const w = set.inWorker;
+    if (w !== undefined && w.used > 0) {
+      // Setup in the workers writes initial values onto zeroed memory, as ctx.alloc promises; the
+      // board's tags say "no outcome" until each thread writes its own.
+      new Uint8Array(w.slots, 0, w.used * this.#stride).fill(0);
+      clearBoard(w.board, w.used, this.#threadNames.length);
+      w.used = 0;
+    }
     return set;
   }
 
   /** After a hang or crash a worker may still be writing: every chunk is dropped instead of reused. */
   abandon(): void {
-    for (const set of this.#sets) set.arena.abandon();
+    for (const set of this.#sets) {
+      set.arena.abandon();
+      if (set.inWorker !== undefined) set.inWorker = { slots: new SharedArrayBuffer(set.inWorker.slots.byteLength), board: new SharedArrayBuffer(set.inWorker.board.byteLength), used: 0 };
+    }
   }
 
   /** The trace of trial `i` of the batch that recorded into `trace`. */

@@ -21,6 +21,7 @@ import { ScheduleDispatch, type ScheduleOptions } from './schedule-dispatch.js';
 import type { DispatchContext } from './batch-dispatch.js';
 import { EXPLAIN_MAX_MS, EXPLAIN_MAX_RERUNS, explainFailures } from './explain.js';
 import { NamingGrader, trialRerunner } from './trial-rerun.js';
+import { type InWorkerLayout, measureLayout, runsInWorkers } from './in-worker-layout.js';
 
 import { MAX_RECOVERIES } from './recovery.js';
 
@@ -32,6 +33,8 @@ interface PreparedConfiguration {
   threadNames: string[];
   memory: BatchMemory;
   hookLimitMs: number;
+  /** Set when the workers set up and grade the trials (in-worker-layout.ts). */
+  inWorker?: { layout: InWorkerLayout; ctx: SuiteContext };
 }
 
 export async function executeConfiguration(suite: AnySuite, config: Configuration, options: ExecuteOptions): Promise<ConfigResult> {
@@ -70,7 +73,7 @@ export async function executeConfiguration(suite: AnySuite, config: Configuratio
   let end: BatchesEnd;
   let result: ConfigResult;
   try {
-    end = await runBatches({ suite, dispatch, grader, memory: prepared.memory, queue, hookLimitMs: prepared.hookLimitMs, options });
+    end = await runBatches({ suite, dispatch, grader, memory: prepared.memory, queue, hookLimitMs: prepared.hookLimitMs, options, ...(prepared.inWorker ? { inWorker: prepared.inWorker } : {}) });
     result = configurationResult(grader, options, end, queue.nextTrial, performance.now() - started);
     if (explains(config, options, result)) {
       const rerun = trialRerunner({ suite, config, dispatch, memory: prepared.memory, hookLimitMs: prepared.hookLimitMs, options });
@@ -120,14 +123,16 @@ async function prepareConfiguration(suite: AnySuite, config: Configuration, opti
   const jitter = jitterProfile(config.jitter);
   const ctx: SuiteContext = { threads: config.threads, params: config.params, variant: config.variant };
   const threadNames = Array.from({ length: config.threads }, (_, t) => suiteHook('threadName', 0, () => checkedThreadName(suite.threadName?.(t, ctx) ?? `t${t}`)));
-  const memory = new BatchMemory(ctx, threadNames, options.traceEvents);
   const hookLimitMs = prepareTimeoutMs(options.timeoutMs);
   try {
     await withDeadline(suite.prepare?.(ctx), hookLimitMs, 'prepare() on the main thread');
   } catch (err) {
     throw new SuiteCodeError('prepare', options.firstTrial ?? 0, err);
   }
-  return { jitter, threadNames, memory, hookLimitMs };
+  // In-worker trials: the slot size and ids of a trial, from its first setups here (after prepare, which setup may need).
+  const layout = runsInWorkers(suite, config, options) ? measureLayout(suite, ctx, options.firstTrial ?? 0) : undefined;
+  const memory = new BatchMemory(ctx, threadNames, options.traceEvents, layout);
+  return { jitter, threadNames, memory, hookLimitMs, ...(layout !== undefined ? { inWorker: { layout, ctx } } : {}) };
 }
 
 function configurationResult(grader: ConfigGrader, options: ExecuteOptions, end: BatchesEnd, nextTrial: number, elapsedMs: number): ConfigResult {

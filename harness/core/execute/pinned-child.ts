@@ -1,16 +1,13 @@
 /**
  * Child process side of pinned.ts: runs one configuration (or one copy of it, in a --jobs run) on
- * the cores it was confined to.
+ * the cores it was confined to. This entry imports nothing at load: its signal handlers must be in
+ * place before the parent can stop it, and loading the harness takes a while (a stop during
+ * start-up would otherwise kill it by signal, and the parent would take that for a crash).
  */
-import '@shakedown/primitives';
-import { executeConfiguration } from './executor.js';
-import { loadSuite } from '../plan/load-suite.js';
-import { WorkerGroups } from './pools.js';
-import type { PinnedRequest } from './pinned.js';
-import type { ExecuteOptions } from './execute-options.js';
 
-// The parent sends SIGTERM on interrupt, and a Ctrl-C reaches this process too (same process
-// group): stop like an unpinned run and report what completed instead of dying without a result.
+// The parent sends SIGTERM on interrupt and --fail-fast, and a Ctrl-C reaches this process too
+// (same process group): stop like an unpinned run and report what completed instead of dying
+// without a result.
 let stopped = false;
 const stop = (): void => {
   stopped = true;
@@ -18,29 +15,6 @@ const stop = (): void => {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 
-process.once('message', (request: PinnedRequest) => {
-  void (async () => {
-    const groups = new WorkerGroups(request.workerHeapMb);
-    try {
-      const suite = await loadSuite(request.config.suiteUrl);
-      const opts: ExecuteOptions = {
-        timeoutMs: request.timeoutMs,
-        traceEvents: request.traceEvents,
-        budget: request.budget,
-        groups,
-        shouldStop: () => stopped,
-        // The parent turns these into progress events (it throttles them), as for an unpinned configuration.
-        onBatch: (trials: number, failedTrials: number) => process.send?.({ progress: [trials, failedTrials] }),
-        ...(request.firstTrial !== undefined ? { firstTrial: request.firstTrial } : {}),
-        ...(request.maxFailures !== undefined ? { maxFailures: request.maxFailures } : {}),
-        ...(request.fixedSeedTrial !== undefined ? { fixedSeedTrial: request.fixedSeedTrial } : {}),
-        ...(request.threadCpus !== undefined ? { threadCpus: request.threadCpus } : {}),
-      };
-      const result = await executeConfiguration(suite, request.config, opts);
-      await groups.close();
-      process.send?.({ result }, () => process.exit(0));
-    } catch (err) {
-      process.send?.({ error: (err as Error).message }, () => process.exit(1));
-    }
-  })();
+process.once('message', (request: unknown) => {
+  void import('./pinned-child-run.js').then((m) => m.runPinnedRequest(request as Parameters<typeof m.runPinnedRequest>[0], () => stopped));
 });

@@ -73,5 +73,6 @@ function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kin
 
 /** The hang's wait-for records, with its sleepers in Atomics.wait named from the hung trial's state. */
 function waitsOf(outcome: Extract<FailedOutcome, { kind: 'hang' }>, failed: Batch, trial: number): WaitRecord[] {
-  return withSleepers(outcome.waitFor, outcome.sleepers, failed.states[trial - failed.first]);
+  const i = trial - failed.first;
+  return withSleepers(outcome.waitFor, outcome.sleepers, failed.states[i] ?? failed.stateFor?.(i));
 }

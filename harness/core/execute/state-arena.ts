@@ -13,6 +13,11 @@ const CHUNK_BYTES = 64 * 1024;
 /** Every allocation starts on its own cache line, so two allocations never share one (false sharing changes timing). */
 const ALIGN = 64;
 
+/** What one allocation of `bytes` takes: whole cache lines, at least one. */
+export function alignedSize(bytes: number): number {
+  return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+}
+
 export class StateArena {
   /** Chunks in hand-out order; those before #chunk (and #chunk up to #offset) are in use by the current batch. */
   #chunks: SharedArrayBuffer[] = [];
@@ -21,7 +26,7 @@ export class StateArena {
 
   /** `bytes` of zeroed shared memory, 64-byte aligned, valid until the batch is graded. */
   alloc(bytes: number): Placement {
-    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    const size = alignedSize(bytes);
     // Too big to share a chunk: its own buffer, never recycled.
     if (size > CHUNK_BYTES / 4) return { buffer: new SharedArrayBuffer(size), byteOffset: 0 };
     if (this.#chunk < this.#chunks.length && this.#offset + size > CHUNK_BYTES) {
@@ -68,5 +73,47 @@ export function allocatorOf(arena: StateArena | null): SetupAllocator {
       const at = alloc(4 * length);
       return new Int32Array(at.buffer, at.byteOffset, length);
     },
+  };
+}
+
+/**
+ * In-worker trials (worker/in-worker-trials.ts): trial `slot`'s memory is `stride` bytes of one
+ * buffer from slot x stride, handed out in the order setup asks, so that every thread running the
+ * same setup gets the same offsets. Past the stride (more than the measured trials took) it throws.
+ * One allocator serves a whole batch (moveTo before each trial's setup): nothing is allocated per trial.
+ */
+export class SlotAllocator implements SetupAllocator {
+  readonly #buffer: SharedArrayBuffer;
+  readonly #stride: number;
+  #base = 0;
+  #used = 0;
+  #trial = 0;
+
+  constructor(buffer: SharedArrayBuffer, stride: number) {
+    this.#buffer = buffer;
+    this.#stride = stride;
+  }
+
+  /** The next allocations are trial `trial`'s, in slot `slot`. */
+  moveTo(slot: number, trial: number): void {
+    this.#base = slot * this.#stride;
+    this.#used = 0;
+    this.#trial = trial;
+  }
+
+  readonly alloc = (bytes: number): Placement => {
+    if (!Number.isInteger(bytes) || bytes < 0 || bytes > 2 ** 30) throw new RangeError(`ctx.alloc(bytes) in setup: expected an integer from 0 to 2^30, got ${String(bytes)}`);
+    const size = alignedSize(bytes);
+    if (this.#used + size > this.#stride) {
+      throw new RangeError(`setup of trial ${this.#trial} asked for more than the ${this.#stride} bytes the first trials took; a suite with trialsInWorkers must allocate the same in every trial (or leave trialsInWorkers off)`);
+    }
+    const at = { buffer: this.#buffer, byteOffset: this.#base + this.#used };
+    this.#used += size;
+    return at;
+  };
+
+  readonly int32 = (length: number): Int32Array => {
+    const at = this.alloc(4 * length);
+    return new Int32Array(at.buffer, at.byteOffset, length);
   };
 }

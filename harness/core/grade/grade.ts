@@ -61,6 +61,8 @@ export class ConfigGrader {
   readonly #timeoutMs: number;
   readonly #traceEvents: number | undefined;
   readonly #tallies = new Map<string, InvariantTally>();
+  /** The suite's invariants, listed once: addTrial runs per trial. */
+  readonly #checks: Array<[string, AnySuite['invariants'][string]]>;
   readonly #outcomes = new Map<string, number>();
   readonly #startedAt = performance.now();
   #trials = 0;
@@ -77,6 +79,7 @@ export class ConfigGrader {
     this.#timeoutMs = timeoutMs;
     this.#traceEvents = traceEvents;
     this.#ctx = { threads: config.threads, params: config.params, variant: config.variant };
+    this.#checks = Object.entries(suite.invariants);
     for (const name of Object.keys(suite.invariants)) this.#tallies.set(name, { failures: 0, samples: [] });
     if (suite.outcome !== undefined) this.#tallies.set(OUTCOME_INVARIANT, { failures: 0, samples: [] });
     this.#tallies.set(HANG_INVARIANT, { failures: 0, samples: [] });
@@ -116,7 +119,7 @@ export class ConfigGrader {
       return;
     }
     let failed = false;
-    for (const [name, check] of Object.entries(this.#suite.invariants)) {
+    for (const [name, check] of this.#checks) {
       const verdict = judged(check, state, outcomes, this.#ctx);
       if (!verdictOk(verdict)) {
         failed = true;
@@ -258,6 +261,30 @@ export class ConfigGrader {
       if ('observed' in verdict) sample.observed = safeValue(verdict.observed);
     }
     tally.samples.push(sample);
+  }
+
+  /**
+   * One batch's trials graded elsewhere by the same rules (in-worker trials: each worker's own
+   * ConfigGrader graded some of them): their counts added to this configuration's, their samples
+   * kept in trial order while there is room (batches come in trial order, the parts of one batch
+   * interleave), the first detection taken as found now.
+   */
+  absorb(parts: ConfigResult[]): void {
+    const byTrial = <T extends { trial: number }>(a: T, b: T): number => a.trial - b.trial;
+    for (const part of parts) {
+      this.#trials += part.trials;
+      this.#failedTrials += part.failedTrials;
+      for (const o of part.outcomes) this.#outcomes.set(o.outcome, (this.#outcomes.get(o.outcome) ?? 0) + o.count);
+      this.#errors.count += part.errors.count;
+    }
+    for (const [name, tally] of this.#tallies) {
+      const found = parts.flatMap((p) => p.invariants.find((i) => i.name === name) ?? []);
+      for (const inv of found) tally.failures += inv.failures;
+      for (const sample of found.flatMap((i) => i.samples).sort(byTrial)) if (tally.samples.length < SAMPLES_KEPT) tally.samples.push(sample);
+    }
+    for (const sample of parts.flatMap((p) => p.errors.samples).sort(byTrial)) if (this.#errors.samples.length < SAMPLES_KEPT) this.#errors.samples.push(sample);
+    const detected = parts.map((p) => p.firstDetection?.trial).filter((t): t is number => t !== undefined);
+    if (detected.length > 0) this.#detect(Math.min(...detected));
   }
 
   #detect(trial: number): void {

@@ -31,6 +31,13 @@ import { Serial } from './serial.js';
 
 /** Progress events come at most this often (as in a serial run). */
 const PROGRESS_EVERY_MS = 1000;
+/**
+ * A copy is a process of its own: starting it (Node, the suite, the workers) costs a few hundred
+ * ms, more on a loaded machine. A configuration is split only when each copy gets at least this
+ * many trials (--runs) or this much testing time.
+ */
+const MIN_TRIALS_PER_COPY = 1000;
+const MIN_SHARE_PER_COPY_MS = 1000;
 
 /** The machine as a --jobs run sees it. */
 export interface Lanes {
@@ -53,6 +60,8 @@ export interface ParallelPass {
   budgetOf: (index: number, now: number) => Budget;
   /** --runs: split among an item's copies. */
   runs?: number;
+  /** With a time budget: the least share an item gets (a short share is not split into copies). */
+  minShareMs?: number;
   /** Soak passes: where copy `copy` of item `index` goes on from (undefined: its first trial). */
   firstTrialOf?: (index: number, copy: number) => number | undefined;
   /** Soak passes: the trial copy `copy` of item `index` reached, for the next pass. */
@@ -88,6 +97,8 @@ interface ItemState {
   running: number;
   /** Ran in this process (whole machine, one copy): its search is done already. */
   inProcess: boolean;
+  /** Its copies merged (#finishItem ran). */
+  finished: boolean;
   parts: ConfigResult[];
   /** Latest [trials, failed] of each running copy. */
   live: Map<number, [number, number]>;
@@ -95,7 +106,12 @@ interface ItemState {
 
 export async function* runParallel(o: ParallelPass): AsyncGenerator<RunEvent, PassResult> {
   const pass = new ParallelRunner(o);
-  yield* pass.events();
+  try {
+    yield* pass.events();
+  } finally {
+    // Also when the consumer stops early (a break, a reporter that threw) or the pass failed: no group outlives it.
+    pass.stop();
+  }
   return pass.outcome();
 }
 
@@ -123,20 +139,37 @@ class ParallelRunner {
   constructor(o: ParallelPass) {
     this.#o = o;
     this.#pool = new CpuPool(o.lanes.cpus);
-    this.#jobs = o.items.flatMap((p, index) => {
-      const copies = copiesOf(p, o.lanes.jobs, this.#pool.size, o.runs, o.lanes.floorCores);
-      return Array.from({ length: copies }, (_, copy) => ({ index, copy, copies }));
-    });
-    this.#items = o.items.map((p) => ({ started: false, copies: copiesOf(p, o.lanes.jobs, this.#pool.size, o.runs, o.lanes.floorCores), running: 0, inProcess: false, parts: [], live: new Map() }));
+    const copies = o.items.map((p) => this.#copies(p));
+    this.#jobs = o.items.flatMap((_, index) => Array.from({ length: copies[index]! }, (_x, copy) => ({ index, copy, copies: copies[index]! })));
+    this.#items = o.items.map((_, index) => ({ started: false, copies: copies[index]!, running: 0, inProcess: false, finished: false, parts: [], live: new Map() }));
     this.#results = o.items.map(() => undefined);
     const onAbort = (): void => this.#stopGroups.abort();
     if (o.one.signal?.aborted === true) this.#stopGroups.abort();
     else o.one.signal?.addEventListener('abort', onAbort, { once: true });
   }
 
+  /**
+   * How many groups run `p`: as many as fit (lane-plan.ts), unless splitting would not pay (too
+   * few trials or too short a share for each copy's start-up) or would change what the item
+   * reports: --max-failures stops a configuration at N failures, and copies would each count to N.
+   */
+  #copies(p: PlannedWork): number {
+    const o = this.#o;
+    if (o.one.maxFailures !== undefined) return 1;
+    if (o.runs === undefined && (o.minShareMs ?? 0) < MIN_SHARE_PER_COPY_MS) return 1;
+    const runsCap = o.runs === undefined ? undefined : Math.max(1, Math.floor(o.runs / MIN_TRIALS_PER_COPY));
+    return copiesOf(p, o.lanes.jobs, this.#pool.size, runsCap, o.lanes.floorCores);
+  }
+
   events(): AsyncGenerator<RunEvent, void> {
     this.#startWhatFits();
     return this.#channel.drain();
+  }
+
+  /** Stops every group still running (the consumer stopped reading, or the pass failed): none outlives the pass. */
+  stop(): void {
+    this.#stopStarting = true;
+    this.#stopGroups.abort();
   }
 
   outcome(): PassResult {
@@ -155,8 +188,12 @@ class ParallelRunner {
       this.#nextJob++;
       this.#start(job, cpus);
     }
-    if (this.#runningGroups === 0 && this.#finishing === 0 && (this.#nextJob === this.#jobs.length || this.#stopStarting || this.#stopGroups.signal.aborted)) {
-      const notRun = this.#items.filter((i) => !i.started).length;
+    const stopping = this.#stopStarting || this.#stopGroups.signal.aborted;
+    // A stop leaves some items with copies done and others never started: what they measured is merged as it is.
+    if (stopping) this.#items.forEach((item, index) => item.running === 0 && !item.finished && item.parts.length > 0 && this.#finishItem(index));
+    if (this.#runningGroups === 0 && this.#finishing === 0 && (this.#nextJob === this.#jobs.length || stopping)) {
+      // Not run: never started, or stopped before any of its groups measured anything.
+      const notRun = this.#results.filter((r) => r === undefined).length;
       if (this.#stopStarting && this.#stoppedEarly !== undefined) this.#stoppedEarly.notRun = notRun;
       this.#channel.close();
     }
@@ -174,12 +211,15 @@ class ParallelRunner {
     item.running++;
     this.#runJob(job, cpus, item.budget!).then(
       (result) => this.#jobDone(job, cpus, result),
-      (error: unknown) => this.#channel.fail(error),
+      (error: unknown) => {
+        this.stop();
+        this.#channel.fail(error);
+      },
     );
   }
 
   /** One group's run: in this process when the item takes the whole machine, else in a confined child. */
-  async #runJob(job: Job, cpus: number[], budget: Budget): Promise<ConfigResult> {
+  async #runJob(job: Job, cpus: number[], budget: Budget): Promise<ConfigResult | undefined> {
     const p = this.#o.items[job.index]!;
     const onBatch = (trials: number, failed: number): void => this.#progress(job, trials, failed);
     if (p.skip !== undefined) return skipped(p.config, p.skip);
@@ -195,7 +235,7 @@ class ParallelRunner {
     return this.#runCopyInChild(job, cpus, budget, onBatch);
   }
 
-  async #runCopyInChild(job: Job, cpus: number[], budget: Budget, onBatch: (trials: number, failed: number) => void): Promise<ConfigResult> {
+  async #runCopyInChild(job: Job, cpus: number[], budget: Budget, onBatch: (trials: number, failed: number) => void): Promise<ConfigResult | undefined> {
     const p = this.#o.items[job.index]!;
     // A shard's slice of a configuration runs as one copy, on its own trials.
     const slice = p.slice ?? copySlice(job.copy, job.copies, this.#o.runs);
@@ -219,7 +259,8 @@ class ParallelRunner {
           ...(free && this.#o.lanes.affinity ? { threadCpus: cpus } : {}),
           ...(this.#o.lanes.workerHeapMb !== undefined ? { workerHeapMb: this.#o.lanes.workerHeapMb } : {}),
         },
-        this.#o.lanes.affinity ? cpus.join(',') : undefined,
+        // A --cores N configuration is confined to exactly N of them (its group may hold more: the floor).
+        this.#o.lanes.affinity ? (p.config.cores === 'all' ? cpus : cpus.slice(0, p.config.cores)).join(',') : undefined,
         this.#stopGroups.signal,
         onBatch,
       );
@@ -227,6 +268,8 @@ class ParallelRunner {
       const { nextTrial: _next, ...rest } = result;
       return sliced ? { ...rest, slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial } } : rest;
     } catch (err) {
+      // Stopped (interrupt, --fail-fast) before it could report: it measured nothing, which is not an error.
+      if (this.#stopGroups.signal.aborted) return undefined;
       // The child died without a result (killed, out of memory): an error of this group, not the end of the run.
       const grader = new ConfigGrader(p.suite, p.config, one.timeoutMs, one.traceEvents);
       grader.addCrash(firstTrial, `the process running this group ended without a result: ${(err as Error).message}`, 'GroupCrash');
@@ -235,45 +278,55 @@ class ParallelRunner {
     }
   }
 
-  #jobDone(job: Job, cpus: number[], result: ConfigResult): void {
+  #jobDone(job: Job, cpus: number[], result: ConfigResult | undefined): void {
     this.#pool.give(cpus);
     this.#runningGroups--;
     const item = this.#items[job.index]!;
     item.live.delete(job.copy);
-    item.parts.push(result);
     item.running--;
-    this.#doneTrials += result.trials;
-    this.#doneFailures += result.failedTrials;
-    // Done when no copy runs and none will start (all ran, or a stop came before the rest).
-    const noMoreCopies = item.parts.length === item.copies || this.#stopStarting || this.#stopGroups.signal.aborted;
-    if (item.running === 0 && noMoreCopies) {
-      this.#finishing++;
-      this.#finishItem(job.index).then(
-        () => {
-          this.#finishing--;
-          this.#startWhatFits();
-        },
-        (error: unknown) => this.#channel.fail(error),
-      );
+    if (result !== undefined) {
+      item.parts.push(result);
+      this.#doneTrials += result.trials;
+      this.#doneFailures += result.failedTrials;
     }
+    // Done when no copy runs and none will start (all ran, or a stop came before the rest).
+    const allStarted = !this.#jobs.slice(this.#nextJob).some((j) => j.index === job.index);
+    const stopping = this.#stopStarting || this.#stopGroups.signal.aborted;
+    if (item.running === 0 && (allStarted || stopping)) this.#finishItem(job.index);
     this.#startWhatFits();
   }
 
-  /** The item's copies merged into one result, its controlled search, its events and the --fail-fast rule. */
-  async #finishItem(index: number): Promise<void> {
+  /**
+   * The item's copies merged into one result, the --fail-fast rule (decided at once, before any
+   * later item starts, as a serial run would), then its controlled search, result and events.
+   */
+  #finishItem(index: number): void {
     const p = this.#o.items[index]!;
     const item = this.#items[index]!;
-    const merged = item.parts.length === 1 ? item.parts[0]! : joinCopies(item.parts, p);
-    // An in-process item had its search in runConfiguration already.
-    const searched = item.inProcess ? merged : await this.#inProcess.run(() => searchAfterFailure(p, merged, this.#o.one));
-    this.#results[index] = searched;
-    if (this.#o.announce) this.#channel.push({ type: 'config-end', result: searched, index, total: this.#o.items.length });
-    if (this.#o.failFast && !p.config.canary && isBad(searched.status) && !this.#stopStarting) {
+    if (item.parts.length === 0 || item.finished) return;
+    item.finished = true;
+    const merged = item.copies > 1 ? joinCopies(item.parts, p) : item.parts[0]!;
+    if (this.#o.failFast && !p.config.canary && isBad(merged.status) && !this.#stopStarting) {
       this.#stopStarting = true;
       this.#stoppedEarly = { reason: `--fail-fast after ${p.config.key}`, notRun: 0 };
       // The groups still running stop at their next batch and keep what they measured.
       this.#stopGroups.abort();
     }
+    this.#finishing++;
+    // An in-process item had its search in runConfiguration already; a split one gets it here, within its share.
+    const searched = item.inProcess ? Promise.resolve(merged) : this.#inProcess.run(() => searchAfterFailure(p, merged, { ...this.#o.one, budget: item.budget ?? {} }));
+    searched.then(
+      (result) => {
+        this.#results[index] = result;
+        if (this.#o.announce) this.#channel.push({ type: 'config-end', result, index, total: this.#o.items.length });
+        this.#finishing--;
+        this.#startWhatFits();
+      },
+      (error: unknown) => {
+        this.stop();
+        this.#channel.fail(error);
+      },
+    );
   }
 
   /** A progress event for the run (at most once a second): this item's copies summed, and the run's totals. */

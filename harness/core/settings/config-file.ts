@@ -119,6 +119,7 @@ function plainValue(path: string, k: string, expected: string, v: unknown): unkn
   }
   const ok =
     expected === 'number' ? typeof v === 'number'
+    : expected.startsWith('number or') ? typeof v === 'number' || typeof v === 'string'
     : expected === 'boolean' ? typeof v === 'boolean'
     : expected.startsWith('string') ? typeof v === 'string'
     : expected.startsWith('duration') ? typeof v === 'string' || typeof v === 'number'

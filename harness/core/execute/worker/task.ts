@@ -3,6 +3,10 @@ import type { JitterProfile } from '../jitter.js';
 import type { SerializedError } from '../../shared/errors.js';
 import type { ScheduleSpec } from '../../schedule/types.js';
 import type { ThreadTrialReport } from './sched/model.js';
+import type { InWorkerTask } from './in-worker-trials.js';
+import type { ConfigResult } from '../../grade/results.js';
+
+export type { InWorkerTask };
 
 export type { SerializedError };
 
@@ -14,8 +18,10 @@ export interface BatchTask {
   threads: number;
   thread: number;
   threadName: string;
-  /** One fresh state per trial of the batch. */
+  /** One fresh state per trial of the batch (empty for in-worker trials: each thread sets them up itself). */
   states: unknown[];
+  /** In-worker trials (in-worker-trials.ts): the slots, board and ids the threads set up and report trials with. */
+  inWorker?: InWorkerTask;
   /** Trial index of states[0] within the configuration. */
   firstTrial: number;
   /** When set (replay), every trial draws its randomness as this trial index. */
@@ -54,8 +60,12 @@ export interface BatchSchedule {
 }
 
 export interface BatchReply {
-  /** Per trial: the actor's value, or the error it threw. */
+  /** Per trial: the actor's value, or the error it threw (empty for in-worker trials: see ran and graded). */
   outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: SerializedError }>;
+  /** In-worker trials: how many of the batch's trials this thread ran. */
+  ran?: number;
+  /** In-worker trials, thread 0: the batch's trials graded (counts, outcomes, first failure samples). */
+  graded?: ConfigResult;
   /** Controlled batches: per trial run, this thread's report (small: a finding, a summary, or a logged trial's operations). */
   schedule?: ThreadTrialReport[];
 }

@@ -16,6 +16,7 @@ import type { BatchReply, BatchTask } from './task.js';
 import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
 import { WaitRecorder } from './wait-recorder.js';
 import { pinThisThread } from './pin-thread.js';
+import { InWorkerTrials } from './in-worker-trials.js';
 import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
 // Imported before rememberGlobals() runs: interpose.ts captures the real Atomics, clock and random at load.
 import { ScheduleModel, type ThreadTrialReport } from './sched/model.js';
@@ -130,12 +131,20 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   const waits = model === null ? new WaitRecorder(progress, task.threads, task.thread) : null;
   let inWindow = false;
 
+  // In-worker trials: this thread sets up each trial itself, and thread 0 grades them (in-worker-trials.ts).
+  const inWorker = task.inWorker !== undefined ? new InWorkerTrials(task.inWorker, suite, task.thread, { events: task.trace, names: task.traceNames, perThread: task.traceEvents }) : null;
+  const trials = inWorker?.count ?? task.states.length;
+  // Set while the harness runs suite code outside the actor here (setup, grading): no trace, no jitter.
+  let harnessCode = false;
+  let ran = 0;
+
   let jitterOn = false;
   let rng: () => number = Math.random;
   // Heartbeat: every primitive operation counts as progress, so a long but live trial on a loaded
   // machine is not mistaken for a hang. Only this thread writes its word: a plain increment is enough.
   setYieldHook((op, primitive) => {
     progress[beat]!++;
+    if (harnessCode) return;
     trace.record(op, primitive);
     // Under control a yield point is a scheduling point, and names the call this thread is in.
     if (inWindow) model!.yieldPoint(op === 'user' ? primitive : `${primitive} ${op}`);
@@ -143,8 +152,18 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   });
 
   try {
-    for (let k = 0; k < task.states.length; k++) {
+    for (let k = 0; k < trials; k++) {
       const seedTrial = task.fixedSeedTrial ?? task.firstTrial + k;
+      let state: unknown;
+      if (inWorker !== null) {
+        // Before the gate, like the main thread's setup: outside the timed trial.
+        harnessCode = true;
+        state = inWorker.stateOf(k, seedTrial);
+        harnessCode = false;
+        inWorker.remember(k, seedTrial, state);
+      } else {
+        state = task.states[k];
+      }
       // Progress within the batch (k + 1; 0 = not started), not the trial index itself: indices go
       // past 2^31 in long soaks and sliced shards, and the word is an Int32.
       Atomics.store(progress, trialWord(task.threads, task.thread), k + 1);
@@ -159,7 +178,7 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       if (model !== null) {
         // After the gate (it runs on the real Atomics); Math.random becomes a generator seeded by the trial and thread.
         const mathRandom = threadRng(task.seed, `${task.configKey}/math-random`, seedTrial, task.thread);
-        endedBeforeStart = model.enter(task.schedule!.specs[k]!, task.states[k], mathRandom, task.schedule!.logTrial === k);
+        endedBeforeStart = model.enter(task.schedule!.specs[k]!, state, mathRandom, task.schedule!.logTrial === k);
         inWindow = true;
       }
       try {
@@ -169,14 +188,14 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
         // A replay runs one trial's seed again and again: the actor sees that trial's index each time.
         const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random };
-        waits?.begin(task.states[k]);
-        let value: unknown = suite.actor(task.states[k], ctx);
+        waits?.begin(state);
+        let value: unknown = suite.actor(state, ctx);
         if (value instanceof Promise) value = (await value) as unknown;
         outcomes.push({ ok: true, value });
       } catch (err) {
         outcomes.push({ ok: false, error: serializeError(err) });
       }
-      // Before the actor guard looks at the globals: Atomics.wait is the real one again.
+      // The actor's waits are no longer published (the wrapper stays for the batch: the actor guard accepts it).
       waits?.end();
       if (model !== null) {
         // Closes the window (the real globals are back) before the actor guard checks them.
@@ -198,18 +217,43 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         // and no later trial or configuration runs on this worker.
         if (!misuse.restored) throw misuse.error;
       }
+      ran = k + 1;
+      if (inWorker !== null) {
+        inWorker.publish(k, outcomes.pop()!);
+        // Every thread passed this trial's gate, so all finished trial k-1: thread 0 grades it now, before the next gate.
+        if (task.thread === 0) gradeInWorker(inWorker, k - 1);
+      }
+    }
+    if (inWorker !== null) {
+      // Closing gate: every thread has finished (and published) its last trial; thread 0 grades it.
+      gate.arrive();
+      if (task.thread === 0) gradeInWorker(inWorker, ran - 1);
     }
   } catch (err) {
     if (!(err instanceof GateCancelled)) throw err;
   } finally {
-    waits?.end();
+    waits?.uninstall();
     setYieldHook(null);
     jitterOn = false;
     inWindow = false;
     Atomics.store(progress, phase, Phase.REPLYING);
     current = null;
   }
+  if (inWorker !== null) {
+    const graded = inWorker.part();
+    return graded !== undefined ? { outcomes: [], ran, graded } : { outcomes: [], ran };
+  }
   return model === null ? { outcomes: sendable(outcomes) } : { outcomes: sendable(outcomes), schedule: reports };
+
+  /** Thread 0 grades the finished trials up to `last` with the yield hook quiet (invariants may call primitives). */
+  function gradeInWorker(w: InWorkerTrials, last: number): void {
+    harnessCode = true;
+    try {
+      w.gradeUpTo(last);
+    } finally {
+      harnessCode = false;
+    }
+  }
 }
 
 /**

@@ -41,6 +41,8 @@ export class WaitRecorder {
   readonly #wrapper: Wait;
   #state: unknown;
   #identified = false;
+  /** Between begin() and end(): inside an actor. */
+  #active = false;
 
   constructor(progress: Int32Array, threads: number, thread: number) {
     this.#progress = progress;
@@ -49,7 +51,10 @@ export class WaitRecorder {
     this.#byte = sleepByteWord(threads, thread);
     this.#expected = sleepExpectedWord(threads, thread);
     const real = this.#real;
-    const publish = (ta: unknown, index: unknown, value: unknown): void => this.#publish(ta, index, value);
+    const publish = (ta: unknown, index: unknown, value: unknown): void => {
+      // Installed for the whole batch: only an actor's waits are published, not the gate's between trials.
+      if (this.#active) this.#publish(ta, index, value);
+    };
     const awake = (): void => void store(progress, this.#sleeping, 0);
     // A function expression, not an arrow: the same shape and arity as Atomics.wait.
     this.#wrapper = function wait(typedArray: Int32Array, index: number, value: number, timeout?: number) {
@@ -64,12 +69,16 @@ export class WaitRecorder {
   }
 
   /**
-   * Before the actor: waits from here on are published. False when Atomics.wait cannot be replaced
-   * (frozen by someone): then nothing is. Never throws.
+   * Before the actor: waits from here on are published. The wrapper stays in place for the whole
+   * batch (uninstall() ends it): replacing a property of Atomics twice per trial cost more than a
+   * short trial. Put back if the actor guard restored the real wait after a trial. False when
+   * Atomics.wait cannot be replaced (frozen by someone): then nothing is. Never throws.
    */
   begin(state: unknown): boolean {
     this.#state = state;
     this.#identified = false;
+    this.#active = true;
+    if (realAtomics.wait === this.#wrapper) return true;
     try {
       realAtomics.wait = this.#wrapper;
       return realAtomics.wait === this.#wrapper;
@@ -78,12 +87,18 @@ export class WaitRecorder {
     }
   }
 
-  /**
-   * After the actor: the real Atomics.wait again, unless the actor put its own there or froze
-   * Atomics (the actor guard reports and repairs what it can). Never throws.
-   */
+  /** After the actor: nothing more is published (the wrapper forwards to the real wait). Never throws. */
   end(): void {
     this.#state = undefined;
+    this.#active = false;
+  }
+
+  /**
+   * After the batch: the real Atomics.wait again, unless the actor put its own there or froze
+   * Atomics (the actor guard reports and repairs what it can). Never throws.
+   */
+  uninstall(): void {
+    this.end();
     try {
       if (realAtomics.wait === this.#wrapper) realAtomics.wait = this.#real;
     } catch {

@@ -1,0 +1,100 @@
+/**
+ * In-worker trials (suite option trialsInWorkers): the workers set up and grade the trials, the
+ * main thread adds up counts and samples. What a run reports must not change: checked against the
+ * usual path on a fixture whose failures depend on the trial index alone, with replay tokens that
+ * reproduce; locks built in every thread must share their ids (deadlock detection depends on it);
+ * errors, oversized results and setups that grow are reported, not lost.
+ */
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../harness/core/run.js';
+import { replay } from '../../harness/core/replay.js';
+import type { ConfigResult, RunSummary } from '../../harness/core/grade/results.js';
+import type { RunEvent } from '../../harness/core/events.js';
+import { measureLayout } from '../../harness/core/execute/in-worker-layout.js';
+import { loadSuite } from '../../harness/core/plan/load-suite.js';
+import { resolveSuiteUrl } from '../../harness/core/plan/plan.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
+
+async function summary(gen: AsyncGenerator<RunEvent, RunSummary>): Promise<RunSummary> {
+  for (;;) {
+    const next = await gen.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/** What must not depend on where trials were set up and graded. */
+function essence(r: ConfigResult): unknown {
+  return {
+    variant: r.config.variant,
+    threads: r.config.threads,
+    status: r.status,
+    trials: r.trials,
+    failedTrials: r.failedTrials,
+    invariants: r.invariants.map((i) => ({ name: i.name, failures: i.failures, trials: i.trials, samples: i.samples.map((s) => [s.trial, s.details]) })),
+    outcomes: [...r.outcomes].sort((a, b) => a.outcome.localeCompare(b.outcome)).map((o) => `${o.outcome}=${o.count}/${o.grade}`),
+    errors: r.errors.count,
+    firstDetection: r.firstDetection?.trial,
+  };
+}
+
+describe('harness/in-worker trials (trialsInWorkers)', function () {
+  this.timeout(120_000);
+
+  it('reports exactly what the main-thread path reports: counts, failing trials, samples, outcomes, first detection', async () => {
+    const options = { threads: [1, 2], jitter: ['none'], schedule: ['free'], runs: 3000, jobs: 1, seed: 'iw-eq' };
+    const usual = await summary(run({ ...options, suites: [fixture('deterministic')] }));
+    const inWorkers = await summary(run({ ...options, suites: [fixture('deterministic-in-workers')] }));
+    assert.equal(inWorkers.configs.length, usual.configs.length);
+    for (let i = 0; i < usual.configs.length; i++) assert.deepEqual(essence(inWorkers.configs[i]!), essence(usual.configs[i]!), usual.configs[i]!.config.key);
+    // Really failing, and in batches past the first (3000 trials span several).
+    const sevens = inWorkers.configs.find((r) => r.config.variant === 'sevens' && r.config.threads === 2)!;
+    assert.equal(sevens.failedTrials, 428, '(trial + 2) % 7 === 0 for trials 0..2999');
+    assert.equal(sevens.invariants[0]!.samples.length, 3);
+    assert.ok(sevens.invariants[0]!.samples[0]!.trace.length > 0, 'a failing trial keeps its trace');
+  });
+
+  it("a failure's replay token, recorded in a worker, reproduces it (replays run on the main thread)", async () => {
+    const s = await summary(run({ suites: [fixture('deterministic-in-workers')], threads: [2], jitter: ['none'], schedule: ['free'], runs: 40, jobs: 1, seed: 'iw-replay', grep: 'sevens' }));
+    const sample = s.configs[0]!.invariants[0]!.samples[0]!;
+    assert.equal(sample.trial, 5);
+    const result = await replay(sample.replay, { runs: 3 });
+    assert.equal(result.failedTrials, 3);
+  });
+
+  it('every thread builds the same locks: an opposite-order lock cycle is reported as a deadlock, never a hang', async () => {
+    const s = await summary(run({ suites: [fixture('deadlock-in-workers')], threads: [2], jitter: ['none'], schedule: ['free'], runs: 2000, jobs: 1, seed: 'iw-dl', grep: 'ordered|opposite' }));
+    const opposite = s.configs.find((r) => r.config.variant === 'opposite-order')!;
+    const ordered = s.configs.find((r) => r.config.variant === 'ordered')!;
+    assert.equal(opposite.hangs.count, 0, 'a cycle the detector cannot see would hang');
+    assert.ok(opposite.invariants.find((i) => i.name === 'no deadlock')!.failures > 0, 'the cycle is reported');
+    assert.match(opposite.invariants.find((i) => i.name === 'no deadlock')!.samples[0]!.details, /waits for B held by|waits for A held by/);
+    assert.equal(ordered.status, 'pass');
+    assert.equal(ordered.trials, 2000);
+  });
+
+  it('an actor error is an error sample with its name, message and stack; an oversized result and a growing setup say what to change', async () => {
+    const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 100, jobs: 1, seed: 'iw-misfit' }));
+    const throws = s.configs.find((r) => r.config.variant === 'throws')!;
+    assert.equal(throws.errors.count, 20, 'trials 0, 5, ..., 95');
+    assert.equal(throws.trials, 100);
+    const e = throws.errors.samples[0]!;
+    assert.deepEqual([e.trial, e.name, e.message], [0, 'RangeError', 'planted in trial 0']);
+    assert.match(e.stack ?? '', /in-workers-misfits/);
+    const big = s.configs.find((r) => r.config.variant === 'big-result')!;
+    assert.equal(big.errors.count, 100);
+    assert.match(big.errors.samples[0]!.message, /returned \d+ bytes \(serialized\); a suite with trialsInWorkers passes at most/);
+    const grows = s.configs.find((r) => r.config.variant === 'grows')!;
+    assert.equal(grows.status, 'error');
+    assert.ok(grows.trials >= 8 && grows.trials < 100, `the batches before it are kept (${grows.trials})`);
+    assert.match(grows.errors.samples.map((x) => x.message).join('\n'), /allocate the same in every trial/);
+  });
+
+  it('measures a trial once: slot bytes (whole cache lines) and primitive ids', async () => {
+    const counter = await loadSuite(resolveSuiteUrl('counter'));
+    const layout = measureLayout(counter, { threads: 2, params: { increments: 1 }, variant: 'locked' }, 0);
+    // A counter word and a lock, each on its own 64-byte line; one lock id.
+    assert.deepEqual(layout, { stride: 128, idsPerTrial: 1 });
+  });
+});
