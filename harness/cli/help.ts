@@ -73,9 +73,10 @@ Flags:
                          as many as fit; 1: one at a time; at most the CPUs this process may
                          use). A group takes its thread count of cores (its --cores if set,
                          1 for a controlled one), never fewer than 2 (its own process's main
-                         thread sets up and grades its trials); a configuration runs as
-                         several groups on disjoint trial ranges when more fit, merged into
-                         one result. Same seeds, tokens and reports as --jobs 1
+                         thread sets up and grades its trials) unless its suite sets
+                         trialsInWorkers; a configuration runs as several groups on disjoint
+                         trial ranges when more fit, merged into one result. Same seeds,
+                         tokens and reports as --jobs 1
   --jitter none,spin-1us jitter profiles: none, spin-1us, spin-10us, spin-50us, sleep-1ms
   --schedule free,ctl    free: free-running stress; ctl (a portfolio: random walk, PCT 2 and 3),
                          random, pct:D (D 1-10): controlled scheduling, one thread at a time,

@@ -142,6 +142,22 @@ describe('harness/parallel (--jobs)', function () {
     assert.deepEqual([t4.copies, t4.coresEach], [16, 4]);
     const ctl = layout.find((l) => /\/s-ctl$/.test(l.key))!;
     assert.deepEqual([ctl.copies, ctl.coresEach], [32, GROUP_FLOOR_CORES]);
+    // One thread: two cores for a group whose main thread grades (deadlock), one for an in-worker suite (counter).
+    const ones = await plan({ suites: ['counter', 'deadlock'], seed: 'lanes64', threads: [1], cores: ['all'], jitter: ['none'], schedule: ['free'], grep: 'locked|ordered' }, hasAffinity());
+    const oneLayout = laneLayout(ones, 64, 64);
+    assert.deepEqual(oneLayout.find((l) => l.key.startsWith('counter/locked/t1'))!, { key: 'counter/locked/t1/c-all/j-none', copies: 64, coresEach: 1 });
+    assert.deepEqual(oneLayout.find((l) => l.key.startsWith('deadlock/ordered/t1'))!, { key: 'deadlock/ordered/t1/c-all/j-none', copies: 32, coresEach: 2 });
+  });
+
+  it('--jobs auto on this machine: an in-worker suite at one thread runs as two groups side by side, merged, with the progress line saying so', async () => {
+    const events: RunEvent[] = [];
+    const s = await drain<RunSummary>(run({ suites: ['counter'], seed: 'jobs-2', threads: [1], jitter: ['none'], schedule: ['free'], grep: 'atomic', runs: 400_000, jobs: 'auto' }), events);
+    const r = s.configs[0]!;
+    assert.deepEqual([r.status, r.trials, r.slice], ['pass', 400_000, undefined]);
+    if (runCpus().length === 2) {
+      const groups = events.flatMap((e) => (e.type === 'progress' && e.groups !== undefined ? [e.groups] : []));
+      assert.ok(groups.length === 0 || Math.max(...groups) === 2, `groups reported: ${groups.join(',')}`);
+    }
   });
 
   it('copies side by side on disjoint trial ranges merge into exactly what a serial run with the same --runs gives', async () => {
@@ -272,8 +288,10 @@ describe('harness/parallel (--jobs)', function () {
         }),
       );
       const r = pass.results[0]!;
-      assert.equal(r.failedTrials, 3);
+      // One group stops at the batch where its third failure came (a batch in flight finishes): copies would each have counted to 3.
       assert.equal(r.stoppedAtFailures, 3);
+      assert.ok(r.failedTrials >= 3 && r.failedTrials < 6, `${r.failedTrials} failures`);
+      assert.ok(r.trials < 4000, 'it stopped');
       assert.equal(r.slice, undefined);
     } finally {
       await groups.close();

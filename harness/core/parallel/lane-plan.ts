@@ -6,10 +6,11 @@
  * (each thread spins at the start gate, so a group never gets fewer cores than threads while
  * another group takes them: never more spinning threads than cores), its --cores when confined,
  * one core under controlled scheduling (one thread runs at a time, the others sleep), and never
- * fewer than GROUP_FLOOR_CORES: a group's own main thread sets up and grades every trial, and
- * measured on 2 cores (BENCHMARKS.md, harness: --jobs), a 1-thread or controlled group sharing one
- * core with its main thread ran no more trials beside a second such group than alone. A
- * configuration with more threads than the machine has cores takes the whole machine.
+ * fewer than GROUP_FLOOR_CORES when its main thread sets up and grades every trial: measured on 2
+ * cores, a 1-thread or controlled group sharing one core with its main thread ran no more trials
+ * beside a second such group than alone. A free-running group of a suite with trialsInWorkers
+ * leaves its main thread idle, and may have one core (floorFor). A configuration with more
+ * threads than the machine has cores takes the whole machine.
  *
  * A configuration is run as `copies` groups side by side, each on its own cores and its own
  * disjoint trial range (the trial slices sharding uses, plan/shard.ts), merged back into one
@@ -25,10 +26,17 @@ export interface LaneItem {
   config: Pick<Configuration, 'key' | 'threads' | 'cores' | 'schedule'>;
   skip?: string;
   slice?: TrialSlice;
+  /** Its suite: one with trialsInWorkers leaves the group's main thread idle. */
+  suite?: { trialsInWorkers?: boolean };
 }
 
 /** The fewest cores a group is given: one for its trial threads and one for its main thread at least. */
 export const GROUP_FLOOR_CORES = 2;
+
+/** The fewest cores a group of this item gets: 1 where the workers grade the trials themselves (free-running, trialsInWorkers). */
+export function floorFor(item: LaneItem): number {
+  return item.suite?.trialsInWorkers === true && item.config.schedule === undefined ? 1 : GROUP_FLOOR_CORES;
+}
 
 /** The cores one group of `config` keeps busy, on a machine of `machineCores`. */
 export function coresNeeded(config: Pick<Configuration, 'threads' | 'cores' | 'schedule'>, machineCores: number, floor = GROUP_FLOOR_CORES): number {
@@ -94,7 +102,7 @@ export interface LaneLayout {
 
 /** How `planned` would be laid out on `machineCores` cores with `jobs` groups at most (docs and the planning test). */
 export function laneLayout(planned: readonly LaneItem[], jobs: number, machineCores: number, runs?: number): LaneLayout[] {
-  return planned.map((p) => ({ key: p.config.key, copies: copiesOf(p, jobs, machineCores, runs), coresEach: p.skip !== undefined ? 0 : coresNeeded(p.config, machineCores) }));
+  return planned.map((p) => ({ key: p.config.key, copies: copiesOf(p, jobs, machineCores, runs, floorFor(p)), coresEach: p.skip !== undefined ? 0 : coresNeeded(p.config, machineCores, floorFor(p)) }));
 }
 
 /** --jobs as a number: `auto` is one group per core at most (the machine decides by each configuration's needs). */

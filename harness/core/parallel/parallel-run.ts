@@ -25,7 +25,7 @@ import { executeConfigurationPinned } from '../execute/pinned.js';
 import { SLICE_TRIAL_SPAN } from '../plan/shard.js';
 import { joinSlices } from '../record/slice-merge.js';
 import { type ConfigRunOptions, type PlannedWork, runConfiguration, searchAfterFailure, skipped } from '../run-configuration.js';
-import { CpuPool, copiesOf, copySlice, coresNeeded } from './lane-plan.js';
+import { CpuPool, copiesOf, copySlice, coresNeeded, floorFor } from './lane-plan.js';
 import { EventChannel } from './event-channel.js';
 import { Serial } from './serial.js';
 
@@ -158,7 +158,12 @@ class ParallelRunner {
     if (o.one.maxFailures !== undefined) return 1;
     if (o.runs === undefined && (o.minShareMs ?? 0) < MIN_SHARE_PER_COPY_MS) return 1;
     const runsCap = o.runs === undefined ? undefined : Math.max(1, Math.floor(o.runs / MIN_TRIALS_PER_COPY));
-    return copiesOf(p, o.lanes.jobs, this.#pool.size, runsCap, o.lanes.floorCores);
+    return copiesOf(p, o.lanes.jobs, this.#pool.size, runsCap, this.#floor(p));
+  }
+
+  /** The fewest cores a group of `p` gets: the lanes' override (benchmarks, tests), else by its suite (lane-plan.ts floorFor). */
+  #floor(p: PlannedWork): number {
+    return this.#o.lanes.floorCores ?? floorFor(p);
   }
 
   events(): AsyncGenerator<RunEvent, void> {
@@ -181,7 +186,7 @@ class ParallelRunner {
     while (this.#nextJob < this.#jobs.length && !this.#stopStarting && !this.#stopGroups.signal.aborted) {
       const job = this.#jobs[this.#nextJob]!;
       const p = this.#o.items[job.index]!;
-      const cost = p.skip !== undefined ? 0 : coresNeeded(p.config, this.#pool.size, this.#o.lanes.floorCores);
+      const cost = p.skip !== undefined ? 0 : coresNeeded(p.config, this.#pool.size, this.#floor(p));
       if (cost > 0 && this.#runningGroups >= this.#o.lanes.jobs) break;
       const cpus = this.#pool.take(cost);
       if (cpus === undefined) break;

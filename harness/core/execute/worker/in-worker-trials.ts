@@ -14,31 +14,14 @@
  */
 import { withPrimitiveIds } from '@shakedown/primitives';
 import type { ActorOutcome, SetupContext } from '../../../suite-api.js';
-import type { Configuration, ConfigResult } from '../../grade/results.js';
+import type { ConfigResult } from '../../grade/results.js';
+import type { InWorkerTask } from './task.js';
 import { ConfigGrader } from '../../grade/grade.js';
 import type { AnySuite } from '../../plan/load-suite.js';
 import { SlotAllocator } from '../state-arena.js';
 import { readNames, readTrace, type TraceEvent } from '../trace.js';
 import { OutcomeBoard } from './outcome-board.js';
 import { describeThrown } from '../../shared/safe-value.js';
-
-/** What an in-worker batch carries besides the usual task (task.ts BatchTask.inWorker). */
-export interface InWorkerTask {
-  /** The batch's trial slots, `stride` bytes each, zeroed by the main thread before the batch. */
-  slots: SharedArrayBuffer;
-  stride: number;
-  /** The outcome board (outcome-board.ts), one slot per trial and thread. */
-  board: SharedArrayBuffer;
-  /** Trials in the batch. */
-  count: number;
-  /** Slot k's primitive ids are idBase + k x idsPerTrial onwards (reserved by the main thread). */
-  idBase: number;
-  idsPerTrial: number;
-  /** What thread 0 grades with: the configuration, its timeout and every thread's name (traces). */
-  config: Configuration;
-  timeoutMs: number;
-  threadNames: string[];
-}
 
 export class InWorkerTrials {
   readonly count: number;

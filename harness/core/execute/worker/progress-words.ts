@@ -3,26 +3,32 @@
  * WORDS_PER_THREAD words per thread). Only the thread itself writes its words; the watchdog only
  * reads them. They let it tell a hung trial from a slow start, a slow suite hook, a slow reply or
  * a descheduled thread, which are not findings.
+ *
+ * Each thread's words fill a cache line of their own (THREAD_STRIDE): a thread stores its trial
+ * word every trial, and with two threads' words on one line every store took the line from the
+ * other core (false sharing on the trial's critical path).
  */
 
 /** Words per thread: trial, heartbeat, worker id, phase, and the four of its Atomics.wait (sleep*Word). */
 export const WORDS_PER_THREAD = 8;
+/** Int32 words from one thread's first word to the next one's: 64 bytes, a cache line. */
+const THREAD_STRIDE = 16;
 
 export function progressBufferBytes(threads: number): number {
-  return 4 * WORDS_PER_THREAD * threads;
+  return 4 * THREAD_STRIDE * threads;
 }
 
 /**
  * Word of thread `t`: k + 1 once it has entered the batch's k-th trial (0 before its first). The
  * position in the batch, not the trial index: indices pass 2^31 in long soaks and sliced shards.
  */
-export const trialWord = (threads: number, t: number): number => t;
+export const trialWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 0;
 /** Word of thread `t` bumped at every yield point and every write to stdout/stderr: signs of life inside a trial. */
-export const beatWord = (threads: number, t: number): number => threads + t;
+export const beatWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 1;
 /** Word of thread `t`: the worker's threadId + 1 (0 until it starts the batch), to pick its wait records. */
-export const idWord = (threads: number, t: number): number => 2 * threads + t;
+export const idWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 2;
 /** Word of thread `t`: where it is in the batch (Phase). */
-export const phaseWord = (threads: number, t: number): number => 3 * threads + t;
+export const phaseWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 3;
 
 /**
  * Words of thread `t` describing the Atomics.wait it is asleep in, in a free-running trial
@@ -30,10 +36,10 @@ export const phaseWord = (threads: number, t: number): number => 3 * threads + t
  * buffer the state does not reach); the byte relative to that buffer's base; the value it expects.
  * The sleeper writes the last three, then the first (Atomics.store: the watchdog that sees 1 sees them).
  */
-export const sleepingWord = (threads: number, t: number): number => 4 * threads + t;
-export const sleepBufferWord = (threads: number, t: number): number => 5 * threads + t;
-export const sleepByteWord = (threads: number, t: number): number => 6 * threads + t;
-export const sleepExpectedWord = (threads: number, t: number): number => 7 * threads + t;
+export const sleepingWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 4;
+export const sleepBufferWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 5;
+export const sleepByteWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 6;
+export const sleepExpectedWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 7;
 
 /** Where a thread is in its batch; the watchdog applies the hang rule only during TRIALS. */
 export const Phase = {

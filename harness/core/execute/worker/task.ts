@@ -3,10 +3,7 @@ import type { JitterProfile } from '../jitter.js';
 import type { SerializedError } from '../../shared/errors.js';
 import type { ScheduleSpec } from '../../schedule/types.js';
 import type { ThreadTrialReport } from './sched/model.js';
-import type { InWorkerTask } from './in-worker-trials.js';
-import type { ConfigResult } from '../../grade/results.js';
-
-export type { InWorkerTask };
+import type { ConfigResult, Configuration } from '../../grade/results.js';
 
 export type { SerializedError };
 
@@ -68,4 +65,22 @@ export interface BatchReply {
   graded?: ConfigResult;
   /** Controlled batches: per trial run, this thread's report (small: a finding, a summary, or a logged trial's operations). */
   schedule?: ThreadTrialReport[];
+}
+
+/** What an in-worker batch carries besides the usual task (task.ts BatchTask.inWorker). */
+export interface InWorkerTask {
+  /** The batch's trial slots, `stride` bytes each, zeroed by the main thread before the batch. */
+  slots: SharedArrayBuffer;
+  stride: number;
+  /** The outcome board (outcome-board.ts), one slot per trial and thread. */
+  board: SharedArrayBuffer;
+  /** Trials in the batch. */
+  count: number;
+  /** Slot k's primitive ids are idBase + k x idsPerTrial onwards (reserved by the main thread). */
+  idBase: number;
+  idsPerTrial: number;
+  /** What thread 0 grades with: the configuration, its timeout and every thread's name (traces). */
+  config: Configuration;
+  timeoutMs: number;
+  threadNames: string[];
 }
