@@ -91,6 +91,47 @@ describe('harness/in-worker trials (trialsInWorkers)', function () {
     assert.match(grows.errors.samples.map((x) => x.message).join('\n'), /allocate the same in every trial/);
   });
 
+  it('refuses setups that cannot run in every thread, naming why: own buffers, a primitive without at:, adding to memory, random values', async () => {
+    const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 20, jobs: 1, seed: 'iw-contract', grep: 'own-buffer|lock-no-at|adds-in-setup|random-in-setup' }));
+    const why: Record<string, RegExp> = {
+      'own-buffer': /state\.extra \(its buffer\) is shared memory setup made itself/,
+      'lock-no-at': /state\.lock\.buffer is shared memory setup made itself.*at: ctx\.alloc/,
+      'adds-in-setup': /wrote other bytes when run again over its own result/,
+      'random-in-setup': /built two different states in two runs/,
+    };
+    for (const [variant, re] of Object.entries(why)) {
+      const r = s.configs.find((c) => c.config.variant === variant)!;
+      assert.equal(r.status, 'error', variant);
+      assert.equal(r.trials, 0, `${variant}: no trial ran`);
+      assert.match(r.errors.samples[0]!.message, re, variant);
+    }
+    assert.equal(s.exitCode, 3);
+  });
+
+  it('setup throwing in trial 7 is that trial\'s SetupError, the 7 trials before it kept, as on the main thread', async () => {
+    for (const suite of ['in-workers-misfits']) {
+      const s = await summary(run({ suites: [fixture(suite)], jitter: ['none'], schedule: ['free'], runs: 200, jobs: 1, seed: 'iw-throw7', grep: 'setup-throws-7' }));
+      const r = s.configs[0]!;
+      assert.deepEqual([r.trials, r.errors.count, r.errors.samples[0]!.trial, r.errors.samples[0]!.name], [7, 1, 7, 'SetupError']);
+      assert.match(r.errors.samples[0]!.message, /setup threw in trial 7: .*planted in setup of trial 7/);
+    }
+  });
+
+  it('an invariant slower than the trial timeout is no hang (it runs between trials, bounded like prepare)', async () => {
+    const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 20, jobs: 1, seed: 'iw-slow', grep: 'slow-check', timeoutMs: 500 }));
+    const r = s.configs[0]!;
+    assert.deepEqual([r.status, r.trials, r.hangs.count], ['pass', 20, 0]);
+  });
+
+  it('an actor that hides a replaced Array.prototype.map behind a fake globalThis.Array is caught and repaired (trial 3 only)', async () => {
+    const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 20, jobs: 1, seed: 'iw-shadow', grep: 'shadows-array' }));
+    const r = s.configs[0]!;
+    assert.equal(r.errors.count, 1);
+    assert.deepEqual([r.errors.samples[0]!.trial, r.errors.samples[0]!.name], [3, 'ActorMisuseError']);
+    assert.match(r.errors.samples[0]!.message, /Array\.prototype\.map/);
+    assert.equal(r.trials, 20);
+  });
+
   it('measures a trial once: slot bytes (whole cache lines) and primitive ids', async () => {
     const counter = await loadSuite(resolveSuiteUrl('counter'));
     const layout = measureLayout(counter, { threads: 2, params: { increments: 1 }, variant: 'locked' }, 0);

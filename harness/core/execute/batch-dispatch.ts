@@ -158,7 +158,9 @@ export function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>,
   const ran = counts[0]!;
   // In-worker trials: the threads graded them between them, and their replies must say what they found.
   const graded = !inWorker || ran === 0 || outcome.replies.reduce((n, r) => n + (r?.graded?.trials ?? 0), 0) === ran;
-  if (graded && counts.every((c) => c === ran) && (ran === k || (cut && ran >= 0 && ran < k))) return outcome;
+  // In-worker trials: setup threw (in every thread) at trial `ran`: the batch ends there, as the main thread's setup would end it.
+  const setupStopped = inWorker && outcome.replies.some((r) => r?.setupError !== undefined);
+  if (graded && counts.every((c) => c === ran) && (ran === k || ((cut || setupStopped) && ran >= 0 && ran < k))) return outcome;
   return {
     kind: 'crash',
     name: 'WorkerCrash',

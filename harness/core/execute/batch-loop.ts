@@ -12,7 +12,7 @@ import type { TrialQueue } from './trial-queue.js';
 import type { BatchOutcome } from './batch-watch.js';
 import { type Batch, type DispatchContext, collectReplies, postBatch } from './batch-dispatch.js';
 import { type AfterRecovery, MAX_RECOVERIES, recoverFromFailure } from './recovery.js';
-import { type SuiteCodeError, checkedState, suiteHook } from './suite-code.js';
+import { SuiteCodeError, checkedState, suiteHook } from './suite-code.js';
 import { controlledTrial } from './schedule-dispatch.js';
 import { reservePrimitiveIds } from '@shakedown/primitives';
 import { type InWorkerLayout, scratchState } from './in-worker-layout.js';
@@ -183,7 +183,11 @@ class Batches {
     // A batch cut short at the deadline ran its first `ran` trials (the same in every thread).
     const ran = done.inWorker === true ? outcome.replies[0]!.ran! : outcome.replies[0]!.outcomes.length;
     // In-worker trials come graded (checkedReplies made sure of it): only their sums are added here.
-    if (done.inWorker === true && ran > 0) grader.absorb(outcome.replies.flatMap((r) => r.graded ?? []));
+    // Not a batch that was already queued when setup threw in the one before: on the main thread, no trial after that would have run.
+    if (done.inWorker === true && ran > 0 && this.setupError === undefined) grader.absorb(outcome.replies.flatMap((r) => r.graded ?? []));
+    // Setup threw in a worker: as on the main thread, the trials before it count and no batch follows.
+    const thrown = outcome.replies.find((r) => r.setupError !== undefined)?.setupError;
+    if (thrown !== undefined) this.setupError = new SuiteCodeError('setup', thrown.trial, new Error(thrown.message));
     for (let i = 0; done.inWorker !== true && i < ran; i++) {
       const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
       const trace = (): ReturnType<BatchMemory['traceOf']> => memory.traceOf(done.trace, i);

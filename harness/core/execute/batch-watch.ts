@@ -17,7 +17,7 @@ import { waitForTable } from '@shakedown/primitives';
 import { type SleepRecord, type WaitRecord, readSleepers } from './sleep-records.js';
 import type { BatchReply } from './worker/task.js';
 import { thrownMessage } from '../shared/errors.js';
-import { PHASE_NAMES, Phase, type PhaseValue, beatWord, idWord, phaseWord, trialWord } from './worker/progress-words.js';
+import { PHASE_NAMES, Phase, type PhaseValue, beatWord, gradingWord, idWord, phaseWord, trialWord } from './worker/progress-words.js';
 import { readTurn } from './worker/sched/control-words.js';
 
 /** A trial still running after this many timeouts is hung even if its threads keep doing operations. */
@@ -97,6 +97,8 @@ interface ThreadsView {
   replying: number;
   /** The thread longest in a phase before the trials; -1 once every thread has reached them. */
   slowest: number;
+  /** In-worker trials: a thread grading a finished trial; -1 if none. */
+  grading: number;
 }
 
 class BatchWatch {
@@ -212,7 +214,7 @@ class BatchWatch {
 
   /** Reads every thread's words, and notes when the threads last moved. */
   #read(now: number): ThreadsView {
-    const view: ThreadsView = { sum: 0, trialSum: 0, minTrialWord: Infinity, replying: 0, slowest: -1 };
+    const view: ThreadsView = { sum: 0, trialSum: 0, minTrialWord: Infinity, replying: 0, slowest: -1, grading: -1 };
     for (let t = 0; t < this.#threads; t++) {
       const phase = this.#phaseOf(t);
       if (phase !== this.#phases[t]) {
@@ -220,6 +222,7 @@ class BatchWatch {
         this.#phaseSince[t] = now;
       }
       if (phase === Phase.REPLYING) view.replying++;
+      if (phase === Phase.GRADING) view.grading = t;
       if (phase < Phase.TRIALS && (view.slowest < 0 || this.#phaseSince[t]! < this.#phaseSince[view.slowest]!)) view.slowest = t;
       const word = Atomics.load(this.#progress, trialWord(this.#threads, t));
       view.trialSum += word;
@@ -273,6 +276,16 @@ class BatchWatch {
       if (stalled > limit) {
         const name = phase === Phase.PREPARING ? 'PrepareError' : phase === Phase.LOADING ? 'SuiteLoadError' : 'WorkerStartError';
         this.#confirm({ kind: 'crash', name, fatal: true, message: `${this.#o.threadNames[slowest]}'s worker was still ${PHASE_NAMES[phase]} after ${Math.round(stalled / 1000)} s (limit ${Math.round(limit / 1000)} s)` });
+      } else this.#suspect = false;
+      return;
+    }
+    if (view.grading >= 0) {
+      // In-worker trials: suite code checking a finished trial, while the others wait at the gate. Bounded like prepare().
+      const t = view.grading;
+      const stalled = now - this.#phaseSince[t]!;
+      if (stalled > this.#o.hookLimitMs) {
+        const k = Atomics.load(this.#progress, gradingWord(this.#threads, t)) - 1;
+        this.#confirm({ kind: 'crash', name: 'InvariantError', trialIndex: this.#o.firstTrial + k, message: `${this.#o.threadNames[t]}'s worker was still checking the invariants of trial ${this.#o.firstTrial + k} after ${Math.round(stalled / 1000)} s (limit ${Math.round(this.#o.hookLimitMs / 1000)} s): an invariant or outcome function that does not return` });
       } else this.#suspect = false;
       return;
     }

@@ -44,8 +44,10 @@ function snapshot(): Saved {
 
 let saved: Saved | undefined;
 /** The same comparison as restoreGlobals' loop, as straight-line code (see compileIntactCheck). */
-let intact: ((refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean) | undefined;
+let intact: ((owners: object[], refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean) | undefined;
 let refs: unknown[] = [];
+/** The owner objects as captured (GUARDED order), so the check never looks them up by a global name an actor could shadow. */
+const owners: object[] = GUARDED.map(([owner]) => owner);
 
 /** Takes the reference copy of the guarded globals: call once, when the worker module loads. */
 export function rememberGlobals(): void {
@@ -61,20 +63,19 @@ export function rememberGlobals(): void {
  * trial's cost). The same reads as fixed property names in one compiled function take a few ns.
  * Built from the GUARDED table above (our own constant names, nothing from outside).
  */
-function compileIntactCheck(): (refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean {
-  const owners: Record<string, string> = { globalThis: 'globalThis', Atomics: 'globalThis.Atomics', 'Array.prototype': 'Array.prototype', Object: 'Object', 'Promise.prototype': 'Promise.prototype' };
+function compileIntactCheck(): (owners: object[], refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean {
   let i = 0;
   const terms: string[] = [];
-  for (const [, label, keys] of GUARDED) {
+  GUARDED.forEach(([, label, keys], o) => {
     for (const key of keys) {
       // Atomics.wait may be the wait recorder's wrapper (in place for the whole batch): accepted, as in the loop.
-      terms.push(label === 'Atomics' && key === 'wait' ? `(${owners.Atomics}.wait === r[${i}] || w(${owners.Atomics}.wait))` : `${owners[label]}.${key} === r[${i}]`);
+      terms.push(label === 'Atomics' && key === 'wait' ? `(o[${o}].wait === r[${i}] || w(o[${o}].wait))` : `o[${o}].${key} === r[${i}]`);
       i++;
     }
-  }
-  // Reading globalThis.Atomics.* needs Atomics itself intact: it is checked first.
+  });
+  // The captured owners (o), as restoreGlobals' loop reads them: a replaced globalThis.Array cannot hide a replaced Array.prototype.map.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('r', 'w', `return ${terms.join(' && ')};`) as (refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean;
+  return new Function('o', 'r', 'w', `return ${terms.join(' && ')};`) as (owners: object[], refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean;
 }
 
 /**
@@ -86,7 +87,7 @@ export function restoreGlobals(): { error: ActorMisuseError; restored: boolean }
   if (saved === undefined) return null;
   // The usual case: all intact (a getter or a missing owner sends it to the careful loop below).
   try {
-    if (intact!(refs, isRecorderWait)) return null;
+    if (intact!(owners, refs, isRecorderWait)) return null;
   } catch {
     // Fall through: the loop finds and repairs what is wrong.
   }

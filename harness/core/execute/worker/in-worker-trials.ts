@@ -53,16 +53,15 @@ export class InWorkerTrials {
     this.#grader = new ConfigGrader(suite, w.config, w.timeoutMs, trace.perThread);
   }
 
-  /** This thread's view of trial `trial`, in batch slot `k`: the suite's setup over the slot, with the slot's ids. */
-  stateOf(k: number, trial: number): unknown {
+  /** This thread's view of trial `trial`, in batch slot `k`: the suite's setup over the slot, with the slot's ids; or what it threw. */
+  stateOf(k: number, trial: number): { state: unknown } | { error: string } {
     const w = this.#w;
     try {
       this.#slots.moveTo(k, trial);
       this.#setupCtx.trial = trial;
-      return withPrimitiveIds(w.idBase + k * w.idsPerTrial, w.idsPerTrial, this.#setup);
+      return { state: withPrimitiveIds(w.idBase + k * w.idsPerTrial, w.idsPerTrial, this.#setup) };
     } catch (err) {
-      // Every thread runs the same setup and throws alike: the batch fails, and says why.
-      throw new Error(`setup() threw in trial ${trial}, run in a worker (the suite sets trialsInWorkers): ${describeThrown(err)}`, { cause: err });
+      return { error: `${describeThrown(err)} (in a worker: the suite sets trialsInWorkers)` };
     }
   }
 

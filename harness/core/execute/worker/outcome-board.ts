@@ -122,15 +122,21 @@ export class OutcomeBoard {
     this.#writeErrorObject(at, serializeError(err) as unknown as Record<string, unknown>);
   }
 
-  /** An error, shortened until it fits: its stack first, then its message, then its deadlock cycle. */
+  /**
+   * An error, shortened until it fits: message and stack to their first lines (the top frames say
+   * the most), then without the stack, then without its deadlock cycle. What the main-thread path
+   * would keep whole (4,000 characters of message, 16,000 of stack) cannot cross in a 1 KB slot.
+   */
   #writeErrorObject(at: number, error: Record<string, unknown>): void {
     const cut = (v: unknown, n: number): string => String(v).slice(0, n);
+    const withStack = (message: number, stack: number): Record<string, unknown> => ({ ...error, message: cut(error.message, message), ...(typeof error.stack === 'string' ? { stack: cut(error.stack, stack) } : {}) });
     const { stack: _stack, ...noStack } = error;
     const { cycle: _cycle, ...noCycle }: Record<string, unknown> = { ...noStack, message: cut(error.message, 300) };
     const tries: Array<Record<string, unknown>> = [
       error,
-      typeof error.stack === 'string' ? { ...error, stack: cut(error.stack, 300) } : error,
-      noStack,
+      withStack(400, 500),
+      withStack(300, 300),
+      withStack(200, 150),
       { ...noStack, message: cut(error.message, 300) },
       noCycle,
       { name: cut(error.name, 100), message: cut(error.message, 200) },

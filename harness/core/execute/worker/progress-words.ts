@@ -40,6 +40,8 @@ export const sleepingWord = (_threads: number, t: number): number => t * THREAD_
 export const sleepBufferWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 5;
 export const sleepByteWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 6;
 export const sleepExpectedWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 7;
+/** Word of thread `t`, in-worker trials: k + 1 while it grades the batch's k-th trial (Phase.GRADING). */
+export const gradingWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 8;
 
 /** Where a thread is in its batch; the watchdog applies the hang rule only during TRIALS. */
 export const Phase = {
@@ -53,6 +55,11 @@ export const Phase = {
   TRIALS: 3,
   /** Trials done; flushing output and replying. */
   REPLYING: 4,
+  /**
+   * In-worker trials: grading a finished trial (the suite's invariants and outcome, in this worker).
+   * Suite code outside any trial, bounded like prepare(), not a hang of the trial in progress.
+   */
+  GRADING: 5,
 } as const;
 export type PhaseValue = (typeof Phase)[keyof typeof Phase];
 
@@ -62,4 +69,5 @@ export const PHASE_NAMES: Record<PhaseValue, string> = {
   [Phase.PREPARING]: 'awaiting prepare()',
   [Phase.TRIALS]: 'running trials',
   [Phase.REPLYING]: 'replying (flushing its output)',
+  [Phase.GRADING]: 'checking the invariants of a finished trial',
 };

@@ -63,6 +63,8 @@ export interface BatchReply {
   ran?: number;
   /** In-worker trials, thread 0: the batch's trials graded (counts, outcomes, first failure samples). */
   graded?: ConfigResult;
+  /** In-worker trials: setup threw in this trial (in every thread alike); the batch ran the trials before it. */
+  setupError?: { trial: number; message: string };
   /** Controlled batches: per trial run, this thread's report (small: a finding, a summary, or a logged trial's operations). */
   schedule?: ThreadTrialReport[];
 }

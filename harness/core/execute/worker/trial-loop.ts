@@ -13,7 +13,7 @@ import { TraceWriter } from '../trace.js';
 import { type AnySuite, loadSuite } from '../../plan/load-suite.js';
 import { serializeError } from '../../shared/errors.js';
 import type { BatchReply, BatchTask } from './task.js';
-import { Phase, beatWord, idWord, phaseWord, trialWord } from './progress-words.js';
+import { Phase, beatWord, gradingWord, idWord, phaseWord, trialWord } from './progress-words.js';
 import { WaitRecorder } from './wait-recorder.js';
 import { pinThisThread } from './pin-thread.js';
 import { InWorkerTrials } from './in-worker-trials.js';
@@ -137,6 +137,8 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   // Set while the harness runs suite code outside the actor here (setup, grading): no trace, no jitter.
   let harnessCode = false;
   let ran = 0;
+  /** In-worker trials: setup threw here, in every thread alike; the batch ends before this trial (reported as its SetupError). */
+  let setupError: { trial: number; message: string } | undefined;
 
   let jitterOn = false;
   let rng: () => number = Math.random;
@@ -158,8 +160,14 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       if (inWorker !== null) {
         // Before the gate, like the main thread's setup: outside the timed trial.
         harnessCode = true;
-        state = inWorker.stateOf(k, seedTrial);
+        const made = inWorker.stateOf(k, seedTrial);
         harnessCode = false;
+        if ('error' in made) {
+          // Every thread runs the same setup and stops here alike (a setup that throws in one thread only leaves the others at the gate: a hang).
+          setupError = { trial: seedTrial, message: made.error };
+          break;
+        }
+        state = made.state;
         inWorker.remember(k, seedTrial, state);
       } else {
         state = task.states[k];
@@ -181,6 +189,7 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         endedBeforeStart = model.enter(task.schedule!.specs[k]!, state, mathRandom, task.schedule!.logTrial === k);
         inWindow = true;
       }
+      let outcome: BatchReply['outcomes'][number];
       try {
         if (endedBeforeStart !== null) throw endedBeforeStart;
         // Built on first use only: most actors never draw, and a generator costs ~1 us to seed.
@@ -191,9 +200,9 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         waits?.begin(state);
         let value: unknown = suite.actor(state, ctx);
         if (value instanceof Promise) value = (await value) as unknown;
-        outcomes.push({ ok: true, value });
+        outcome = { ok: true, value };
       } catch (err) {
-        outcomes.push({ ok: false, error: serializeError(err) });
+        outcome = { ok: false, error: serializeError(err) };
       }
       // The actor's waits are no longer published (the wrapper stays for the batch: the actor guard accepts it).
       waits?.end();
@@ -212,14 +221,16 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       // loop runs on) gets an error for this trial, and the worker gets its globals back.
       const misuse = restoreGlobals();
       if (misuse !== null) {
-        outcomes[outcomes.length - 1] = { ok: false, error: serializeError(misuse.error) };
+        outcome = { ok: false, error: serializeError(misuse.error) };
         // Beyond repair (the actor froze what it changed): fail the task, so the group is replaced
         // and no later trial or configuration runs on this worker.
         if (!misuse.restored) throw misuse.error;
       }
       ran = k + 1;
-      if (inWorker !== null) {
-        inWorker.publish(k, outcomes.pop()!);
+      if (inWorker === null) {
+        outcomes.push(outcome);
+      } else {
+        inWorker.publish(k, outcome);
         // Every thread passed this trial's gate, so all finished trial k-1: thread 0 grades it now, before the next gate.
         if (task.thread === 0) gradeInWorker(inWorker, k - 1);
       }
@@ -241,16 +252,24 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   }
   if (inWorker !== null) {
     const graded = inWorker.part();
-    return graded !== undefined ? { outcomes: [], ran, graded } : { outcomes: [], ran };
+    return { outcomes: [], ran, ...(graded !== undefined ? { graded } : {}), ...(setupError !== undefined ? { setupError } : {}) };
   }
   return model === null ? { outcomes: sendable(outcomes) } : { outcomes: sendable(outcomes), schedule: reports };
 
-  /** Thread 0 grades the finished trials up to `last` with the yield hook quiet (invariants may call primitives). */
+  /**
+   * Thread 0 grades the finished trials up to `last` with the yield hook quiet (invariants may call
+   * primitives), in the GRADING phase: the watchdog bounds suite code there as it bounds prepare(),
+   * instead of counting it against the trial in progress.
+   */
   function gradeInWorker(w: InWorkerTrials, last: number): void {
+    if (last < 0) return;
     harnessCode = true;
+    Atomics.store(progress, gradingWord(task.threads, task.thread), last + 1);
+    Atomics.store(progress, phaseWord(task.threads, task.thread), Phase.GRADING);
     try {
       w.gradeUpTo(last);
     } finally {
+      Atomics.store(progress, phaseWord(task.threads, task.thread), Phase.TRIALS);
       harnessCode = false;
     }
   }
