@@ -47,8 +47,8 @@ describe('docs/ci.md and examples/09-ci: CI recipes', () => {
   const doc = readFileSync(join(ROOT, 'docs/ci.md'), 'utf8');
   const blocks = yamlBlocks(doc);
 
-  it('has the GitHub Actions, GitLab CI and Kubernetes recipes as yaml blocks', () => {
-    assert.equal(blocks.length, 3);
+  it('has the GitHub Actions, GitLab CI, Kubernetes and nightly big-runner recipes as yaml blocks', () => {
+    assert.equal(blocks.length, 4);
   });
 
   it('every yaml block parses, and each recipe holds together', () => {
@@ -59,6 +59,13 @@ describe('docs/ci.md and examples/09-ci: CI recipes', () => {
       if ('jobs' in y) {
         checkGithub(y, where);
         seen.add('github');
+        // The nightly recipe fills a big runner: a soak (checkpoints after each pass) with --jobs.
+        if ('soak' in (y.jobs as Yaml)) {
+          const args = JSON.stringify(y);
+          assert.match(args, /npx stress run --duration \S+/, `${where}: the nightly soak runs in soak mode`);
+          assert.match(args, /--jobs auto/, `${where}: the nightly soak uses every core`);
+          seen.add('nightly');
+        }
       } else if (y.kind === 'Job') {
         const args = JSON.stringify(y);
         assert.match(args, /npx stress run --duration \S+/, `${where}: a soak runs in soak mode (--duration), which checkpoints after each pass`);
@@ -69,7 +76,7 @@ describe('docs/ci.md and examples/09-ci: CI recipes', () => {
         seen.add('gitlab');
       }
     }
-    assert.deepEqual([...seen].sort(), ['github', 'gitlab', 'kubernetes']);
+    assert.deepEqual([...seen].sort(), ['github', 'gitlab', 'kubernetes', 'nightly']);
   });
 
   it('examples/09-ci: every yaml file parses; the workflow has jobs', () => {

@@ -129,17 +129,19 @@ describe('harness/stalls and worker misuse', function () {
     }
   });
 
-  it('does not let a suite that broke its workers give another suite\'s configurations false errors; a batch with missing results is a crash, not a loop', async () => {
+  it('does not let a suite that broke its workers give another suite\'s configurations false errors; a replaced push is that trial\'s error, not a loop', async () => {
     // Before: the frozen Atomics stayed broken and the counter suite after it erred in every trial;
     // the replaced push made every batch return no results, run again forever; the replaced
     // Lock.prototype.acquire (nothing the harness guards) made the counter's correct variant err.
+    // Now the trial loop records a trial's outcome only after the actor guard has put push back.
     const s = await runAll({ suites: [fixture('poisons-worker'), 'counter'], grep: '(poisons-worker|counter/locked/t2/c-all/j-none)', runs: 40, jitter: ['none'], seed: 'poison' });
     const frozen = byVariant(s, 'freezes-atomics');
     assert.equal(frozen.status, 'error');
     assert.match(frozen.errors.samples[0]!.message, /could not be restored, so this worker is replaced/);
     const push = byVariant(s, 'replaces-push');
     assert.equal(push.status, 'error');
-    assert.match(push.errors.samples[0]!.message, /returned .* results for its \d+ trials/);
+    assert.deepEqual([push.errors.count, push.errors.samples[0]!.trial, push.trials], [1, 0, 40]);
+    assert.match(push.errors.samples[0]!.message, /the actor replaced Array\.prototype\.push, which the harness's trial loop runs on \(restored for the next trial\)/);
     assert.equal(byVariant(s, 'breaks-lock').status, 'error');
     const counter = byVariant(s, 'locked');
     assert.equal(counter.status, 'pass', JSON.stringify(counter.errors.samples[0]));

@@ -96,7 +96,9 @@ export function restoreGlobals(): { error: ActorMisuseError; restored: boolean }
   for (const s of saved) {
     // The wait recorder's wrapper, left in place by an actor that froze Atomics, is the real wait in all but name.
     if (s.owner[s.key] === s.value || isRecorderWait(s.owner[s.key])) continue;
-    (changed ??= []).push(s.label);
+    // Not push: it may be what the actor replaced.
+    changed ??= [];
+    changed[changed.length] = s.label;
     try {
       Object.defineProperty(s.owner, s.key, s.descriptor);
     } catch {
