@@ -161,7 +161,7 @@ export interface SuiteDefinition<S, P extends Params = Params, R = unknown> {
   actorErrorsAreFailures?: boolean;
   /**
    * Set true to have each trial set up and graded inside the worker threads instead of the main
-   * thread (several times the trials per second for a short trial: BENCHMARKS.md). Every worker
+   * thread (about twice the trials per second for a short trial: BENCHMARKS.md). Every worker
    * then runs `setup` for the trial over the same shared memory and thread 0 checks the
    * invariants; the main thread only gets counts and failure samples. Allowed when:
    * - setup takes all shared memory from `ctx.alloc` / `ctx.int32` (never `new SharedArrayBuffer`),
