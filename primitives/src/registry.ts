@@ -264,13 +264,19 @@ export function reservePrimitiveIds(count: number): number {
  */
 export function withPrimitiveIds<T>(first: number, count: number, fn: () => T): T {
   const outer = idBlock;
-  idBlock = { next: first, end: first + count, count };
+  // Reused when not nested: the harness calls this once per trial per thread.
+  const block = outer === null ? spareBlock : { next: 0, end: 0, count: 0 };
+  block.next = first;
+  block.end = first + count;
+  block.count = count;
+  idBlock = block;
   try {
     return fn();
   } finally {
     idBlock = outer;
   }
 }
+const spareBlock = { next: 0, end: 0, count: 0 };
 
 /** How many primitive ids `fn` takes (it runs with ids from a scratch block that no other primitive uses). */
 export function countPrimitiveIds(fn: () => unknown, limit = 1 << 20): number {

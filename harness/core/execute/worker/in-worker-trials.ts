@@ -34,8 +34,11 @@ export class InWorkerTrials {
   readonly #board: OutcomeBoard;
   readonly #trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number };
   readonly #grader: ConfigGrader;
-  /** Thread 0's views of its last two trials (k, k-1), by k mod 2: it grades k-1 during k. */
-  readonly #recent: Array<{ k: number; trial: number; state: unknown } | undefined> = [undefined, undefined];
+  /** Thread 0's views of its last two trials (k, k-1), by k mod 2: it grades k-1 during k (two records, reused). */
+  readonly #recent: Array<{ k: number; trial: number; state: unknown }> = [
+    { k: -1, trial: 0, state: undefined },
+    { k: -1, trial: 0, state: undefined },
+  ];
   /** The next batch trial to grade. */
   #next = 0;
   #graded = 0;
@@ -72,15 +75,19 @@ export class InWorkerTrials {
 
   /** Keeps this thread's view of batch trial `k` until it is graded (thread 0 only grades). */
   remember(k: number, trial: number, state: unknown): void {
-    if (this.#thread === 0) this.#recent[k % 2] = { k, trial, state };
+    if (this.#thread !== 0) return;
+    const record = this.#recent[k % 2]!;
+    record.k = k;
+    record.trial = trial;
+    record.state = state;
   }
 
   /** Thread 0: grades the batch's trials not graded yet up to `last`, all of them finished by every thread. */
   gradeUpTo(last: number): void {
     for (let k = this.#next; k <= last; k++) {
-      const seen = this.#recent[k % 2];
+      const seen = this.#recent[k % 2]!;
       // Not among the last two (cannot happen: thread 0 grades every trial during the next one).
-      if (seen?.k !== k) throw new Error(`in-worker trials: trial ${k} of the batch is no longer held by thread ${this.#thread}`);
+      if (seen.k !== k) throw new Error(`in-worker trials: trial ${k} of the batch is no longer held by thread ${this.#thread}`);
       const outcomes = this.#w.threadNames.map((_, t) => this.#board.read(k, t));
       this.#grader.addTrial(seen.trial, seen.state, outcomes, () => this.#traceOf(k));
       this.#graded++;
