@@ -242,6 +242,22 @@ describe('harness/parallel (--jobs)', function () {
     assert.equal(r.failedTrials, Math.floor(r.trials / 7), `${r.trials} trials`);
   });
 
+  it('a soak of many passes with a stop signal leaves no listener behind (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const s = await drain<RunSummary>(run({ suites: [DETERMINISTIC], seed: 'jobs-listen', threads: [1], jitter: ['none'], schedule: ['free'], grep: 'clean', durationMs: 2500, timeBudgetMs: 100, jobs: 'auto', signal: controller.signal }));
+      assert.ok(s.soak !== undefined && s.soak.passes > 11, `more passes than the 10 listeners a signal allows before warning (${s.soak?.passes})`);
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('soak passes of copies side by side: each copy goes on from where it stopped, so every trial index runs once', async () => {
     const items = await plan({ suites: [DETERMINISTIC], seed: 'jobs-soak2', threads: [1], cores: ['all'], jitter: ['none'], schedule: ['free'], grep: 'sevens' }, hasAffinity());
     const next = new Map<number, number>();

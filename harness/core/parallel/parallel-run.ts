@@ -111,6 +111,7 @@ export async function* runParallel(o: ParallelPass): AsyncGenerator<RunEvent, Pa
   } finally {
     // Also when the consumer stops early (a break, a reporter that threw) or the pass failed: no group outlives it.
     pass.stop();
+    pass.dispose();
   }
   return pass.outcome();
 }
@@ -143,9 +144,8 @@ class ParallelRunner {
     this.#jobs = o.items.flatMap((_, index) => Array.from({ length: copies[index]! }, (_x, copy) => ({ index, copy, copies: copies[index]! })));
     this.#items = o.items.map((_, index) => ({ started: false, copies: copies[index]!, running: 0, inProcess: false, finished: false, parts: [], live: new Map() }));
     this.#results = o.items.map(() => undefined);
-    const onAbort = (): void => this.#stopGroups.abort();
     if (o.one.signal?.aborted === true) this.#stopGroups.abort();
-    else o.one.signal?.addEventListener('abort', onAbort, { once: true });
+    else o.one.signal?.addEventListener('abort', this.#onRunAbort, { once: true });
   }
 
   /**
@@ -171,10 +171,18 @@ class ParallelRunner {
     return this.#channel.drain();
   }
 
+  /** The run's interrupt stops this pass's groups. */
+  readonly #onRunAbort = (): void => this.#stopGroups.abort();
+
   /** Stops every group still running (the consumer stopped reading, or the pass failed): none outlives the pass. */
   stop(): void {
     this.#stopStarting = true;
     this.#stopGroups.abort();
+  }
+
+  /** After the pass: its listener off the run's signal (a soak runs a pass a minute, all night). */
+  dispose(): void {
+    this.#o.one.signal?.removeEventListener('abort', this.#onRunAbort);
   }
 
   outcome(): PassResult {
