@@ -16,7 +16,7 @@ import { makeRow, type Row } from '../lib/row.js';
 const SUITE = new URL('./plain-increment-in-workers-suite.js', import.meta.url).pathname;
 
 /** Trials of one measurement, split among the groups. */
-const TRIALS = 4_000_000;
+const TRIALS = 16_000_000;
 
 async function rateWithJobs(jobs: number, cpus: number[]): Promise<number> {
   const items = await plan({ suites: [SUITE], seed: `bench-jobs-${jobs}`, threads: [1], cores: ['all'], jitter: ['none'], schedule: ['free'] }, hasAffinity());

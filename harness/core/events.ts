@@ -18,7 +18,8 @@ export type RunEvent =
       /** Time-budgeted runs: the least testing time each configuration gets (budget / runnable configurations). */
       minShareMs?: number;
     }
-  | { type: 'config-start'; config: Configuration; index: number; total: number }
+  /** `groups`: in a --jobs run, how many trial groups run this configuration (copies on disjoint trial ranges, merged at its end). */
+  | { type: 'config-start'; config: Configuration; index: number; total: number; groups?: number }
   /**
    * `configsLeft`: configurations not finished yet (during one, it counts itself). `groups`: in a
    * --jobs run, the trial groups running side by side (`config` is the one that reported last).

@@ -108,6 +108,16 @@ describe('harness/in-worker trials (trialsInWorkers)', function () {
     assert.equal(s.exitCode, 3);
   });
 
+  it('a slot comes back zeroed for the batches that reuse it (thread 0 zeroes what it graded; the main thread after a batch that did not grade all)', async () => {
+    // 6000 trials: batches of 8, 16, ... up to thousands, in two sets of memory used in turn, so every slot is reused many times.
+    const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 6000, jobs: 1, seed: 'iw-zero', grep: 'plain' }));
+    const r = s.configs[0]!;
+    assert.deepEqual([r.status, r.trials, r.failedTrials, r.errors.count], ['pass', 6000, 0, 0]);
+    // After a batch cut short by setup throwing, the trials before it counted and were zeroed the same way.
+    const cut = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 200, jobs: 1, seed: 'iw-zero-cut', grep: 'setup-throws-7' }));
+    assert.equal(cut.configs[0]!.failedTrials, 0);
+  });
+
   it('setup throwing in trial 7 is that trial\'s SetupError, the 7 trials before it kept, as on the main thread', async () => {
     for (const suite of ['in-workers-misfits']) {
       const s = await summary(run({ suites: [fixture(suite)], jitter: ['none'], schedule: ['free'], runs: 200, jobs: 1, seed: 'iw-throw7', grep: 'setup-throws-7' }));

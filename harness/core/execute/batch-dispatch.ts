@@ -7,7 +7,6 @@ import type { JitterProfile } from './jitter.js';
 import type { WorkerGroups } from './pools.js';
 import type { TraceArena } from './batch-memory.js';
 import type { BatchReply, BatchTask, InWorkerTask } from './worker/task.js';
-import { clearTrials } from './trace.js';
 import { cancelGate, createGateBuffer, cutGate } from './gate.js';
 import { progressBufferBytes } from './worker/progress-words.js';
 import { type BatchOutcome, watchBatch } from './batch-watch.js';
@@ -37,6 +36,8 @@ export interface Batch {
   k: number;
   states: unknown[];
   trace: TraceArena;
+  /** The stamp its threads write into the trace regions they begin (trace.ts): the arena's when it was posted. */
+  traceStamp: number;
   gate: SharedArrayBuffer;
   progress: SharedArrayBuffer;
   exited: SharedArrayBuffer;
@@ -49,6 +50,8 @@ export interface Batch {
   /** In-worker trials: no states here; a hang report gets the structure of trial i's state from this (in-worker-layout.ts scratchState). */
   stateFor?: (i: number) => unknown;
   inWorker?: boolean;
+  /** In-worker trials: tells the batch's memory set that its threads zeroed every slot they used (all trials graded). */
+  slotsCleaned?: () => void;
 }
 
 /**
@@ -58,12 +61,12 @@ export interface Batch {
 export function postBatch(d: DispatchContext, first: number, states: unknown[], trace: TraceArena, inWorker?: InWorkerTask): Batch {
   const { config } = d;
   const k = inWorker?.count ?? states.length;
-  clearTrials(trace.events, config.threads, d.traceEvents, k);
   const batch: Batch = {
     first,
     k,
     states,
     trace,
+    traceStamp: trace.stamp,
     gate: createGateBuffer(),
     // What each thread publishes for the watchdog (worker/progress-words.ts).
     progress: new SharedArrayBuffer(progressBufferBytes(config.threads)),
@@ -92,6 +95,7 @@ export function postBatch(d: DispatchContext, first: number, states: unknown[], 
       exited: batch.exited,
       trace: batch.trace.events,
       traceNames: batch.trace.names,
+      traceStamp: batch.traceStamp,
       traceEvents: d.traceEvents,
       jitter: d.jitter,
       seed: config.seed,

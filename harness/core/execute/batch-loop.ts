@@ -173,6 +173,9 @@ class Batches {
       threadNames: dispatch.threadNames,
     });
     batch.stateFor = (i) => scratchState(suite, ctx, layout, i, first + i);
+    batch.slotsCleaned = () => {
+      slots.used = 0;
+    };
     queue.take(count);
     return batch;
   }
@@ -185,12 +188,14 @@ class Batches {
     // In-worker trials come graded (checkedReplies made sure of it): only their sums are added here.
     // Not a batch that was already queued when setup threw in the one before: on the main thread, no trial after that would have run.
     if (done.inWorker === true && ran > 0 && this.setupError === undefined) grader.absorb(outcome.replies.flatMap((r) => r.graded ?? []));
+    // Every trial ran and was graded, so thread 0 zeroed each slot after grading it: the set is ready as it is.
+    if (done.inWorker === true && ran === done.k && outcome.replies.every((r) => r.setupError === undefined)) done.slotsCleaned?.();
     // Setup threw in a worker: as on the main thread, the trials before it count and no batch follows.
     const thrown = outcome.replies.find((r) => r.setupError !== undefined)?.setupError;
     if (thrown !== undefined) this.setupError = new SuiteCodeError('setup', thrown.trial, new Error(thrown.message));
     for (let i = 0; done.inWorker !== true && i < ran; i++) {
       const outcomes = outcome.replies.map((r) => r.outcomes[i]) as Array<ActorOutcome<unknown>>;
-      const trace = (): ReturnType<BatchMemory['traceOf']> => memory.traceOf(done.trace, i);
+      const trace = (): ReturnType<BatchMemory['traceOf']> => memory.traceOf(done.trace, done.traceStamp, i);
       if (done.schedule === undefined) {
         grader.addTrial(done.first + i, done.states[i], outcomes, trace);
         continue;

@@ -16,7 +16,7 @@ const MAX_BATCH = 512;
  * In-worker trials cost the main thread nothing per trial, so a batch's fixed costs (a task posted
  * to each worker, tinypool's reply and memory report) dominate short trials: their batches may be longer.
  */
-const MAX_BATCH_IN_WORKERS = 4096;
+const MAX_BATCH_IN_WORKERS = 8192;
 /** Bytes of one trace arena at most: caps the batch size at high thread counts (two arenas per configuration). */
 const TRACE_ARENA_BUDGET = 8 * 1024 * 1024;
 /** Bytes of one set's trial slots at most, and of its outcome board (in-worker trials): cap the batch size the same way. */
@@ -27,6 +27,8 @@ const BOARD_BUDGET = 8 * 1024 * 1024;
 export interface TraceArena {
   events: SharedArrayBuffer;
   names: SharedArrayBuffer;
+  /** The stamp of the batch using it now (trace.ts HEADER_SLOTS): a new one each time the set is handed out. */
+  stamp: number;
 }
 
 /** One set of batch memory. */
@@ -34,7 +36,11 @@ export interface MemorySet {
   arena: StateArena;
   setupCtx: SetupContext;
   trace: TraceArena;
-  /** In-worker trials: the trial slots and outcome board of this set's batches (zeroed before each). */
+  /**
+   * In-worker trials: the trial slots and outcome board of this set's batches, zero before each.
+   * `used`: slots the last batch may have left written; 0 once thread 0 zeroed each slot it graded
+   * (a batch that graded every trial), so that next() has nothing to clear.
+   */
   inWorker?: { slots: SharedArrayBuffer; board: SharedArrayBuffer; used: number };
 }
 
@@ -59,6 +65,7 @@ export class BatchMemory {
       const trace: TraceArena = {
         events: new SharedArrayBuffer(traceArenaBytes(this.maxBatch, ctx.threads, traceEvents)),
         names: new SharedArrayBuffer(namesArenaBytes(ctx.threads)),
+        stamp: 0,
       };
       const set: MemorySet = { arena, setupCtx: { ...ctx, trial: 0, ...allocatorOf(arena) }, trace };
       if (inWorker !== undefined) {
@@ -72,6 +79,8 @@ export class BatchMemory {
   next(): MemorySet {
     const set = this.#sets[this.#handedOut++ % 2]!;
     set.arena.recycle();
+    // Never 0 (a fresh arena's headers), never an earlier batch's.
+    set.trace.stamp = this.#handedOut;
     const w = set.inWorker;
     if (w !== undefined && w.used > 0) {
       // Setup in the workers writes initial values onto zeroed memory, as ctx.alloc promises; the
@@ -91,9 +100,9 @@ export class BatchMemory {
     }
   }
 
-  /** The trace of trial `i` of the batch that recorded into `trace`. */
-  traceOf(trace: TraceArena, i: number): ReturnType<typeof readTrace> {
+  /** The trace of trial `i` of the batch that recorded into `trace` with `stamp`. */
+  traceOf(trace: TraceArena, stamp: number, i: number): ReturnType<typeof readTrace> {
     const tables = this.#threadNames.map((_, t) => readNames(trace.names, t));
-    return readTrace(trace.events, this.#threadNames.length, this.#traceEvents, i, tables, this.#threadNames);
+    return readTrace(trace.events, this.#threadNames.length, this.#traceEvents, i, stamp, tables, this.#threadNames);
   }
 }

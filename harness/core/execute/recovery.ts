@@ -38,7 +38,7 @@ export async function recoverFromFailure(r: RecoveryContext, outcome: FailedOutc
   // reported as the hang it was in.
   if (outcome.kind === 'stopped') return 'stop';
   if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
-    r.grader.addHang(outcome.trialIndex, waitsOf(outcome, failed, outcome.trialIndex), outcome.progress, r.memory.traceOf(failed.trace, outcome.trialIndex - failed.first), outcome.interruptedAfterMs);
+    r.grader.addHang(outcome.trialIndex, waitsOf(outcome, failed, outcome.trialIndex), outcome.progress, r.memory.traceOf(failed.trace, failed.traceStamp, outcome.trialIndex - failed.first), outcome.interruptedAfterMs);
     return 'stop';
   }
   // The trials of the cancelled batches other than the one that hung or crashed are run again
@@ -62,8 +62,8 @@ function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kin
   // Which trial hung or crashed; for a task that failed outside any trial, the batch's first
   // (a configuration stops after MAX_RECOVERIES such failures, so this cannot loop).
   const culprit = outcome.kind === 'hang' ? outcome.trialIndex : (outcome.trialIndex ?? failed.first);
-  if (outcome.kind === 'hang' && outcome.outside !== undefined) r.grader.addOutside(culprit, outcome.outside, r.memory.traceOf(failed.trace, culprit - failed.first));
-  else if (outcome.kind === 'hang') r.grader.addHang(culprit, waitsOf(outcome, failed, culprit), outcome.progress, r.memory.traceOf(failed.trace, culprit - failed.first));
+  if (outcome.kind === 'hang' && outcome.outside !== undefined) r.grader.addOutside(culprit, outcome.outside, r.memory.traceOf(failed.trace, failed.traceStamp, culprit - failed.first));
+  else if (outcome.kind === 'hang') r.grader.addHang(culprit, waitsOf(outcome, failed, culprit), outcome.progress, r.memory.traceOf(failed.trace, failed.traceStamp, culprit - failed.first));
   else r.grader.addCrash(culprit, outcome.message, outcome.name);
   return [
     { first: failed.first, end: culprit },

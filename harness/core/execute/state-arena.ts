@@ -85,12 +85,14 @@ export function allocatorOf(arena: StateArena | null): SetupAllocator {
 export class SlotAllocator implements SetupAllocator {
   readonly #buffer: SharedArrayBuffer;
   readonly #stride: number;
+  readonly #bytes: Uint8Array;
   #base = 0;
   #used = 0;
   #trial = 0;
 
   constructor(buffer: SharedArrayBuffer, stride: number) {
     this.#buffer = buffer;
+    this.#bytes = new Uint8Array(buffer);
     this.#stride = stride;
   }
 
@@ -99,6 +101,11 @@ export class SlotAllocator implements SetupAllocator {
     this.#base = slot * this.#stride;
     this.#used = 0;
     this.#trial = trial;
+  }
+
+  /** Zeroes slot `slot` once its trial is graded, ready for the set's next batch (BatchMemory.next then need not). */
+  zero(slot: number): void {
+    this.#bytes.fill(0, slot * this.#stride, (slot + 1) * this.#stride);
   }
 
   readonly alloc = (bytes: number): Placement => {

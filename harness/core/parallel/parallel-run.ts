@@ -218,7 +218,7 @@ class ParallelRunner {
     if (!item.started) {
       item.started = true;
       item.budget = this.#o.budgetOf(job.index, performance.now());
-      if (this.#o.announce) this.#channel.push({ type: 'config-start', config: p.config, index: job.index, total: this.#o.items.length });
+      if (this.#o.announce) this.#channel.push({ type: 'config-start', config: p.config, index: job.index, total: this.#o.items.length, groups: job.copies });
     }
     this.#runningGroups++;
     item.running++;

@@ -32,7 +32,7 @@ export class InWorkerTrials {
   readonly #setupCtx: SetupContext;
   readonly #setup: () => unknown;
   readonly #board: OutcomeBoard;
-  readonly #trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number };
+  readonly #trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number; stamp: number };
   readonly #grader: ConfigGrader;
   /** Thread 0's views of its last two trials (k, k-1), by k mod 2: it grades k-1 during k (two records, reused). */
   readonly #recent: Array<{ k: number; trial: number; state: unknown }> = [
@@ -44,7 +44,7 @@ export class InWorkerTrials {
   #graded = 0;
   readonly #startedAt = performance.now();
 
-  constructor(w: InWorkerTask, suite: AnySuite, thread: number, trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number }) {
+  constructor(w: InWorkerTask, suite: AnySuite, thread: number, trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number; stamp: number }) {
     this.#w = w;
     this.count = w.count;
     this.#thread = thread;
@@ -90,6 +90,12 @@ export class InWorkerTrials {
       if (seen.k !== k) throw new Error(`in-worker trials: trial ${k} of the batch is no longer held by thread ${this.#thread}`);
       const outcomes = this.#w.threadNames.map((_, t) => this.#board.read(k, t));
       this.#grader.addTrial(seen.trial, seen.state, outcomes, () => this.#traceOf(k));
+      // Graded (a kept failure copied what it needs): the slot and board entry are zeroed here, while
+      // in this core's cache, so that the main thread need not before the set's next batch (it
+      // still does after a batch that did not grade every trial: batch-loop.ts slotsCleaned).
+      seen.state = undefined;
+      this.#slots.zero(k);
+      this.#board.clear(k);
       this.#graded++;
       this.#next = k + 1;
     }
@@ -103,6 +109,6 @@ export class InWorkerTrials {
   #traceOf(k: number): TraceEvent[] {
     const names = this.#w.threadNames;
     const tables = names.map((_, t) => readNames(this.#trace.names, t));
-    return readTrace(this.#trace.events, names.length, this.#trace.perThread, k, tables, names);
+    return readTrace(this.#trace.events, names.length, this.#trace.perThread, k, this.#trace.stamp, tables, names);
   }
 }

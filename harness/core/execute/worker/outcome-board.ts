@@ -85,6 +85,11 @@ export class OutcomeBoard {
     this.#writeErrorObject(at, outcome.error as unknown as Record<string, unknown>);
   }
 
+  /** Marks trial `k`'s slots empty again once it is graded (clearBoard's work, done where the lines are already in cache). */
+  clear(k: number): void {
+    for (let t = 0; t < this.#threads; t++) this.#i32[this.#at(k, t) / 4] = 0;
+  }
+
   read(k: number, thread: number): ActorOutcome<unknown> {
     const at = this.#at(k, thread);
     switch (this.#i32[at / 4]) {

@@ -30,6 +30,8 @@ export interface BatchTask {
   exited: SharedArrayBuffer;
   trace: SharedArrayBuffer;
   traceNames: SharedArrayBuffer;
+  /** Written into each trace region this thread begins: regions without it are an older batch's (trace.ts). */
+  traceStamp: number;
   traceEvents: number;
   jitter: JitterProfile;
   seed: string;

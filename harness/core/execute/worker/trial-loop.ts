@@ -121,7 +121,7 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   const beat = beatWord(task.threads, task.thread);
   const gate = new StartGate(task.gate, task.threads, task.pureSpin);
   Atomics.store(progress, phase, Phase.TRIALS);
-  const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread);
+  const trace = new TraceWriter(task.trace, task.traceNames, task.threads, task.traceEvents, task.thread, task.traceStamp);
   const { jitter } = task;
   const outcomes: BatchReply['outcomes'] = [];
   // Controlled batches: one model per batch; jitter means nothing under control and stays off.
@@ -132,7 +132,7 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   let inWindow = false;
 
   // In-worker trials: this thread sets up each trial itself, and thread 0 grades them (in-worker-trials.ts).
-  const inWorker = task.inWorker !== undefined ? new InWorkerTrials(task.inWorker, suite, task.thread, { events: task.trace, names: task.traceNames, perThread: task.traceEvents }) : null;
+  const inWorker = task.inWorker !== undefined ? new InWorkerTrials(task.inWorker, suite, task.thread, { events: task.trace, names: task.traceNames, perThread: task.traceEvents, stamp: task.traceStamp }) : null;
   const trials = inWorker?.count ?? task.states.length;
   // Set while the harness runs suite code outside the actor here (setup, grading): no trace, no jitter.
   let harnessCode = false;
