@@ -9,6 +9,7 @@ import { writeJsonAtomic } from './lib/atomic-write.js';
 import { machineInfo } from './lib/machine.js';
 import type { Row } from './lib/row.js';
 import { formatTable } from './lib/table.js';
+import { STABLE_WITHIN, compareWithLastSitting, readLastSitting } from './lib/sittings.js';
 import { GLOBAL_WATCHDOG_MS, REPS } from './primitives/config.js';
 import { failures } from './primitives/failures.js';
 import { contendedSuite } from './primitives/suites/contended.js';
@@ -17,6 +18,8 @@ import { uncontendedSuite } from './primitives/suites/uncontended.js';
 import type { SuiteResult } from './primitives/suite.js';
 
 const OUT = 'out/bench-primitives.json';
+// Read before this run overwrites it: the table says which rows held since the sitting before.
+const lastSitting = readLastSitting(OUT);
 const rows: Row[] = [];
 const notes: string[] = [];
 const started = performance.now();
@@ -24,11 +27,19 @@ const started = performance.now();
 function report(complete: boolean): void {
   const machine = machineInfo();
   console.log(`\nmachine: nproc ${machine.nproc}, node ${machine.node}, cpu ${machine.cpu}`);
-  console.log(`medians of ${REPS} repetitions; ratio > 1 means faster than the baseline\n`);
+  console.log(`medians of ${REPS} repetitions; ratio > 1 means faster than the baseline`);
+  compareWithLastSitting(rows, lastSitting);
+  console.log(
+    lastSitting === undefined
+      ? 'no earlier sitting in out/ to compare with: run it again to see which rows are stable\n'
+      : `last sitting: ${lastSitting.date}; a row is stable when its ratio moved by at most ${STABLE_WITHIN * 100}% since\n`,
+  );
   console.log(formatTable(rows));
   for (const note of notes) console.log(`\n${note}`);
   const goals = rows.filter((r) => r.goal !== null);
-  console.log(`\ngoals met: ${goals.filter((r) => r.met === true).length}/${goals.length}; trial failures: ${failures.length}`);
+  const held = rows.filter((r) => r.lastSitting !== undefined);
+  const stable = held.length === 0 ? '' : `; rows stable since the last sitting: ${held.filter((r) => r.lastSitting!.stable).length}/${held.length}`;
+  console.log(`\ngoals met: ${goals.filter((r) => r.met === true).length}/${goals.length}; trial failures: ${failures.length}${stable}`);
   console.log(`elapsed ${((performance.now() - started) / 1000).toFixed(1)} s${complete ? '' : ' (INCOMPLETE: watchdog fired)'}`);
   writeJsonAtomic(OUT, { date: new Date().toISOString(), complete, machine, reps: REPS, rows, notes, failures });
   console.log(`wrote ${OUT}`);

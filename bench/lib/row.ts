@@ -19,6 +19,8 @@ export interface Row {
   samples: { figure: number[]; baseline: number[] };
   /** Side measurements that explain the figure (per repetition), kept in the JSON only. */
   extra?: Record<string, number[]>;
+  /** The same row's ratio in the sitting before (sittings.ts), and whether it held within STABLE_WITHIN. */
+  lastSitting?: { ratio: number; stable: boolean };
 }
 
 export type Sense = 'lower-is-better' | 'higher-is-better';

@@ -10,7 +10,9 @@ function fmt(x: number): string {
 
 /** Plain text so that it pastes into BENCHMARKS.md and CI logs unchanged. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['section', 'name', 'figure', 'baseline', 'ratio', 'goal', 'met?'];
+  // The last column only when some row was compared with an earlier sitting (sittings.ts).
+  const compared = rows.some((r) => r.lastSitting !== undefined);
+  const header = ['section', 'name', 'figure', 'baseline', 'ratio', 'goal', 'met?', ...(compared ? ['last sitting'] : [])];
   const body = rows.map((r) => [
     r.section,
     r.name,
@@ -19,6 +21,7 @@ export function formatTable(rows: readonly Row[]): string {
     Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a',
     r.goal === null ? '-' : `>= ${r.goal}`,
     r.met === null ? '-' : r.met ? 'yes' : 'NO',
+    ...(compared ? [r.lastSitting === undefined ? '-' : `${r.lastSitting.ratio.toFixed(2)} ${r.lastSitting.stable ? 'stable' : 'MOVED'}`] : []),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((line) => line[c]!.length)));
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ').trimEnd();

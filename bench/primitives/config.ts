@@ -2,7 +2,8 @@
  * Sizes chosen so the whole bench stays well under 3 minutes on 2 shared
  * cores: about 20 fresh-worker trials per section, each bounded in time.
  */
-export const REPS = 5;
+/** BENCH_REPS and BENCH_THINK_NS (a comma list) narrow a run while investigating; the defaults are the published method. */
+export const REPS = Number(process.env.BENCH_REPS ?? 5);
 
 export const UNCONTENDED = {
   iterations: 400_000,
@@ -12,6 +13,8 @@ export const UNCONTENDED = {
 
 export const CONTENDED = {
   threads: [2, 4],
+  /** Work after each release, outside the lock (0: the barging rows kept from before; goals on the others). */
+  thinkNs: process.env.BENCH_THINK_NS?.split(',').map(Number) ?? [0, 100, 1000],
   runMs: 300,
   /** Per-wait bound inside workers, and (plus runMs) the trial watchdog. */
   timeoutMs: 5_000,

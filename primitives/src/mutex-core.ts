@@ -57,12 +57,28 @@ export function tryLockWord(m: MutexRef, me: number): boolean {
   return true;
 }
 
-/** Slow path of acquire: spin, then sleep on the state word. Returns false on timeout. */
-export function* lockSlow(m: MutexRef, me: number, timeoutMs: number): Blocking<boolean> {
+/**
+ * First half of the slow path: spin a while for the lock. A plain function, so that the usual
+ * contended acquire (the holder lets go within the spins) builds no generator: measured, a
+ * generator and its driver per contended acquire cost more than the Lock's bookkeeping.
+ */
+export function lockSpin(m: MutexRef, me: number): boolean {
   const { i32 } = m;
   for (let i = 0; i < SPIN_LIMIT; i++) {
     if (Atomics.load(i32, M_STATE) === FREE && tryLockWord(m, me)) return true;
   }
+  return false;
+}
+
+/** Slow path of acquire: spin, then sleep on the state word. Returns false on timeout. */
+export function* lockSlow(m: MutexRef, me: number, timeoutMs: number): Blocking<boolean> {
+  if (lockSpin(m, me)) return true;
+  return yield* lockSleep(m, me, timeoutMs);
+}
+
+/** Second half of the slow path, after lockSpin failed: sleep on the state word until it is ours. Returns false on timeout. */
+export function* lockSleep(m: MutexRef, me: number, timeoutMs: number): Blocking<boolean> {
+  const { i32 } = m;
   const deadline = deadlineOf(timeoutMs);
   // Announce a sleeper by setting CONTENDED; if the old value was FREE we took the lock.
   let c = Atomics.exchange(i32, M_STATE, CONTENDED);

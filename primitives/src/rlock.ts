@@ -4,7 +4,7 @@ import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handl
 import { identityFor } from './identity.js';
 import { CONDITION_LOCK, type ConditionLockOps, type ConditionLockable } from './internal.js';
 import { CACHE_LINE, type Placement } from './memory.js';
-import { MUTEX_WORDS, type MutexRef, lockSlow, notOwner, ownerForSelfCheck, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
+import { MUTEX_WORDS, type MutexRef, lockSleep, lockSlow, lockSpin, notOwner, ownerForSelfCheck, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
 import { ownerToken } from './registry.js';
 import { checkTimeout } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
@@ -61,7 +61,8 @@ export class RLock implements RLockHandle, ConditionLockable {
     yieldPoint('rlock.acquire', this.name);
     const me = ownerToken();
     if (this.#reenter(me)) return true;
-    const ok = tryLockWord(this.#m, me) || (timeout > 0 && runSync(lockSlow(this.#m, me, timeout)));
+    // Spinning first, outside the generator: most contended acquires end there (lockSpin).
+    const ok = tryLockWord(this.#m, me) || (timeout > 0 && (lockSpin(this.#m, me) || runSync(lockSleep(this.#m, me, timeout))));
     if (ok) this.#entered();
     return ok;
   }

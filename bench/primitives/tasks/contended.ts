@@ -1,6 +1,7 @@
 import { Lock } from '@shakedown/primitives';
 import { STOP, awaitGate, stopRequested } from '../../lib/control.js';
 import { futexLock, futexUnlock, spinLock, spinUnlock } from '../../lib/raw-locks.js';
+import { think } from '../../lib/think.js';
 import type { ContendedResult, ContendedSpec } from './spec.js';
 
 /** Operations between looks at the stop word: a clock-free way to bound the run that costs one load per batch. */
@@ -19,10 +20,17 @@ type Loop = (batch: number) => number;
  */
 class CriticalSection {
   handoffs = 0;
+  /** What think() returned, kept so that the think time cannot be optimised away. */
+  sink = 0;
   constructor(
     readonly counter: Int32Array,
     readonly id: number,
+    readonly thinkSteps: number,
   ) {}
+  /** Outside the lock, after each release: the same steps for every variant of a row. */
+  thinkAfter(i: number): void {
+    if (this.thinkSteps > 0) this.sink ^= think(this.thinkSteps, i);
+  }
   enter(): void {
     const c = this.counter;
     c[0]!++;
@@ -39,6 +47,7 @@ function lockLoop(lock: Lock, cs: CriticalSection, timeoutMs: number): Loop {
       if (!lock.acquire(timeoutMs)) throw new Error(`Lock not acquired within ${timeoutMs} ms`);
       cs.enter();
       lock.release();
+      cs.thinkAfter(i);
     }
     return batch;
   };
@@ -51,6 +60,7 @@ function futexLoop(word: Int32Array, cs: CriticalSection, timeoutMs: number): Lo
       futexLock(word, deadline);
       cs.enter();
       futexUnlock(word);
+      cs.thinkAfter(i);
     }
     return batch;
   };
@@ -63,6 +73,7 @@ function spinLoop(word: Int32Array, cs: CriticalSection, ctl: Int32Array): Loop 
       if (!spinLock(word, ctl, STOP)) return i;
       cs.enter();
       spinUnlock(word);
+      cs.thinkAfter(i);
     }
     return batch;
   };
@@ -82,16 +93,17 @@ function makeLoop(spec: ContendedSpec, lock: Lock, word: Int32Array, cs: Critica
 /** Warms up, then returns the timed run (which starts at the gate). */
 export function prepareContended(spec: ContendedSpec): () => ContendedResult {
   const scratch = new Int32Array(new SharedArrayBuffer(128));
-  const warm = makeLoop(spec, new Lock({ name: 'warm-up' }), scratch.subarray(0, 1), new CriticalSection(scratch.subarray(16, 18), spec.workerId));
+  const warm = makeLoop(spec, new Lock({ name: 'warm-up' }), scratch.subarray(0, 1), new CriticalSection(scratch.subarray(16, 18), spec.workerId, spec.thinkSteps));
   for (let done = 0; done < WARMUP_OPS; ) done += warm(BATCH);
 
-  const cs = new CriticalSection(spec.counter, spec.workerId);
+  const cs = new CriticalSection(spec.counter, spec.workerId, spec.thinkSteps);
   const loop = makeLoop(spec, Lock.from(spec.lock), spec.word, cs);
   return () => {
     awaitGate(spec.control, spec.timeoutMs);
     const t0 = performance.now();
     let ops = 0;
     while (!stopRequested(spec.control)) ops += loop(BATCH);
-    return { ops, handoffs: cs.handoffs, elapsedMs: performance.now() - t0 };
+    // sink & 0: always 0, but read, so the think loop's result is used.
+    return { ops: ops + (cs.sink & 0), handoffs: cs.handoffs, elapsedMs: performance.now() - t0 };
   };
 }

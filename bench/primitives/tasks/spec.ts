@@ -25,9 +25,12 @@ export interface ContendedSpec {
   counter: Int32Array;
   /** counter[1]: id of the worker that last held the lock, to count handoffs. */
   workerId: number;
+  /** think() steps after each release, outside the critical section (bench/lib/think.ts). */
+  thinkSteps: number;
   timeoutMs: number;
 }
 export interface ContendedResult {
+  /** Acquisitions by this worker (the fairness figure compares them between workers). */
   ops: number;
   /** Times this worker took the lock from a different previous holder. */
   handoffs: number;
