@@ -5,8 +5,16 @@ import { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 import { yieldPoint } from './yield-point.js';
 
-/** 1 when set. Waiters sleep on this word while it is 0; set() stores 1 then wakes all. */
+/** 1 when set, 0 when clear. */
 const E_FLAG = 0;
+/**
+ * How many times set() was called: waiters sleep on this word while it holds the value they read
+ * before checking the flag. So a set() releases every thread waiting at that moment even if
+ * clear() follows before they run (CPython's Event: its waiters return what the Condition's
+ * notify_all told them, not the flag as it is when they wake). Sleeping on the flag instead, a
+ * waiter woken by set() would find it cleared again and go back to sleep.
+ */
+const E_SETS = 1;
 
 export interface EventOptions {
   name?: string;
@@ -15,7 +23,10 @@ export interface EventOptions {
 
 export type EventHandle = HandleBase<'event'>;
 
-/** A flag threads can wait on: set() releases every waiter, and later waits return at once until clear(). */
+/**
+ * A flag threads can wait on: set() releases every thread waiting at that moment (even if clear()
+ * follows at once), and later waits return at once until clear().
+ */
 export class Event implements EventHandle {
   static readonly byteLength = CACHE_LINE;
   readonly kind = 'event' as const;
@@ -27,7 +38,7 @@ export class Event implements EventHandle {
 
   constructor(options: EventOptions & AttachOption = {}) {
     ({ name: this.name, id: this.id, buffer: this.buffer, byteOffset: this.byteOffset } = identityFor(options, 'Event', Event.byteLength));
-    this.#i32 = new Int32Array(this.buffer, this.byteOffset, 1);
+    this.#i32 = new Int32Array(this.buffer, this.byteOffset, 2);
   }
 
   static from(handle: unknown): Event {
@@ -41,7 +52,9 @@ export class Event implements EventHandle {
   set(): void {
     yieldPoint('event.set', this.name);
     Atomics.store(this.#i32, E_FLAG, 1);
-    Atomics.notify(this.#i32, E_FLAG);
+    // After the flag: a waiter that sees the count move finds the flag set, or a later clear().
+    Atomics.add(this.#i32, E_SETS, 1);
+    Atomics.notify(this.#i32, E_SETS);
   }
 
   clear(): void {
@@ -72,11 +85,15 @@ export class Event implements EventHandle {
 
   *#waitSlow(timeoutMs: number): Blocking<boolean> {
     const deadline = deadlineOf(timeoutMs);
+    // Read before the flag: a set() after this read moves the count, so the sleep below returns at once.
+    const sets = Atomics.load(this.#i32, E_SETS);
     while (!this.isSet()) {
       const remaining = remainingUntil(deadline);
       if (remaining === 0) return false;
-      // The kernel re-checks "still 0" atomically, so a set() between our check and the sleep is not lost.
-      yield { i32: this.#i32, index: E_FLAG, value: 0, timeoutMs: remaining, waitsFor: { id: this.id, name: `${this.name} (event: set)` } };
+      // The kernel re-checks "count unchanged" atomically, so a set() between our check and the sleep is not lost.
+      yield { i32: this.#i32, index: E_SETS, value: sets, timeoutMs: remaining, waitsFor: { id: this.id, name: `${this.name} (event: set)` } };
+      // Set while this thread waited: released, whatever the flag is now (a clear() may have followed).
+      if (Atomics.load(this.#i32, E_SETS) !== sets) return true;
     }
     return true;
   }

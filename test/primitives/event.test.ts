@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Barrier, Event, type ShakedownError } from '@shakedown/primitives';
+import { Barrier, Event, type ShakedownError, waitForTable } from '@shakedown/primitives';
 import { DEFAULT_WAIT_MS, WAKE_TEST_TIMEOUT_MS, Workers, assertWokenEarly, delay, withTimeout } from '../helpers/workers.js';
 
 const fixture = new URL('./fixtures/event-worker.js', import.meta.url);
@@ -38,6 +38,36 @@ describe('Event', function () {
     ev.clear();
     assert.equal(ev.isSet(), false);
     assert.equal(ev.wait(0), false);
+  });
+
+  it('set() directly followed by clear() releases every thread waiting at that moment, as CPython does (the waits return true)', async function () {
+    const ev = new Event({ name: 'pulse' });
+    const ws = [0, 1, 2].map((i) => workers.start(fixture, { name: `pulse-${i}`, workerData: { scenario: 'waitOnce', event: ev, timeoutMs: WAKE_TEST_TIMEOUT_MS } }));
+    // All three in wait(): each enters the wait-for table after reading the event's state and before
+    // sleeping, so one set() from here on must release it (no timing guess about "asleep by now").
+    const until = performance.now() + DEFAULT_WAIT_MS;
+    while (waitForTable().filter((r) => r.waitsFor === 'pulse (event: set)').length < ws.length) {
+      if (performance.now() > until) assert.fail(`the workers did not all wait within ${DEFAULT_WAIT_MS} ms: ${JSON.stringify(waitForTable())}`);
+      await delay(2);
+    }
+    // One pulse. Waiters that re-check the flag when woken find it cleared and sleep on into their 30 s timeout.
+    ev.set();
+    ev.clear();
+    for (const [i, r] of (await Promise.all(ws.map((w) => w.result<{ ok: boolean; elapsed: number }>(DEFAULT_WAIT_MS)))).entries()) {
+      assert.equal(r.ok, true, `pulse-${i}'s wait`);
+      assertWokenEarly(r.elapsed, `pulse-${i}'s wait(${WAKE_TEST_TIMEOUT_MS})`);
+    }
+    assert.equal(ev.isSet(), false);
+    assert.equal(ev.wait(0), false, 'a wait after the pulse finds the event clear');
+  });
+
+  it('waitAsync pending at a set() returns true though clear() came first (one thread, no timing involved)', async function () {
+    const ev = new Event();
+    const pending = ev.waitAsync(WAKE_TEST_TIMEOUT_MS);
+    ev.set();
+    ev.clear();
+    assert.equal(await withTimeout(pending, DEFAULT_WAIT_MS, 'waitAsync released by set()'), true);
+    assert.equal(await ev.waitAsync(0), false);
   });
 
   it('wait(timeout) returns false after the timeout when nobody sets it', async function () {
