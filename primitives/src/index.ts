@@ -25,11 +25,10 @@ export {
   activeThreadCount,
   startThread,
   ThreadLocal,
-  createLogger,
-  type Logger,
   type ThreadInfo,
   type StartThreadOptions,
 } from './threads.js';
+export { createLogger, writeLine, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
 export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, NO_HOLDER, type WaitRecord } from './registry.js';
 // Internal to the stress harness (in-worker trials): the same setup run in every thread makes primitives with the same ids.
 export { reservePrimitiveIds, withPrimitiveIds, countPrimitiveIds } from './registry.js';

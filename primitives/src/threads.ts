@@ -76,31 +76,3 @@ export class ThreadLocal<T> {
   }
 }
 
-export interface Logger {
-  (...parts: unknown[]): void;
-}
-
-/**
- * A logger that prefixes each line with the wall-clock time to the
- * microsecond and the thread's name, so lines from different threads
- * interleave readably: `12:03:04.123456 [producer-1] put 7`.
- */
-export function createLogger(sink: (line: string) => void = (line) => console.log(line)): Logger {
-  return (...parts: unknown[]) => {
-    const text = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
-    // Through currentThread(), which registers the thread first: a thread's name lives in its
-    // registry slot, so a thread that logs before using any primitive would otherwise be
-    // printed as `thread-<id>` instead of the name startThread gave it.
-    sink(`${timestamp()} [${currentThread().name}] ${text}`);
-  };
-}
-
-function timestamp(): string {
-  const epochMs = performance.timeOrigin + performance.now();
-  const d = new Date(Math.floor(epochMs));
-  const micros = Math.floor((epochMs % 1000) * 1000);
-  const hh = String(d.getHours()).padStart(2, '0');
-  const mm = String(d.getMinutes()).padStart(2, '0');
-  const ss = String(d.getSeconds()).padStart(2, '0');
-  return `${hh}:${mm}:${ss}.${String(micros).padStart(6, '0')}`;
-}
