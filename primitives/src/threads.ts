@@ -18,13 +18,28 @@ export function setThreadName(name: string): void {
   setName(name);
 }
 
-/** Threads that have imported @shakedown/primitives and not exited (a terminated Worker until reapThread; startThread reaps its own). */
+/**
+ * Threads this thread started with startThread() that have not exited, by thread id, with the name
+ * they were given: listed from start(), before they import the package (tens of ms later), and even
+ * if they never do. Other threads see them once they register.
+ */
+const started = new Map<number, string>();
+
+/**
+ * Live threads: those that have imported @shakedown/primitives and not exited (a terminated Worker
+ * until reapThread; startThread reaps its own), and the ones this thread started with startThread()
+ * from the moment they were started.
+ */
 export function enumerateThreads(): ThreadInfo[] {
-  return liveThreads();
+  const listed = liveThreads();
+  const seen = new Set(listed.map((t) => t.id));
+  for (const [id, name] of started) if (!seen.has(id)) listed.push({ id, name, isMain: false });
+  return listed;
 }
 
 export function activeThreadCount(): number {
-  return liveThreadCount();
+  if (started.size === 0) return liveThreadCount();
+  return enumerateThreads().length;
 }
 
 export interface StartThreadOptions extends WorkerOptions {
@@ -47,7 +62,11 @@ export function startThread(filename: string | URL, options: StartThreadOptions 
     presetChildThreadName(undefined);
   }
   const id = worker.threadId;
-  worker.once('exit', () => reapThread(id));
+  started.set(id, name ?? `worker-${id}`);
+  worker.once('exit', () => {
+    started.delete(id);
+    reapThread(id);
+  });
   return worker;
 }
 

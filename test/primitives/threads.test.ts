@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ThreadLocal, createLogger, currentThread, enumerateThreads, mainThread, type ThreadInfo } from '@shakedown/primitives';
+import { ThreadLocal, activeThreadCount, createLogger, currentThread, enumerateThreads, mainThread, startThread, type ThreadInfo } from '@shakedown/primitives';
 import { Workers, withTimeout } from '../helpers/workers.js';
 import { sharedInt32 } from '../helpers/sync.js';
 import { isListed, waitUntilCountMatchesList } from '../helpers/registry.js';
@@ -44,6 +44,22 @@ describe('threads', function () {
     await waitUntilCountMatchesList('after alpha and beta exited');
     const after = enumerateThreads();
     for (const w of ws) assert.ok(!after.some((t) => t.id === w.worker.threadId), `${w.name} still enumerated after exit`);
+  });
+
+  it('a thread started with startThread is listed and counted from start(), even one that never imports the package', async function () {
+    const before = activeThreadCount();
+    const sab = new SharedArrayBuffer(4);
+    const w = startThread(new URL('./fixtures/plain-waiter.js', import.meta.url), { name: 'quiet', workerData: { sab } });
+    const exited = new Promise<number>((resolve) => w.once('exit', resolve));
+    // At once, in the same tick: no waiting for the worker to load anything.
+    assert.deepEqual(enumerateThreads().find((t) => t.id === w.threadId), { id: w.threadId, name: 'quiet', isMain: false });
+    assert.equal(activeThreadCount(), before + 1);
+    const i32 = new Int32Array(sab);
+    Atomics.store(i32, 0, 1);
+    Atomics.notify(i32, 0);
+    assert.equal(await withTimeout(exited, 5000, 'quiet to exit'), 0);
+    assert.equal(enumerateThreads().some((t) => t.name === 'quiet'), false);
+    assert.equal(activeThreadCount(), before);
   });
 
   it('activeThreadCount drops after worker.terminate()', async function () {
