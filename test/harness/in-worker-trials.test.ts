@@ -133,6 +133,12 @@ describe('harness/in-worker trials (trialsInWorkers)', function () {
     assert.deepEqual([r.status, r.trials, r.hangs.count], ['pass', 20, 0]);
   });
 
+  it('a setup slower than the trial timeout is no hang of the trial before it (it runs before the gate, bounded like prepare)', async () => {
+    const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 20, jobs: 1, seed: 'iw-slow-setup', grep: 'slow-setup', timeoutMs: 500 }));
+    const r = s.configs[0]!;
+    assert.deepEqual([r.status, r.trials, r.hangs.count, r.errors.count], ['pass', 20, 0, 0]);
+  });
+
   it('an actor that hides a replaced Array.prototype.map behind a fake globalThis.Array is caught and repaired (trial 3 only)', async () => {
     const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 20, jobs: 1, seed: 'iw-shadow', grep: 'shadows-array' }));
     const r = s.configs[0]!;

@@ -97,8 +97,8 @@ interface ThreadsView {
   replying: number;
   /** The thread longest in a phase before the trials; -1 once every thread has reached them. */
   slowest: number;
-  /** In-worker trials: a thread grading a finished trial; -1 if none. */
-  grading: number;
+  /** In-worker trials: a thread running suite code outside a trial (setting one up, or grading one); -1 if none. */
+  suiteCode: number;
 }
 
 class BatchWatch {
@@ -214,7 +214,7 @@ class BatchWatch {
 
   /** Reads every thread's words, and notes when the threads last moved. */
   #read(now: number): ThreadsView {
-    const view: ThreadsView = { sum: 0, trialSum: 0, minTrialWord: Infinity, replying: 0, slowest: -1, grading: -1 };
+    const view: ThreadsView = { sum: 0, trialSum: 0, minTrialWord: Infinity, replying: 0, slowest: -1, suiteCode: -1 };
     for (let t = 0; t < this.#threads; t++) {
       const phase = this.#phaseOf(t);
       if (phase !== this.#phases[t]) {
@@ -222,7 +222,7 @@ class BatchWatch {
         this.#phaseSince[t] = now;
       }
       if (phase === Phase.REPLYING) view.replying++;
-      if (phase === Phase.GRADING) view.grading = t;
+      if (phase === Phase.GRADING || phase === Phase.SETTING_UP) view.suiteCode = t;
       if (phase < Phase.TRIALS && (view.slowest < 0 || this.#phaseSince[t]! < this.#phaseSince[view.slowest]!)) view.slowest = t;
       const word = Atomics.load(this.#progress, trialWord(this.#threads, t));
       view.trialSum += word;
@@ -259,7 +259,7 @@ class BatchWatch {
     // A trial that has not moved since before the stop was stuck: report the hang it was in
     // (with how long it had stalled), not a configuration where nothing ran.
     const stalledMs = now - this.#lastChange;
-    const inTrials = view.slowest < 0 && view.minTrialWord > 0 && view.replying < this.#threads;
+    const inTrials = view.slowest < 0 && view.suiteCode < 0 && view.minTrialWord > 0 && view.replying < this.#threads;
     if (inTrials && stalledMs >= STOP_GRACE_MS) this.#finish({ ...this.#hang(), interruptedAfterMs: stalledMs });
     else this.#finish({ kind: 'stopped' });
     return true;
@@ -279,13 +279,19 @@ class BatchWatch {
       } else this.#suspect = false;
       return;
     }
-    if (view.grading >= 0) {
-      // In-worker trials: suite code checking a finished trial, while the others wait at the gate. Bounded like prepare().
-      const t = view.grading;
+    if (view.suiteCode >= 0) {
+      // In-worker trials: suite code setting up the next trial or checking a finished one, while the others wait at the gate. Bounded like prepare().
+      const t = view.suiteCode;
       const stalled = now - this.#phaseSince[t]!;
       if (stalled > this.#o.hookLimitMs) {
-        const k = Atomics.load(this.#progress, gradingWord(this.#threads, t)) - 1;
-        this.#confirm({ kind: 'crash', name: 'InvariantError', trialIndex: this.#o.firstTrial + k, message: `${this.#o.threadNames[t]}'s worker was still checking the invariants of trial ${this.#o.firstTrial + k} after ${Math.round(stalled / 1000)} s (limit ${Math.round(this.#o.hookLimitMs / 1000)} s): an invariant or outcome function that does not return` });
+        const trial = this.#o.firstTrial + Atomics.load(this.#progress, gradingWord(this.#threads, t)) - 1;
+        const limit = `after ${Math.round(stalled / 1000)} s (limit ${Math.round(this.#o.hookLimitMs / 1000)} s)`;
+        const who = `${this.#o.threadNames[t]}'s worker`;
+        this.#confirm(
+          this.#phases[t] === Phase.SETTING_UP
+            ? { kind: 'crash', name: 'SetupError', trialIndex: trial, message: `${who} was still setting up trial ${trial} ${limit}: a setup that does not return` }
+            : { kind: 'crash', name: 'InvariantError', trialIndex: trial, message: `${who} was still checking the invariants of trial ${trial} ${limit}: an invariant or outcome function that does not return` },
+        );
       } else this.#suspect = false;
       return;
     }

@@ -40,7 +40,7 @@ export const sleepingWord = (_threads: number, t: number): number => t * THREAD_
 export const sleepBufferWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 5;
 export const sleepByteWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 6;
 export const sleepExpectedWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 7;
-/** Word of thread `t`, in-worker trials: k + 1 while it grades the batch's k-th trial (Phase.GRADING). */
+/** Word of thread `t`, in-worker trials: k + 1 while it sets up (Phase.SETTING_UP) or grades (Phase.GRADING) the batch's k-th trial. */
 export const gradingWord = (_threads: number, t: number): number => t * THREAD_STRIDE + 8;
 
 /** Where a thread is in its batch; the watchdog applies the hang rule only during TRIALS. */
@@ -60,6 +60,11 @@ export const Phase = {
    * Suite code outside any trial, bounded like prepare(), not a hang of the trial in progress.
    */
   GRADING: 5,
+  /**
+   * In-worker trials: running the suite's setup for the next trial, before its start gate. Suite code
+   * outside any trial, bounded like prepare(): a slow setup is not a hang of the trial before it.
+   */
+  SETTING_UP: 6,
 } as const;
 export type PhaseValue = (typeof Phase)[keyof typeof Phase];
 
@@ -70,4 +75,5 @@ export const PHASE_NAMES: Record<PhaseValue, string> = {
   [Phase.TRIALS]: 'running trials',
   [Phase.REPLYING]: 'replying (flushing its output)',
   [Phase.GRADING]: 'checking the invariants of a finished trial',
+  [Phase.SETTING_UP]: 'setting up a trial',
 };

@@ -158,9 +158,14 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       const seedTrial = task.fixedSeedTrial ?? task.firstTrial + k;
       let state: unknown;
       if (inWorker !== null) {
-        // Before the gate, like the main thread's setup: outside the timed trial.
+        // Before the gate, like the main thread's setup: outside the timed trial. In the SETTING_UP
+        // phase, naming trial k: the watchdog bounds a slow setup like prepare(), instead of taking
+        // it for a hang of trial k-1 (whose number the trial word still holds).
         harnessCode = true;
+        Atomics.store(progress, gradingWord(task.threads, task.thread), k + 1);
+        Atomics.store(progress, phase, Phase.SETTING_UP);
         const made = inWorker.stateOf(k, seedTrial);
+        Atomics.store(progress, phase, Phase.TRIALS);
         harnessCode = false;
         if ('error' in made) {
           // Every thread runs the same setup and stops here alike (a setup that throws in one thread only leaves the others at the gate: a hang).
