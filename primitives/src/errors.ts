@@ -18,7 +18,12 @@ export type ErrorCode =
   | 'ERR_QUEUE_MESSAGE_TOO_LARGE'
   | 'ERR_QUEUE_TASK_DONE'
   | 'ERR_CONDITION_TOO_MANY_WAITERS'
-  | 'ERR_THREAD_REGISTRY_FULL';
+  | 'ERR_THREAD_REGISTRY_FULL'
+  | 'ERR_THREAD_STATE'
+  | 'ERR_THREAD_ARGS'
+  | 'ERR_THREAD_TARGET'
+  | 'ERR_THREAD_RESULT'
+  | 'ERR_THREAD_EXITED';
 
 export class ShakedownError extends Error {
   readonly code: ErrorCode;

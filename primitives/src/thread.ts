@@ -1,0 +1,163 @@
+/**
+ * Python's threading.Thread over a worker thread. The target is an exported function of a module
+ * (Node cannot send a closure to another thread): `new Thread({ module, target, args, name, daemon })`.
+ * `join()` works synchronously in any thread, a worker included: the worker leaves the outcome on a
+ * MessagePort and then raises a shared "ended" word (thread-entry.ts), and the joiner sleeps on
+ * that word, then reads the port with receiveMessageOnPort (no event loop needed).
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { ShakedownError, invalidArg } from './errors.js';
+import { T_ENDED, T_NATIVE_ID, THREAD_WORDS, type ThreadOutcome } from './thread-words.js';
+import { startThread } from './threads.js';
+import { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { type Blocking, runAsync, runSync } from './wait.js';
+
+const ENTRY = new URL('./thread-entry.js', import.meta.url);
+
+export interface ThreadOptions {
+  /** The module of the target: a path (relative to the working directory) or a URL. */
+  module: string | URL;
+  /** The exported function to run (default: the module's default export). */
+  target?: string;
+  /** Its arguments, copied to the thread (plain data, SharedArrayBuffers and primitives' handles). */
+  args?: unknown[];
+  /** Default: Thread-N, as Python names them. */
+  name?: string;
+  /** A daemon thread does not keep the process alive (Python's daemon=True). */
+  daemon?: boolean;
+}
+
+let unnamed = 0;
+
+export class Thread {
+  readonly name: string;
+  readonly daemon: boolean;
+  readonly #moduleUrl: string;
+  readonly #target: string;
+  readonly #args: unknown[];
+  /** T_ENDED and T_NATIVE_ID (thread-words.ts), shared with the worker. */
+  readonly #words = new Int32Array(new SharedArrayBuffer(THREAD_WORDS * 4));
+  #worker: Worker | undefined;
+  #port: MessagePort | undefined;
+  #outcome: ThreadOutcome | undefined;
+  #ident: number | undefined;
+
+  constructor(options: ThreadOptions) {
+    if (typeof options !== 'object' || options === null) throw invalidArg('Thread options', 'an object with module and target', options);
+    const { module, target = 'default', args = [], name, daemon = false } = options;
+    if (typeof module !== 'string' && !(module instanceof URL)) throw invalidArg('Thread module', 'a path or a URL of the module exporting the target', module);
+    if (typeof target !== 'string' || target === '') throw invalidArg('Thread target', "the name of an exported function ('default' for the default export)", target);
+    if (!Array.isArray(args)) throw invalidArg('Thread args', 'an array', args);
+    if (name !== undefined && (typeof name !== 'string' || name === '')) throw invalidArg('Thread name', 'a non-empty string', name);
+    if (typeof daemon !== 'boolean') throw invalidArg('Thread daemon', 'a boolean', daemon);
+    this.#moduleUrl = module instanceof URL ? module.href : /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(resolve(module)).href;
+    this.#target = target;
+    this.#args = args;
+    this.name = name ?? `Thread-${++unnamed} (${target})`;
+    this.daemon = daemon;
+  }
+
+  /** Starts the thread; once only. From here on it is listed by enumerateThreads() in this thread. */
+  start(): void {
+    if (this.#worker !== undefined) throw new ShakedownError('ERR_THREAD_STATE', `${this.name} was already started: a Thread starts once`);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      this.#worker = startThread(ENTRY, {
+        name: this.name,
+        workerData: { moduleUrl: this.#moduleUrl, target: this.#target, args: this.#args, words: this.#words, port: port2 },
+        transferList: [port2],
+      });
+    } catch (err) {
+      port1.close();
+      port2.close();
+      if ((err as Error).name === 'DataCloneError') {
+        throw new ShakedownError('ERR_THREAD_ARGS', `${this.name}'s args cannot be copied to a thread (${(err as Error).message}); pass plain data, SharedArrayBuffers or primitives`);
+      }
+      throw err;
+    }
+    this.#port = port1;
+    this.#ident = this.#worker.threadId;
+    if (this.daemon) this.#worker.unref();
+    // Ended without its exit handlers (terminate(), a fatal error): the thread is over all the same.
+    this.#worker.once('exit', (code) => {
+      if (Atomics.load(this.#words, T_ENDED) !== 0) return;
+      this.#outcome = { ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_EXITED', message: `${this.name} ended without finishing its target (exit code ${code})` } };
+      Atomics.store(this.#words, T_ENDED, 1);
+      Atomics.notify(this.#words, T_ENDED);
+    });
+  }
+
+  /**
+   * Waits until the thread ended (true) or `timeoutMs` passed (false). Blocks the calling thread,
+   * a worker or the main thread alike; in the thread that started it, a thread killed from outside
+   * (terminate()) is only seen by joinAsync or a join with a timeout (its exit event needs the loop).
+   */
+  join(timeoutMs?: number): boolean {
+    const ended = runSync(this.#untilEnded(checkTimeout(timeoutMs, 'join timeout'), 'join'));
+    if (ended) this.#collect();
+    return ended;
+  }
+
+  /** As join, without blocking the event loop (Atomics.waitAsync). */
+  async joinAsync(timeoutMs?: number): Promise<boolean> {
+    const ended = await runAsync(this.#untilEnded(checkTimeout(timeoutMs, 'join timeout'), 'joinAsync'));
+    if (ended) this.#collect();
+    return ended;
+  }
+
+  /** True from start() until the target returned or threw. */
+  isAlive(): boolean {
+    return this.#worker !== undefined && Atomics.load(this.#words, T_ENDED) === 0;
+  }
+
+  /** The worker's threadId once started (Python's ident), else undefined. */
+  get ident(): number | undefined {
+    return this.#ident;
+  }
+
+  /** The OS thread id once the thread runs (Linux), else undefined. */
+  get nativeId(): number | undefined {
+    const id = Atomics.load(this.#words, T_NATIVE_ID);
+    return id === 0 ? undefined : id;
+  }
+
+  /** What the target returned, after a join that returned true; undefined before, or if it threw. */
+  get result(): unknown {
+    return this.#outcome?.ok === true ? this.#outcome.value : undefined;
+  }
+
+  /** What the target threw (an Error with its name, message, stack and code), after a join that returned true; undefined if it returned. */
+  get error(): Error | undefined {
+    const o = this.#outcome;
+    if (o === undefined || o.ok) return undefined;
+    const e = Object.assign(new Error(o.error.message), { name: o.error.name }) as Error & { code?: string; thrown?: unknown };
+    if (o.error.stack !== undefined) e.stack = o.error.stack;
+    if (o.error.code !== undefined) e.code = o.error.code;
+    if ('thrown' in o.error) e.thrown = o.error.thrown;
+    return e;
+  }
+
+  *#untilEnded(timeoutMs: number, what: string): Blocking<boolean> {
+    if (this.#worker === undefined) throw new ShakedownError('ERR_THREAD_STATE', `${what}() on ${this.name}, which was never started: call start() first`);
+    const deadline = deadlineOf(timeoutMs);
+    while (Atomics.load(this.#words, T_ENDED) === 0) {
+      const remaining = remainingUntil(deadline);
+      if (remaining === 0) return false;
+      // Sleep while the thread runs; its entry (or the exit handler above) raises the word and wakes joiners.
+      yield { i32: this.#words, index: T_ENDED, value: 0, timeoutMs: remaining };
+    }
+    return true;
+  }
+
+  /** Takes the outcome the worker left on the port (once; later joins keep it). */
+  #collect(): void {
+    if (this.#outcome === undefined && this.#port !== undefined) {
+      const m = receiveMessageOnPort(this.#port);
+      if (m !== undefined) this.#outcome = m.message as ThreadOutcome;
+    }
+    this.#port?.close();
+    this.#port = undefined;
+  }
+}

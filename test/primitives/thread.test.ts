@@ -1,0 +1,121 @@
+/**
+ * Thread (Python's threading.Thread): a module's exported function run in a worker; join() with and
+ * without a timeout, synchronous (also inside a worker) and async; result and error after join;
+ * isAlive, name, ident, nativeId; listed from start(); daemon threads do not keep the process
+ * alive; bad input refused or reported with codes.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ShakedownError, Thread, enumerateThreads } from '@shakedown/primitives';
+import { withTimeout } from '../helpers/workers.js';
+
+const TARGETS = new URL('./fixtures/thread-targets.js', import.meta.url);
+const JOIN_MS = 10_000;
+
+describe('Thread', function () {
+  this.timeout(30_000);
+
+  it("runs a module's exported function with its args; join() returns true, then result, isAlive, name, ident and nativeId", () => {
+    const t = new Thread({ module: TARGETS, target: 'add', args: [2, 3], name: 'adder' });
+    assert.equal(t.isAlive(), false);
+    assert.equal(t.ident, undefined);
+    t.start();
+    assert.equal(t.name, 'adder');
+    assert.ok(Number.isInteger(t.ident) && t.ident! > 0);
+    // Listed from start(), before the worker has loaded anything.
+    assert.ok(enumerateThreads().some((i) => i.id === t.ident && i.name === 'adder'));
+    assert.equal(t.join(JOIN_MS), true);
+    assert.equal(t.result, 5);
+    assert.equal(t.error, undefined);
+    assert.equal(t.isAlive(), false);
+    if (process.platform === 'linux') assert.ok(Number.isInteger(t.nativeId) && t.nativeId! > 0 && t.nativeId !== process.pid, `nativeId ${t.nativeId}: an OS thread id of its own`);
+    assert.equal(t.join(0), true, 'joining again returns at once');
+    assert.equal(t.result, 5);
+  });
+
+  it('the default export by default, a path or a URL string, and a default name Thread-N (target)', () => {
+    const t = new Thread({ module: fileURLToPath(TARGETS), args: ['ada'] });
+    t.start();
+    assert.equal(t.join(JOIN_MS), true);
+    assert.equal(t.result, 'hello ada');
+    assert.match(t.name, /^Thread-\d+ \(default\)$/);
+    const u = new Thread({ module: TARGETS.href, target: 'later', args: [20, 'async value'] });
+    u.start();
+    assert.equal(u.join(JOIN_MS), true);
+    assert.equal(u.result, 'async value', 'an async target is awaited');
+  });
+
+  it('join(timeout) is false while the target runs, and joinAsync true once it ended', async () => {
+    const sab = new SharedArrayBuffer(4);
+    const t = new Thread({ module: TARGETS, target: 'waitFor', args: [sab] });
+    t.start();
+    const t0 = performance.now();
+    assert.equal(t.join(50), false);
+    assert.ok(performance.now() - t0 >= 49);
+    assert.equal(t.isAlive(), true);
+    assert.equal(t.result, undefined);
+    const i32 = new Int32Array(sab);
+    Atomics.store(i32, 0, 1);
+    Atomics.notify(i32, 0);
+    assert.equal(await withTimeout(t.joinAsync(JOIN_MS), JOIN_MS, 'joinAsync'), true);
+    assert.equal(t.result, 1);
+    assert.equal(t.isAlive(), false);
+  });
+
+  it('what the target threw is the error after join, with its name, message, stack and code', () => {
+    const t = new Thread({ module: TARGETS, target: 'fails', args: ['on purpose'] });
+    t.start();
+    assert.equal(t.join(JOIN_MS), true);
+    assert.equal(t.result, undefined);
+    const e = t.error as Error & { code?: string };
+    assert.deepEqual([e.name, e.message, e.code], ['RangeError', 'planted: on purpose', 'E_PLANTED']);
+    assert.match(e.stack ?? '', /fails/);
+  });
+
+  it('joins synchronously inside a worker (no event loop turn): a Thread started by a Thread', () => {
+    const t = new Thread({ module: TARGETS, target: 'joinsInside', args: [TARGETS.href] });
+    t.start();
+    assert.equal(t.join(JOIN_MS), true);
+    assert.deepEqual(t.result, { ended: true, result: 42, alive: false });
+  });
+
+  it('a target that ends the thread (process.exit), returns what cannot be copied, or is not a function: an error with a code, and join returns', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['exits', 'ERR_THREAD_EXITED', /process\.exit\(3\)/],
+      ['returnsFunction', 'ERR_THREAD_RESULT', /cannot be sent to the joining thread/],
+      ['notAFunction', 'ERR_THREAD_TARGET', /no exported function "notAFunction" \(found number\)/],
+      ['missing', 'ERR_THREAD_TARGET', /no exported function "missing" \(found nothing\)/],
+    ];
+    for (const [target, code, message] of cases) {
+      const t = new Thread({ module: TARGETS, target });
+      t.start();
+      assert.equal(t.join(JOIN_MS), true, target);
+      const e = t.error as Error & { code?: string };
+      assert.equal(e.code, code, target);
+      assert.match(e.message, message, target);
+    }
+  });
+
+  it('refuses bad input with codes: options, args that cannot be copied, start twice, join before start', () => {
+    const refused = (f: () => unknown, code: string, re: RegExp): void =>
+      assert.throws(f, (e: unknown) => e instanceof ShakedownError && e.code === code && re.test(e.message));
+    refused(() => new Thread({ module: 7 as unknown as string }), 'ERR_INVALID_ARG', /module must be a path or a URL/);
+    refused(() => new Thread({ module: TARGETS, target: '' }), 'ERR_INVALID_ARG', /target must be the name of an exported function/);
+    refused(() => new Thread({ module: TARGETS, args: 'x' as unknown as unknown[] }), 'ERR_INVALID_ARG', /args must be an array/);
+    refused(() => new Thread({ module: TARGETS, args: [() => 1] }).start(), 'ERR_THREAD_ARGS', /args cannot be copied to a thread/);
+    refused(() => new Thread({ module: TARGETS, target: 'add' }).join(), 'ERR_THREAD_STATE', /never started: call start\(\) first/);
+    const t = new Thread({ module: TARGETS, target: 'add', args: [1, 1] });
+    t.start();
+    refused(() => t.start(), 'ERR_THREAD_STATE', /already started/);
+    assert.equal(t.join(JOIN_MS), true);
+  });
+
+  it('a daemon thread does not keep the process alive; a non-daemon one does', () => {
+    const script = fileURLToPath(new URL('./fixtures/daemon-main.js', import.meta.url));
+    const daemon = spawnSync(process.execPath, [script, 'daemon'], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(daemon.status, 0, `the daemon run ended with ${daemon.status} ${daemon.signal ?? ''}: ${daemon.stderr}`);
+    const plain = spawnSync(process.execPath, [script, 'plain'], { encoding: 'utf8', timeout: 3_000 });
+    assert.equal(plain.signal, 'SIGTERM', 'the non-daemon run was still alive (waiting for its 20 s thread) when the 3 s limit killed it');
+  });
+});
