@@ -29,6 +29,7 @@ export {
   type StartThreadOptions,
 } from './threads.js';
 export { Thread, type ThreadOptions } from './thread.js';
+export { Timer } from './timer.js';
 export { createLogger, writeLine, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
 export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, NO_HOLDER, type WaitRecord } from './registry.js';
 // Internal to the stress harness (in-worker trials): the same setup run in every thread makes primitives with the same ids.

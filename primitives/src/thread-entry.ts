@@ -6,7 +6,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { T_ENDED, T_NATIVE_ID, type ThreadOutcome } from './thread-words.js';
+import { T_CANCEL, T_ENDED, T_NATIVE_ID, type ThreadOutcome } from './thread-words.js';
 
 interface EntryData {
   moduleUrl: string;
@@ -14,9 +14,11 @@ interface EntryData {
   args: unknown[];
   words: Int32Array;
   port: MessagePort;
+  /** Timer: wait this long first; a cancel() meanwhile ends the thread without running the target. */
+  delayMs?: number;
 }
 
-const { moduleUrl, target, args, words, port } = workerData as EntryData;
+const { moduleUrl, target, args, words, port, delayMs } = workerData as EntryData;
 
 // The OS thread id (Linux), as Python's native_id; 0 where it cannot be read.
 try {
@@ -53,15 +55,23 @@ function errorOf(err: unknown): ThreadOutcome {
   return { ok: false, error: { name: 'Error', message: `the target threw a non-Error value: ${String(err)}`, thrown: err } };
 }
 
+// Timer: sleep through the interval unless cancel() raises the word first (and wakes this sleep).
+const cancelled = delayMs !== undefined && Atomics.wait(words, T_CANCEL, 0, delayMs) !== 'timed-out' && Atomics.load(words, T_CANCEL) === 1;
+
 try {
+  if (cancelled) report({ ok: true, value: undefined, cancelled: true });
+  else await runTarget();
+} catch (err) {
+  report(errorOf(err));
+}
+port.close();
+
+async function runTarget(): Promise<void> {
   const mod = (await import(moduleUrl)) as Record<string, unknown>;
   const fn = mod[target];
   if (typeof fn !== 'function') {
     report({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_TARGET', message: `${moduleUrl} has no exported function "${target}" (found ${fn === undefined ? 'nothing' : typeof fn}); a Thread's target is an exported function of a module` } });
   } else {
-    report({ ok: true, value: (await (fn as (...a: unknown[]) => unknown)(...args)) });
+    report({ ok: true, value: await (fn as (...a: unknown[]) => unknown)(...args) });
   }
-} catch (err) {
-  report(errorOf(err));
 }
-port.close();

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { ShakedownError, invalidArg } from './errors.js';
-import { T_ENDED, T_NATIVE_ID, THREAD_WORDS, type ThreadOutcome } from './thread-words.js';
+import { T_CANCEL, T_ENDED, T_NATIVE_ID, THREAD_WORDS, type ThreadOutcome } from './thread-words.js';
 import { startThread } from './threads.js';
 import { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
@@ -43,8 +43,12 @@ export class Thread {
   #port: MessagePort | undefined;
   #outcome: ThreadOutcome | undefined;
   #ident: number | undefined;
+  /** Timer (timer.ts): the worker waits this long before running the target, unless cancelled. */
+  readonly #delayMs: number | undefined;
 
-  constructor(options: ThreadOptions) {
+  /** `delayMs` is Timer's (timer.ts), not part of a plain Thread. */
+  constructor(options: ThreadOptions, delayMs?: number) {
+    this.#delayMs = delayMs;
     if (typeof options !== 'object' || options === null) throw invalidArg('Thread options', 'an object with module and target', options);
     const { module, target = 'default', args = [], name, daemon = false } = options;
     if (typeof module !== 'string' && !(module instanceof URL)) throw invalidArg('Thread module', 'a path or a URL of the module exporting the target', module);
@@ -66,7 +70,7 @@ export class Thread {
     try {
       this.#worker = startThread(ENTRY, {
         name: this.name,
-        workerData: { moduleUrl: this.#moduleUrl, target: this.#target, args: this.#args, words: this.#words, port: port2 },
+        workerData: { moduleUrl: this.#moduleUrl, target: this.#target, args: this.#args, words: this.#words, port: port2, ...(this.#delayMs !== undefined ? { delayMs: this.#delayMs } : {}) },
         transferList: [port2],
       });
     } catch (err) {
@@ -105,6 +109,17 @@ export class Thread {
     const ended = await runAsync(this.#untilEnded(checkTimeout(timeoutMs, 'join timeout'), 'joinAsync'));
     if (ended) this.#collect();
     return ended;
+  }
+
+  /** Timer's cancel(): raises the cancel word the worker sleeps on before running the target. */
+  protected cancelDelay(): void {
+    Atomics.store(this.#words, T_CANCEL, 1);
+    Atomics.notify(this.#words, T_CANCEL);
+  }
+
+  /** Timer: whether the thread ended because it was cancelled before its target ran (after a join that returned true). */
+  protected endedCancelled(): boolean {
+    return this.#outcome?.ok === true && this.#outcome.cancelled === true;
   }
 
   /** True from start() until the target returned or threw. */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ShakedownError, Thread, enumerateThreads } from '@shakedown/primitives';
+import { ShakedownError, Thread, Timer, enumerateThreads } from '@shakedown/primitives';
 import { withTimeout } from '../helpers/workers.js';
 
 const TARGETS = new URL('./fixtures/thread-targets.js', import.meta.url);
@@ -117,5 +117,49 @@ describe('Thread', function () {
     assert.equal(daemon.status, 0, `the daemon run ended with ${daemon.status} ${daemon.signal ?? ''}: ${daemon.stderr}`);
     const plain = spawnSync(process.execPath, [script, 'plain'], { encoding: 'utf8', timeout: 3_000 });
     assert.equal(plain.signal, 'SIGTERM', 'the non-daemon run was still alive (waiting for its 20 s thread) when the 3 s limit killed it');
+  });
+});
+
+describe('Timer', function () {
+  this.timeout(30_000);
+
+  it('runs its target once the interval has passed; join returns its result', () => {
+    const t = new Timer(60, { module: TARGETS, target: 'add', args: [1, 2], name: 'timer' });
+    const t0 = performance.now();
+    t.start();
+    assert.equal(t.join(JOIN_MS), true);
+    assert.ok(performance.now() - t0 >= 59, `ran after ${(performance.now() - t0).toFixed(1)} ms`);
+    assert.deepEqual([t.result, t.cancelled, t.intervalMs, t.name], [3, false, 60, 'timer']);
+  });
+
+  it('cancel() while it waits: the target never runs and the thread ends at once', () => {
+    const sab = new SharedArrayBuffer(4);
+    const t = new Timer(20_000, { module: TARGETS, target: 'mark', args: [sab] });
+    t.start();
+    t.cancel();
+    const t0 = performance.now();
+    assert.equal(t.join(JOIN_MS), true, 'ended long before its 20 s interval');
+    assert.ok(performance.now() - t0 < JOIN_MS);
+    assert.deepEqual([t.cancelled, t.result, Atomics.load(new Int32Array(sab), 0)], [true, undefined, 0]);
+  });
+
+  it('cancel() before start() means it never runs; after it ran, cancel() changes nothing', () => {
+    const sab = new SharedArrayBuffer(4);
+    const early = new Timer(10, { module: TARGETS, target: 'mark', args: [sab] });
+    early.cancel();
+    early.start();
+    assert.equal(early.join(JOIN_MS), true);
+    assert.deepEqual([early.cancelled, Atomics.load(new Int32Array(sab), 0)], [true, 0]);
+    const late = new Timer(0, { module: TARGETS, target: 'mark', args: [sab] });
+    late.start();
+    assert.equal(late.join(JOIN_MS), true);
+    late.cancel();
+    assert.deepEqual([late.cancelled, late.result, Atomics.load(new Int32Array(sab), 0)], [false, 'ran', 1]);
+  });
+
+  it('refuses an interval that is not a finite number of ms >= 0 (ERR_INVALID_ARG)', () => {
+    for (const bad of [-1, NaN, Infinity, '5' as unknown as number]) {
+      assert.throws(() => new Timer(bad, { module: TARGETS, target: 'add' }), (e: unknown) => e instanceof ShakedownError && e.code === 'ERR_INVALID_ARG' && /Timer interval must be a finite number/.test(e.message));
+    }
   });
 });
