@@ -6,7 +6,8 @@
  *
  * One line, one sink call: the default sink is one console.log per line (from a worker, Node
  * forwards each call whole to the main thread's stdout), and writeLine(fd) makes one write(2) per
- * line (up to PIPE_BUF, 4096 bytes, a write to a pipe is atomic; to a file opened for appending, each
+ * line (a write of up to PIPE_BUF, 4,096 bytes, to a pipe is atomic: a line of up to 4,095 bytes plus
+ * its newline; to a file opened for appending, each
  * write lands whole at the end). Neither ever splits a line between threads.
  */
 import { writeSync } from 'node:fs';
@@ -99,7 +100,7 @@ const DRAIN_PAUSE_MS = 1;
 
 /**
  * A sink that writes each line to file descriptor `fd` (default 1, stdout) in one write(2), so
- * that a line of up to 4,096 bytes (PIPE_BUF) is never split by another thread's. When the pipe is
+ * that a line of up to 4,095 bytes (4,096 with its newline: PIPE_BUF) is never split by another thread's. When the pipe is
  * full (EAGAIN: Node makes stdout pipes non-blocking) it waits for it to drain and writes again; a
  * longer line may be written in pieces.
  */

@@ -14,11 +14,11 @@ interface EntryData {
   args: unknown[];
   words: Int32Array;
   port: MessagePort;
-  /** Timer: wait this long first; a cancel() meanwhile ends the thread without running the target. */
-  delayMs?: number;
+  /** Timer: run the target at this time (performance.timeOrigin + now, comparable across threads); a cancel() before ends the thread without running it. */
+  runAt?: number;
 }
 
-const { moduleUrl, target, args, words, port, delayMs } = workerData as EntryData;
+const { moduleUrl, target, args, words, port, runAt } = workerData as EntryData;
 
 // The OS thread id (Linux), as Python's native_id; 0 where it cannot be read.
 try {
@@ -44,19 +44,38 @@ function report(outcome: ThreadOutcome): void {
   Atomics.notify(words, T_ENDED);
 }
 
-// The target ended the thread with process.exit(): still an outcome, so that join() returns.
-process.once('exit', (code) => report({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_EXITED', message: `the target ended the thread with process.exit(${code})` } }));
+// The thread ends before its target finished: still an outcome, so that join() returns.
+process.once('exit', (code) =>
+  report({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_EXITED', message: `the thread exited (code ${code}) before its target finished: the target called process.exit, or returned a promise that never settled` } }),
+);
+
+/** String(value) that cannot throw (an object without a prototype has no toString). */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
 
 function errorOf(err: unknown): ThreadOutcome {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     return { ok: false, error: { name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}), ...(typeof code === 'string' ? { code } : {}) } };
   }
-  return { ok: false, error: { name: 'Error', message: `the target threw a non-Error value: ${String(err)}`, thrown: err } };
+  // The value itself too, when it can be copied to the joining thread (a Symbol or a function cannot).
+  let copyable = true;
+  try {
+    structuredClone(err);
+  } catch {
+    copyable = false;
+  }
+  return { ok: false, error: { name: 'Error', message: `the target threw a non-Error value: ${describe(err)}`, ...(copyable ? { thrown: err } : {}) } };
 }
 
-// Timer: sleep through the interval unless cancel() raises the word first (and wakes this sleep).
-const cancelled = delayMs !== undefined && Atomics.wait(words, T_CANCEL, 0, delayMs) !== 'timed-out' && Atomics.load(words, T_CANCEL) === 1;
+// Timer: sleep until the time start() set unless cancel() raises the word first (and wakes this
+// sleep). The interval counts from start(), not from when this worker got going.
+const cancelled = runAt !== undefined && Atomics.wait(words, T_CANCEL, 0, Math.max(0, runAt - (performance.timeOrigin + performance.now()))) !== 'timed-out' && Atomics.load(words, T_CANCEL) === 1;
 
 try {
   if (cancelled) report({ ok: true, value: undefined, cancelled: true });

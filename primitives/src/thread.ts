@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { ShakedownError, invalidArg } from './errors.js';
 import { T_CANCEL, T_ENDED, T_NATIVE_ID, THREAD_WORDS, type ThreadOutcome } from './thread-words.js';
-import { startThread } from './threads.js';
+import { markEnded, startThread } from './threads.js';
 import { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 
@@ -51,12 +51,13 @@ export class Thread {
     this.#delayMs = delayMs;
     if (typeof options !== 'object' || options === null) throw invalidArg('Thread options', 'an object with module and target', options);
     const { module, target = 'default', args = [], name, daemon = false } = options;
-    if (typeof module !== 'string' && !(module instanceof URL)) throw invalidArg('Thread module', 'a path or a URL of the module exporting the target', module);
+    if ((typeof module !== 'string' || module === '') && !(module instanceof URL)) throw invalidArg('Thread module', 'a path or a URL of the module exporting the target', module);
     if (typeof target !== 'string' || target === '') throw invalidArg('Thread target', "the name of an exported function ('default' for the default export)", target);
     if (!Array.isArray(args)) throw invalidArg('Thread args', 'an array', args);
     if (name !== undefined && (typeof name !== 'string' || name === '')) throw invalidArg('Thread name', 'a non-empty string', name);
     if (typeof daemon !== 'boolean') throw invalidArg('Thread daemon', 'a boolean', daemon);
-    this.#moduleUrl = module instanceof URL ? module.href : /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(resolve(module)).href;
+    // A URL string only with a scheme Node imports from; anything else (C:\\x.js, a:b.mjs) is a path.
+    this.#moduleUrl = module instanceof URL ? module.href : /^(file|data|node):/i.test(module) ? module : pathToFileURL(resolve(module)).href;
     this.#target = target;
     this.#args = args;
     this.name = name ?? `Thread-${++unnamed} (${target})`;
@@ -66,11 +67,25 @@ export class Thread {
   /** Starts the thread; once only. From here on it is listed by enumerateThreads() in this thread. */
   start(): void {
     if (this.#worker !== undefined) throw new ShakedownError('ERR_THREAD_STATE', `${this.name} was already started: a Thread starts once`);
+    // Copied here first, so that whatever cannot be copied (a function, a MessagePort, a getter that
+    // throws) is ERR_THREAD_ARGS, whichever way structured clone fails.
+    try {
+      structuredClone(this.#args);
+    } catch (err) {
+      throw new ShakedownError('ERR_THREAD_ARGS', `${this.name}'s args cannot be copied to a thread (${(err as Error)?.message ?? String(err)}); pass plain data, SharedArrayBuffers or primitives`);
+    }
     const { port1, port2 } = new MessageChannel();
     try {
       this.#worker = startThread(ENTRY, {
         name: this.name,
-        workerData: { moduleUrl: this.#moduleUrl, target: this.#target, args: this.#args, words: this.#words, port: port2, ...(this.#delayMs !== undefined ? { delayMs: this.#delayMs } : {}) },
+        workerData: {
+          moduleUrl: this.#moduleUrl,
+          target: this.#target,
+          args: this.#args,
+          words: this.#words,
+          port: port2,
+          ...(this.#delayMs !== undefined ? { runAt: performance.timeOrigin + performance.now() + this.#delayMs } : {}),
+        },
         transferList: [port2],
       });
     } catch (err) {
@@ -82,8 +97,16 @@ export class Thread {
       throw err;
     }
     this.#port = port1;
-    this.#ident = this.#worker.threadId;
-    if (this.daemon) this.#worker.unref();
+    const worker = this.#worker;
+    this.#ident = worker.threadId;
+    if (this.daemon) worker.unref();
+    // An error thrown in the worker outside the target's call (a timer it left, an unhandled
+    // rejection) is printed as Python's threading.excepthook does; unhandled, Node would end this
+    // whole process with it.
+    worker.on('error', (err) => {
+      console.error(`Exception in thread ${this.name}:`, err);
+    });
+    void this.#whenEnded(worker);
     // Ended without its exit handlers (terminate(), a fatal error): the thread is over all the same.
     this.#worker.once('exit', (code) => {
       if (Atomics.load(this.#words, T_ENDED) !== 0) return;
@@ -166,8 +189,25 @@ export class Thread {
     return true;
   }
 
+  /**
+   * Once the target returned or threw, the thread is over as Python counts it: it leaves the
+   * listing (enumerateThreads) and no longer keeps the process alive, even if its worker lingers
+   * on handles the target left open (a setInterval) or is still shutting down.
+   */
+  async #whenEnded(worker: Worker): Promise<void> {
+    const w = Atomics.waitAsync(this.#words, T_ENDED, 0);
+    if (w.async) await w.value;
+    markEnded(worker.threadId);
+    worker.unref();
+  }
+
   /** Takes the outcome the worker left on the port (once; later joins keep it). */
   #collect(): void {
+    // Over as soon as a join saw it end (#whenEnded does the same a little later for threads nobody joins).
+    if (this.#worker !== undefined) {
+      markEnded(this.#worker.threadId);
+      this.#worker.unref();
+    }
     if (this.#outcome === undefined && this.#port !== undefined) {
       const m = receiveMessageOnPort(this.#port);
       if (m !== undefined) this.#outcome = m.message as ThreadOutcome;

@@ -24,6 +24,13 @@ export function setThreadName(name: string): void {
  * if they never do. Other threads see them once they register.
  */
 const started = new Map<number, string>();
+/** Threads of this thread's Thread objects whose target has ended (thread.ts): unlisted though their worker may linger. */
+const ended = new Set<number>();
+
+/** A Thread's target ended: the thread is no longer listed here, whatever its worker still does. */
+export function markEnded(id: number): void {
+  if (started.has(id)) ended.add(id);
+}
 
 /**
  * Live threads: those that have imported @shakedown/primitives and not exited (a terminated Worker
@@ -31,14 +38,14 @@ const started = new Map<number, string>();
  * from the moment they were started.
  */
 export function enumerateThreads(): ThreadInfo[] {
-  const listed = liveThreads();
+  const listed = liveThreads().filter((t) => !ended.has(t.id));
   const seen = new Set(listed.map((t) => t.id));
-  for (const [id, name] of started) if (!seen.has(id)) listed.push({ id, name, isMain: false });
+  for (const [id, name] of started) if (!seen.has(id) && !ended.has(id)) listed.push({ id, name, isMain: false });
   return listed;
 }
 
 export function activeThreadCount(): number {
-  if (started.size === 0) return liveThreadCount();
+  if (started.size === 0 && ended.size === 0) return liveThreadCount();
   return enumerateThreads().length;
 }
 
@@ -65,6 +72,7 @@ export function startThread(filename: string | URL, options: StartThreadOptions 
   started.set(id, name ?? `worker-${id}`);
   worker.once('exit', () => {
     started.delete(id);
+    ended.delete(id);
     reapThread(id);
   });
   return worker;

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { ShakedownError, Thread, Timer, enumerateThreads } from '@shakedown/primitives';
 import { withTimeout } from '../helpers/workers.js';
 
@@ -82,7 +83,7 @@ describe('Thread', function () {
 
   it('a target that ends the thread (process.exit), returns what cannot be copied, or is not a function: an error with a code, and join returns', () => {
     const cases: Array<[string, string, RegExp]> = [
-      ['exits', 'ERR_THREAD_EXITED', /process\.exit\(3\)/],
+      ['exits', 'ERR_THREAD_EXITED', /the thread exited \(code 3\) before its target finished/],
       ['returnsFunction', 'ERR_THREAD_RESULT', /cannot be sent to the joining thread/],
       ['notAFunction', 'ERR_THREAD_TARGET', /no exported function "notAFunction" \(found number\)/],
       ['missing', 'ERR_THREAD_TARGET', /no exported function "missing" \(found nothing\)/],
@@ -97,7 +98,36 @@ describe('Thread', function () {
     }
   });
 
+  it('a target that returns leaving a throwing timer or an interval behind: printed as Python does, the process goes on and ends, the thread unlisted once joined', () => {
+    const script = fileURLToPath(new URL('./fixtures/thread-leftovers-main.js', import.meta.url));
+    const thrower = spawnSync(process.execPath, [script, 'throwsLater'], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(thrower.status, 0, `ended with ${thrower.status} ${thrower.signal ?? ''}: ${thrower.stderr}`);
+    assert.match(thrower.stdout, /result returned; listed after join: false\nalive\n/);
+    assert.match(thrower.stderr, /Exception in thread leaver: .*thrown from a timer the target left/s);
+    // Without the fix the non-daemon worker's interval keeps the process alive until the limit kills it.
+    const lingerer = spawnSync(process.execPath, [script, 'leavesInterval'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(lingerer.status, 0, `ended with ${lingerer.status} ${lingerer.signal ?? ''}: ${lingerer.stderr}`);
+    assert.match(lingerer.stdout, /result returned; listed after join: false\nalive\n/);
+  });
+
+  it('a thrown value that String() cannot show, or that cannot be copied back, is an error of the target (not of its result)', () => {
+    for (const target of ['throwsNullProto', 'throwsSymbol']) {
+      const t = new Thread({ module: TARGETS, target });
+      t.start();
+      assert.equal(t.join(JOIN_MS), true, target);
+      const e = t.error as Error & { code?: string };
+      assert.deepEqual([e.name, e.code], ['Error', undefined], target);
+      assert.match(e.message, /the target threw a non-Error value: (\[object Object\]|Symbol\(odd\))/, target);
+    }
+  });
+
   it('refuses bad input with codes: options, args that cannot be copied, start twice, join before start', () => {
+    const { port1 } = new MessageChannel();
+    for (const args of [[port1], [{ get boom(): never { throw new Error('getter'); } }]]) {
+      assert.throws(() => new Thread({ module: TARGETS, target: 'add', args }).start(), (e: unknown) => e instanceof ShakedownError && e.code === 'ERR_THREAD_ARGS');
+    }
+    port1.close();
+    assert.throws(() => new Thread({ module: '' }), (e: unknown) => e instanceof ShakedownError && e.code === 'ERR_INVALID_ARG');
     const refused = (f: () => unknown, code: string, re: RegExp): void =>
       assert.throws(f, (e: unknown) => e instanceof ShakedownError && e.code === code && re.test(e.message));
     refused(() => new Thread({ module: 7 as unknown as string }), 'ERR_INVALID_ARG', /module must be a path or a URL/);
