@@ -98,7 +98,7 @@ Flags:
   --fail-fast            stop after the first failing correct configuration
   --max-failures N       per configuration, stop once N trials have failed
   --grep RE              only configurations whose key matches RE
-  --param name=value     override a suite parameter (repeatable)
+  --param name=value     override a suite parameter (repeatable; one the suites do not declare is a usage error)
 ${IMPL_FLAG_HELP}  --trace-events N       primitive events kept per thread per failing trial: the last N (default 48)
   --json FILE            also write the summary as JSON to FILE (atomically)
   --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUILTIN_SUITES } from './builtin-suites.js';
 import { HarnessError } from '../shared/errors.js';
+import { checkParamsDeclared } from './params-check.js';
 import { jitterProfile } from '../execute/jitter.js';
 import { skipReason } from './config-skip.js';
 import { type AnySuite, loadSuite } from './load-suite.js';
@@ -110,6 +111,7 @@ export async function plan(options: PlanOptions, hasAffinity: boolean): Promise<
     suites.push({ url, suite: await loadSuite(url) });
   }
   checkImplsUsed(options.impls ?? {}, suites.map((s) => s.suite));
+  checkParamsDeclared(options.params ?? {}, suites.map((s) => s.suite));
   for (const { url, suite } of suites) {
     for (const [variant, v] of Object.entries(await plannedVariants(suite, options.impls))) {
       const spec = v.spec;
