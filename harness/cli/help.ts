@@ -10,6 +10,7 @@ Usage:
   stress report FILE.jsonl [--reporter]  render a results file with any reporter
   stress merge A.jsonl B.jsonl ...       combine the results files of all shards
   stress <command> --help                flags of a command
+  stress --version                       the version of shakedown
 
 Exit codes: 0 all held; 1 invariant failed/flaky, correct variant hung, or canary
 survived; 2 usage or config error; 3 harness error, or the run could not finish;

@@ -17,6 +17,7 @@ import { runCommand } from './run-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandMain } from './replay-command.js';
 import { reportCommand } from './report-command.js';
+import { packageVersion } from './version.js';
 import { HELP, RUN_HELP, LIST_HELP, REPLAY_HELP, REPORT_HELP, MERGE_HELP } from './help.js';
 
 /** Error codes that mean "what you asked for is wrong" (exit 2), not "the harness broke" (exit 3). */
@@ -47,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
       case 'help':
         process.stdout.write(HELP);
         return command === undefined ? EXIT.USAGE : EXIT.OK;
+      case '--version':
+      case '-v':
+      case 'version':
+        process.stdout.write(`${packageVersion()}\n`);
+        return EXIT.OK;
       case 'run':
         if (rest.includes('--help') || rest.includes('-h')) return write(RUN_HELP);
         return await runCommand(rest);
