@@ -197,17 +197,19 @@ export class Thread {
   async #whenEnded(worker: Worker): Promise<void> {
     const w = Atomics.waitAsync(this.#words, T_ENDED, 0);
     if (w.async) await w.value;
-    markEnded(worker.threadId);
+    this.#over(worker);
+  }
+
+  /** Unlisted here and no longer holding the process open (by the id saved at start: Node sets worker.threadId to -1 once it exited). */
+  #over(worker: Worker): void {
+    markEnded(this.#ident!);
     worker.unref();
   }
 
   /** Takes the outcome the worker left on the port (once; later joins keep it). */
   #collect(): void {
     // Over as soon as a join saw it end (#whenEnded does the same a little later for threads nobody joins).
-    if (this.#worker !== undefined) {
-      markEnded(this.#worker.threadId);
-      this.#worker.unref();
-    }
+    if (this.#worker !== undefined) this.#over(this.#worker);
     if (this.#outcome === undefined && this.#port !== undefined) {
       const m = receiveMessageOnPort(this.#port);
       if (m !== undefined) this.#outcome = m.message as ThreadOutcome;
