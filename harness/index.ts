@@ -51,3 +51,21 @@ export type {
   TimeoutCapability,
 } from './contract/types.js';
 export { IMPL_KINDS } from './contract/types.js';
+export {
+  ThreadPoolExecutor,
+  BrokenExecutorError,
+  Future,
+  CancelledError,
+  asCompleted,
+  wait,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+  type ExecutorOptions,
+  type ShutdownOptions,
+  type MapOptions,
+  type ReturnWhen,
+  type WaitResult,
+  type FutureSource,
+  type TargetRef,
+} from './executor/index.js';

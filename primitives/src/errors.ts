@@ -23,7 +23,12 @@ export type ErrorCode =
   | 'ERR_THREAD_ARGS'
   | 'ERR_THREAD_TARGET'
   | 'ERR_THREAD_RESULT'
-  | 'ERR_THREAD_EXITED';
+  | 'ERR_THREAD_EXITED'
+  // shakedown's ThreadPoolExecutor and its futures (they live in the root package, over tinypool).
+  | 'ERR_FUTURE_CANCELLED'
+  | 'ERR_EXECUTOR_SHUTDOWN'
+  | 'ERR_EXECUTOR_BROKEN'
+  | 'ERR_EXECUTOR_WORKER_EXITED';
 
 export class ShakedownError extends Error {
   readonly code: ErrorCode;

@@ -30,6 +30,13 @@ export {
 } from './threads.js';
 export { Thread, type ThreadOptions } from './thread.js';
 export { Timer } from './timer.js';
+// The cross-thread protocols under Thread.join and shakedown's ThreadPoolExecutor, exported for the
+// executor (root package) and for the `executor` suite that stress-tests them.
+export { publishThreadEnded, untilThreadEnded } from './thread-words.js';
+export { TASK_PENDING, TASK_RUNNING, TASK_CANCELLED, TASK_FINISHED, tryStartTask, tryCancelTask, finishTask, failPendingTask, taskSettled, untilTasksSettled } from './task-state.js';
+export { thrownOutcome, errorOfOutcome, moduleUrlOf, loadTarget, type TargetOutcome, type OutcomeError } from './outcome.js';
+export { runSync, runAsync, type Blocking } from './wait.js';
+export { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 export { createLogger, writeLine, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
 export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, NO_HOLDER, type WaitRecord } from './registry.js';
 // Internal to the stress harness (in-worker trials): the same setup run in every thread makes primitives with the same ids.

@@ -6,7 +6,8 @@
  */
 import { readlinkSync } from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { T_CANCEL, T_ENDED, T_NATIVE_ID, type ThreadOutcome } from './thread-words.js';
+import { loadTarget, thrownOutcome } from './outcome.js';
+import { T_CANCEL, T_NATIVE_ID, publishThreadEnded, type ThreadOutcome } from './thread-words.js';
 
 interface EntryData {
   moduleUrl: string;
@@ -40,38 +41,13 @@ function report(outcome: ThreadOutcome): void {
     // The result cannot be cloned to the joining thread (a function, say): that is the outcome then.
     port.postMessage({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_RESULT', message: `the target's result cannot be sent to the joining thread (${(err as Error).message}); return plain data` } } satisfies ThreadOutcome);
   }
-  Atomics.store(words, T_ENDED, 1);
-  Atomics.notify(words, T_ENDED);
+  publishThreadEnded(words);
 }
 
 // The thread ends before its target finished: still an outcome, so that join() returns.
 process.once('exit', (code) =>
   report({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_EXITED', message: `the thread exited (code ${code}) before its target finished: the target called process.exit, or returned a promise that never settled` } }),
 );
-
-/** String(value) that cannot throw (an object without a prototype has no toString). */
-function describe(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
-function errorOf(err: unknown): ThreadOutcome {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { ok: false, error: { name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}), ...(typeof code === 'string' ? { code } : {}) } };
-  }
-  // The value itself too, when it can be copied to the joining thread (a Symbol or a function cannot).
-  let copyable = true;
-  try {
-    structuredClone(err);
-  } catch {
-    copyable = false;
-  }
-  return { ok: false, error: { name: 'Error', message: `the target threw a non-Error value: ${describe(err)}`, ...(copyable ? { thrown: err } : {}) } };
-}
 
 // Timer: sleep until the time start() set unless cancel() raises the word first (and wakes this
 // sleep). The interval counts from start(), not from when this worker got going.
@@ -81,16 +57,11 @@ try {
   if (cancelled) report({ ok: true, value: undefined, cancelled: true });
   else await runTarget();
 } catch (err) {
-  report(errorOf(err));
+  report(thrownOutcome(err));
 }
 port.close();
 
 async function runTarget(): Promise<void> {
-  const mod = (await import(moduleUrl)) as Record<string, unknown>;
-  const fn = mod[target];
-  if (typeof fn !== 'function') {
-    report({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_TARGET', message: `${moduleUrl} has no exported function "${target}" (found ${fn === undefined ? 'nothing' : typeof fn}); a Thread's target is an exported function of a module` } });
-  } else {
-    report({ ok: true, value: await (fn as (...a: unknown[]) => unknown)(...args) });
-  }
+  const fn = await loadTarget(moduleUrl, target, "a Thread's target");
+  report(typeof fn === 'function' ? { ok: true, value: await fn(...args) } : fn);
 }

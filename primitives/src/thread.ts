@@ -5,13 +5,12 @@
  * MessagePort and then raises a shared "ended" word (thread-entry.ts), and the joiner sleeps on
  * that word, then reads the port with receiveMessageOnPort (no event loop needed).
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { ShakedownError, invalidArg } from './errors.js';
-import { T_CANCEL, T_ENDED, T_NATIVE_ID, THREAD_WORDS, type ThreadOutcome } from './thread-words.js';
+import { errorOfOutcome, moduleUrlOf } from './outcome.js';
+import { T_CANCEL, T_ENDED, T_NATIVE_ID, THREAD_WORDS, publishThreadEnded, untilThreadEnded, type ThreadOutcome } from './thread-words.js';
 import { markEnded, startThread } from './threads.js';
-import { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
+import { checkTimeout, deadlineOf } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 
 const ENTRY = new URL('./thread-entry.js', import.meta.url);
@@ -56,8 +55,7 @@ export class Thread {
     if (!Array.isArray(args)) throw invalidArg('Thread args', 'an array', args);
     if (name !== undefined && (typeof name !== 'string' || name === '')) throw invalidArg('Thread name', 'a non-empty string', name);
     if (typeof daemon !== 'boolean') throw invalidArg('Thread daemon', 'a boolean', daemon);
-    // A URL string only with a scheme Node imports from; anything else (C:\\x.js, a:b.mjs) is a path.
-    this.#moduleUrl = module instanceof URL ? module.href : /^(file|data|node):/i.test(module) ? module : pathToFileURL(resolve(module)).href;
+    this.#moduleUrl = moduleUrlOf(module);
     this.#target = target;
     this.#args = args;
     this.name = name ?? `Thread-${++unnamed} (${target})`;
@@ -111,8 +109,7 @@ export class Thread {
     this.#worker.once('exit', (code) => {
       if (Atomics.load(this.#words, T_ENDED) !== 0) return;
       this.#outcome = { ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_EXITED', message: `${this.name} ended without finishing its target (exit code ${code})` } };
-      Atomics.store(this.#words, T_ENDED, 1);
-      Atomics.notify(this.#words, T_ENDED);
+      publishThreadEnded(this.#words);
     });
   }
 
@@ -169,24 +166,12 @@ export class Thread {
   /** What the target threw (an Error with its name, message, stack and code), after a join that returned true; undefined if it returned. */
   get error(): Error | undefined {
     const o = this.#outcome;
-    if (o === undefined || o.ok) return undefined;
-    const e = Object.assign(new Error(o.error.message), { name: o.error.name }) as Error & { code?: string; thrown?: unknown };
-    if (o.error.stack !== undefined) e.stack = o.error.stack;
-    if (o.error.code !== undefined) e.code = o.error.code;
-    if ('thrown' in o.error) e.thrown = o.error.thrown;
-    return e;
+    return o === undefined || o.ok ? undefined : errorOfOutcome(o.error);
   }
 
   *#untilEnded(timeoutMs: number, what: string): Blocking<boolean> {
     if (this.#worker === undefined) throw new ShakedownError('ERR_THREAD_STATE', `${what}() on ${this.name}, which was never started: call start() first`);
-    const deadline = deadlineOf(timeoutMs);
-    while (Atomics.load(this.#words, T_ENDED) === 0) {
-      const remaining = remainingUntil(deadline);
-      if (remaining === 0) return false;
-      // Sleep while the thread runs; its entry (or the exit handler above) raises the word and wakes joiners.
-      yield { i32: this.#words, index: T_ENDED, value: 0, timeoutMs: remaining };
-    }
-    return true;
+    return yield* untilThreadEnded(this.#words, deadlineOf(timeoutMs));
   }
 
   /**
