@@ -60,11 +60,11 @@ const REPORTER_HELP = `  --reporter R           where results go (repeatable); d
 export const RUN_HELP = `stress run [suites|files...] [flags]
 
 Runs each suite (built-in names: counter, producer-consumer, barrier-start,
-deadlock, conformance/<kind> or "conformance" for all seven; or paths to
+deadlock, executor, conformance/<kind> or "conformance" for all seven; or paths to
 compiled suite .js files) on every configuration of
 threads x schedule (free-running: x cores x jitter), and grades every invariant.
-Default: the four core suites (counter, producer-consumer, barrier-start,
-deadlock), their default thread counts, schedule free,ctl, cores "all", jitter
+Default: the five core suites (counter, producer-consumer, barrier-start,
+deadlock, executor), their default thread counts, schedule free,ctl, cores "all", jitter
 none,spin-1us, a 60 s time budget.
 
 Flags:

@@ -26,6 +26,8 @@ export {
   startThread,
   ThreadLocal,
   type ThreadInfo,
+  type ListedThread,
+  type JoinableThread,
   type StartThreadOptions,
 } from './threads.js';
 export { Thread, type ThreadOptions } from './thread.js';

@@ -9,7 +9,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { ShakedownError, invalidArg } from './errors.js';
 import { errorOfOutcome, moduleUrlOf } from './outcome.js';
 import { T_CANCEL, T_ENDED, T_NATIVE_ID, THREAD_WORDS, publishThreadEnded, untilThreadEnded, type ThreadOutcome } from './thread-words.js';
-import { markEnded, startThread } from './threads.js';
+import { markEnded, registerJoinable, startThread } from './threads.js';
 import { checkTimeout, deadlineOf } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
 
@@ -97,6 +97,7 @@ export class Thread {
     this.#port = port1;
     const worker = this.#worker;
     this.#ident = worker.threadId;
+    registerJoinable(worker.threadId, this);
     if (this.daemon) worker.unref();
     // An error thrown in the worker outside the target's call (a timer it left, an unhandled
     // rejection) is printed as Python's threading.excepthook does; unhandled, Node would end this

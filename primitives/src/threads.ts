@@ -27,9 +27,28 @@ const started = new Map<number, string>();
 /** Threads of this thread's Thread objects whose target has ended (thread.ts): unlisted though their worker may linger. */
 const ended = new Set<number>();
 
+/** What a Thread object (thread.ts) gives a listed thread: it can be joined from the thread that started it. */
+export interface JoinableThread {
+  join(timeoutMs?: number): boolean;
+  joinAsync(timeoutMs?: number): Promise<boolean>;
+  isAlive(): boolean;
+}
+
+/** A listed thread: a record, with join/joinAsync/isAlive when this thread started it as a Thread (Python's enumerate() gives Thread objects). */
+export type ListedThread = ThreadInfo & Partial<JoinableThread>;
+
+/** This thread's Thread objects by thread id, from start() until their target ends. */
+const joinable = new Map<number, JoinableThread>();
+
+/** Thread.start(): listed from now on with its join methods. */
+export function registerJoinable(id: number, thread: JoinableThread): void {
+  joinable.set(id, thread);
+}
+
 /** A Thread's target ended: the thread is no longer listed here, whatever its worker still does. */
 export function markEnded(id: number): void {
   if (started.has(id)) ended.add(id);
+  joinable.delete(id);
 }
 
 /**
@@ -37,11 +56,16 @@ export function markEnded(id: number): void {
  * until reapThread; startThread reaps its own), and the ones this thread started with startThread()
  * from the moment they were started.
  */
-export function enumerateThreads(): ThreadInfo[] {
-  const listed = liveThreads().filter((t) => !ended.has(t.id));
+export function enumerateThreads(): ListedThread[] {
+  const listed: ListedThread[] = liveThreads().filter((t) => !ended.has(t.id));
   const seen = new Set(listed.map((t) => t.id));
   for (const [id, name] of started) if (!seen.has(id) && !ended.has(id)) listed.push({ id, name, isMain: false });
-  return listed;
+  return listed.map((info) => {
+    const t = joinable.get(info.id);
+    if (t === undefined) return info;
+    // Python's "for t in enumerate(): if t is not main_thread(): t.join()" works on these.
+    return { ...info, join: (ms?: number) => t.join(ms), joinAsync: (ms?: number) => t.joinAsync(ms), isAlive: () => t.isAlive() };
+  });
 }
 
 export function activeThreadCount(): number {
@@ -73,6 +97,7 @@ export function startThread(filename: string | URL, options: StartThreadOptions 
   worker.once('exit', () => {
     started.delete(id);
     ended.delete(id);
+    joinable.delete(id);
     reapThread(id);
   });
   return worker;

@@ -91,21 +91,21 @@ describe('harness/cli output', function () {
     }
   });
 
-  it('plans the default run (no arguments) as the four core suites x threads 2,4 x (jitter none,spin-1us free-running, and ctl): 69 configurations', () => {
+  it('plans the default run (no arguments) as the five core suites x threads 2,4 x (jitter none,spin-1us free-running, and ctl): 105 configurations', () => {
     const r = stress(['list']);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^69 configurations$/m);
+    assert.match(r.out, /^105 configurations$/m);
     const keys = r.out.split('\n').filter((l) => /^ {4}\S+\/t\d+\/c-all\/j-/.test(l)).map((l) => l.trim());
-    assert.equal(keys.length, 69);
+    assert.equal(keys.length, 105);
     const free = keys.filter((k) => !k.endsWith('/s-ctl'));
     const controlled = keys.filter((k) => k.endsWith('/s-ctl'));
-    assert.equal(free.length, 46);
-    assert.deepEqual([...new Set(keys.map((k) => k.split('/')[0]))], ['counter', 'producer-consumer', 'barrier-start', 'deadlock']);
+    assert.equal(free.length, 70);
+    assert.deepEqual([...new Set(keys.map((k) => k.split('/')[0]))], ['counter', 'producer-consumer', 'barrier-start', 'deadlock', 'executor']);
     assert.deepEqual([...new Set(free.map((k) => k.split('/')[4]))].sort(), ['j-none', 'j-spin-1us']);
     // One controlled configuration per suite, variant and threads: those of the free ones at jitter none.
     assert.deepEqual(controlled, free.filter((k) => k.endsWith('/j-none')).map((k) => `${k}/s-ctl`));
-    // Every canary of the four suites is in the default plan, in both modes (reacquire-lock at 2 threads only).
-    for (const canary of ['counter/unlocked/', 'producer-consumer/stop-event-race/', 'barrier-start/early-release/', 'deadlock/opposite-order/', 'deadlock/reacquire-lock/']) {
+    // Every canary of the five suites is in the default plan, in both modes (reacquire-lock at 2 threads only).
+    for (const canary of ['counter/unlocked/', 'producer-consumer/stop-event-race/', 'barrier-start/early-release/', 'deadlock/opposite-order/', 'deadlock/reacquire-lock/', 'executor/check-then-cancel/', 'executor/shutdown-skips-queued/', 'executor/ended-before-result/']) {
       assert.ok(free.some((k) => k.startsWith(canary)), canary);
       assert.ok(controlled.some((k) => k.startsWith(canary)), `${canary} controlled`);
     }

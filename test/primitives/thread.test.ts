@@ -1,7 +1,7 @@
 /**
  * Thread (Python's threading.Thread): a module's exported function run in a worker; join() with and
  * without a timeout, synchronous (also inside a worker) and async; result and error after join;
- * isAlive, name, ident, nativeId; listed from start(); daemon threads do not keep the process
+ * isAlive, name, ident, nativeId; listed from start() and joinable through the listing; daemon threads do not keep the process
  * alive; bad input refused or reported with codes.
  */
 import assert from 'node:assert/strict';
@@ -147,6 +147,25 @@ describe('Thread', function () {
     assert.equal(daemon.status, 0, `the daemon run ended with ${daemon.status} ${daemon.signal ?? ''}: ${daemon.stderr}`);
     const plain = spawnSync(process.execPath, [script, 'plain'], { encoding: 'utf8', timeout: 3_000 });
     assert.equal(plain.signal, 'SIGTERM', 'the non-daemon run was still alive (waiting for its 20 s thread) when the 3 s limit killed it');
+  });
+
+  it("enumerateThreads() lists a Thread started here with join, joinAsync and isAlive: the notes' \"join every thread but the main one\" loop joins it", async () => {
+    const sab = new SharedArrayBuffer(4);
+    const held = new Thread({ module: TARGETS, target: 'waitFor', args: [sab], name: 'held' });
+    held.start();
+    const entry = enumerateThreads().find((i) => i.id === held.ident)!;
+    assert.equal(typeof entry.join, 'function');
+    assert.equal(entry.isAlive!(), true);
+    assert.equal(entry.join!(20), false, 'still held');
+    assert.equal(await entry.joinAsync!(20), false);
+    assert.equal(enumerateThreads().find((i) => i.isMain)?.join, undefined, 'the main thread is not joinable');
+    const wake = new Int32Array(sab);
+    Atomics.store(wake, 0, 1);
+    Atomics.notify(wake, 0);
+    for (const t of enumerateThreads()) if (!t.isMain && t.join !== undefined) assert.equal(t.join(JOIN_MS), true, `${t.name} joined`);
+    assert.equal(held.isAlive(), false);
+    assert.equal(held.result, 1, 'the join through the listing was a real join');
+    assert.equal(enumerateThreads().some((i) => i.id === held.ident), false, 'unlisted once ended');
   });
 });
 

@@ -10,7 +10,7 @@ const at = (path: string): string => new URL(`../../../suites/${path}.js`, impor
 export const BUILTIN_SUITES_DIR = new URL('../../../suites/', import.meta.url);
 
 /** What `stress run` with no suite names runs. */
-export const DEFAULT_SUITES = ['counter', 'producer-consumer', 'barrier-start', 'deadlock'];
+export const DEFAULT_SUITES = ['counter', 'producer-consumer', 'barrier-start', 'deadlock', 'executor'];
 
 /** Conformance suites by implementation kind (docs/contracts.md); `stress run conformance` runs them all. */
 export const CONFORMANCE_SUITES: Record<string, string> = Object.fromEntries(IMPL_KINDS.map((kind) => [kind, `conformance/${kind}`]));
@@ -20,6 +20,7 @@ export const BUILTIN_SUITES: Record<string, string> = {
   'producer-consumer': at('producer-consumer'),
   'barrier-start': at('barrier-start'),
   deadlock: at('deadlock'),
+  executor: at('executor'),
   ...Object.fromEntries(Object.values(CONFORMANCE_SUITES).map((name) => [name, at(name)])),
 };
 
