@@ -17,10 +17,10 @@ const LIMIT_MS = 90_000;
 /** Lines each example must print (its own self-checks cover the numbers). */
 const EXPECT: Record<string, RegExp[]> = {
   '01-counter-locks': [/with a Lock\s+: 6,000,000 \(every update kept\)/, /PASS\s+example-counter\/locked/, /CAUGHT\s+example-counter\/unlocked/, /replay: npx stress replay/],
-  '02-producer-consumer': [/\[producer-0\] stop seen/, /\[consumer-\d\] queue closed and drained/, /queue empty: true/, /CAUGHT\s+producer-consumer\/stop-event-race/, /blocked: consumer-\d waits for queue \(queue: not empty\)/],
+  '02-producer-consumer': [/\[producer-0\] stop seen/, /\[consumer-\d\] queue closed and drained/, /queue empty: true/, /\[pool_\d\] producer received the event, put \d+/, /\[pool_\d\] consumer found the queue closed and drained, took \d+/, /executor shut down: (\d+) put, \1 taken/, /CAUGHT\s+producer-consumer\/stop-event-race/, /blocked: consumer-\d waits for queue \(queue: not empty\)/],
   '03-barrier-start': [/with Barrier: [\d.]+ ms/, /CAUGHT\s+barrier-start\/early-release/],
   '04-deadlock': [/DeadlockError: deadlock: teller-\d waits for/, /a Lock is not reentrant; use RLock/, /recursive-rlock: visited 4 levels/, /CAUGHT\s+deadlock\/opposite-order/, /opposite-order, for example:/],
-  '05-download-links': [/4 at a time \(Semaphore\): \d+ ms, at most [1-4] requests in flight/, /async \(Promise\.all\)\s+: .*cores busy/, /\d+ worker threads\s+: .*cores busy/],
+  '05-download-links': [/4 at a time \(Semaphore\): \d+ ms, at most [1-4] requests in flight/, /^ {4}\/page-0 page is \d+ bytes$/m, /^ {4}\/missing generated an exception: HTTP 404 Not Found$/m, /^ {4}\/reset generated an exception: fetch failed$/m, /async \(Promise\.all\)\s+: .*cores busy/, /\d+ worker threads\s+: .*cores busy/],
   '06-debugging-a-race': [/\[teller-\d\] balance 100 >= 60: paying out/, /final balance -20/, /teller-\d\s+user\s+checking balance/, /teller-\d\s+user\s+saw 100/, /PASS\s+example-account\/locked/],
   '07-validate-your-lock': [/CAUGHT\s+my-spinlock\/check-then-set/, /spinlock: held in all \d+ trials/],
   '08-mocha': [/✔ catches check-then-set/, /"one thread at a time" failed in \d+ of [\d,]+ trials/, /1 failing/],

@@ -2,11 +2,14 @@
  * 05: downloading links concurrently. Waiting on I/O is where concurrency
  * helps: 12 pages that each take 100 ms arrive in ~1.2 s one by one and in
  * ~0.3 s four at a time, with a Semaphore keeping at most 4 requests in
- * flight. CPU-bound work is different: async code gains nothing, worker
- * threads gain only with more cores (cpu-bound.ts).
+ * flight. The same links (and two bad ones) through a ThreadPoolExecutor
+ * with asCompleted, as Python's concurrent.futures example does it: one line
+ * per page, one per failed link. CPU-bound work is different: async code
+ * gains nothing, worker threads gain only with more cores (cpu-bound.ts).
  */
 import { availableParallelism } from 'node:os';
 import { Semaphore } from '@shakedown/primitives';
+import { ThreadPoolExecutor, asCompleted } from 'shakedown';
 import * as cpu from './cpu-bound.js';
 import { startPageServer } from './server.js';
 import { expect } from '../lib/report.js';
@@ -14,7 +17,7 @@ import { expect } from '../lib/report.js';
 const PAGES = 12;
 const DELAY_MS = 100;
 const LIMIT = 4;
-const server = await startPageServer(DELAY_MS, 2 * PAGES, 30_000);
+const server = await startPageServer(DELAY_MS, 3 * PAGES + 2, 30_000);
 const links = Array.from({ length: PAGES }, (_, i) => `${server.url}/page-${i}`);
 
 async function download(link: string): Promise<number> {
@@ -33,10 +36,36 @@ const permits = new Semaphore(LIMIT, { name: 'connections' });
 t = performance.now();
 await Promise.all(links.map((link) => permits.withPermitAsync(() => download(link), 5000)));
 const pooled = performance.now() - t;
-await server.close();
 console.log(`  ${LIMIT} at a time (Semaphore): ${pooled.toFixed(0)} ms, at most ${server.maxInFlight()} requests in flight at the server`);
 expect(server.maxInFlight() <= LIMIT, `the Semaphore kept requests in flight to ${LIMIT}`);
 expect(pooled < oneByOne / 2, 'concurrent downloads are faster');
+
+// Python's ThreadPoolExecutor example: submit every link, then handle each as it completes.
+const LOAD = { module: new URL('./load-url.js', import.meta.url), target: 'loadUrl' };
+const urls = [...links, `${server.url}/missing`, `${server.url}/reset`];
+const path = (url: string): string => new URL(url).pathname;
+let pages = 0;
+let failures = 0;
+console.log(`  ${LIMIT} worker threads (ThreadPoolExecutor), pages as they complete:`);
+t = performance.now();
+{
+  await using pool = new ThreadPoolExecutor({ maxWorkers: LIMIT, threadNamePrefix: 'loader' });
+  const futureToUrl = new Map(urls.map((url) => [pool.submit<string>(LOAD, url, 5000), url]));
+  for await (const future of asCompleted(futureToUrl, { timeoutMs: 20_000 })) {
+    const url = futureToUrl.get(future)!;
+    try {
+      const data = await future.result();
+      pages++;
+      console.log(`    ${path(url)} page is ${data.length} bytes`);
+    } catch (err) {
+      failures++;
+      console.log(`    ${path(url)} generated an exception: ${(err as Error).message}`);
+    }
+  }
+}
+console.log(`    all done in ${(performance.now() - t).toFixed(0)} ms (the threads' start-up included), the pool shut down`);
+await server.close();
+expect(pages === PAGES && failures === 2, `every page loaded (${pages} of ${PAGES}) and each bad link failed once (${failures} of 2)`);
 
 // CPU-bound: one job per core (at least 2), each ~0.1 s of hashing on an idle core.
 const CORES = availableParallelism();
