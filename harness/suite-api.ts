@@ -51,6 +51,22 @@ export interface ActorContext<P extends Params = Params> extends SuiteContext<P>
    * Math.random so that `stress replay` makes the same choices.
    */
   random: () => number;
+  /**
+   * Whether thread `t` of this trial sleeps in Atomics.wait at this moment (free-running: from just
+   * before the call until it returns, as the harness's wait recorder publishes it; controlled:
+   * blocked in the model). For checks that need "that thread is already waiting", such as
+   * conformance/event's pulse. Poll it with a bound and a `yieldPoint` in the loop (under controlled
+   * scheduling the yield point is what lets the other thread run). False where it cannot be known:
+   * a wait through a function captured before the trial (`const { wait } = Atomics`), a frozen
+   * Atomics, a thread index out of range.
+   */
+  isSleeping(thread: number): boolean;
+  /**
+   * Milliseconds on a clock shared by the trial's threads, so that times taken in different threads
+   * compare (each worker's `performance.now()` counts from its own start): free-running,
+   * `performance.timeOrigin + performance.now()`; controlled, the model's virtual clock.
+   */
+  now(): number;
 }
 
 /**

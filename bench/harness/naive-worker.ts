@@ -15,7 +15,8 @@ const base = { threads: d.threads, params: d.params, variant: d.variant };
 await suite.prepare?.(base);
 let outcome: ActorOutcome<unknown>;
 try {
-  const ctx = { ...base, thread: d.thread, trial: d.iteration, timeoutMs: d.timeoutMs, random: Math.random };
+  // The naive baseline has no wait recorder: whether another thread sleeps is not known here.
+  const ctx = { ...base, thread: d.thread, trial: d.iteration, timeoutMs: d.timeoutMs, random: Math.random, isSleeping: () => false, now: () => performance.timeOrigin + performance.now() };
   let value: unknown = suite.actor(d.state, ctx);
   if (value instanceof Promise) value = (await value) as unknown;
   outcome = { ok: true, value };

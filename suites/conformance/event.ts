@@ -3,12 +3,20 @@
  * with no timeout, so a lost set hangs; some with a bounded timeout, which
  * must return true); waiters arrive before, during and after the set. Then
  * thread 0 clears it and sets it again for a second round (reuse).
+ * Then the pulse (CPython's promise): once every waiter sleeps in wait(t)
+ * (ctx.isSleeping), thread 0 calls set() and at once clear(); every waiter
+ * asleep at the set must return true. A waiter that returns false counts only
+ * if the set ended within the first half of its timeout (ctx.now(), a clock
+ * the threads share): a waiter whose wait had run out before the set was not
+ * waiting "at that moment", and a loaded machine must not make that a failure.
  * A module that declares `timeouts: false` gets wait() with no timeout only,
- * and "clear resets the event" checks isSet() alone (not wait(0)).
+ * "clear resets the event" checks isSet() alone (not wait(0)), and the pulse
+ * is not checked (a waiter that misses it would sleep forever).
  */
-import { defineSuite } from '../../harness/suite-api.js';
+import { yieldPoint } from '@shakedown/primitives';
+import { defineSuite, type ActorContext } from '../../harness/suite-api.js';
 import type { EventImpl } from '../../harness/contract/types.js';
-import { attached, hasTimeouts, implOf, op, ourImpl, prepareImpl, timedCall } from './lib/impl.js';
+import { attached, galleryVariant, hasTimeouts, implOf, op, ourImpl, prepareImpl, timedCall } from './lib/impl.js';
 import { awaitAtLeast, board, errorsOf, signal, spin, patienceMs } from './lib/coord.js';
 
 /** Per round r (0, 1): waiters done in round r at DONE + r. */
@@ -23,12 +31,22 @@ const ROUND = 4;
 const MISSED = 6;
 /** isSet() true after clear(), or wait(0) true after clear(). */
 const CLEAR_BAD = 7;
-const SLOTS = 8;
+/** Pulse: waiters that returned false although the set ended within the first half of their timeout. */
+const PULSE_MISSED = 8;
+/** Pulse: rounds where every waiter was asleep before the set (the check was made). */
+const PULSE_CHECKED = 9;
+/** Pulse: waiters ready for the pulse round (they meet here after round 1). */
+const PULSE_READY = 10;
+const SLOTS = 12;
+/** The waiters' timeout in the pulse round: an event that misses the pulse costs this per trial (under the 1 s trial timeout). */
+const PULSE_MS = 60;
 
 type P = { impl: string };
 interface State {
   handle: unknown;
   board: Int32Array;
+  /** [0]: when the pulse's set() returned (ctx.now()), 0 before. */
+  times: Float64Array;
 }
 
 export default defineSuite<State, P, null>({
@@ -37,9 +55,12 @@ export default defineSuite<State, P, null>({
   implKind: 'event',
   params: { impl: ourImpl('event') },
   threads: [2, 4],
-  variants: { 'shakedown-event': { description: '@shakedown/primitives Event' } },
+  variants: {
+    'shakedown-event': { description: '@shakedown/primitives Event' },
+    ...galleryVariant('flag-only-event', 'waiters sleep on the flag itself: woken by set(), a waiter that runs after clear() sleeps on and returns false'),
+  },
   prepare: prepareImpl,
-  setup: (ctx) => ({ handle: implOf(ctx).create({}), board: board(SLOTS) }),
+  setup: (ctx) => ({ handle: implOf(ctx).create({}), board: board(SLOTS), times: new Float64Array(new SharedArrayBuffer(8)) }),
   actor(s, ctx) {
     const ev = attached<EventImpl>(ctx, s.handle);
     const b = s.board;
@@ -65,11 +86,13 @@ export default defineSuite<State, P, null>({
       else if (!op('isSet()', () => ev.isSet())) Atomics.add(b, NOT_SET_AFTER, 1);
       signal(b, DONE + round);
     }
+    if (timed) pulse(ev, s, ctx, waiters, bounded);
     return null;
   },
   invariants: {
     'no lost set/wait': (s) => ({ ok: s.board[LOST] === 0 && s.board[MISSED] === 0, expected: 'all 0', observed: { lostWaits: s.board[LOST], missedRounds: s.board[MISSED] } }),
     'isSet after a successful wait': (s) => ({ ok: s.board[NOT_SET_AFTER] === 0, expected: 0, observed: s.board[NOT_SET_AFTER] }),
+    'set releases every waiter asleep at that moment, even if clear follows (pulse)': (s) => ({ ok: s.board[PULSE_MISSED] === 0, expected: 0, observed: { waitersThatMissedThePulse: s.board[PULSE_MISSED], checkedRounds: s.board[PULSE_CHECKED] } }),
     'clear resets the event': (s) => ({ ok: s.board[CLEAR_BAD] === 0, expected: 0, observed: s.board[CLEAR_BAD] }),
     'no unexpected error': (_s, r) => {
       const errs = errorsOf(r);
@@ -78,3 +101,39 @@ export default defineSuite<State, P, null>({
   },
   actorErrorsAreFailures: true,
 });
+
+/**
+ * The pulse round, after round 1 (thread 0 has cleared the event). Thread 0 waits until every waiter
+ * sleeps, then set(); clear(). If a waiter never sleeps within half the pulse timeout (an event that
+ * spins, a loaded machine), thread 0 sets and leaves it set: the round is then not a check.
+ */
+function pulse(ev: EventImpl, s: State, ctx: ActorContext<P>, waiters: number, bounded: number): void {
+  const b = s.board;
+  if (ctx.thread === 0) {
+    if (!awaitAtLeast(b, PULSE_READY, waiters, bounded)) Atomics.add(b, MISSED, 1);
+    const until = ctx.now() + PULSE_MS / 2;
+    let asleep = false;
+    while (!(asleep = allAsleep(ctx, waiters)) && ctx.now() < until) {
+      // Under controlled scheduling this is where a waiter gets the turn to go to sleep.
+      yieldPoint('user', 'waiting for the waiters to sleep');
+    }
+    op('set()', () => ev.set());
+    s.times[0] = ctx.now();
+    if (!asleep) return;
+    op('clear()', () => ev.clear());
+    Atomics.add(b, PULSE_CHECKED, 1);
+    return;
+  }
+  if (!awaitAtLeast(b, ROUND + 1, 1, bounded)) Atomics.add(b, MISSED, 1);
+  signal(b, PULSE_READY);
+  const started = ctx.now();
+  const ok = op(timedCall(ctx, 'wait(t) in the pulse round'), () => ev.wait(PULSE_MS));
+  const setEnded = s.times[0]!;
+  // False counts only if the set ended while this wait still had half its time left: it was waiting then.
+  if (!ok && setEnded > 0 && setEnded <= started + PULSE_MS / 2) Atomics.add(b, PULSE_MISSED, 1);
+}
+
+function allAsleep(ctx: ActorContext<P>, waiters: number): boolean {
+  for (let t = 1; t <= waiters; t++) if (!ctx.isSleeping(t)) return false;
+  return true;
+}

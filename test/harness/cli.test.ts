@@ -57,7 +57,7 @@ describe('harness/cli', function () {
   it('lists suites, variants and canaries', () => {
     const r = stress('list');
     assert.equal(r.code, 0);
-    for (const s of ['counter', 'producer-consumer', 'barrier-start', 'deadlock']) assert.match(r.out, new RegExp(`^${s}: `, 'm'));
+    for (const s of ['counter', 'producer-consumer', 'barrier-start', 'deadlock', 'executor']) assert.match(r.out, new RegExp(`^${s}: `, 'm'));
     assert.match(r.out, /unlocked \[canary\]/);
   });
 

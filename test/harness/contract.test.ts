@@ -72,6 +72,7 @@ describe('harness/contract', () => {
       ['reset-on-leave-barrier', 'barrier'],
       ['lost-notify-condition', 'condition'],
       ['non-atomic-index-queue', 'queue'],
+      ['flag-only-event', 'event'],
     ] as const) {
       assert.equal((await checkImpl(at(`gallery/${name}`), kind)).name, name);
     }
@@ -96,7 +97,7 @@ describe('harness/contract', () => {
     });
     it('selects the conformance suites of the --impl kinds when no suite is named', () => {
       assert.deepEqual(expandSuiteRefs([], { lock: 'file:///x.js', queue: 'file:///y.js' }), ['conformance/lock', 'conformance/queue']);
-      assert.deepEqual(expandSuiteRefs([]), ['counter', 'producer-consumer', 'barrier-start', 'deadlock']);
+      assert.deepEqual(expandSuiteRefs([]), ['counter', 'producer-consumer', 'barrier-start', 'deadlock', 'executor']);
       assert.equal(expandSuiteRefs(['conformance']).length, 7);
     });
   });

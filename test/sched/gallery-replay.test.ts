@@ -62,6 +62,8 @@ const BUGS: Bug[] = [
   { suite: 'conformance/condition', variant: 'lost-notify-condition', invariants: [LIVELOCK_INVARIANT, DEADLOCK_INVARIANT], p: 0.25 },
   // 39.5% of 200, 37.5% of 200
   { suite: 'conformance/queue', variant: 'non-atomic-index-queue', invariants: ['no loss'], p: 0.3 },
+  // the pulse missed: 11.3% of 4,536 (t2, a default-budget run of conformance/event, session 11)
+  { suite: 'conformance/event', variant: 'flag-only-event', invariants: ['set releases every waiter asleep at that moment, even if clear follows (pulse)'], p: 0.08 },
 ];
 
 /** The earliest failing trial of one of `names`: its invariant and token. */

@@ -181,6 +181,14 @@ describe('suites/conformance', function () {
     assert.ok(s.configs[0]!.failedTrials > 0);
   });
 
+  it('catches flag-only-event: a waiter asleep at set() sleeps on after the clear() that follows (the pulse)', async () => {
+    // Measured (t2/j-none, free-running, session 11): 87-95% of trials (~100 ms each: the waiter that
+    // missed the pulse sleeps out its 60 ms timeout). Budget on a 10% floor for load (a round is not a
+    // check when the waiters are slow to sleep): 300 trials miss with 0.9^300 = 2e-14.
+    const s = await caught('conformance/event', 'flag-only-event/t2/c-all/j-none', 300, { maxFailures: 1 });
+    assert.ok(s.configs[0]!.invariants.find((i) => i.name === 'set releases every waiter asleep at that moment, even if clear follows (pulse)')!.failures > 0);
+  });
+
   it('catches non-atomic-index-queue: a message lost to two producers on one slot', async () => {
     // Measured at t2/j-none in the trials where every thread produces, then drains (every other
     // trial; at t2 the others have one producer and cannot show it): 32% (12% at t4); half that

@@ -13,7 +13,7 @@ import { TraceWriter } from '../trace.js';
 import { type AnySuite, loadSuite } from '../../plan/load-suite.js';
 import { serializeError } from '../../shared/errors.js';
 import type { BatchReply, BatchTask } from './task.js';
-import { Phase, beatWord, gradingWord, idWord, phaseWord, trialWord } from './progress-words.js';
+import { Phase, beatWord, gradingWord, idWord, phaseWord, sleepingWord, trialWord } from './progress-words.js';
 import { WaitRecorder } from './wait-recorder.js';
 import { pinThisThread } from './pin-thread.js';
 import { InWorkerTrials } from './in-worker-trials.js';
@@ -142,6 +142,14 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
 
   let jitterOn = false;
   let rng: () => number = Math.random;
+  // The actor context's now(): one clock for the trial's threads. Each worker's performance.now() has its own
+  // origin, so free-running it is the high-resolution wall clock; under control, the model's virtual clock.
+  const sharedNow = model !== null ? (): number => performance.now() : (): number => performance.timeOrigin + performance.now();
+  // The actor context's isSleeping: blocked in the model under control; else the wait recorder's word of that thread.
+  const isSleeping = (t: number): boolean => {
+    if (!Number.isInteger(t) || t < 0 || t >= task.threads) return false;
+    return model !== null ? model.isBlocked(t) : Atomics.load(progress, sleepingWord(task.threads, t)) === 1;
+  };
   // Heartbeat: every primitive operation counts as progress, so a long but live trial on a loaded
   // machine is not mistaken for a hang. Only this thread writes its word: a plain increment is enough.
   setYieldHook((op, primitive) => {
@@ -201,7 +209,7 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         let actorRng: (() => number) | undefined;
         const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
         // A replay runs one trial's seed again and again: the actor sees that trial's index each time.
-        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random };
+        const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random, isSleeping, now: sharedNow };
         waits?.begin(state);
         let value: unknown = suite.actor(state, ctx);
         if (value instanceof Promise) value = (await value) as unknown;

@@ -262,6 +262,12 @@ export class ScheduleModel implements ModelTarget {
     this.#point();
   }
 
+  /** Whether thread `t` is blocked in a modelled wait now: the actor context's isSleeping under control. */
+  isBlocked(t: number): boolean {
+    if (!Number.isInteger(t) || t < 0 || t >= this.#threads) return false;
+    return REAL.load(this.#i32, this.#rec(R_STATE, t)) === ThreadState.BLOCKED;
+  }
+
   // ---- the modelled globals (ModelTarget) ----
 
   memoryOp(op: MemoryOp, ta: IntegerArray, index: number, a: unknown, b: unknown): unknown {
