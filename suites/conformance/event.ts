@@ -112,10 +112,11 @@ function pulse(ev: EventImpl, s: State, ctx: ActorContext<P>, waiters: number, b
   if (ctx.thread === 0) {
     if (!awaitAtLeast(b, PULSE_READY, waiters, bounded)) Atomics.add(b, MISSED, 1);
     const until = ctx.now() + PULSE_MS / 2;
-    let asleep = false;
-    while (!(asleep = allAsleep(ctx, waiters)) && ctx.now() < until) {
+    let asleep = allAsleep(ctx, waiters);
+    while (!asleep && ctx.now() < until) {
       // Under controlled scheduling this is where a waiter gets the turn to go to sleep.
       yieldPoint('user', 'waiting for the waiters to sleep');
+      asleep = allAsleep(ctx, waiters);
     }
     op('set()', () => ev.set());
     s.times[0] = ctx.now();
