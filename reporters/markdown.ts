@@ -51,7 +51,7 @@ export function markdownSummary(s: RunSummary): string {
     `## shakedown: ${ok ? '✅ passed' : s.interrupted ? '⚠️ interrupted' : '❌ failed'} (exit code ${s.exitCode})`,
     '',
     `Seed ${mdCode(s.seed)}, ${counted(s.configs.length, 'configuration')}, ${counted(trials, 'trial')} in ${seconds(s.durationMs, 1)}` +
-      (s.shard ? `, shard ${s.shard.index}/${s.shard.total} (verdict for this shard only)` : '') + '.',
+      (s.shard ? `, shard ${s.shard.index}/${s.shard.total} (its correct variants judged here; canaries by stress merge)` : '') + '.',
     ...(s.stoppedEarly ? ['', `Stopped by ${mdText(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run.`] : []),
     '',
     '| suite/variant | verdict | configurations | trials | failed | failure rate [95% CI] |',

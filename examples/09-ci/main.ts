@@ -39,8 +39,8 @@ try {
     files.push(file);
     const shard = stress(['run', '--shard', `${i}/${SHARDS}`, '--time-budget', BUDGET, '--seed', SEED, '--reporter', `jsonl:${file}`]);
     console.log(shard.out.trimEnd());
-    // Exit 1 (a finding, or a canary not caught in this shard) is judged after the merge.
-    expect(shard.code === 0 || shard.code === 1, `shard ${i} ran (exit 0 or 1, got ${shard.code})`);
+    // A shard judges its correct variants (they hold: exit 0); canaries are judged by the merge.
+    expect(shard.code === 0, `shard ${i}: its correct variants held (exit 0, got ${shard.code})`);
   }
   const merge = stress(['merge', ...files, '--reporter', 'console', '--reporter', 'junit:out/stress.xml'], ['merge', 'out/stress-*.jsonl', '--reporter', 'console', '--reporter', 'junit:out/stress.xml']);
   // The whole console report lists every configuration; its verdict on the canaries and its last line say enough here.

@@ -20,6 +20,7 @@ export async function reportCommand(argv: string[], mode: 'report' | 'merge'): P
   if (mode === 'report' && positionals.length !== 1) throw new HarnessError('ERR_USAGE', 'stress report takes one results file (written by --reporter jsonl:FILE); to combine shards use stress merge');
   if (mode === 'merge' && positionals.length < 1) throw new HarnessError('ERR_USAGE', 'stress merge takes the results files of every shard: stress merge a.jsonl b.jsonl ...');
   const settings = reporterSettingsFrom(values);
+  for (const w of settings.warnings) process.stderr.write(`stress: warning: ${w}\n`);
   const files = positionals.map(readResultsFile);
   const merged = mergeResults(files, { requireAllShards: mode === 'merge' });
   for (const w of merged.warnings) process.stderr.write(`stress: warning: ${visible(w)}\n`);

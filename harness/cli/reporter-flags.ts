@@ -13,7 +13,20 @@ export const JUNIT_FLAKY_MODES = ['failure', 'surefire', 'repeat'] as const;
 export interface ReporterSettings {
   specs: ReporterSpec[];
   options: Record<string, string>;
+  /** Said on stderr before anything runs (a flaky encoding that some consumers show as a pass). */
+  warnings: string[];
 }
+
+/**
+ * What each non-default flaky encoding does to a race in the consumers checked (docs/reporters.md):
+ * said loudly, since a race shown as a pass is exactly what this tool exists to prevent.
+ */
+const FLAKY_WARNINGS: Record<string, string> = {
+  surefire:
+    '--junit-flaky surefire: a flaky invariant (a race seen in some trials) is written as a PASSING testcase with <flakyFailure>: dorny/test-reporter, GitLab and test-results-parser show it as a pass, and only recent Jenkins junit plugins read flakyFailure at all; the default (failure) fails it everywhere',
+  repeat:
+    '--junit-flaky repeat: a flaky invariant is written twice, failed then passed: GitLab lists the test as both failed and passed, and mikepenz/action-junit-report with check_retries reports 0 failures; the default (failure) fails it everywhere',
+};
 
 export function reporterSettingsFrom(values: Record<string, unknown>): ReporterSettings {
   const specs = ((values.reporter as string[] | undefined) ?? []).map(parseReporterSpec);
@@ -29,5 +42,7 @@ export function reporterSettingsFrom(values: Record<string, unknown>): ReporterS
   if (mode !== undefined && !(JUNIT_FLAKY_MODES as readonly string[]).includes(mode)) {
     throw new HarnessError('ERR_USAGE', `--junit-flaky: ${JSON.stringify(mode)} is not a flaky encoding; expected one of ${JUNIT_FLAKY_MODES.join(', ')}`);
   }
-  return { specs, options };
+  const junit = specs.some((spec) => spec.kind === 'builtin' && spec.name === 'junit');
+  const warnings = mode !== undefined && FLAKY_WARNINGS[mode] !== undefined && junit ? [FLAKY_WARNINGS[mode]] : [];
+  return { specs, options, warnings };
 }

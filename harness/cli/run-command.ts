@@ -13,6 +13,7 @@ const SAME_INTERRUPT_MS = 1000;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { options, jsonPath, reporters: settings } = await runOptionsFrom(argv);
+  for (const w of settings.warnings) process.stderr.write(`stress: warning: ${w}\n`);
   // --json FILE is kept as a shorthand for --reporter json:FILE; it does not silence the default console.
   const specs: ReporterSpec[] = settings.specs.length > 0 ? [...settings.specs] : [{ kind: 'builtin', name: 'console' }];
   if (jsonPath !== undefined) specs.push({ kind: 'builtin', name: 'json', target: jsonPath, flag: '--json' });

@@ -8,6 +8,8 @@ import { cpuListFor, executeConfigurationPinned } from './execute/pinned.js';
 import type { PlannedConfig } from './plan/plan.js';
 import { SLICE_TRIAL_SPAN, type TrialSlice } from './plan/shard.js';
 import type { ConfigResult, Configuration } from './grade/results.js';
+import { gradedInvariants } from './grade/grade.js';
+import type { AnySuite } from './plan/load-suite.js';
 import type { ScheduleSpec } from './schedule/types.js';
 import { type ControlledSearchState, searchControlled, shouldSearch } from './controlled-search.js';
 
@@ -47,7 +49,7 @@ export async function runConfiguration(p: PlannedWork, o: ConfigRunOptions): Pro
   const firstTrial = o.firstTrial ?? slice.firstTrial;
   // A time-budgeted slice (soak passes included) never runs into the next slice's trial indices.
   const leftInSpan = slice.firstTrial + SLICE_TRIAL_SPAN - firstTrial;
-  if (slice.runs === undefined && leftInSpan <= 0) return { ...skipped(p.config, `trial slice ${slice.index}/${slice.total} has run all ${SLICE_TRIAL_SPAN} of its trial indices`), slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial } };
+  if (slice.runs === undefined && leftInSpan <= 0) return { ...skipped(p.config, `trial slice ${slice.index}/${slice.total} has run all ${SLICE_TRIAL_SPAN} of its trial indices`, p.suite), slice: { index: slice.index, total: slice.total, firstTrial: slice.firstTrial } };
   const result = await runUnsliced(p, {
     ...o,
     firstTrial,
@@ -86,7 +88,7 @@ export async function searchAfterFailure(p: PlannedConfig, result: ConfigResult,
 
 /** The configuration's own trials: skipped, in this process, or in a child confined to its --cores. */
 async function executeWork(p: PlannedConfig, o: ConfigRunOptions): Promise<ConfigResult> {
-  if (p.skip !== undefined) return skipped(p.config, p.skip);
+  if (p.skip !== undefined) return skipped(p.config, p.skip, p.suite);
   const shouldStop = (): boolean => o.signal?.aborted ?? false;
   // Controlled configurations are planned at cores 'all' only; a schedule spec with pinned cores
   // (a token from a free pinned configuration's controlled search) runs here too, since under
@@ -121,11 +123,12 @@ async function executeWork(p: PlannedConfig, o: ConfigRunOptions): Promise<Confi
   );
 }
 
-export function skipped(config: Configuration, reason: string): ConfigResult {
+export function skipped(config: Configuration, reason: string, suite?: AnySuite): ConfigResult {
   return {
     config,
     status: 'skipped',
     skippedReason: reason,
+    ...(suite !== undefined ? { skippedInvariants: gradedInvariants(suite, config) } : {}),
     trials: 0,
     failedTrials: 0,
     invariants: [],

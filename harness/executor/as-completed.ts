@@ -2,9 +2,8 @@
  * Python's concurrent.futures.as_completed and wait, over Futures of this thread: both listen
  * for settlement (ON_SETTLED) instead of polling, and stop listening when they return.
  */
-import { deadlineOf, remainingUntil } from '@shakedown/primitives';
 import { ON_SETTLED, OUTCOME_KIND, type Future } from './future.js';
-import { checkTimeoutMs, timeoutError } from './timeouts.js';
+import { checkTimeoutMs, timeoutAfter, timeoutError } from './timeouts.js';
 
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
@@ -31,55 +30,74 @@ function uniqueFutures<T>(source: FutureSource<T>, what: string): Array<Future<T
  * the next future is not done by then. Duplicates are yielded once.
  */
 export function asCompleted<T>(futures: FutureSource<T>, options: { timeoutMs?: number } = {}): AsyncIterableIterator<Future<T>> {
-  const deadline = deadlineOf(checkTimeoutMs(options.timeoutMs, 'asCompleted timeout'));
+  const timeoutMs = checkTimeoutMs(options.timeoutMs, 'asCompleted timeout');
   const all = uniqueFutures(futures, 'asCompleted');
   const ready: Array<Future<T>> = all.filter((f) => f.done());
   let unfinished = all.length - ready.length;
-  let wake: (() => void) | undefined;
+  /** next() calls not answered yet, oldest first: each completion answers one (they may be called without awaiting). */
+  const waiting: Array<{ resolve: (r: IteratorResult<Future<T>>) => void; reject: (e: unknown) => void }> = [];
+  let closed = false;
+  /** Set when the timeout ended the iteration with no next() waiting: the next call rejects with it. */
+  let timedOut: Error | undefined;
+  let cancelTimer = (): void => {};
+  const close = (): void => {
+    closed = true;
+    cancelTimer();
+    for (const u of unsubscribers) u();
+  };
+  const answer = (): void => {
+    while (waiting.length > 0) {
+      const next = ready.shift();
+      if (next !== undefined) waiting.shift()!.resolve({ value: next, done: false });
+      else if (unfinished === 0 || closed) waiting.shift()!.resolve({ value: undefined, done: true });
+      else return;
+    }
+  };
   const unsubscribers = all
     .filter((f) => !f.done())
     .map((f) =>
       f[ON_SETTLED](() => {
+        if (closed) return;
         ready.push(f);
         unfinished--;
-        wake?.();
+        // Nothing left to time out: a pending timer would keep the process alive for nothing.
+        if (unfinished === 0) cancelTimer();
+        answer();
       }),
     );
-  let closed = false;
-  const close = (): void => {
-    closed = true;
-    for (const u of unsubscribers) u();
-  };
-  // Hand-written rather than an async generator: a generator's `yield future` would await the
-  // future (it is thenable) and yield its value instead.
+  // From this call, as Python's: the iteration fails when the next future is not done by then.
+  if (unfinished > 0) cancelTimer = timeoutAfter(timeoutMs, () => {
+    if (unfinished === 0) return;
+    const n = unfinished;
+    close();
+    const err = timeoutError(`asCompleted: ${n} (of ${all.length}) futures unfinished after ${timeoutMs} ms`);
+    if (waiting.length > 0) for (const w of waiting.splice(0)) w.reject(err);
+    else timedOut = err;
+  });
+  // Hand-written rather than an async generator: a generator awaits what it yields, and its calls
+  // queue behind each other; this one answers each next() as futures complete.
   const iterator: AsyncIterableIterator<Future<T>> = {
-    async next(): Promise<IteratorResult<Future<T>>> {
-      if (closed) return { value: undefined, done: true };
-      if (ready.length === 0 && unfinished > 0) {
-        const remaining = remainingUntil(deadline);
-        const arrived = await new Promise<boolean>((resolve) => {
-          const timer = remaining === Infinity ? undefined : setTimeout(() => resolve(false), remaining);
-          wake = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-        });
-        wake = undefined;
-        if (!arrived && ready.length === 0) {
-          const n = unfinished;
-          close();
-          throw timeoutError(`asCompleted: ${n} (of ${all.length}) futures unfinished after ${options.timeoutMs} ms`);
-        }
+    next(): Promise<IteratorResult<Future<T>>> {
+      // Futures done before a timeout are still yielded, then the timeout (as Python's).
+      if (ready.length > 0) return Promise.resolve({ value: ready.shift()!, done: false });
+      if (timedOut !== undefined) {
+        const err = timedOut;
+        timedOut = undefined;
+        return Promise.reject(err);
       }
-      const next = ready.shift();
-      if (next === undefined) {
-        close();
-        return { value: undefined, done: true };
+      if (closed || unfinished === 0) {
+        if (!closed) close();
+        return Promise.resolve({ value: undefined, done: true });
       }
-      return { value: next, done: false };
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+      });
     },
     return(): Promise<IteratorResult<Future<T>>> {
       close();
+      ready.length = 0;
+      timedOut = undefined;
+      answer();
       return Promise.resolve({ value: undefined, done: true });
     },
     [Symbol.asyncIterator]() {
@@ -115,10 +133,11 @@ export async function wait<T>(futures: FutureSource<T>, options: { timeoutMs?: n
   };
   if (!met()) {
     await new Promise<void>((resolve) => {
-      const timer = timeoutMs === Infinity ? undefined : setTimeout(finish, timeoutMs);
-      const unsubscribers = all.map((f) => f[ON_SETTLED](() => met() && finish()));
+      let unsubscribers: Array<() => void> = [];
+      const cancelTimer = timeoutAfter(timeoutMs, finish);
+      unsubscribers = all.map((f) => f[ON_SETTLED](() => met() && finish()));
       function finish(): void {
-        clearTimeout(timer);
+        cancelTimer();
         for (const u of unsubscribers) u();
         resolve();
       }

@@ -6,7 +6,7 @@
  */
 import { Tinypool } from 'tinypool';
 import { finishTask, loadTarget, setThreadName, thrownOutcome, tryStartTask, type TargetOutcome } from '@shakedown/primitives';
-import type { PoolSetup, Task, TaskReply } from './task-message.js';
+import { RUNS_TARGET, type PoolSetup, type Task, type TaskReply } from './task-message.js';
 
 const setup = Tinypool.workerData as PoolSetup;
 setThreadName(`${setup.prefix}_${Atomics.add(setup.counter, 0, 1)}`);
@@ -58,8 +58,12 @@ export default async function runTask(task: Task): Promise<TaskReply> {
   if (!tryStartTask(task.state)) return { ok: true, value: undefined, cancelled: true };
   let reply: TaskReply;
   const init = setup.initializer === undefined ? undefined : await (initialized ??= runInitializer(setup.initializer));
-  if (init !== undefined && !init.ok) reply = { ...init, broken: true };
-  else reply = await runTarget(task);
+  if (init !== undefined && !init.ok) {
+    reply = { ...init, broken: true };
+  } else {
+    Atomics.store(task.state, RUNS_TARGET, 1);
+    reply = await runTarget(task);
+  }
   // After the target's last effect: a shutdown waiting on this word may rely on the work having ended.
   finishTask(task.state);
   return reply;

@@ -11,10 +11,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
-import { ShakedownError, errorOfOutcome, moduleUrlOf, remainingUntil, deadlineOf } from '@shakedown/primitives';
+import { ShakedownError, TASK_PENDING, errorOfOutcome, moduleUrlOf, remainingUntil, deadlineOf } from '@shakedown/primitives';
 import { Future } from './future.js';
-import type { PoolSetup, TargetRef, Task, TaskReply } from './task-message.js';
-import { checkTimeoutMs } from './timeouts.js';
+import { RUNS_TARGET, type PoolSetup, type TargetRef, type Task, type TaskReply } from './task-message.js';
+import { checkTimeoutMs, timeoutError } from './timeouts.js';
 
 const WORKER_URL = new URL('./executor-worker.js', import.meta.url).href;
 
@@ -58,6 +58,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
   readonly #watched = new WeakSet<object>();
   #shutdown = false;
   #broken: BrokenExecutorError | undefined;
+  readonly #hasInitializer: boolean;
   #closing: Promise<void> | undefined;
 
   constructor(options: ExecutorOptions = {}) {
@@ -74,18 +75,23 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       checkArgs(args, 'the initializer');
       setup.initializer = { moduleUrl, target, args };
     }
+    this.#hasInitializer = setup.initializer !== undefined;
     this.#pool = new Tinypool({
       filename: WORKER_URL,
       minThreads: maxWorkers,
       maxThreads: maxWorkers,
       // Idle workers stay until shutdown (tinypool unrefs them: they do not keep the process alive).
       idleTimeout: 2 ** 30,
+      // An idle worker keeps its event loop turning (tinypool's default parks it in Atomics.wait):
+      // a timer or rejection a finished target left fires then, between tasks, instead of inside
+      // the next task, whose innocent future it would fail.
+      useAtomics: false,
       workerData: setup,
     });
-    // A worker that fails with no task in hand (an error thrown by a timer a target left) is
-    // replaced by tinypool; unheard, its 'error' event would end this process.
+    // A worker that fails with no task in hand (what a finished target left behind) is replaced by
+    // tinypool; unheard, its 'error' event would end this process. Printed as Python's excepthook.
     this.#pool.on('error', (err: unknown) => {
-      console.error(`Exception in a worker of ${this.threadNamePrefix}:`, err);
+      console.error(`Exception in a worker of ${this.threadNamePrefix} (between tasks):`, err);
     });
     this.#watchWorkers();
   }
@@ -129,9 +135,20 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       for (const f of futures) f.cancel();
       throw err;
     }
+    const timeoutMs = options.timeoutMs;
     return (async function* inOrder(): AsyncGenerator<T> {
       try {
-        for (const f of futures) yield await f.result(remainingUntil(deadline));
+        for (let i = 0; i < futures.length; i++) {
+          const f = futures[i]!;
+          // Ahead of the wait: a result already here is yielded even at the deadline.
+          if (!f.done() && remainingUntil(deadline) === 0) throw timeoutError(`map: item ${i} (of ${futures.length}) not done within ${timeoutMs} ms of the call`);
+          try {
+            yield await f.result(remainingUntil(deadline));
+          } catch (err) {
+            if (f.done() || (err as { code?: string }).code !== 'ERR_TIMEOUT') throw err;
+            throw timeoutError(`map: item ${i} (of ${futures.length}) not done within ${timeoutMs} ms of the call`);
+          }
+        }
       } finally {
         for (const f of futures) f.cancel();
       }
@@ -181,13 +198,20 @@ export class ThreadPoolExecutor implements AsyncDisposable {
   /** tinypool rejected the task: its worker died (an exit we turned into an error, a fatal error) or the pool was destroyed. */
   #onWorkerLost(future: Future, err: unknown): void {
     this.#watchWorkers();
+    let lost: Error;
     if (err instanceof ShakedownError && err.code === 'ERR_EXECUTOR_WORKER_EXITED') {
-      future.setException(err);
+      lost = err;
+    } else {
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      lost = new ShakedownError('ERR_EXECUTOR_WORKER_EXITED', `the worker running this task ended before it finished (${reason})`);
+      (lost as Error & { cause?: unknown }).cause = err;
+    }
+    // Started, but the worker died before the target ran: in its initializer (process.exit there).
+    // That breaks the pool as a throwing initializer does, instead of restarting a worker per task.
+    if (this.#hasInitializer && Atomics.load(future.state, 0) !== TASK_PENDING && Atomics.load(future.state, RUNS_TARGET) === 0) {
+      this.#breakPool(future, lost);
       return;
     }
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    const lost = new ShakedownError('ERR_EXECUTOR_WORKER_EXITED', `the worker running this task ended before it finished (${reason})`);
-    (lost as Error & { cause?: unknown }).cause = err;
     future.setException(lost);
   }
 
@@ -215,7 +239,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       this.#watched.add(worker);
       worker.once('exit', (code: number) => {
         if (!this.#pool.threads.includes(worker)) return;
-        worker.emit('error', new ShakedownError('ERR_EXECUTOR_WORKER_EXITED', `a worker of ${this.threadNamePrefix} exited (code ${code}) while running a task (the target called process.exit?)`));
+        worker.emit('error', new ShakedownError('ERR_EXECUTOR_WORKER_EXITED', `a worker of ${this.threadNamePrefix} exited (code ${code}): process.exit in a target, an initializer or something a target left running`));
       });
     }
   }

@@ -18,7 +18,7 @@ import {
   tryCancelTask,
   tryStartTask,
 } from '@shakedown/primitives';
-import { checkTimeoutMs, timeoutError } from './timeouts.js';
+import { checkTimeoutMs, timeoutAfter, timeoutError } from './timeouts.js';
 
 /** Raised by result() and exception() of a cancelled future (Python's CancelledError). */
 export class CancelledError extends ShakedownError {
@@ -35,7 +35,11 @@ export const ON_SETTLED: unique symbol = Symbol('shakedown.future.onSettled');
 export const OUTCOME_KIND: unique symbol = Symbol('shakedown.future.outcomeKind');
 
 export class Future<T = unknown> {
-  /** The task word (TASK_PENDING ... TASK_FINISHED), shared with the worker that runs the work. */
+  /**
+   * Shared with the worker that runs the work: [0] the task word (TASK_PENDING ... TASK_FINISHED);
+   * [1] 1 once the worker is past its initializer and runs the target (how the executor tells a
+   * worker that died initializing, which breaks the pool, from one that died in the work).
+   */
   readonly state: Int32Array;
   #settled: Settled<T> | undefined;
   readonly #callbacks: Array<(future: Future<T>) => void> = [];
@@ -43,7 +47,7 @@ export class Future<T = unknown> {
 
   /** A pending future with its own task word; an executor makes them, and so can implementors of one. */
   constructor() {
-    this.state = new Int32Array(new SharedArrayBuffer(4));
+    this.state = new Int32Array(new SharedArrayBuffer(8));
   }
 
   /** True if cancelled or finished (its outcome is here). */
@@ -160,17 +164,15 @@ export class Future<T = unknown> {
   #whenSettled(timeoutMs: number, what: string): Promise<Settled<T>> {
     if (this.#settled !== undefined) return Promise.resolve(this.#settled);
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let cancelTimer = (): void => {};
       const unsubscribe = this[ON_SETTLED](() => {
-        clearTimeout(timer);
+        cancelTimer();
         resolve(this.#settled!);
       });
-      if (timeoutMs !== Infinity) {
-        timer = setTimeout(() => {
-          unsubscribe();
-          reject(timeoutError(`${what}(): the future did not finish within ${timeoutMs} ms`));
-        }, timeoutMs);
-      }
+      cancelTimer = timeoutAfter(timeoutMs, () => {
+        unsubscribe();
+        reject(timeoutError(`${what}(): the future did not finish within ${timeoutMs} ms`));
+      });
     });
   }
 }

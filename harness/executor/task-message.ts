@@ -24,7 +24,7 @@ export interface Task {
   moduleUrl: string;
   target: string;
   args: unknown[];
-  /** The future's task word (task-state.ts): the worker starts the work only if it wins it. */
+  /** The future's words: [0] the task word (task-state.ts; the worker starts the work only if it wins it), [1] RUNS_TARGET. */
   state: Int32Array;
 }
 
@@ -33,3 +33,6 @@ export interface Task {
  * `broken` when the worker's initializer failed (the executor is then broken, as Python's).
  */
 export type TaskReply = TargetOutcome & { broken?: true };
+
+/** Index in Task.state: 1 once the worker is past its initializer and calls the target. */
+export const RUNS_TARGET = 1;

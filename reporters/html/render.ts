@@ -39,7 +39,7 @@ export function renderHtml(s: RunSummary, meta: HtmlMeta): string {
 <style>${STYLE}</style></head>
 <body>
 <header class="${verdict.replace(' ', '-')}"><h1>shakedown: ${esc(verdict)}</h1>
-<p>exit code ${esc(s.exitCode)} · seed <code>${esc(s.seed)}</code> · ${esc(counted(s.configs.length, 'configuration'))} · ${esc(counted(trials, 'trial'))} · ${esc(seconds(s.durationMs, 1))} · started ${esc(s.startedAt)} on ${esc(meta.hostname)}${s.soak ? ` · soak: ${esc(s.soak.passes)} passes${s.soak.complete ? '' : ' so far (checkpoint)'}` : ''}${s.shard ? ` · shard ${esc(s.shard.index)}/${esc(s.shard.total)} (verdict for this shard only)` : ''}${settings(meta.settings)} · shakedown ${esc(meta.toolVersion)}</p></header>
+<p>exit code ${esc(s.exitCode)} · seed <code>${esc(s.seed)}</code> · ${esc(counted(s.configs.length, 'configuration'))} · ${esc(counted(trials, 'trial'))} · ${esc(seconds(s.durationMs, 1))} · started ${esc(s.startedAt)} on ${esc(meta.hostname)}${s.soak ? ` · soak: ${esc(s.soak.passes)} passes${s.soak.complete ? '' : ' so far (checkpoint)'}` : ''}${s.shard ? ` · shard ${esc(s.shard.index)}/${esc(s.shard.total)} (its correct variants judged here; canaries by stress merge)` : ''}${settings(meta.settings)} · shakedown ${esc(meta.toolVersion)}</p></header>
 <main>
 <section><h2>Summary</h2>${s.stoppedEarly ? `<p class="muted">Stopped by ${esc(s.stoppedEarly.reason)}: ${esc(counted(s.stoppedEarly.notRun, 'configuration'))} not run.</p>` : ''}${summaryTable(s)}${canaries(s)}</section>
 <section><h2>Failure rate by threads × jitter</h2><p class="muted">Share of trials in which an invariant failed or the trial hung; hover a cell for counts and the 95% interval.</p>${heatmaps(s.configs)}</section>

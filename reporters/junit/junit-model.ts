@@ -5,9 +5,12 @@
  * testcase fails when the canary survived the whole matrix.
  *
  * Testcase names are `<configuration key>: <invariant>`: unique across the
- * file and stable across runs, because GitLab keeps only the first of
- * duplicate names and CI history is keyed by name.
+ * file and stable across runs and machines (a skipped configuration has the
+ * same testcases, skipped), because GitLab stores one test case per name and
+ * status, and CI history is keyed by name.
  */
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HARNESS_ERROR_INVARIANT } from '../../harness/core/grade/grade.js';
 import { hostnameOf } from '../../harness/core/record/merge.js';
 import type { ConfigResult, Configuration, RunSummary } from '../../harness/core/grade/results.js';
@@ -28,7 +31,10 @@ export interface JunitCase {
   error?: Finding;
   /** Surefire encoding: the case passes and carries <flakyFailure> elements. */
   flakyFailures?: Finding[];
-  skipped?: boolean;
+  /** Skipped, with this reason (`<skipped message>`). */
+  skipped?: string;
+  /** The suite module's file (jest-junit and vitest write one: annotations find the file). */
+  file?: string;
   systemOut?: string;
 }
 
@@ -101,8 +107,18 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
   ];
   const host = hostnameOf(r);
   const suite: JunitSuite = { name: c.key, package: c.suite, ...(host !== undefined ? { hostname: host } : {}), timeSec, properties, cases: [] };
+  const file = suiteFile(c.suiteUrl);
   if (r.status === 'skipped') {
-    suite.cases.push({ classname: c.suite, name: `${c.key}: skipped`, timeSec: 0, skipped: true, systemOut: r.skippedReason ?? 'skipped' });
+    // The same testcases as where it runs, each skipped with the reason: CI history keyed by name
+    // does not break between a 2-core and a 64-core runner. (Results files from before 0.1 have no
+    // names: one testcase then.)
+    const reason = r.skippedReason ?? 'skipped';
+    const names = r.skippedInvariants ?? (r.invariants.length > 0 ? r.invariants.map((i) => i.name) : undefined);
+    if (names === undefined) {
+      suite.cases.push({ classname: c.suite, name: `${c.key}: skipped`, file, timeSec: 0, skipped: reason });
+      return suite;
+    }
+    for (const n of [...names, HARNESS_CASE]) suite.cases.push({ classname: c.suite, name: `${c.key}: ${n}`, file, timeSec: 0, skipped: reason });
     return suite;
   }
   const per = timeSec / (r.invariants.length + 1);
@@ -110,22 +126,22 @@ function configSuite(r: ConfigResult, summary: RunSummary, settings: RunSettings
     const name = `${c.key}: ${inv.name}`;
     const f = invariantFinding(r, inv);
     if (f === null) {
-      suite.cases.push({ classname: c.suite, name, timeSec: per });
+      suite.cases.push({ classname: c.suite, name, file, timeSec: per });
     } else if (c.canary) {
       // A canary's invariant is expected to fail: the verdict is its own testcase (see junitModel).
-      suite.cases.push({ classname: c.suite, name, timeSec: per, systemOut: `canary, failure expected:\n${f.body}` });
+      suite.cases.push({ classname: c.suite, name, file, timeSec: per, systemOut: `canary, failure expected:\n${f.body}` });
     } else if (f.flaky && flaky === 'surefire') {
-      suite.cases.push({ classname: c.suite, name, timeSec: per, flakyFailures: [f] });
+      suite.cases.push({ classname: c.suite, name, file, timeSec: per, flakyFailures: [f] });
     } else if (f.flaky && flaky === 'repeat') {
       // The same testcase twice with different results: how EnricoMi's action and Prow read flakiness.
-      suite.cases.push({ classname: c.suite, name, timeSec: per, failure: f });
-      suite.cases.push({ classname: c.suite, name, timeSec: 0 });
+      suite.cases.push({ classname: c.suite, name, file, timeSec: per, failure: f });
+      suite.cases.push({ classname: c.suite, name, file, timeSec: 0 });
     } else {
-      suite.cases.push({ classname: c.suite, name, timeSec: per, failure: f });
+      suite.cases.push({ classname: c.suite, name, file, timeSec: per, failure: f });
     }
   }
   const e = errorFinding(r);
-  suite.cases.push({ classname: c.suite, name: `${c.key}: ${HARNESS_CASE}`, timeSec: per, ...(e ? { error: e } : {}) });
+  suite.cases.push({ classname: c.suite, name: `${c.key}: ${HARNESS_CASE}`, file, timeSec: per, ...(e ? { error: e } : {}) });
   return suite;
 }
 
@@ -138,6 +154,18 @@ function implementationUnderTest(c: Configuration): string {
   const url = typeof c.params.impl === 'string' ? c.params.impl : undefined;
   if (c.impl !== undefined && url !== undefined) return `${c.impl} (${url})`;
   return c.impl ?? url ?? c.suiteUrl;
+}
+
+/** The suite module as a path relative to the working directory when under it (how annotations find it), else as given. */
+function suiteFile(url: string): string {
+  if (!url.startsWith('file:')) return url;
+  try {
+    const path = fileURLToPath(url);
+    const rel = relative(process.cwd(), path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  } catch {
+    return url;
+  }
 }
 
 function formatInterval(r: ConfigResult): [string, string] {

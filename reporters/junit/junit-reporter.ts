@@ -20,6 +20,7 @@ export function junitReporter(target: string | undefined, ctx: ReporterContext):
       name: `shakedown seed ${summary.seed}${state}`,
       hostname: ctx.hostname,
       timestamp: isoWithOffset(new Date(summary.startedAt)),
+      wallTimeSec: summary.durationMs / 1000,
     });
     ctx.writeFile(target!, xml);
   };

@@ -4,8 +4,8 @@
  * document with unique marker names on the elements to extend, then each
  * marker attribute is replaced by the real, escaped attributes and children.
  * Added: testsuite `hostname`, `id`, `package` and a timestamp with its UTC
- * offset (the builder writes local time without one), and Surefire's
- * `<flakyFailure>`. Markers carry a random nonce, so no user text can forge one.
+ * offset (the builder writes local time without one), Surefire's
+ * `<flakyFailure>`, and a `message` on `<skipped>` (the reason). Markers carry a random nonce, so no user text can forge one.
  * Every replacement goes through a replacer function: with a string, `$'`,
  * `$&` or `` $` `` in user text would be read as a replacement pattern.
  */
@@ -23,6 +23,8 @@ export interface JunitMeta {
   hostname: string;
   /** ISO 8601 with offset (reporters/timestamp.ts). */
   timestamp: string;
+  /** The run's wall time (a merge: its slowest shard's), for <testsuites time>; each testsuite keeps its configuration's own. */
+  wallTimeSec: number;
 }
 
 // The package's types declare an ES default export, but under Node's ESM the
@@ -37,6 +39,7 @@ export function renderJunit(suites: JunitSuite[], meta: JunitMeta): string {
   const b = builder.newBuilder();
   const suiteAttrs = new Map<string, string>();
   const flaky = new Map<string, { name: string; children: string }>();
+  const skipped = new Map<string, { name: string; message: string }>();
   suites.forEach((s, i) => {
     const marker = `shakedown-${nonce}-suite-${i}`;
     suiteAttrs.set(
@@ -50,21 +53,32 @@ export function renderJunit(suites: JunitSuite[], meta: JunitMeta): string {
       if (c.flakyFailures !== undefined && c.flakyFailures.length > 0) {
         name = `shakedown-${nonce}-case-${i}-${j}`;
         flaky.set(name, { name: c.name, children: c.flakyFailures.map(flakyFailureXml).join('') });
+      } else if (c.skipped !== undefined) {
+        name = `shakedown-${nonce}-case-${i}-${j}`;
+        skipped.set(name, { name: c.name, message: c.skipped });
       }
       const tc = ts.testCase().className(xmlSafe(c.classname)).name(name).time(seconds(c.timeSec));
+      if (c.file !== undefined) tc.file(xmlSafe(c.file));
       addResult(tc, c);
     });
   });
   let xml = b.build();
-  // The root: the Jenkins schema has no `skipped` on <testsuites> (the builder writes one); name the run and give its time.
-  const total = seconds(suites.reduce((t, s) => t + s.timeSec, 0));
-  xml = replaceOnce(xml, /<testsuites([^<>]*?) skipped="\d+"([^<>]*)>/, (_m, before: string, after: string) => `<testsuites name="${xmlAttr(meta.name)}" time="${total}"${before}${after}>`, '<testsuites> with a skipped count');
+  // The root: the Jenkins schema has no `skipped` on <testsuites> (the builder writes one); name the run
+  // and give its wall time (the testsuites' times add up to more: shards and --jobs groups run side by side).
+  xml = replaceOnce(xml, /<testsuites([^<>]*?) skipped="\d+"([^<>]*)>/, (_m, before: string, after: string) => `<testsuites name="${xmlAttr(meta.name)}" time="${seconds(meta.wallTimeSec)}"${before}${after}>`, '<testsuites> with a skipped count');
   for (const [marker, attrs] of suiteAttrs) xml = replaceOnce(xml, `name="${marker}"`, () => attrs, 'a testsuite marker');
   for (const [marker, f] of flaky) {
     // After the marker only the builder's own numeric attributes follow, so [^<>]* cannot run into user text.
     xml = replaceOnce(xml, new RegExp(`name="${marker}"([^<>]*?)(/?)>`), (_m, rest: string, selfClosing: string) =>
       `name="${xmlAttr(f.name)}"${rest}>${f.children}${selfClosing === '/' ? '</testcase>' : ''}`,
     'a testcase marker');
+  }
+  for (const [marker, c] of skipped) {
+    // The builder's <skipped/> takes no message: the reason goes in as its attribute. Between the
+    // marker and <skipped/> only the builder's own attributes and whitespace can come.
+    xml = replaceOnce(xml, new RegExp(`name="${marker}"([^<>]*?)>(\\s*)<skipped/>`), (_m, rest: string, space: string) =>
+      `name="${xmlAttr(c.name)}"${rest}>${space}<skipped message="${xmlAttr(c.message)}"/>`,
+    'a skipped testcase marker');
   }
   return xml;
 }
@@ -85,7 +99,7 @@ function replaceOnce(xml: string, pattern: string | RegExp, replacer: (match: st
 function addResult(tc: TestCase, c: JunitCase): void {
   if (c.failure) tc.failure(xmlSafe(c.failure.message), c.failure.type).stacktrace(cdataSafe(c.failure.body));
   if (c.error) tc.error(xmlSafe(c.error.message), c.error.type, cdataSafe(c.error.body));
-  if (c.skipped) tc.skipped();
+  if (c.skipped !== undefined) tc.skipped();
   if (c.systemOut !== undefined) tc.standardOutput(cdataSafe(c.systemOut));
 }
 

@@ -129,4 +129,18 @@ describe('asCompleted and wait', function () {
     assert.equal((await withTimeout(all, WAIT_MS, 'ALL_COMPLETED')).done.size, 2);
     await assert.rejects(wait([d], { returnWhen: 'SOMETIMES' as typeof ALL_COMPLETED }), /returnWhen must be/);
   });
+
+  it('asCompleted answers several next() calls made without awaiting, in completion order; a timeout of 2^31 ms is kept', async () => {
+    const [a, b] = [new Future<number>(), new Future<number>()];
+    const it = asCompleted([a, b], { timeoutMs: 2 ** 31 });
+    const first = it.next();
+    const second = it.next();
+    const third = it.next();
+    await new Promise((r) => setTimeout(r, 20));
+    b.setResult(2);
+    a.setResult(1);
+    assert.equal((await withTimeout(first, WAIT_MS, 'first')).value, b);
+    assert.equal((await withTimeout(second, WAIT_MS, 'second')).value, a);
+    assert.equal((await withTimeout(third, WAIT_MS, 'third')).done, true);
+  });
 });

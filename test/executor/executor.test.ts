@@ -292,4 +292,56 @@ describe('ThreadPoolExecutor and Future', function () {
     assert.ok((await rejection(b.result())) instanceof CancelledError);
     ex = new ThreadPoolExecutor({ maxWorkers: 1 });
   });
+
+  it('what a finished target leaves behind (a throwing timer, a process.exit) is not blamed on the next task: it is printed, and the worker replaced', async () => {
+    const printed: unknown[][] = [];
+    const error = console.error;
+    console.error = (...a: unknown[]) => printed.push(a);
+    try {
+      ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+      assert.equal(await ex.submit(t('leavesThrowingTimer'), 20).result(WAIT_MS), 'returned');
+      await waitUntil(() => printed.length > 0, WAIT_MS, 'the leftover error to be printed');
+      assert.match(String(printed[0]![0]), /Exception in a worker of ThreadPoolExecutor-\d+ \(between tasks\)/);
+      assert.equal(await ex.submit(t('later'), 50, 'innocent').result(WAIT_MS), 'innocent', 'the next task is not failed by it');
+      assert.equal(await ex.submit(t('leavesExit'), 20).result(WAIT_MS), 'returned');
+      await waitUntil(() => printed.length > 1, WAIT_MS, 'the leftover exit to be reported');
+      assert.match(String((printed[1]![1] as Error)?.message ?? printed[1]![0]), /exited \(code 7\)/);
+      assert.equal(await ex.submit(t('later'), 50, 'innocent again').result(WAIT_MS), 'innocent again', 'a replacement worker runs it');
+    } finally {
+      console.error = error;
+    }
+  });
+
+  it('an initializer that ends its worker (process.exit) breaks the executor instead of restarting a worker per task', async () => {
+    const error = console.error;
+    console.error = () => undefined;
+    try {
+      ex = new ThreadPoolExecutor({ maxWorkers: 1, initializer: { module: MODULE, target: 'initExits' } });
+      const fs = [ex.submit(t('add'), 1, 2), ex.submit(t('add'), 3, 4)];
+      for (const f of fs) assert.equal((await rejection(f.result())).code, 'ERR_EXECUTOR_BROKEN');
+      assert.throws(() => ex.submit(t('add'), 1, 2), (e: Error & { code?: string }) => e.code === 'ERR_EXECUTOR_BROKEN');
+    } finally {
+      console.error = error;
+    }
+  });
+
+  it('a timeout of 2^31 ms or more is kept (Node timers cap at 2^31 - 1), and map names itself when it times out', async () => {
+    const f = new Future<number>();
+    let settled = false;
+    const p = f.result(2 ** 31).then(
+      (v) => ((settled = true), v),
+      (e: unknown) => ((settled = true), e),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(settled, false, 'still waiting after 30 ms');
+    f.setResult(5);
+    assert.equal(await p, 5);
+    ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const g = gate();
+    const { sab } = words(1);
+    const err = await rejection(ex.map({ module: MODULE, target: 'holdItem' }, [{ sab, gate: g.sab }], { timeoutMs: 30 }).next());
+    assert.equal(err.code, 'ERR_TIMEOUT');
+    assert.match(err.message, /^map: item 0 \(of 1\) not done within 30 ms of the call$/);
+    g.open();
+  });
 });

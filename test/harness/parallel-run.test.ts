@@ -238,7 +238,9 @@ describe('harness/parallel (--jobs)', function () {
   });
 
   it('a soak with --jobs goes on from where each group stopped: no trial index runs twice', async () => {
-    const summary = await drain<RunSummary>(run({ suites: [DETERMINISTIC], seed: 'jobs-soak', threads: [1], jitter: ['none'], schedule: ['free'], grep: 'sevens', durationMs: 1500, timeBudgetMs: 400, jobs: 'auto' }));
+    // Long enough that a loaded machine still makes several passes (1.5 s of 400 ms passes made one
+    // pass once, with the test suite running beside two stress runs and two CPU hogs).
+    const summary = await drain<RunSummary>(run({ suites: [DETERMINISTIC], seed: 'jobs-soak', threads: [1], jitter: ['none'], schedule: ['free'], grep: 'sevens', durationMs: 4000, timeBudgetMs: 300, jobs: 'auto' }));
     assert.ok(summary.soak !== undefined && summary.soak.passes >= 2, `several passes (${summary.soak?.passes})`);
     const r = summary.configs[0]!;
     // Trials 0 .. n-1 fail where (trial + 1) % 7 === 0: floor(n / 7) of them, only if numbering went on from pass to pass.
@@ -251,7 +253,8 @@ describe('harness/parallel (--jobs)', function () {
     process.on('warning', onWarning);
     try {
       const controller = new AbortController();
-      const s = await drain<RunSummary>(run({ suites: [DETERMINISTIC], seed: 'jobs-listen', threads: [1], jitter: ['none'], schedule: ['free'], grep: 'clean', durationMs: 2500, timeBudgetMs: 100, jobs: 'auto', signal: controller.signal }));
+      // Short passes for 6 s: dozens of passes even on a loaded machine (2.5 s of 100 ms passes made 5 once, under heavy load).
+      const s = await drain<RunSummary>(run({ suites: [DETERMINISTIC], seed: 'jobs-listen', threads: [1], jitter: ['none'], schedule: ['free'], grep: 'clean', durationMs: 6000, timeBudgetMs: 50, jobs: 'auto', signal: controller.signal }));
       assert.ok(s.soak !== undefined && s.soak.passes > 11, `more passes than the 10 listeners a signal allows before warning (${s.soak?.passes})`);
       // Warnings are emitted on the next tick.
       await new Promise((r) => setImmediate(r));

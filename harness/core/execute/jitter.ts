@@ -74,11 +74,19 @@ export function jitterProfile(name: string): JitterProfile {
 
 const sleepWord = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * The real Atomics.wait, taken at load: during a trial the global one is the wait recorder's
+ * wrapper, and a jitter sleep must not be published as the actor sleeping (ctx.isSleeping would
+ * say "asleep in its wait" of a thread that has not reached it yet; conformance/event's pulse
+ * check failed a correct Event that way under sleep-1ms).
+ */
+const realWait = Atomics.wait.bind(Atomics);
+
 /** Delays the calling thread by about `micros` microseconds. */
 export function delay(micros: number, spin: boolean): void {
   if (micros <= 0) return;
   if (!spin) {
-    Atomics.wait(sleepWord, 0, 0, micros / 1000);
+    realWait(sleepWord, 0, 0, micros / 1000);
     return;
   }
   // Busy-spin on the monotonic clock: one read costs ~60 ns, so this is accurate to ~0.1 us.

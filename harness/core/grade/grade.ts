@@ -54,6 +54,20 @@ interface InvariantTally {
   samples: FailureSample[];
 }
 
+/**
+ * The invariants a configuration is graded on, in report order: the suite's, then the harness's
+ * (outcome, hang, and under control deadlock, livelock and staying inside the model). A skipped
+ * configuration lists the same names (reports keep one testcase per invariant wherever it ran).
+ */
+export function gradedInvariants(suite: Pick<AnySuite, 'invariants' | 'outcome'>, config: Pick<Configuration, 'schedule'>): string[] {
+  return [
+    ...Object.keys(suite.invariants),
+    ...(suite.outcome !== undefined ? [OUTCOME_INVARIANT] : []),
+    HANG_INVARIANT,
+    ...(config.schedule !== undefined ? [DEADLOCK_INVARIANT, LIVELOCK_INVARIANT, OUTSIDE_INVARIANT] : []),
+  ];
+}
+
 export class ConfigGrader {
   readonly #suite: AnySuite;
   readonly #config: Configuration;
@@ -80,12 +94,7 @@ export class ConfigGrader {
     this.#traceEvents = traceEvents;
     this.#ctx = { threads: config.threads, params: config.params, variant: config.variant };
     this.#checks = Object.entries(suite.invariants);
-    for (const name of Object.keys(suite.invariants)) this.#tallies.set(name, { failures: 0, samples: [] });
-    if (suite.outcome !== undefined) this.#tallies.set(OUTCOME_INVARIANT, { failures: 0, samples: [] });
-    this.#tallies.set(HANG_INVARIANT, { failures: 0, samples: [] });
-    if (config.schedule !== undefined) {
-      for (const name of [DEADLOCK_INVARIANT, LIVELOCK_INVARIANT, OUTSIDE_INVARIANT]) this.#tallies.set(name, { failures: 0, samples: [] });
-    }
+    for (const name of gradedInvariants(suite, config)) this.#tallies.set(name, { failures: 0, samples: [] });
   }
 
   /** Errors so far (actor errors, crashes, suite code errors). */

@@ -107,6 +107,8 @@ export interface ConfigResult {
   /** For canaries: caught means the run found the planted bug. */
   canaryVerdict?: 'caught' | 'survived';
   skippedReason?: string;
+  /** A skipped configuration: the invariants it would have been graded on (JUnit keeps a testcase per invariant, skipped, so names do not depend on where the run happened). */
+  skippedInvariants?: string[];
   trials: number;
   /** Trials in which at least one invariant failed, or that hung. */
   failedTrials: number;

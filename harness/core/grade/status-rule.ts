@@ -91,10 +91,11 @@ export function shortOfBudget(ran: number, shares: readonly number[]): boolean {
 export function regraded(r: ConfigResult): ConfigResult {
   const invariants = r.invariants.map((i) => ({ ...i, status: invariantStatus(i.failures, r.trials) }));
   const status = configStatus({ trials: r.trials, invariants, hangs: r.hangs, errors: r.errors });
-  const { canaryVerdict: _verdict, skippedReason, firstDetection, ...rest } = r;
+  const { canaryVerdict: _verdict, skippedReason, skippedInvariants, firstDetection, ...rest } = r;
   const out: ConfigResult = { ...rest, invariants, status };
   if (status === 'skipped') {
     out.skippedReason = typeof skippedReason === 'string' && skippedReason !== '' ? skippedReason : 'no trial ran';
+    if (Array.isArray(skippedInvariants) && skippedInvariants.every((n) => typeof n === 'string')) out.skippedInvariants = skippedInvariants;
     return out;
   }
   const caught = canaryCaught(out);

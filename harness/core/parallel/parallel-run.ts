@@ -235,7 +235,7 @@ class ParallelRunner {
   async #runJob(job: Job, cpus: number[], budget: Budget): Promise<ConfigResult | undefined> {
     const p = this.#o.items[job.index]!;
     const onBatch = (trials: number, failed: number): void => this.#progress(job, trials, failed);
-    if (p.skip !== undefined) return skipped(p.config, p.skip);
+    if (p.skip !== undefined) return skipped(p.config, p.skip, p.suite);
     if (job.copies === 1 && cpus.length >= this.#pool.size) {
       this.#items[job.index]!.inProcess = true;
       // A soak pass goes on from the last (its first pass from the item's first trial); a plain run starts where runConfiguration says.

@@ -1,0 +1,57 @@
+/**
+ * A shard's exit code judges its correct variants only (issue 18, item 7): a shard whose correct
+ * variant failed exits 1, as jest's or playwright's shard jobs go red; a canary that survives
+ * within one shard does not fail it (another shard may catch it), and `stress merge` of all the
+ * shards gives the canary verdict. An unsharded run keeps failing on a surviving canary.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stress } from '../helpers/cli.js';
+
+/** Two variants, one per shard at --shard i/2: a correct one (holds or fails as `correct` says) and a canary that never fails (it survives). */
+function suiteSource(correctHolds: boolean): string {
+  return `export default {
+  name: 'shard-exit', description: 'fixture', threads: [1],
+  variants: { correct: { description: 'a correct variant' }, planted: { description: 'a canary whose bug never shows', canary: true, bug: 'none that shows' } },
+  setup: () => null, actor: () => null,
+  invariants: { holds: (_s, _r, ctx) => ctx.variant === 'planted' || ${correctHolds} },
+};
+`;
+}
+
+describe('cli: a shard judges its correct variants; canaries are judged by the merge', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stress-shard-exit-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a surviving canary does not fail its shard, and fails the merge and the unsharded run', () => {
+    const suite = join(dir, 'holds.mjs');
+    writeFileSync(suite, suiteSource(true));
+    const common = ['--runs', '20', '--jitter', 'none', '--schedule', 'free', '--seed', 'shard-exit'];
+    const files: string[] = [];
+    for (const i of [1, 2]) {
+      const file = join(dir, `shard-${i}.jsonl`);
+      files.push(file);
+      const r = stress(['run', suite, ...common, '--shard', `${i}/2`, '--reporter', `jsonl:${file}`, '--reporter', 'console']);
+      assert.equal(r.code, 0, `shard ${i}/2: ${r.out}${r.err}`);
+    }
+    const merged = stress(['merge', ...files]);
+    assert.equal(merged.code, 1, merged.out + merged.err);
+    assert.match(merged.out, /SURVIVED/);
+    const whole = stress(['run', suite, ...common]);
+    assert.equal(whole.code, 1, whole.out + whole.err);
+  });
+
+  it('a shard whose correct variant failed exits 1', () => {
+    const suite = join(dir, 'fails.mjs');
+    writeFileSync(suite, suiteSource(false));
+    const codes = [1, 2].map((i) => stress(['run', suite, '--runs', '20', '--jitter', 'none', '--schedule', 'free', '--seed', 'shard-exit', '--shard', `${i}/2`]));
+    // One shard has the correct variant (it fails: exit 1), the other the surviving canary (exit 0).
+    assert.deepEqual(codes.map((r) => r.code).sort(), [0, 1], codes.map((r) => r.out + r.err).join('\n'));
+  });
+});
