@@ -51,9 +51,12 @@ const REPORTER_HELP = `  --reporter R           where results go (repeatable); d
                            markdown[:FILE]     Markdown summary (terminal if no FILE)
                            json:FILE           the summary as one JSON document
                            ./my-reporter.js[:TARGET]  your own (default export: (target, ctx) => reporter)
+                         FILE "-" is standard output for json, jsonl and markdown (one writer of
+                         stdout at a time; the closing line then goes to stderr)
                          $GITHUB_STEP_SUMMARY set: a Markdown summary is also appended there
   --junit-flaky MODE     flaky invariants in JUnit as: failure (default), surefire
-                         (<flakyFailure>, the test passes), repeat (the testcase twice: failed, passed)
+                         (<flakyFailure>, the test passes), repeat (the testcase twice: failed, passed);
+                         the last two make some consumers show a race as a pass (a warning says which)
   --reporter-option k=v  an option for reporters (repeatable; custom reporters read ctx.options)
 `;
 
@@ -101,7 +104,7 @@ Flags:
   --grep RE              only configurations whose key matches RE
   --param name=value     override a suite parameter (repeatable; one the suites do not declare is a usage error)
 ${IMPL_FLAG_HELP}  --trace-events N       primitive events kept per thread per failing trial: the last N (default 48)
-  --json FILE            also write the summary as JSON to FILE (atomically)
+  --json FILE            also write the summary as JSON to FILE (atomically; "-": stdout, console off)
   --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present);
                          suite and impl paths in it are relative to the file
   --shard i/n            run only shard i of n: every n-th configuration of the plan
@@ -111,8 +114,9 @@ ${IMPL_FLAG_HELP}  --trace-events N       primitive events kept per thread per f
 ${REPORTER_HELP}  --verbose              full stacks on errors
 
 Sharding with --time-budget: each shard spends the whole budget on its own
-configurations. A shard's exit code judges that shard alone (a canary caught in
-another shard counts as survived here); stress merge gives the run's verdict.
+configurations. A shard's exit code judges its correct variants only (1: one
+failed, was flaky or hung); canaries are judged by stress merge, whose verdict
+covers the whole run (a canary may be caught in another shard).
 
 Exit codes:
   ${EXIT.OK}    every invariant held and every canary was caught

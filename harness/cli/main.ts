@@ -8,6 +8,7 @@
  */
 import '@shakedown/primitives';
 import { HarnessError } from '../core/shared/errors.js';
+import { didYouMean } from '../core/shared/closest-name.js';
 import { commandErrorExit } from './command-error.js';
 import { EXIT } from '../core/grade/verdict.js';
 import { userCodeTimeoutMs } from '../core/shared/deadline.js';
@@ -19,6 +20,9 @@ import { replayCommandMain } from './replay-command.js';
 import { reportCommand } from './report-command.js';
 import { packageVersion } from './version.js';
 import { HELP, RUN_HELP, LIST_HELP, REPLAY_HELP, REPORT_HELP, MERGE_HELP } from './help.js';
+
+/** The commands, for a "did you mean" on a misspelt one. */
+const COMMANDS = ['run', 'list', 'replay', 'report', 'merge', 'help', 'version'];
 
 /** Error codes that mean "what you asked for is wrong" (exit 2), not "the harness broke" (exit 3). */
 const USAGE_CODES = new Set([
@@ -69,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
         if (rest.includes('--help') || rest.includes('-h')) return write(MERGE_HELP);
         return await reportCommand(rest, 'merge');
       default:
-        throw new HarnessError('ERR_USAGE', `unknown command ${JSON.stringify(command)}; expected run, list, replay, report or merge (see stress --help)`);
+        throw new HarnessError('ERR_USAGE', `unknown command ${JSON.stringify(command)}${didYouMean(command, COMMANDS)}; expected run, list, replay, report or merge (see stress --help)`);
     }
   } catch (err) {
     return commandErrorExit(err, verbose, isUsageCode, (text) => void process.stderr.write(text));

@@ -5,6 +5,7 @@ import { type ConfigFile, loadConfigFile } from '../core/settings/config-file.js
 import { type CompleteRunOptions, envLayer, type Layer, resolveSettings, type SettingKey } from '../core/settings/resolve.js';
 import type { Source } from '../core/settings/source.js';
 import { HarnessError } from '../core/shared/errors.js';
+import { didYouMean } from '../core/shared/closest-name.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
 
 export const RUN_FLAGS = {
@@ -50,6 +51,12 @@ export function parseFlags(
   } catch (err) {
     // Node's parseArgs messages can span lines ("--threads -1" is "ambiguous" plus two hints): errors stay one line.
     const message = (err as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+    // An unknown flag: the closest known one, as git and npm suggest.
+    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^']+)'/.exec(message)?.[1] : undefined;
+    if (unknown !== undefined) {
+      const flag = unknown.replace(/=.*$/, '');
+      throw new HarnessError('ERR_USAGE', `unknown flag ${flag}${didYouMean(flag, Object.keys(flags).map((f) => `--${f}`))} (see stress ${command} --help)`);
+    }
     throw new HarnessError('ERR_USAGE', `${message} (see stress ${command} --help)`);
   }
 }

@@ -52,8 +52,9 @@ export function cliReporterContext(options: Record<string, string>): ReporterCon
       isTTY: process.stdout.isTTY === true,
       columns: process.stdout.columns,
     },
-    writeFile: writeFileAtomic,
-    openAppend: openDurableAppend,
+    // `-` is standard output (json, jsonl, markdown): written as it comes, not through a file.
+    writeFile: (path, data) => (path === STDOUT ? void process.stdout.write(data) : writeFileAtomic(path, data)),
+    openAppend: (path) => (path === STDOUT ? { append: (text) => void process.stdout.write(text), close: () => {} } : openDurableAppend(path)),
     appendFile(path, data) {
       mkdirSync(dirname(resolve(path)), { recursive: true });
       appendFileSync(path, data);
@@ -88,9 +89,32 @@ export interface LiveReporter {
   release?: () => void;
 }
 
+/** The target that means standard output, as in most CLIs. */
+export const STDOUT = '-';
+/** The reporters whose output is a stream that can go to standard output. */
+const STDOUT_CAPABLE = ['json', 'jsonl', 'markdown'];
+
+/** Whether this reporter writes to standard output: the console, markdown without a file, or any `:-`. */
+export function writesStdout(spec: ReporterSpec): boolean {
+  if (spec.kind !== 'builtin') return spec.target === STDOUT;
+  return spec.name === 'console' || (spec.name === 'markdown' && (spec.target === undefined || spec.target === '')) || spec.target === STDOUT;
+}
+
+/** `-` only where the output is a stream, and one writer of standard output at a time (two would interleave). */
+function checkStdoutUse(list: ReporterSpec[]): void {
+  for (const spec of list) {
+    if (spec.kind === 'builtin' && spec.target === STDOUT && !STDOUT_CAPABLE.includes(spec.name)) {
+      throw new HarnessError('ERR_USAGE', `--reporter ${spec.name}:-: ${spec.name} writes a file; "-" (standard output) is for ${STDOUT_CAPABLE.join(', ')}`);
+    }
+  }
+  const writers = list.filter(writesStdout).map((s) => (s.kind === 'builtin' ? (s.target !== undefined ? `${s.name}:${s.target}` : s.name) : `${s.path}:${s.target}`));
+  if (writers.length > 1) throw new HarnessError('ERR_USAGE', `--reporter: ${writers.join(' and ')} would all write to standard output, interleaved; give all but one a file`);
+}
+
 /** Default: the console alone. $GITHUB_STEP_SUMMARY set: also the Markdown summary appended there. */
 export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<LiveReporter[]> {
   const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
+  checkStdoutUse(list);
   const timeoutMs = userCodeTimeoutMs(ctx.env);
   refuseSharedReportFiles(list.flatMap((spec) => fileOf(spec) ?? []));
   const out: LiveReporter[] = [];
@@ -114,7 +138,7 @@ function fileOf(spec: ReporterSpec): (ReportFile & { kind: FileReporter }) | und
   if (spec.kind !== 'builtin') return undefined;
   const kind = FILE_REPORTERS[spec.name];
   const target = spec.target;
-  if (kind === undefined || target === undefined || (target === '' && spec.name === 'markdown')) return undefined;
+  if (kind === undefined || target === undefined || (target === '' && spec.name === 'markdown') || target === STDOUT) return undefined;
   const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : `--reporter ${spec.name}:${target}`;
   return { label, path: target, kind };
 }

@@ -1,3 +1,4 @@
+import { HarnessError } from '../core/shared/errors.js';
 import { run } from '../core/run.js';
 import { stallLimitMs, startMainThreadWatchdog } from './main-thread-watchdog.js';
 import { runOptionsFrom } from './options.js';
@@ -6,7 +7,7 @@ import { formatSummary } from '../../reporters/console.js';
 import { thrownMessage } from '../core/shared/errors.js';
 import { EXIT } from '../core/grade/verdict.js';
 import type { ReporterSpec } from './reporter-spec.js';
-import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
+import { STDOUT, cliReporterContext, createReporters, dispatch, finishAll, writesStdout } from './reporters.js';
 
 /** Signals closer together than this are one interrupt (see onSignal). */
 const SAME_INTERRUPT_MS = 1000;
@@ -15,8 +16,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { options, jsonPath, reporters: settings } = await runOptionsFrom(argv);
   for (const w of settings.warnings) process.stderr.write(`stress: warning: ${w}\n`);
   // --json FILE is kept as a shorthand for --reporter json:FILE; it does not silence the default console.
-  const specs: ReporterSpec[] = settings.specs.length > 0 ? [...settings.specs] : [{ kind: 'builtin', name: 'console' }];
+  // (`--json -` alone is the JSON on standard output: then the console stays off it.)
+  const specs: ReporterSpec[] = settings.specs.length > 0 ? [...settings.specs] : jsonPath === STDOUT ? [] : [{ kind: 'builtin', name: 'console' }];
   if (jsonPath !== undefined) specs.push({ kind: 'builtin', name: 'json', target: jsonPath, flag: '--json' });
+  // A soak rewrites its reports after every pass: a stream on standard output cannot be rewritten.
+  if (options.durationMs !== undefined && specs.some((s) => s.target === STDOUT)) {
+    throw new HarnessError('ERR_USAGE', '--duration (a soak) rewrites its reports after every pass: give json and jsonl a file, not "-"');
+  }
   // Reporters (custom modules included) load, and report paths are checked, before any trial runs:
   // a bad one is a usage error, not a lost run.
   const reporters = await createReporters(specs, cliReporterContext(settings.options));
@@ -61,7 +67,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     stopWatchdog();
   }
   // Without the console reporter a run would end in silence: say how it ended, in one line.
-  if (!specs.some((s) => s.kind === 'builtin' && s.name === 'console')) process.stdout.write(`${formatSummary(summary).split('\n').pop()!}\n`);
+  // The closing line: on stderr when a reporter's stream is on stdout (`json:-`), so that stream stays pure.
+  if (!specs.some((s) => s.kind === 'builtin' && s.name === 'console')) (specs.some(writesStdout) ? process.stderr : process.stdout).write(`${formatSummary(summary).split('\n').pop()!}\n`);
   if (stray > 0 && summary.exitCode === EXIT.OK) {
     process.stderr.write(`stress: ${stray} unhandled promise rejection${stray > 1 ? 's' : ''} during the run: exit code ${EXIT.HARNESS}, not ${EXIT.OK}\n`);
     return EXIT.HARNESS;

@@ -30,6 +30,13 @@ describe('cli: config keys named after Object.prototype members', function () {
     return path;
   }
 
+  it('a misspelt key gets the closest known one', () => {
+    const path = config('misspelt.json', '{"treads": [2]}');
+    const r = stress(['list', 'counter', '--config', path]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.ok(r.err.includes(`${path}: unknown key "treads" (did you mean "threads"?); known keys: suites,`), r.err);
+  });
+
   for (const key of INHERITED) {
     it(`top-level ${JSON.stringify(key)} is an unknown key (exit 2, ERR_CONFIG), not an internal error`, () => {
       const path = config(`top-${key}.json`, `{"runs": 1, ${JSON.stringify(key)}: 1}`);

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress } from '../helpers/cli.js';
-import { closestName } from '../../harness/core/plan/params-check.js';
+import { closestName } from '../../harness/core/shared/closest-name.js';
 
 describe('cli: parameter names', function () {
   this.timeout(60_000);

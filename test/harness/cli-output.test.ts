@@ -48,12 +48,19 @@ describe('harness/cli output', function () {
     assert.equal(code, 0);
   });
 
-  it('points an unknown flag to the help of the command it was given to', () => {
+  it('points an unknown flag to the help of the command it was given to, with the closest flag of that command', () => {
     for (const cmd of ['run', 'list', 'report', 'merge']) {
       const r = stress([cmd, '--bogus']);
       assert.equal(r.code, 2, `${cmd}: ${r.err}`);
-      assert.match(r.err, new RegExp(`Unknown option '--bogus'.*\\(see stress ${cmd} --help\\)`), cmd);
+      assert.match(r.err, new RegExp(`^stress: unknown flag --bogus \\(see stress ${cmd} --help\\) \\[ERR_USAGE\\]$`, 'm'), cmd);
     }
+    const misspelt = stress(['run', '--treads', '2']);
+    assert.equal(misspelt.code, 2);
+    assert.match(misspelt.err, /unknown flag --treads \(did you mean "--threads"\?\) \(see stress run --help\)/);
+    assert.match(stress(['merge', '--reportr=junit:x.xml']).err, /unknown flag --reportr \(did you mean "--reporter"\?\)/);
+    const command = stress(['rnu']);
+    assert.equal(command.code, 2);
+    assert.match(command.err, /unknown command "rnu" \(did you mean "run"\?\)/);
   });
 
   it('lists the exit codes in stress run --help', () => {

@@ -3,6 +3,7 @@
  * declare: a misspelt name would otherwise run every configuration with the default value and exit
  * 0, a result about a run nobody asked for.
  */
+import { closestName } from '../shared/closest-name.js';
 import type { AnySuite } from './load-suite.js';
 import type { Params } from '../../suite-api.js';
 import { HarnessError } from '../shared/errors.js';
@@ -16,28 +17,6 @@ function declaredNames(suites: AnySuite[]): Set<string> {
     for (const variant of Object.values(suite.variants ?? {})) for (const name of Object.keys((variant.params ?? {}) as Params)) names.add(name);
   }
   return names;
-}
-
-/** Edit distance, for "did you mean" (names are short). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-/** The closest declared name within two edits, if any. */
-export function closestName(name: string, known: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best;
 }
 
 /** Throws ERR_USAGE for a parameter no suite of the run declares, listing the ones they do. */

@@ -2,6 +2,7 @@
  * stress.config.json / .mjs / .js: the same settings as the flags, flags
  * win. Unknown keys and wrong types are errors (ERR_CONFIG), never ignored.
  */
+import { didYouMean } from '../shared/closest-name.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -93,7 +94,7 @@ function plainSettings(path: string, raw: unknown): ConfigFile {
     for (const k of Object.keys(raw)) {
       // Own keys only: "toString" or "constructor" must be unknown keys, not members every object inherits.
       const expected = Object.hasOwn(KEYS, k) ? KEYS[k as keyof ConfigFile] : undefined;
-      if (expected === undefined) throw new HarnessError('ERR_CONFIG', `${path}: unknown key ${JSON.stringify(k)}; known keys: ${Object.keys(KEYS).join(', ')}`);
+      if (expected === undefined) throw new HarnessError('ERR_CONFIG', `${path}: unknown key ${JSON.stringify(k)}${didYouMean(k, Object.keys(KEYS))}; known keys: ${Object.keys(KEYS).join(', ')}`);
       out[k] = plainValue(path, k, expected, Reflect.get(raw, k));
     }
     return out;
