@@ -25,11 +25,20 @@ export type { ConfigResult, Configuration, RunSummary, InvariantResult, FailureS
 export { EXIT, canaryVerdicts, exitCodeFor, type CanaryVerdict } from './core/grade/verdict.js';
 export { encodeReplay, decodeReplay, replayCommand, type ReplayTarget, type TokenSchedule } from './core/record/replay-token.js';
 export type { ScheduleName, ScheduleSpec, ScheduleSample, InterleavingStep, ScheduleFinding, BlockedThread } from './core/schedule/types.js';
-export { JITTER_PROFILES, type JitterProfile } from './core/execute/jitter.js';
+export { JITTER_PROFILES, type JitterProfile, type JitterName } from './core/execute/jitter.js';
 export { HarnessError, type HarnessErrorCode } from './core/shared/errors.js';
 export { wilson } from './core/grade/stats.js';
 export { stoppedNote } from '../reporters/words.js';
 export type { Reporter, ReporterContext, ReporterFactory, TextOut, AppendFile } from '../reporters/reporter.js';
+// The built-in reporters, for a programmatic run: feed each the run's events and finish(summary),
+// with reporterContext() (the CLI's: atomic files, `-` as stdout, --reporter-option pairs).
+export { consoleReporter } from '../reporters/console-reporter.js';
+export { jsonReporter } from '../reporters/json.js';
+export { jsonlReporter } from '../reporters/jsonl.js';
+export { junitReporter } from '../reporters/junit/junit-reporter.js';
+export { htmlReporter } from '../reporters/html/html-reporter.js';
+export { markdownReporter } from '../reporters/markdown-reporter.js';
+export { cliReporterContext as reporterContext } from './cli/reporters.js';
 export { type Shard, parseShard } from './core/plan/shard.js';
 export type {
   ImplModule,

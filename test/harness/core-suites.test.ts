@@ -5,13 +5,14 @@
  * locked and atomic variants are covered the same way in run.test.ts.)
  * These run correct code only, so any failure is a real bug.
  */
+import type { JitterName } from '../../harness/core/execute/jitter.js';
 import assert from 'node:assert/strict';
 import { run } from '../../harness/core/run.js';
 import type { RunSummary } from '../../harness/core/grade/results.js';
 
 const RUNS = 300;
 const THREADS = [2, 4];
-const JITTER = ['none', 'spin-1us'];
+const JITTER: JitterName[] = ['none', 'spin-1us'];
 /** Generous: on a loaded 2-core machine a correct trial must never look hung (it would fail "no hang"). */
 const TIMEOUT_MS = 5000;
 

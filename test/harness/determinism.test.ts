@@ -6,6 +6,7 @@
  * ctx.random() draws in its outcome (fixtures/records-draws.ts): no timing is
  * compared anywhere, so these tests are exact.
  */
+import type { JitterName } from '../../harness/core/execute/jitter.js';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../harness/core/run.js';
@@ -25,7 +26,7 @@ async function runAll(options: Parameters<typeof run>[0]): Promise<RunSummary> {
 }
 
 /** One configuration of the fixture: 2 threads, all cores, the given jitter. */
-async function recorded(seed: string, jitter: string): Promise<ConfigResult> {
+async function recorded(seed: string, jitter: JitterName): Promise<ConfigResult> {
   const s = await runAll({ suites: [FIXTURE], threads: [2], jitter: [jitter], schedule: ['free'], runs: RUNS, seed, timeoutMs: 10_000 });
   assert.equal(s.configs.length, 1);
   const r = s.configs[0]!;

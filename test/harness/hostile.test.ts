@@ -4,6 +4,7 @@
  * modules that fail to import, and one hostile configuration among good ones.
  * Each asserts a clear status and message, intact neighbours, and an end.
  */
+import type { RunOptions } from '../../harness/core/settings/run-options.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,7 +99,7 @@ describe('harness/hostile suites', function () {
   });
 
   it('keeps the other configurations of a run intact around hostile ones (crash, hang, throw)', async () => {
-    const good = { suites: [fixture('deterministic')], threads: [2], runs: 60, jitter: ['none'], schedule: ['free'], seed: 'mixed', timeoutMs: 1500 };
+    const good: RunOptions = { suites: [fixture('deterministic')], threads: [2], runs: 60, jitter: ['none'], schedule: ['free'], seed: 'mixed', timeoutMs: 1500 };
     const alone = await runAll(good);
     const mixed = await runAll({ ...good, suites: [fixture('exits'), fixture('deterministic'), fixture('spins-forever'), fixture('throws')] });
     const status = (prefix: string): string => mixed.configs.find((c) => c.config.key.startsWith(prefix))!.status;

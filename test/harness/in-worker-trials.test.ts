@@ -5,6 +5,7 @@
  * reproduce; locks built in every thread must share their ids (deadlock detection depends on it);
  * errors, oversized results and setups that grow are reported, not lost.
  */
+import type { RunOptions } from '../../harness/core/settings/run-options.js';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../harness/core/run.js';
@@ -43,7 +44,7 @@ describe('harness/in-worker trials (trialsInWorkers)', function () {
   this.timeout(120_000);
 
   it('reports exactly what the main-thread path reports: counts, failing trials, samples, outcomes, first detection', async () => {
-    const options = { threads: [1, 2], jitter: ['none'], schedule: ['free'], runs: 3000, jobs: 1, seed: 'iw-eq' };
+    const options: RunOptions = { threads: [1, 2], jitter: ['none'], schedule: ['free'], runs: 3000, jobs: 1, seed: 'iw-eq' };
     const usual = await summary(run({ ...options, suites: [fixture('deterministic')] }));
     const inWorkers = await summary(run({ ...options, suites: [fixture('deterministic-in-workers')] }));
     assert.equal(inWorkers.configs.length, usual.configs.length);

@@ -5,6 +5,7 @@
  * error of its configuration only, --fail-fast stops the rest, and the lane plan never hands out
  * more cores than the machine has (shown for a 64-core machine without needing one).
  */
+import type { RunOptions } from '../../harness/core/settings/run-options.js';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../harness/core/run.js';
@@ -226,7 +227,7 @@ describe('harness/parallel (--jobs)', function () {
   });
 
   it('run() with --jobs: results in plan order, the setting recorded, and totals equal to --jobs 1 (one group per 2 cores on this machine)', async () => {
-    const options = { suites: [DETERMINISTIC], seed: 'jobs-run', threads: [1, 2], jitter: ['none'], schedule: ['free'], runs: 300 };
+    const options: RunOptions = { suites: [DETERMINISTIC], seed: 'jobs-run', threads: [1, 2], jitter: ['none'], schedule: ['free'], runs: 300 };
     const events: RunEvent[] = [];
     const a = await drain<RunSummary>(run({ ...options, jobs: 'auto' }), events);
     const b = await drain<RunSummary>(run({ ...options, jobs: 1 }));

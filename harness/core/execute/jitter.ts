@@ -20,7 +20,10 @@ export interface JitterProfile {
   spin: boolean;
 }
 
-export const JITTER_PROFILES: Record<string, JitterProfile> = {
+/** The jitter profiles by name, as `--jitter` and `run({ jitter })` take them. */
+export type JitterName = 'none' | 'spin-1us' | 'spin-10us' | 'spin-50us' | 'sleep-1ms';
+
+export const JITTER_PROFILES: Record<JitterName, JitterProfile> = {
   none: { name: 'none', description: 'no injected delay', trialFraction: 0, pointProbability: 0, maxMicros: 0, spin: true },
   'spin-1us': {
     name: 'spin-1us',
@@ -69,7 +72,7 @@ export function jitterNameProblem(name: string): string | undefined {
 export function jitterProfile(name: string): JitterProfile {
   const problem = jitterNameProblem(name);
   if (problem !== undefined) throw new HarnessError('ERR_USAGE', problem);
-  return JITTER_PROFILES[name]!;
+  return JITTER_PROFILES[name as JitterName];
 }
 
 const sleepWord = new Int32Array(new SharedArrayBuffer(4));

@@ -8,13 +8,15 @@ import { HarnessError } from '../shared/errors.js';
 import { runCpus } from '../shared/cpus.js';
 import { MAX_SHARDS, type Shard } from '../plan/shard.js';
 import type { Params } from '../../suite-api.js';
+import type { JitterName } from '../execute/jitter.js';
 import { SCHEDULE_VALUES_TEXT, scheduleNameProblem } from '../plan/schedule-axis.js';
 
 export interface RunOptions {
   suites?: string[];
   threads?: number[];
   cores?: Array<'all' | number>;
-  jitter?: string[];
+  /** Jitter profiles by name (JITTER_PROFILES); a name that is none is a usage error at run time. */
+  jitter?: JitterName[];
   /**
    * The schedule axis: `free` (free-running stress), `ctl` (the controlled portfolio), `random`,
    * `pct:D` (D from 1 to 10). Controlled schedules are planned once per suite, variant and threads,
