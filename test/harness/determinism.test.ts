@@ -77,7 +77,7 @@ describe('harness/determinism', function () {
 
       // The recording does see the jitter: a seeded fraction of trials is jittered (spin-10us: half),
       // and in those about half the yield points delay. Exact for this seed; the bounds are loose.
-      const profile = JITTER_PROFILES['spin-10us']!;
+      const profile = JITTER_PROFILES['spin-10us'];
       const trials = a.outcomes.map((o) => parseOutcome(o.outcome));
       const jittered = trials.filter((t) => t.threads.some((th) => th.reads.some(delayed)));
       const share = jittered.length / RUNS;
