@@ -78,3 +78,4 @@ export {
   type FutureSource,
   type TargetRef,
 } from './executor/index.js';
+export { defineConfig, type ConfigFile as StressConfig } from './core/settings/config-file.js';

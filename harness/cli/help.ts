@@ -105,8 +105,9 @@ Flags:
   --param name=value     override a suite parameter (repeatable; one the suites do not declare is a usage error)
 ${IMPL_FLAG_HELP}  --trace-events N       primitive events kept per thread per failing trial: the last N (default 48)
   --json FILE            also write the summary as JSON to FILE (atomically; "-": stdout, console off)
-  --config FILE          settings file (default: ./stress.config.{json,mjs,js} if present);
-                         suite and impl paths in it are relative to the file
+  --config FILE          settings file (default: stress.config.{json,mjs,js} here or in the
+                         nearest directory above, up to the project's package.json); paths in
+                         it (suites, impl, reporters) are relative to the file
   --shard i/n            run only shard i of n: every n-th configuration of the plan
                          (with more shards than configurations: a slice of each
                          configuration's trials), same seeds; merge the shards'

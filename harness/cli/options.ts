@@ -1,12 +1,13 @@
 /** `stress run` and `stress list`: flags, environment and config file -> complete, checked RunOptions. */
 import { parseArgs } from 'node:util';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { type ConfigFile, loadConfigFile } from '../core/settings/config-file.js';
 import { type CompleteRunOptions, envLayer, type Layer, resolveSettings, type SettingKey } from '../core/settings/resolve.js';
 import type { Source } from '../core/settings/source.js';
 import { HarnessError } from '../core/shared/errors.js';
 import { didYouMean } from '../core/shared/closest-name.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
+import { parseReporterSpec } from './reporter-spec.js';
 
 export const RUN_FLAGS = {
   threads: { type: 'string' },
@@ -83,7 +84,7 @@ const FLAG_OF: Partial<Record<SettingKey, string>> = {
 };
 
 /** The config file's keys by setting: the same settings as the flags, flags win. */
-const CONFIG_KEY_OF: Record<Exclude<SettingKey, 'shard'>, keyof ConfigFile> = {
+const CONFIG_KEY_OF: Record<SettingKey, keyof ConfigFile> = {
   suites: 'suites',
   threads: 'threads',
   cores: 'cores',
@@ -101,6 +102,7 @@ const CONFIG_KEY_OF: Record<Exclude<SettingKey, 'shard'>, keyof ConfigFile> = {
   impls: 'impl',
   traceEvents: 'traceEvents',
   jobs: 'jobs',
+  shard: 'shard',
 };
 
 function flagLayer(v: Record<string, unknown>, positionals: string[]): Layer {
@@ -133,7 +135,34 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   const layers = [flagLayer(v, positionals), envLayer(), ...(file !== null ? [configLayer(file)] : [])];
   // The CLI is the machine's main job (a CI runner, a nightly soak): it uses every core by default.
   const { options, sources } = resolveSettings(layers, { jobs: 'auto' });
-  const out: CliRun = { options, sources, reporters: reporterSettingsFrom(v) };
+  const out: CliRun = { options, sources, reporters: reporterSettingsFrom(file !== null ? withConfigReporters(v, file) : v) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;
+}
+
+/**
+ * The reporter flags, with the config file's `reporters`, `junitFlaky` and `reporterOptions` where
+ * the command line gives none (flags win, as for every setting). A reporter module and a report
+ * file named in the config are relative to the config file, like its suites; `-` stays stdout.
+ */
+function withConfigReporters(v: Record<string, unknown>, file: { path: string; config: ConfigFile }): Record<string, unknown> {
+  const base = dirname(file.path);
+  const { reporters, junitFlaky, reporterOptions } = file.config;
+  const out = { ...v };
+  if (out.reporter === undefined && reporters !== undefined) out.reporter = reporters.map((raw) => relativeTo(base, raw));
+  if (out['junit-flaky'] === undefined && junitFlaky !== undefined) out['junit-flaky'] = junitFlaky;
+  if (reporterOptions !== undefined) {
+    const given = (out['reporter-option'] as string[] | undefined) ?? [];
+    // The file's first: a flag with the same key comes later and wins.
+    out['reporter-option'] = [...Object.entries(reporterOptions).map(([k, value]) => `${k}=${value}`), ...given];
+  }
+  return out;
+}
+
+function relativeTo(base: string, raw: string): string {
+  const spec = parseReporterSpec(raw);
+  const at = (path: string): string => (path === '-' || isAbsolute(path) ? path : resolve(base, path));
+  // A custom reporter's target is its own business (not necessarily a path): left as written.
+  if (spec.kind === 'module') return `${at(spec.path)}${spec.target !== undefined ? `:${spec.target}` : ''}`;
+  return spec.target !== undefined && spec.target !== '' ? `${spec.name}:${at(spec.target)}` : raw;
 }

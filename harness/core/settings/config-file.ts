@@ -4,7 +4,8 @@
  */
 import { didYouMean } from '../shared/closest-name.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HarnessError, thrownMessage } from '../shared/errors.js';
 import { showValue } from '../shared/safe-value.js';
@@ -12,6 +13,17 @@ import { importModule } from '../shared/import-module.js';
 import { paramNameProblem } from './run-options.js';
 
 export const CONFIG_NAMES = ['stress.config.json', 'stress.config.mjs', 'stress.config.js'];
+
+/** The setting names a config file may hold (stress.config.schema.json lists the same: tested). */
+export const CONFIG_KEYS = (): string[] => Object.keys(KEYS);
+
+/**
+ * For a typed stress.config.mjs / .js (as vite's and vitest's): `export default defineConfig({ ... })`.
+ * Returns the object unchanged; the checks happen when `stress` reads it.
+ */
+export function defineConfig(config: ConfigFile): ConfigFile {
+  return config;
+}
 
 export interface ConfigFile {
   /** Built-in suite names, or suite module paths relative to the config file. */
@@ -36,6 +48,14 @@ export interface ConfigFile {
   traceEvents?: number;
   /** Trial groups side by side: a number or "auto" (--jobs). */
   jobs?: number | 'auto';
+  /** This job's shard, "i/n" (--shard); usually given per CI job on the command line. */
+  shard?: string;
+  /** Where results go, as --reporter takes them ("console", "junit:out/stress.xml", "./mine.js"); paths relative to the config file. */
+  reporters?: string[];
+  /** How JUnit writes a flaky invariant (--junit-flaky): "failure" (default), "surefire" or "repeat". */
+  junitFlaky?: 'failure' | 'surefire' | 'repeat';
+  /** Options for reporters (--reporter-option k=v). */
+  reporterOptions?: Record<string, string>;
 }
 
 const KEYS: Record<keyof ConfigFile, string> = {
@@ -56,10 +76,33 @@ const KEYS: Record<keyof ConfigFile, string> = {
   impl: 'object of kind: module path',
   traceEvents: 'number',
   jobs: 'number or "auto"',
+  shard: 'string "i/n"',
+  reporters: 'array of reporters as --reporter takes them',
+  junitFlaky: 'string: failure, surefire or repeat',
+  reporterOptions: 'object of option: value',
 };
 
+/**
+ * The config file for a run started in `from`: the first of CONFIG_NAMES in that directory or the
+ * nearest directory above it (as eslint, prettier and mocha look), so `stress run` from a
+ * subdirectory of a project uses the project's file. The search ends at the project's root (the
+ * first directory with a package.json) and at the home directory: a file outside the project is
+ * not this run's.
+ */
+export function findConfigFile(from: string): string | undefined {
+  const home = homedir();
+  for (let dir = resolve(from); ; ) {
+    const found = CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
+    if (found !== undefined) return found;
+    if (existsSync(join(dir, 'package.json')) || dir === home) return undefined;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
 export async function loadConfigFile(explicit: string | undefined): Promise<{ path: string; config: ConfigFile } | null> {
-  const path = explicit !== undefined ? resolve(explicit) : CONFIG_NAMES.map((n) => resolve(n)).find((p) => existsSync(p));
+  const path = explicit !== undefined ? resolve(explicit) : findConfigFile(process.cwd());
   if (path === undefined) return null;
   if (!existsSync(path)) throw new HarnessError('ERR_CONFIG', `config file ${explicit} not found`);
   let raw: unknown;
@@ -92,6 +135,8 @@ function plainSettings(path: string, raw: unknown): ConfigFile {
     }
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(raw)) {
+      // An editor's schema reference (stress.config.schema.json): not a setting.
+      if (k === '$schema') continue;
       // Own keys only: "toString" or "constructor" must be unknown keys, not members every object inherits.
       const expected = Object.hasOwn(KEYS, k) ? KEYS[k as keyof ConfigFile] : undefined;
       if (expected === undefined) throw new HarnessError('ERR_CONFIG', `${path}: unknown key ${JSON.stringify(k)}${didYouMean(k, Object.keys(KEYS))}; known keys: ${Object.keys(KEYS).join(', ')}`);
@@ -132,7 +177,7 @@ function plainValue(path: string, k: string, expected: string, v: unknown): unkn
   for (const name of Object.keys(v)) {
     const value: unknown = (v as Record<string, unknown>)[name];
     if (!isPlainItem(value)) {
-      const itemWord = k === 'params' ? 'number, string or boolean' : 'module path';
+      const itemWord = k === 'params' ? 'number, string or boolean' : k === 'reporterOptions' ? 'string' : 'module path';
       throw new HarnessError('ERR_CONFIG', `${path}: ${k}.${name} must be a ${itemWord}, got ${shown(value)}`);
     }
     // defineProperty: a name such as "__proto__" is kept as data (checkParams names the problem), never a prototype.
