@@ -7,6 +7,9 @@
 import type { RunEvent } from '../harness/core/events.js';
 import { isBad } from '../harness/core/grade/status-rule.js';
 import { formatEvent } from './console.js';
+import { colourMarks, colourWanted } from './colour.js';
+import { etaMs, shortDuration } from './eta.js';
+import type { RunSettings } from '../harness/core/settings/run-options.js';
 import { firstFailureTrace } from './failure-text.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
@@ -15,6 +18,9 @@ const STATUS_EVERY_MS = 5000;
 
 export function consoleReporter(_target: string | undefined, ctx: ReporterContext): Reporter {
   const out = ctx.out;
+  const colour = colourWanted(ctx.env, out.isTTY);
+  let settings: RunSettings | undefined;
+  let planned = 0;
   let lastStatus = 0;
   let liveLine = false;
   const clearLive = (): void => {
@@ -23,12 +29,18 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
   };
   return {
     onEvent(event: RunEvent): void {
+      if (event.type === 'run-start') {
+        settings = event.settings;
+        planned = event.configs.length;
+      }
       if (event.type === 'progress') {
         const now = performance.now();
         if (!out.isTTY && now - lastStatus < STATUS_EVERY_MS) return;
         lastStatus = now;
-        const text = formatEvent(event);
-        if (text === null) return;
+        const status = formatEvent(event);
+        if (status === null) return;
+        const left = etaMs(settings, planned, event.elapsedMs, event.configsLeft);
+        const text = left === undefined ? status : `${status}, about ${shortDuration(left)} to go`;
         if (out.isTTY) {
           clearLive();
           // A terminal that reports 0 columns (a pty under `script`, some CI runners) has no usable width: assume 80.
@@ -41,7 +53,7 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
       }
       const text = formatEvent(event);
       clearLive();
-      if (text !== null) out.write(`${text}\n`);
+      if (text !== null) out.write(`${colourMarks(text, colour)}\n`);
       if (event.type === 'config-end' && isBad(event.result.status) && !event.result.config.canary) {
         const trace = firstFailureTrace(event.result);
         if (trace.length > 0) out.write(`    trace of the first failing trial:\n${trace.join('\n')}\n`);

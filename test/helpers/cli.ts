@@ -8,7 +8,8 @@ export function stress(args: string[], env: Record<string, string | undefined> =
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     timeout,
-    env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '', ...env },
+    // No colour whatever the caller's shell says (FORCE_COLOR): tests read the plain text.
+    env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

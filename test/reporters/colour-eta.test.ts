@@ -1,0 +1,58 @@
+/**
+ * The console's colour and ETA (issue 18, CLI conventions): NO_COLOR, FORCE_COLOR and the terminal
+ * decide whether status words are coloured (FAIL red, PASS green); only the status word at the head
+ * of a line is; and the status line says when the run should end.
+ */
+import assert from 'node:assert/strict';
+import { colourMarks, colourWanted } from '../../reporters/colour.js';
+import { etaMs, shortDuration } from '../../reporters/eta.js';
+import { consoleReporter } from '../../reporters/console-reporter.js';
+import { memoryContext } from './fixtures/memory-context.js';
+import { mixedSummary } from './fixtures/summaries.js';
+
+const RED = '\x1b[31m';
+const GREEN = '\x1b[32m';
+
+describe('reporters/console: colour and ETA', () => {
+  it('colour: NO_COLOR wins, then FORCE_COLOR, then a terminal that is not dumb', () => {
+    assert.equal(colourWanted({}, true), true);
+    assert.equal(colourWanted({}, false), false);
+    assert.equal(colourWanted({ TERM: 'dumb' }, true), false);
+    assert.equal(colourWanted({ NO_COLOR: '1' }, true), false);
+    assert.equal(colourWanted({ NO_COLOR: '' }, true), true, 'an empty NO_COLOR is unset (no-color.org)');
+    assert.equal(colourWanted({ FORCE_COLOR: '1' }, false), true);
+    assert.equal(colourWanted({ FORCE_COLOR: '0' }, true), false);
+    assert.equal(colourWanted({ FORCE_COLOR: 'false' }, true), false);
+    assert.equal(colourWanted({ NO_COLOR: '1', FORCE_COLOR: '1' }, true), false);
+  });
+
+  it('colours only the status word at the head of a line', () => {
+    const text = '  FAIL     a/b: 3 trials\n  PASS     c/d\n  details: PASS is not a mark here\n  SURVIVED  x/y';
+    const out = colourMarks(text, true);
+    assert.ok(out.startsWith(`  ${RED}FAIL`), out);
+    assert.ok(out.includes(`  ${GREEN}PASS`));
+    assert.ok(out.includes(`  ${RED}SURVIVED`));
+    assert.ok(out.includes('details: PASS is not'), 'text inside a line is left alone');
+    assert.equal(colourMarks(text, false), text);
+  });
+
+  it('the console reporter colours on FORCE_COLOR and writes plain text otherwise', () => {
+    const s = mixedSummary();
+    const plain = memoryContext({}, {});
+    consoleReporter(undefined, plain).onEvent!({ type: 'run-end', summary: s });
+    assert.equal(plain.stdout.join('').includes('\x1b['), false);
+    const forced = memoryContext({}, { FORCE_COLOR: '1' });
+    consoleReporter(undefined, forced).onEvent!({ type: 'run-end', summary: s });
+    assert.ok(forced.stdout.join('').includes(`  ${RED}SURVIVED`), 'a surviving canary in red');
+  });
+
+  it('ETA: the budget left for a time-budgeted run or a soak, the pace so far for a run of N trials', () => {
+    assert.equal(etaMs({ timeoutMs: 1, traceEvents: 1, timeBudgetMs: 60_000 }, 10, 20_000, 5), 40_000);
+    assert.equal(etaMs({ timeoutMs: 1, traceEvents: 1, durationMs: 3_600_000 }, 10, 3_700_000, 5), 0);
+    assert.equal(etaMs({ timeoutMs: 1, traceEvents: 1, runs: 100 }, 10, 8_000, 6), 12_000, '4 configurations took 8 s: 6 more take about 12 s');
+    assert.equal(etaMs({ timeoutMs: 1, traceEvents: 1, runs: 100 }, 10, 8_000, 10), undefined, 'nothing finished yet');
+    assert.equal(shortDuration(45_000), '45s');
+    assert.equal(shortDuration(185_000), '3m 05s');
+    assert.equal(shortDuration(7_800_000), '2h 10m');
+  });
+});
