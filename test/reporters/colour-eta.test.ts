@@ -36,13 +36,13 @@ describe('reporters/console: colour and ETA', () => {
     assert.equal(colourMarks(text, false), text);
   });
 
-  it('the console reporter colours on FORCE_COLOR and writes plain text otherwise', () => {
+  it('the console reporter colours on FORCE_COLOR and writes plain text otherwise', async () => {
     const s = mixedSummary();
     const plain = memoryContext({}, {});
-    consoleReporter(undefined, plain).onEvent!({ type: 'run-end', summary: s });
+    await consoleReporter(undefined, plain).onEvent!({ type: 'run-end', summary: s });
     assert.equal(plain.stdout.join('').includes('\x1b['), false);
     const forced = memoryContext({}, { FORCE_COLOR: '1' });
-    consoleReporter(undefined, forced).onEvent!({ type: 'run-end', summary: s });
+    await consoleReporter(undefined, forced).onEvent!({ type: 'run-end', summary: s });
     assert.ok(forced.stdout.join('').includes(`  ${RED}SURVIVED`), 'a surviving canary in red');
   });
 
