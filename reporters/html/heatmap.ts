@@ -48,6 +48,10 @@ function grid(rs: ConfigResult[]): string {
       if (r.status === 'skipped') return `<td class="skipped" title="${esc(r.skippedReason ?? 'skipped')}">skipped</td>`;
       const pct = r.trials === 0 ? 'n/a' : `${((100 * r.failedTrials) / r.trials).toPrecision(r.failedTrials === 0 ? 1 : 3)}%`;
       const title = `${r.config.key}: ${r.failedTrials} of ${r.trials} trials failed, ${formatRate(r.failedTrials, r.trials)}, status ${r.status}`;
+      // A canary that survived here is bad news, not a clean cell: never on the pass-green scale.
+      if (r.config.canary && r.canaryVerdict === 'survived') {
+        return `<td class="survived" title="${esc(`${title}; the planted bug was not caught here`)}">${esc(pct)}<small>survived</small></td>`;
+      }
       return `<td style="background:${rateColour(r.failedTrials, r.trials)}" title="${esc(title)}">${esc(pct)}<small>${esc(r.trials)}</small></td>`;
     });
     return `<tr><th scope="row">t${esc(t)}</th>${cells.join('')}</tr>`;

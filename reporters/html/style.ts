@@ -22,6 +22,7 @@ ul.canaries li.bad { color: var(--bad); } ul.canaries li.ok { color: var(--ok); 
 table.heat td { width: 88px; text-align: center; font-weight: 600; }
 table.heat td small { display: block; font-weight: 400; color: #333; font-size: 10px; }
 table.heat td.skipped { background: #e0e0e0; color: var(--muted); font-weight: 400; }
+table.heat td.survived { background: repeating-linear-gradient(45deg, #f8d0d0, #f8d0d0 6px, #fff 6px, #fff 12px); outline: 2px solid #b00020; outline-offset: -2px; }
 table.heat td.none { background: repeating-linear-gradient(45deg, #fff, #fff 4px, #f0f0f0 4px, #f0f0f0 8px); }
 table.heat caption, table.hist caption, table.waitfor caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
 article.failure { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--bad); padding: 8px 16px; margin: 12px 0; }

@@ -51,6 +51,8 @@ describe('reporters/html', function () {
     assert.match(html, /<h3>counter<\/h3><div class="grids">\s*<table class="heat"><caption>locked, cores all<\/caption>/);
     assert.match(html, /<td style="background:hsl\([^"]+\)" title="counter\/racy\/t2\/c-all\/j-spin-1us: 7 of 100 trials failed/);
     assert.match(html, /<td class="skipped" title="CPU affinity is not available here">skipped<\/td>/);
+    // The surviving canary (deadlock/opposite-order: 0 failures) is marked, not a green "0%" cell like a pass.
+    assert.match(html, /<td class="survived" title="deadlock\/opposite-order\/t2\/c-all\/j-none: 0 of 100 trials failed[^"]*the planted bug was not caught here">0%<small>survived<\/small><\/td>/);
     assert.match(html, /<table class="hist">[\s\S]*all updates kept[\s\S]*class="bar forbidden"/);
     assert.match(html, /<span class="type">Flaky<\/span>[\s\S]*replay: <code class="cmd">npx stress replay /);
     assert.match(html, /<span class="type">HangOrDeadlock<\/span>[\s\S]*<table class="waitfor">/);
