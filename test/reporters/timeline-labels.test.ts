@@ -21,8 +21,8 @@ describe('reporters/html timeline: labels where events cluster', () => {
   it('never draws two labels of one row over each other, and keeps a mark (with its hover text) for every event', () => {
     // 60 events of two threads inside 2% of the time span, then one far away: the old layout stacked them.
     const trace: TraceEvent[] = [];
-    for (let i = 0; i < 60; i++) trace.push({ thread: i % 2, threadName: `t${i % 2}`, time: i * 0.0001, op: i % 3 === 0 ? 'acquire' : 'release', primitive: 'lock' } as TraceEvent);
-    trace.push({ thread: 0, threadName: 't0', time: 0.5, op: 'user', primitive: 'a long user label at the end' } as TraceEvent);
+    for (let i = 0; i < 60; i++) trace.push({ thread: i % 2, threadName: `t${i % 2}`, time: i * 0.0001, op: i % 3 === 0 ? 'acquire' : 'release', primitive: 'lock' });
+    trace.push({ thread: 0, threadName: 't0', time: 0.5, op: 'user', primitive: 'a long user label at the end' });
     const svg = timelineSvg(trace);
     assert.equal((svg.match(/<circle /g) ?? []).length, trace.length, 'a mark per event');
     assert.equal((svg.match(/<title>/g) ?? []).length, trace.length, 'hover text per event');
