@@ -97,9 +97,19 @@ function write(text: string): number {
  * (junit, html, jsonl, json, markdown:FILE) still finish and the exit code is still the run's
  * verdict (what `set -o pipefail` sees). Any other error on the stream is not ours to hide.
  */
-for (const stream of [process.stdout, process.stderr]) {
+for (const [stream, name] of [[process.stdout, 'standard output'], [process.stderr, 'standard error']] as const) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    if (err.code === 'EPIPE') return;
+    // Any other failure (ENOSPC on a full disk, EIO) loses what the run reports there: a harness
+    // error, said in one line (on the other stream when it is this one that failed), never exit 1,
+    // which would read as a bug found.
+    const line = `stress: cannot write to ${name} (${err.code ?? err.message}); no verdict: exit code ${EXIT.HARNESS}\n`;
+    try {
+      (stream === process.stderr ? process.stdout : process.stderr).write(line);
+    } catch {
+      // Both streams are gone: the exit code says it.
+    }
+    process.exit(EXIT.HARNESS);
   });
 }
 

@@ -39,6 +39,8 @@ describe('cli: a config file that holds a whole run', function () {
     const project = join(dir, 'project');
     const sub = join(project, 'src', 'deep');
     mkdirSync(sub, { recursive: true });
+    // The project's root: the search goes up to here.
+    writeFileSync(join(project, 'package.json'), '{"name": "project"}');
     writeFileSync(
       join(project, 'stress.config.json'),
       JSON.stringify({
@@ -48,6 +50,8 @@ describe('cli: a config file that holds a whole run', function () {
         jitter: ['none'],
         schedule: ['free'],
         runs: 10,
+        // The correct variants only: a canary may survive 5 trials, and this test is not about verdicts.
+        grep: '/(locked|atomic)/',
         seed: 'from-config',
         shard: '1/2',
         reporters: ['jsonl:out/results.jsonl', 'junit:out/stress.xml'],
@@ -75,10 +79,25 @@ describe('cli: a config file that holds a whole run', function () {
     assert.equal(h2.settings.shard.index, 2);
     // Not past the project's root: a package.json in between ends the search.
     writeFileSync(join(project, 'src', 'package.json'), '{}');
-    const inner = stressIn(sub, ['run', 'counter', '--threads', '2', '--jitter', 'none', '--schedule', 'free', '--runs', '5', '--reporter', 'jsonl:inner.jsonl']);
+    const inner = stressIn(sub, ['run', 'counter', '--grep', '/(locked|atomic)/', '--threads', '2', '--jitter', 'none', '--schedule', 'free', '--runs', '5', '--reporter', 'jsonl:inner.jsonl']);
     assert.equal(inner.code, 0, inner.err);
     const h3 = JSON.parse(readFileSync(join(sub, 'inner.jsonl'), 'utf8').split('\n')[0]!) as { seed: string };
     assert.notEqual(h3.seed, 'from-config', 'the file above src/package.json was not used');
+  });
+
+  it('outside any project (no package.json above), only the working directory is searched; a config that is not a plain object is refused', () => {
+    const loose = join(dir, 'loose');
+    mkdirSync(join(loose, 'a', 'b'), { recursive: true });
+    writeFileSync(join(loose, 'stress.config.json'), JSON.stringify({ seed: 'planted-above' }));
+    const r = stressIn(join(loose, 'a', 'b'), ['run', 'counter', '--grep', '/(locked|atomic)/', '--threads', '2', '--jitter', 'none', '--schedule', 'free', '--runs', '5', '--reporter', 'jsonl:r.jsonl']);
+    assert.equal(r.code, 0, r.err);
+    const h = JSON.parse(readFileSync(join(loose, 'a', 'b', 'r.jsonl'), 'utf8').split('\n')[0]!) as { seed: string };
+    assert.notEqual(h.seed, 'planted-above');
+    writeFileSync(join(loose, 'stress.config.mjs'), 'export default Promise.resolve({ runs: "bogus" });');
+    rmSync(join(loose, 'stress.config.json'));
+    const p = stressIn(loose, ['list']);
+    assert.equal(p.code, 2, p.out + p.err);
+    assert.match(p.err, /expected a plain object of settings .* got a Promise/);
   });
 
   it('checks the new keys like the others (exit 2, did you mean)', () => {

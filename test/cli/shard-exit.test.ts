@@ -5,7 +5,7 @@
  * shards gives the canary verdict. An unsharded run keeps failing on a surviving canary.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress } from '../helpers/cli.js';
@@ -45,6 +45,27 @@ describe('cli: a shard judges its correct variants; canaries are judged by the m
     assert.match(merged.out, /SURVIVED/);
     const whole = stress(['run', suite, ...common]);
     assert.equal(whole.code, 1, whole.out + whole.err);
+  });
+
+  it('shard 1 of 1 is the whole matrix: a surviving canary fails it and its merge; a results file whose shard field is malformed is refused', () => {
+    const suite = join(dir, 'holds.mjs');
+    writeFileSync(suite, suiteSource(true));
+    const file = join(dir, 'one-of-one.jsonl');
+    const r = stress(['run', suite, '--runs', '20', '--jitter', 'none', '--schedule', 'free', '--seed', 'shard-exit', '--shard', '1/1', '--reporter', `jsonl:${file}`]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.equal(stress(['merge', file]).code, 1);
+    assert.equal(stress(['report', file]).code, 1);
+    // Hand-edited: a shard field that is not a well-formed i/n must not switch canary judging off.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    for (const shard of [null, 0, false, 'x', {}, { index: 2, total: 1 }]) {
+      const header = JSON.parse(lines[0]!) as { settings: Record<string, unknown> };
+      header.settings.shard = shard;
+      const edited = join(dir, 'edited.jsonl');
+      writeFileSync(edited, [JSON.stringify(header), ...lines.slice(1)].join('\n'));
+      const rep = stress(['report', edited]);
+      assert.equal(rep.code, 2, `shard ${JSON.stringify(shard)}: ${rep.out}${rep.err}`);
+      assert.match(rep.err, /shard .* is not \{"index": i, "total": n\}/);
+    }
   });
 
   it('a shard whose correct variant failed exits 1', () => {

@@ -6,7 +6,7 @@
  * named "-" is ever created.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -59,5 +59,17 @@ describe('cli: "-" is standard output for json, jsonl and markdown', function ()
     assert.equal(soak.code, 2);
     assert.match(soak.err, /a soak\) rewrites its reports after every pass/);
     assert.equal(existsSync(join(dir, '-')), false);
+  });
+
+  it('a standard output that cannot be written (a full disk: /dev/full) is a harness error in one line, exit 3, never 1', function () {
+    if (!existsSync('/dev/full')) return this.skip();
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, ...RUN, '--grep', '/(locked|atomic)/', '--reporter', 'jsonl:-'], { cwd: dir, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', fd, 'pipe'], env: { ...process.env, STRESS_SEED: '' } });
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /^stress: cannot write to standard output \(ENOSPC\); no verdict: exit code 3$/m);
+    } finally {
+      closeSync(fd);
+    }
   });
 });

@@ -256,4 +256,21 @@ describe('reporters/junit', function () {
     assert.match(xml, /<testcase classname="counter" name="counter\/locked\/t2\/c-all\/j-none: no hang" time="[\d.]+" file="\/tmp\/counter.js"/);
     assert.match(xml, /<testsuites name="[^"]*" time="4.321"/, 'the run took 4,321 ms: the sum of the configurations would be more');
   });
+
+  it("a suite file whose path holds '>', '<', '&' or quotes: the file attribute is escaped and the document stays well-formed", async function () {
+    const summary = mixedSummary();
+    for (const r of summary.configs) r.config.suiteUrl = 'file:///tmp/gt>dir/<a&b>"q".js';
+    const skipped = summary.configs.find((r) => r.status === 'skipped')!;
+    skipped.skippedInvariants = ['no lost update', 'no hang'];
+    for (const mode of ['failure', 'surefire', 'repeat']) {
+      const xml = await junit(summary, mode);
+      assert.ok(xml.includes('file="/tmp/gt&gt;dir/&lt;a&amp;b&gt;&quot;q&quot;.js"'), mode);
+      assert.ok(!xml.includes('shakedown-'), `${mode}: no marker left`);
+      if (!hasTool('xmllint')) return skipLoudly(this, 'xmllint', 'apt-get install libxml2-utils');
+      const dir = mkdtempSync(join(tmpdir(), 'junit-'));
+      writeFileSync(join(dir, 'r.xml'), xml);
+      const r = spawnSync('xmllint', ['--noout', join(dir, 'r.xml')], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 0, `${mode}: well-formed: ${r.stderr}`);
+    }
+  });
 });

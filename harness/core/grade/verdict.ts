@@ -97,6 +97,8 @@ export function exitCodeFor(summary: RunSummary): number {
   // One shard sees only its share of a canary's configurations: a canary caught in another shard
   // looks survived here. Its verdict belongs to `stress merge`, which sees them all; a shard's exit
   // code judges its correct variants, so a shard that found a real race fails its own CI job.
-  if (summary.shard === undefined && canaries.some((v) => !v.caught)) return EXIT.FAILED;
+  // (Shard 1 of 1 is the whole matrix: its canaries are judged.)
+  const wholeMatrix = summary.shard === undefined || summary.shard.total === 1;
+  if (wholeMatrix && canaries.some((v) => !v.caught)) return EXIT.FAILED;
   return EXIT.OK;
 }

@@ -8,6 +8,7 @@ import { regraded } from '../grade/status-rule.js';
 import { visible } from '../shared/control-chars.js';
 import type { ConfigResult, RunSummary } from '../grade/results.js';
 import type { RunSettings } from '../settings/run-options.js';
+import { MAX_SHARDS } from '../plan/shard.js';
 
 /** Bumped when a record changes incompatibly. */
 export const RESULTS_FORMAT = 1;
@@ -57,6 +58,12 @@ function bad(path: string, message: string): HarnessError {
   return new HarnessError('ERR_RESULTS_FILE', `${path}: ${message}`);
 }
 
+function isShard(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const { index, total } = v as { index?: unknown; total?: unknown };
+  return Number.isInteger(index) && Number.isInteger(total) && (index as number) >= 1 && (index as number) <= (total as number) && (total as number) <= MAX_SHARDS;
+}
+
 export function readResultsFile(path: string): ResultsFile {
   let text: string;
   try {
@@ -80,6 +87,11 @@ export function readResultsFile(path: string): ResultsFile {
     throw bad(path, 'the first line does not identify a shakedown run (expected a file written by --reporter jsonl)');
   }
   if (header.format !== RESULTS_FORMAT) throw bad(path, `results format ${String(header.format)} is not supported (this version reads ${RESULTS_FORMAT})`);
+  // A shard field decides whether canaries are judged: anything but a well-formed i/n is refused, not read as "a shard".
+  const settings = (header as { settings?: unknown }).settings;
+  if (typeof settings !== 'object' || settings === null) throw bad(path, 'the header has no settings object');
+  const shard = (settings as { shard?: unknown }).shard;
+  if (shard !== undefined && !isShard(shard)) throw bad(path, `the header's shard ${visible(JSON.stringify(shard) ?? String(shard))} is not {"index": i, "total": n} with 1 <= i <= n <= ${MAX_SHARDS}`);
   const out: ResultsFile = { path, header: header as HeaderRecord, configs: [], truncatedTail };
   for (const [i, r] of records.slice(1).entries()) {
     const rec = r as { kind?: string };

@@ -85,18 +85,28 @@ const KEYS: Record<keyof ConfigFile, string> = {
 /**
  * The config file for a run started in `from`: the first of CONFIG_NAMES in that directory or the
  * nearest directory above it (as eslint, prettier and mocha look), so `stress run` from a
- * subdirectory of a project uses the project's file. The search ends at the project's root (the
- * first directory with a package.json) and at the home directory: a file outside the project is
- * not this run's.
+ * subdirectory of a project uses the project's file. Only within the project: the search goes up
+ * to the first directory with a package.json (or the home directory), and outside any project it
+ * looks in `from` alone: a stress.config.mjs above it (in /tmp, say) is someone else's code.
  */
 export function findConfigFile(from: string): string | undefined {
+  const here = (dir: string): string | undefined => CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
+  const start = resolve(from);
+  const root = projectRoot(start);
+  if (root === undefined) return here(start);
+  for (let dir = start; ; dir = dirname(dir)) {
+    const found = here(dir);
+    if (found !== undefined || dir === root) return found;
+  }
+}
+
+/** The nearest directory at or above `start` with a package.json, not above the home directory. */
+function projectRoot(start: string): string | undefined {
   const home = homedir();
-  for (let dir = resolve(from); ; ) {
-    const found = CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
-    if (found !== undefined) return found;
-    if (existsSync(join(dir, 'package.json')) || dir === home) return undefined;
+  for (let dir = start; ; ) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir || dir === home) return undefined;
     dir = parent;
   }
 }
@@ -132,6 +142,11 @@ function plainSettings(path: string, raw: unknown): ConfigFile {
   try {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new HarnessError('ERR_CONFIG', `${path}: expected an object of settings (default export for .js/.mjs), got ${shown(raw)}`);
+    }
+    // A promise, a class instance or a Map would have its settings in places Object.keys does not see: they would be ignored.
+    const proto: unknown = Object.getPrototypeOf(raw);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new HarnessError('ERR_CONFIG', `${path}: expected a plain object of settings (default export for .js/.mjs), got ${raw instanceof Promise ? 'a Promise (export the object itself; top-level await is fine)' : `an instance of ${String((proto as { constructor?: { name?: unknown } }).constructor?.name ?? 'a class')}`}`);
     }
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(raw)) {
