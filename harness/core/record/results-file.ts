@@ -91,7 +91,7 @@ export function readResultsFile(path: string): ResultsFile {
   const settings = (header as { settings?: unknown }).settings;
   if (typeof settings !== 'object' || settings === null) throw bad(path, 'the header has no settings object');
   const shard = (settings as { shard?: unknown }).shard;
-  if (shard !== undefined && !isShard(shard)) throw bad(path, `the header's shard ${visible(JSON.stringify(shard) ?? String(shard))} is not {"index": i, "total": n} with 1 <= i <= n <= ${MAX_SHARDS}`);
+  if (shard !== undefined && !isShard(shard)) throw bad(path, `the header's shard ${visible(JSON.stringify(shard) ?? typeof shard)} is not {"index": i, "total": n} with 1 <= i <= n <= ${MAX_SHARDS}`);
   const out: ResultsFile = { path, header: header as HeaderRecord, configs: [], truncatedTail };
   for (const [i, r] of records.slice(1).entries()) {
     const rec = r as { kind?: string };

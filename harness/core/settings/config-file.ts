@@ -146,7 +146,7 @@ function plainSettings(path: string, raw: unknown): ConfigFile {
     // A promise, a class instance or a Map would have its settings in places Object.keys does not see: they would be ignored.
     const proto: unknown = Object.getPrototypeOf(raw);
     if (proto !== Object.prototype && proto !== null) {
-      throw new HarnessError('ERR_CONFIG', `${path}: expected a plain object of settings (default export for .js/.mjs), got ${raw instanceof Promise ? 'a Promise (export the object itself; top-level await is fine)' : `an instance of ${String((proto as { constructor?: { name?: unknown } }).constructor?.name ?? 'a class')}`}`);
+      throw new HarnessError('ERR_CONFIG', `${path}: expected a plain object of settings (default export for .js/.mjs), got ${raw instanceof Promise ? 'a Promise (export the object itself; top-level await is fine)' : `an instance of ${className(proto)}`}`);
     }
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(raw)) {
@@ -199,6 +199,16 @@ function plainValue(path: string, k: string, expected: string, v: unknown): unkn
     Object.defineProperty(copy, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return copy;
+}
+
+/** A prototype's class name for a message, never throwing (a Proxy or a getter may). */
+function className(proto: unknown): string {
+  try {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? name : 'a class';
+  } catch {
+    return 'a class';
+  }
 }
 
 function isPlainItem(v: unknown): v is string | number | boolean {
