@@ -107,8 +107,13 @@ function checkStdoutUse(list: ReporterSpec[]): void {
       throw new HarnessError('ERR_USAGE', `--reporter ${spec.name}:-: ${spec.name} writes a file; "-" (standard output) is for ${STDOUT_CAPABLE.join(', ')}`);
     }
   }
-  const writers = list.filter(writesStdout).map((s) => (s.kind === 'builtin' ? (s.target !== undefined ? `${s.name}:${s.target}` : s.name) : `${s.path}:${s.target}`));
-  if (writers.length > 1) throw new HarnessError('ERR_USAGE', `--reporter: ${writers.join(' and ')} would all write to standard output, interleaved; give all but one a file`);
+  // The console and markdown-to-the-terminal share it as before (markdown comes after the summary); a
+  // `-` stream (json, jsonl, markdown:-) is for a program to read: nothing else may write there.
+  const writers = list.filter(writesStdout);
+  if (writers.length > 1 && writers.some((w) => w.target === STDOUT)) {
+    const names = writers.map((w) => (w.kind === 'builtin' ? (w.target !== undefined ? `${w.name}:${w.target}` : w.name) : `${w.path}:${w.target}`));
+    throw new HarnessError('ERR_USAGE', `--reporter: ${names.join(' and ')} would all write to standard output, interleaved; give all but one a file`);
+  }
 }
 
 /** Default: the console alone. $GITHUB_STEP_SUMMARY set: also the Markdown summary appended there. */

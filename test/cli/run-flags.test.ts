@@ -87,7 +87,7 @@ describe('cli: run flags', function () {
     // the first once 5 s have passed, so a 9 s run prints at least one.
     const r = stress(['run', 'counter', '--grep', '^counter/atomic/t2/', '--jitter', 'none,spin-1us', '--schedule', 'free', '--time-budget', '9s', '--seed', 'ci'], {}, 90_000);
     assert.equal(r.code, 0, r.out + r.err);
-    const status = [...r.out.matchAll(/^(\d+)s: ([\d,]+) trials?, ([\d,]+) failures? \(([\d.]+)%\), (\d+) configs? left$/gm)];
+    const status = [...r.out.matchAll(/^(\d+)s: ([\d,]+) trials?, ([\d,]+) failures? \(([\d.]+)%\), (\d+) configs? left, about (\d+s|\d+m \d\ds) to go$/gm)];
     assert.ok(status.length >= 1, `a status line in:\n${r.out}`);
     for (const m of status) {
       assert.ok(Number(m[2]!.replaceAll(',', '')) > 0, m[0]);
