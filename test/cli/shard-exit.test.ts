@@ -43,6 +43,16 @@ describe('cli: a shard judges its correct variants; canaries are judged by the m
     const merged = stress(['merge', ...files]);
     assert.equal(merged.code, 1, merged.out + merged.err);
     assert.match(merged.out, /SURVIVED/);
+    // Removing the surviving canary's record by hand does not turn the merge green: it is refused.
+    for (const file of files) {
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const kept = lines.filter((l) => !/"variant":"planted"/.test(l));
+      if (kept.length < lines.length) writeFileSync(join(dir, 'cut.jsonl'), `${kept.join('\n')}\n`);
+      else writeFileSync(join(dir, 'whole.jsonl'), `${lines.join('\n')}\n`);
+    }
+    const cut = stress(['merge', join(dir, 'cut.jsonl'), join(dir, 'whole.jsonl')]);
+    assert.equal(cut.code, 2, cut.out + cut.err);
+    assert.match(cut.err, /1 planned configuration has no result \(shard-exit\/planted\/t1\/c-all\/j-none\).*a record was removed/);
     const whole = stress(['run', suite, ...common]);
     assert.equal(whole.code, 1, whole.out + whole.err);
   });

@@ -53,6 +53,7 @@ export function mergeResults(files: ResultsFile[], options: { requireAllShards: 
   // Statuses from the counts again after joining (each record was regraded when read): nothing stored decides a verdict.
   const records = [...parts.values()].map(({ planIndex, results }) => ({ planIndex, result: regraded(files.length === 1 ? results[0]! : joinSlices(results, warnings)) }));
   records.sort((a, b) => a.planIndex - b.planIndex);
+  checkNothingMissing(files, records.map((r) => r.result.config.key), options.requireAllShards);
   const h0 = first.header;
   const { shard: _shard, ...settings } = h0.settings;
   const single = files.length === 1 ? h0.settings.shard : undefined;
@@ -174,6 +175,23 @@ function checkSameVariants(files: ResultsFile[]): void {
 }
 
 /** The shards' fail-fast stops, as one: the first reason, and every configuration not run. */
+/**
+ * Every planned configuration has a result when the files are the whole run (all shards, or one
+ * unsharded file) and every run ended normally: a configuration missing then was removed from a
+ * file, and a verdict without it could be green where the run was red. (A killed, interrupted or
+ * --fail-fast run legitimately lacks some: warned or reported as stopped instead.)
+ */
+function checkNothingMissing(files: ResultsFile[], present: string[], allShards: boolean): void {
+  const whole = allShards || (files.length === 1 && (files[0]!.header.settings.shard === undefined || files[0]!.header.settings.shard.total === 1));
+  const complete = files.every((f) => f.end !== undefined && !f.end.interrupted && f.end.stoppedEarly === undefined && !f.truncatedTail);
+  if (!whole || !complete) return;
+  const have = new Set(present);
+  const missing = files[0]!.header.plan.filter((key) => !have.has(key));
+  if (missing.length > 0) {
+    throw fail(`${missing.length} planned configuration${missing.length === 1 ? ' has' : 's have'} no result (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}) although every run ended normally: a record was removed from a results file; refusing to judge the run without it`);
+  }
+}
+
 function stoppedEarly(files: ResultsFile[]): { stoppedEarly: NonNullable<RunSummary['stoppedEarly']> } | undefined {
   const stops = files.flatMap((f) => (f.end?.stoppedEarly ? [f.end.stoppedEarly] : []));
   if (stops.length === 0) return undefined;
