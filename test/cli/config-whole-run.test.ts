@@ -110,7 +110,11 @@ describe('cli: a config file that holds a whole run', function () {
     writeFileSync(join(bad, 'stress.config.json'), JSON.stringify({ junitFlaky: 'sometimes' }));
     const m = stressIn(bad, ['list']);
     assert.equal(m.code, 2);
-    assert.match(m.err, /--junit-flaky: "sometimes" is not a flaky encoding/);
+    assert.match(m.err, /stress\.config\.json: junitFlaky must be failure, surefire or repeat, got "sometimes" \[ERR_CONFIG\]/);
+    writeFileSync(join(bad, 'stress.config.json'), JSON.stringify({ reporterOptions: { 'junit.flaky': 5 } }));
+    const o = stressIn(bad, ['list']);
+    assert.equal(o.code, 2);
+    assert.match(o.err, /reporterOptions\.junit\.flaky must be a string, got 5/);
   });
 
   it('defineConfig returns the config as given (a typed .mjs config)', () => {

@@ -124,6 +124,9 @@ export async function loadConfigFile(explicit: string | undefined): Promise<{ pa
     throw new HarnessError('ERR_CONFIG', `${path}: cannot read config: ${thrownMessage(err)}`, { cause: err });
   }
   const config = plainSettings(path, raw);
+  if (config.junitFlaky !== undefined && !['failure', 'surefire', 'repeat'].includes(config.junitFlaky)) {
+    throw new HarnessError('ERR_CONFIG', `${path}: junitFlaky must be failure, surefire or repeat, got ${shown(config.junitFlaky)}`);
+  }
   if (config.params !== undefined) checkParams(path, config.params);
   return { path, config };
 }
@@ -191,7 +194,8 @@ function plainValue(path: string, k: string, expected: string, v: unknown): unkn
   const copy: Record<string, unknown> = {};
   for (const name of Object.keys(v)) {
     const value: unknown = (v as Record<string, unknown>)[name];
-    if (!isPlainItem(value)) {
+    // params hold numbers, strings or booleans; impl paths and reporter options are strings.
+    if (!isPlainItem(value) || (k !== 'params' && typeof value !== 'string')) {
       const itemWord = k === 'params' ? 'number, string or boolean' : k === 'reporterOptions' ? 'string' : 'module path';
       throw new HarnessError('ERR_CONFIG', `${path}: ${k}.${name} must be a ${itemWord}, got ${shown(value)}`);
     }
