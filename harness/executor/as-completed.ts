@@ -74,8 +74,8 @@ export function asCompleted<T>(futures: FutureSource<T>, options: { timeoutMs?: 
     if (waiting.length > 0) for (const w of waiting.splice(0)) w.reject(err);
     else timedOut = err;
   });
-  // Hand-written rather than an async generator: a generator awaits what it yields, and its calls
-  // queue behind each other; this one answers each next() as futures complete.
+  // Hand-written rather than an async generator: a generator's next() calls queue behind each
+  // other and it cannot be woken by a completion; this one answers each next() as futures complete.
   const iterator: AsyncIterableIterator<Future<T>> = {
     next(): Promise<IteratorResult<Future<T>>> {
       // Futures done before a timeout are still yielded, then the timeout (as Python's).

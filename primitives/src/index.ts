@@ -35,7 +35,7 @@ export { Timer } from './timer.js';
 // The cross-thread protocols under Thread.join and shakedown's ThreadPoolExecutor, exported for the
 // executor (root package) and for the `executor` suite that stress-tests them.
 export { publishThreadEnded, untilThreadEnded } from './thread-words.js';
-export { TASK_PENDING, TASK_RUNNING, TASK_CANCELLED, TASK_FINISHED, tryStartTask, tryCancelTask, finishTask, failPendingTask, taskSettled, untilTasksSettled } from './task-state.js';
+export { TASK_PENDING, TASK_RUNNING, TASK_CANCELLED, TASK_FINISHED, tryStartTask, tryCancelTask, finishTask, failPendingTask, untilTasksSettled } from './task-state.js';
 export { thrownOutcome, errorOfOutcome, moduleUrlOf, loadTarget, type TargetOutcome, type OutcomeError } from './outcome.js';
 export { runSync, runAsync, type Blocking } from './wait.js';
 export { checkTimeout, deadlineOf, remainingUntil } from './validate.js';

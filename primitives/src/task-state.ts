@@ -49,11 +49,6 @@ export function failPendingTask(state: Int32Array, index = 0): boolean {
   return failed;
 }
 
-export function taskSettled(state: Int32Array, index = 0): boolean {
-  const s = Atomics.load(state, index);
-  return s === TASK_CANCELLED || s === TASK_FINISHED;
-}
-
 /**
  * Waits until every task has settled (finished or cancelled) or the deadline passed; returns
  * whether they all did. A pending task is not settled: it is accepted work that has yet to run.
