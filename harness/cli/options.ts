@@ -1,13 +1,13 @@
 /** `stress run` and `stress list`: flags, environment and config file -> complete, checked RunOptions. */
 import { parseArgs } from 'node:util';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { type ConfigFile, loadConfigFile } from '../core/settings/config-file.js';
 import { type CompleteRunOptions, envLayer, type Layer, resolveSettings, type SettingKey } from '../core/settings/resolve.js';
 import type { Source } from '../core/settings/source.js';
 import { HarnessError } from '../core/shared/errors.js';
 import { didYouMean } from '../core/shared/closest-name.js';
 import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
-import { parseReporterSpec } from './reporter-spec.js';
+import { parseReporterSpec, type ReporterSpec } from './reporter-spec.js';
 
 export const RUN_FLAGS = {
   threads: { type: 'string' },
@@ -135,21 +135,19 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   const layers = [flagLayer(v, positionals), envLayer(), ...(file !== null ? [configLayer(file)] : [])];
   // The CLI is the machine's main job (a CI runner, a nightly soak): it uses every core by default.
   const { options, sources } = resolveSettings(layers, { jobs: 'auto' });
-  const out: CliRun = { options, sources, reporters: reporterSettingsFrom(file !== null ? withConfigReporters(v, file) : v) };
+  const reporters = file !== null ? reporterSettingsFrom(withConfigReporterFlags(v, file), configReporterSpecs(file)) : reporterSettingsFrom(v);
+  const out: CliRun = { options, sources, reporters };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;
 }
 
 /**
- * The reporter flags, with the config file's `reporters`, `junitFlaky` and `reporterOptions` where
- * the command line gives none (flags win, as for every setting). A reporter module and a report
- * file named in the config are relative to the config file, like its suites; `-` stays stdout.
+ * The reporter flags, with the config file's `junitFlaky` and `reporterOptions` where the command
+ * line gives none (flags win, as for every setting).
  */
-function withConfigReporters(v: Record<string, unknown>, file: { path: string; config: ConfigFile }): Record<string, unknown> {
-  const base = dirname(file.path);
-  const { reporters, junitFlaky, reporterOptions } = file.config;
+function withConfigReporterFlags(v: Record<string, unknown>, file: { path: string; config: ConfigFile }): Record<string, unknown> {
+  const { junitFlaky, reporterOptions } = file.config;
   const out = { ...v };
-  if (out.reporter === undefined && reporters !== undefined) out.reporter = reporters.map((raw) => relativeTo(base, raw));
   if (out['junit-flaky'] === undefined && junitFlaky !== undefined) out['junit-flaky'] = junitFlaky;
   if (reporterOptions !== undefined) {
     const given = (out['reporter-option'] as string[] | undefined) ?? [];
@@ -159,10 +157,18 @@ function withConfigReporters(v: Record<string, unknown>, file: { path: string; c
   return out;
 }
 
-function relativeTo(base: string, raw: string): string {
-  const spec = parseReporterSpec(raw);
+/**
+ * The config file's `reporters` (used when no --reporter flag is given), each labelled with the
+ * file and its index so an error points there. A reporter module and a report file named in the
+ * config are relative to the config file, like its suites; `-` stays stdout.
+ */
+function configReporterSpecs(file: { path: string; config: ConfigFile }): ReporterSpec[] {
+  const base = dirname(file.path);
   const at = (path: string): string => (path === '-' || isAbsolute(path) ? path : resolve(base, path));
-  // A custom reporter's target is its own business (not necessarily a path): left as written.
-  if (spec.kind === 'module') return `${at(spec.path)}${spec.target !== undefined ? `:${spec.target}` : ''}`;
-  return spec.target !== undefined && spec.target !== '' ? `${spec.name}:${at(spec.target)}` : raw;
+  return (file.config.reporters ?? []).map((raw, i) => {
+    const spec = parseReporterSpec(raw, `${basename(file.path)} "reporters"[${i}]`);
+    // A custom reporter's target is its own business (not necessarily a path): left as written.
+    if (spec.kind === 'module') return { ...spec, path: at(spec.path) };
+    return spec.target !== undefined && spec.target !== '' ? { ...spec, target: at(spec.target) } : spec;
+  });
 }

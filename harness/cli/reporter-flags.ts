@@ -28,8 +28,10 @@ const FLAKY_WARNINGS: Record<string, string> = {
     '--junit-flaky repeat: a flaky invariant is written twice, failed then passed: GitLab lists the test as both failed and passed, and mikepenz/action-junit-report with check_retries reports 0 failures; the default (failure) fails it everywhere',
 };
 
-export function reporterSettingsFrom(values: Record<string, unknown>): ReporterSettings {
-  const specs = ((values.reporter as string[] | undefined) ?? []).map(parseReporterSpec);
+/** `fallback`: the specs to use when no --reporter flag was given (a config file's `reporters`). */
+export function reporterSettingsFrom(values: Record<string, unknown>, fallback: ReporterSpec[] = []): ReporterSettings {
+  const flags = values.reporter as string[] | undefined;
+  const specs = flags !== undefined ? flags.map((raw) => parseReporterSpec(raw)) : fallback;
   const options: Record<string, string> = {};
   for (const raw of (values['reporter-option'] as string[] | undefined) ?? []) {
     const eq = raw.indexOf('=');

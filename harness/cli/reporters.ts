@@ -22,7 +22,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { openDurableAppend } from './durable-append.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ReporterSpec } from './reporter-spec.js';
+import { type ReporterSpec, specLabel, specOrigin } from './reporter-spec.js';
 import { checkReportPath, FILE_REPORTERS, type FileReporter, refuseSharedReportFiles, type ReportFile } from './report-paths.js';
 import { claimFile } from './file-claim.js';
 import { copyForReporter } from './reporter-view.js';
@@ -104,7 +104,7 @@ export function writesStdout(spec: ReporterSpec): boolean {
 function checkStdoutUse(list: ReporterSpec[]): void {
   for (const spec of list) {
     if (spec.kind === 'builtin' && spec.target === STDOUT && !STDOUT_CAPABLE.includes(spec.name)) {
-      throw new HarnessError('ERR_USAGE', `--reporter ${spec.name}:-: ${spec.name} writes a file; "-" (standard output) is for ${STDOUT_CAPABLE.join(', ')}`);
+      throw new HarnessError('ERR_USAGE', `${specLabel(spec)}: ${spec.name} writes a file; "-" (standard output) is for ${STDOUT_CAPABLE.join(', ')}`);
     }
   }
   // The console and markdown-to-the-terminal share it as before (markdown comes after the summary); a
@@ -112,7 +112,7 @@ function checkStdoutUse(list: ReporterSpec[]): void {
   const writers = list.filter(writesStdout);
   if (writers.length > 1 && writers.some((w) => w.target === STDOUT)) {
     const names = writers.map((w) => (w.kind === 'builtin' ? (w.target !== undefined ? `${w.name}:${w.target}` : w.name) : `${w.path}:${w.target}`));
-    throw new HarnessError('ERR_USAGE', `--reporter: ${names.join(' and ')} would all write to standard output, interleaved; give all but one a file`);
+    throw new HarnessError('ERR_USAGE', `${specOrigin(writers[0]!)}: ${names.join(' and ')} would all write to standard output, interleaved; give all but one a file`);
   }
 }
 
@@ -131,7 +131,7 @@ export async function createReporters(specs: ReporterSpec[], ctx: ReporterContex
       const reporter = methodsOf(await BUILTIN[spec.name]!(spec.target, ctx), (why) => new HarnessError('ERR_HARNESS', `reporter ${spec.name}: ${why}`));
       out.push({ ...live, reporter, ...(release ? { release } : {}) });
     } else {
-      out.push({ ...live, reporter: await loadModuleReporter(spec.path, spec.target, ctx, timeoutMs) });
+      out.push({ ...live, reporter: await loadModuleReporter(spec, ctx, timeoutMs) });
     }
   }
   if (ctx.env.GITHUB_STEP_SUMMARY) out.push({ name: 'github step summary', reporter: methodsOf(githubSummaryReporter(undefined, ctx), (why) => new HarnessError('ERR_HARNESS', `github step summary: ${why}`)), builtin: true, timeoutMs, failed: false });
@@ -144,7 +144,7 @@ function fileOf(spec: ReporterSpec): (ReportFile & { kind: FileReporter }) | und
   const kind = FILE_REPORTERS[spec.name];
   const target = spec.target;
   if (kind === undefined || target === undefined || (target === '' && spec.name === 'markdown') || target === STDOUT) return undefined;
-  const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : `--reporter ${spec.name}:${target}`;
+  const label = spec.flag !== undefined ? `${spec.flag} ${JSON.stringify(target)}` : specLabel(spec);
   return { label, path: target, kind };
 }
 
@@ -161,10 +161,11 @@ function preflight(spec: ReporterSpec & { kind: 'builtin' }): (() => void) | und
   return () => claim.release();
 }
 
-async function loadModuleReporter(path: string, target: string | undefined, ctx: ReporterContext, timeoutMs: number): Promise<ReporterCalls> {
+async function loadModuleReporter(spec: ReporterSpec & { kind: 'module' }, ctx: ReporterContext, timeoutMs: number): Promise<ReporterCalls> {
+  const { path, target } = spec;
   const abs = resolve(path);
   const fail = (why: string, cause?: unknown): HarnessError =>
-    new HarnessError('ERR_REPORTER', `--reporter ${path}: ${why}`, cause === undefined ? undefined : { cause });
+    new HarnessError('ERR_REPORTER', `${specOrigin(spec)} ${path}: ${why}`, cause === undefined ? undefined : { cause });
   if (!existsSync(abs)) throw fail('no such file');
   let mod: { default?: unknown };
   try {

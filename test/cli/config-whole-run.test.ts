@@ -117,6 +117,28 @@ describe('cli: a config file that holds a whole run', function () {
     assert.match(o.err, /reporterOptions\.junit\.flaky must be a string, got 5/);
   });
 
+  it('a bad reporter in the config file is named by its place in the file, not as a flag the user never typed', () => {
+    const bad = join(dir, 'bad-reporter');
+    mkdirSync(bad, { recursive: true });
+    const cases: Array<[string[], RegExp]> = [
+      [['console', 'tap:x'], /stress\.config\.json "reporters"\[1\]: "tap:x" is not a reporter; expected one of console/],
+      [['junit'], /stress\.config\.json "reporters"\[0\]: junit writes a file: give it one, e.g. "junit:out\/stress\.xml"/],
+      [['junit:-'], /stress\.config\.json "reporters"\[0\]: junit:-: junit writes a file; "-" \(standard output\) is for json, jsonl, markdown/],
+      [['./missing-reporter.js'], /stress\.config\.json "reporters"\[0\] \/.*missing-reporter\.js: no such file/],
+    ];
+    for (const [reporters, expected] of cases) {
+      writeFileSync(join(bad, 'stress.config.json'), JSON.stringify({ suites: ['counter'], runs: 5, reporters }));
+      const r = stressIn(bad, ['run']);
+      assert.notEqual(r.code, 0, JSON.stringify(reporters));
+      assert.match(r.err, expected);
+      assert.doesNotMatch(r.err, /--reporter/, 'the config file did not use a flag');
+    }
+    // A flag still wins over the file, and is still named as the flag.
+    const f = stressIn(bad, ['run', '--reporter', 'tap']);
+    assert.equal(f.code, 2);
+    assert.match(f.err, /--reporter: "tap" is not a reporter/);
+  });
+
   it('defineConfig returns the config as given (a typed .mjs config)', () => {
     const config = { runs: 3, reporters: ['console'] };
     assert.equal(defineConfig(config), config);
