@@ -3,9 +3,10 @@
  * ThreadPoolExecutor. Its fate between threads is decided on one shared word (task-state.ts in
  * the primitives): the pool worker that starts the work and a cancel() race on it, and exactly one
  * wins. Its outcome arrives on this thread's event loop, so the waiting forms return promises:
- * `await future.result()`. A Future is deliberately not thenable: `for await (const f of
- * asCompleted(fs))` must give futures, and TypeScript (like every promise chain) unwraps a
- * thenable there, typing `f` as the value.
+ * `await future.result()`. A Future is deliberately not thenable (nor is CPython's): `for await
+ * (const f of asCompleted(futureToUrl))` must give futures that key the caller's Map, and
+ * TypeScript types a thenable there as its value; an async function returning a thenable Future
+ * would also hand back the value, not the Future (test/executor/future-types.test.ts).
  *
  * A Future belongs to the thread that made it (its callbacks run there); send the work's inputs to
  * other threads, not the Future.
