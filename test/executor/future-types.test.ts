@@ -36,7 +36,10 @@ describe('Future: usable with await through result(), and itself not thenable', 
 
   it('an async function returning a Future returns the Future; its outcome is awaited through result()', async () => {
     const made = new Future<number>();
-    const give = async (): Promise<Future<number>> => made;
+    const give = async (): Promise<Future<number>> => {
+      await Promise.resolve();
+      return made;
+    };
     const got = await give();
     assert.equal(got, made, 'a thenable Future would have been unwrapped here');
     assert.equal('then' in made, false);
