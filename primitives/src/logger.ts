@@ -22,6 +22,8 @@ const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, err
 
 /** The placeholders a format may use. */
 const FIELDS = ['time', 'thread', 'name', 'level', 'message'] as const;
+/** `{field}`, or `{{` / `}}` for a literal brace (as Python's str.format), matched left to right so `{{time}}` is the text `{time}`. */
+const PLACEHOLDER = /\{\{|\}\}|\{(\w+)\}/g;
 
 export interface LoggerOptions {
   /** Shown before the message (`net: connected`), as Python's %(name)s. */
@@ -30,7 +32,7 @@ export interface LoggerOptions {
   level?: LogLevel;
   /**
    * The line, with `{time}`, `{thread}`, `{name}`, `{level}` (upper case, as Python's levelname) and
-   * `{message}`. Default: `{time} [{thread}] {message}`, with `LEVEL ` before the message when the
+   * `{message}`; `{{` and `}}` give a literal brace. Default: `{time} [{thread}] {message}`, with `LEVEL ` before the message when the
    * level is not info and `name: ` when the logger has a name (`12:03:04.123456 [main] WARNING net: slow`).
    */
   format?: string;
@@ -75,7 +77,7 @@ export function createLogger(options: LoggerOptions | ((line: string) => void) =
       level: level.toUpperCase(),
       message: format(...args),
     };
-    sink(o.format === undefined ? defaultLine(fields, level) : o.format.replace(/\{(\w+)\}/g, (_, key: string) => fields[key as (typeof FIELDS)[number]]));
+    sink(o.format === undefined ? defaultLine(fields, level) : o.format.replace(PLACEHOLDER, (whole, key: string | undefined) => (key === undefined ? whole[0]! : fields[key as (typeof FIELDS)[number]])));
   };
   const logger = ((...args: unknown[]): void => emit('info', args)) as Logger;
   for (const level of Object.keys(LEVELS) as LogLevel[]) {
@@ -137,8 +139,8 @@ function checkOptions(o: LoggerOptions): LoggerOptions {
   if (o.sink !== undefined && typeof o.sink !== 'function') throw invalidArg('createLogger sink', 'a function (line: string) => void', o.sink);
   if (o.format !== undefined) {
     if (typeof o.format !== 'string') throw invalidArg('createLogger format', 'a string with {time} {thread} {name} {level} {message}', o.format);
-    for (const [, key] of o.format.matchAll(/\{(\w+)\}/g)) {
-      if (!(FIELDS as readonly string[]).includes(key!)) throw invalidArg('createLogger format', `placeholders among {${FIELDS.join('} {')}}`, `{${key}} in ${JSON.stringify(o.format)}`);
+    for (const [, key] of o.format.matchAll(PLACEHOLDER)) {
+      if (key !== undefined && !(FIELDS as readonly string[]).includes(key)) throw invalidArg('createLogger format', `placeholders among {${FIELDS.join('} {')}}`, `{${key}} in ${JSON.stringify(o.format)}`);
     }
   }
   return o;

@@ -55,6 +55,15 @@ describe('createLogger', function () {
     assert.equal(custom.lines[0], 'ERROR:db:lost row (main)');
   });
 
+  it('gives a literal brace for {{ and }} in a format, so a line can show {word} without it being a field', () => {
+    const braces = collect({ format: '{{level}}={level} {{{message}}} {{x}} }}{{' });
+    braces.log.warning('m');
+    assert.equal(braces.lines[0], '{level}=WARNING {m} {x} }{');
+    // An unknown name is still refused; escaped, it is text.
+    assert.throws(() => createLogger({ format: '{x}', sink: () => {} }), /placeholders among/);
+    assert.doesNotThrow(() => createLogger({ format: '{{x}}', sink: () => {} }));
+  });
+
   it('refuses bad options with ERR_INVALID_ARG, naming what was expected', () => {
     const bad = (o: unknown, re: RegExp): void =>
       assert.throws(() => createLogger(o as object), (e: unknown) => e instanceof ShakedownError && e.code === 'ERR_INVALID_ARG' && re.test(e.message));
