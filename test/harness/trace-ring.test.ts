@@ -1,6 +1,6 @@
 /** A trial's trace keeps its last events per thread (how a hang ended), in order, with their names. */
 import assert from 'node:assert/strict';
-import { TraceWriter, namesArenaBytes, readNames, readTrace, traceArenaBytes } from '../../harness/core/execute/trace.js';
+import { TraceWriter, UNRECORDED_NAME, namesArenaBytes, readNames, readTrace, traceArenaBytes } from '../../harness/core/execute/trace.js';
 
 describe('harness/trace ring', () => {
   const setup = (events: number): { writer: TraceWriter; read: () => string[] } => {
@@ -33,6 +33,23 @@ describe('harness/trace ring', () => {
     assert.deepEqual(read(1, 2), []);
     // Still there for its own batch's stamp (the names are the newer batch's by now: only the count is checked).
     assert.equal(readTrace(arena, 1, 4, 1, 1, [[]], ['t0']).length, 1);
+  });
+
+  it('names every event rightly after an empty name (it takes an entry like any other)', () => {
+    const { writer, read } = setup(4);
+    writer.record('user', 'before');
+    writer.record('user', '');
+    writer.record('user', 'after');
+    assert.deepEqual(read(), ['before', '', 'after']);
+  });
+
+  it('says a name was not recorded once the names area is full, never gives another name', () => {
+    const { writer, read } = setup(4);
+    // 200 bytes each (the cap per name): the 16 KiB area holds 81 of them.
+    for (let i = 0; i < 100; i++) writer.record('user', `${String(i).padStart(3, '0')}${'x'.repeat(197)}`);
+    const last = read();
+    assert.equal(last.length, 4);
+    for (const name of last) assert.equal(name, UNRECORDED_NAME);
   });
 
   it('keeps the last N once more were recorded, oldest first', () => {

@@ -41,6 +41,12 @@ export function namesArenaBytes(threads: number): number {
   return threads * NAMES_BYTES_PER_THREAD;
 }
 
+/**
+ * Shown for an op or primitive name that did not fit in its thread's names area: more than
+ * NAMES_BYTES_PER_THREAD of distinct names in one batch (a new yieldPoint label in every trial).
+ */
+export const UNRECORDED_NAME = '(name not recorded: over 16 KiB of distinct names in this batch)';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -51,8 +57,10 @@ export function readNames(names: SharedArrayBuffer, t: number): string[] {
   const out: string[] = [];
   let at = 0;
   while (at + 2 <= bytes.length) {
-    const len = view.getUint16(at, true);
-    if (len === 0) break;
+    // Each entry's length is stored plus one: 0 ends the list, so an empty name is an entry too.
+    const stored = view.getUint16(at, true);
+    if (stored === 0) break;
+    const len = stored - 1;
     out.push(decoder.decode(bytes.slice(at + 2, at + 2 + len)));
     at += 2 + len;
   }
@@ -114,10 +122,12 @@ export class TraceWriter {
       this.table.push(s);
       this.#intern.set(s, id);
       // Mirror into shared memory so the main thread can name events even after killing this worker.
+      // Every id must get its entry, the empty name too (ids are positions in this list); once the
+      // area is full, later names are lost and their events read as UNRECORDED_NAME.
       const encoded = encoder.encode(s).subarray(0, 200);
-      if (this.#namesAt + 2 + encoded.length + 2 <= this.#names.length && encoded.length > 0) {
+      if (this.#namesAt + 2 + encoded.length + 2 <= this.#names.length) {
         this.#names.set(encoded, this.#namesAt + 2);
-        this.#namesView.setUint16(this.#namesAt, encoded.length, true);
+        this.#namesView.setUint16(this.#namesAt, encoded.length + 1, true);
         this.#namesAt += 2 + encoded.length;
       }
     }
@@ -151,8 +161,8 @@ export function readTrace(
         time: f64[at + 2]!,
         thread: t,
         threadName: threadNames[t] ?? `t${t}`,
-        op: table[f64[at]!] ?? '?',
-        primitive: table[f64[at + 1]!] ?? '?',
+        op: table[f64[at]!] ?? UNRECORDED_NAME,
+        primitive: table[f64[at + 1]!] ?? UNRECORDED_NAME,
       });
     }
   }
