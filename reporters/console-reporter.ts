@@ -6,7 +6,8 @@
  */
 import type { RunEvent } from '../harness/core/events.js';
 import { isBad } from '../harness/core/grade/status-rule.js';
-import { formatEvent } from './console.js';
+import { formatEvent, formatSummary } from './console.js';
+import type { RunSummary } from '../harness/core/grade/results.js';
 import { colourMarks, colourWanted } from './colour.js';
 import { etaMs, shortDuration } from './eta.js';
 import type { RunSettings } from '../harness/core/settings/run-options.js';
@@ -51,6 +52,9 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
         }
         return;
       }
+      // The summary is written by finish(), which the CLI calls after every other reporter's: it
+      // can then say exit code 3 when a report could not be written (finishAll in cli/reporters.ts).
+      if (event.type === 'run-end') return;
       const text = formatEvent(event);
       clearLive();
       if (text !== null) out.write(`${colourMarks(text, colour)}\n`);
@@ -58,6 +62,10 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
         const trace = firstFailureTrace(event.result);
         if (trace.length > 0) out.write(`    trace of the first failing trial:\n${trace.join('\n')}\n`);
       }
+    },
+    finish(summary: RunSummary): void {
+      clearLive();
+      out.write(`${colourMarks(formatSummary(summary), colour)}\n`);
     },
   };
 }

@@ -96,9 +96,17 @@ export function formatSummary(s: RunSummary): string {
   lines.push('');
   if (s.stoppedEarly) lines.push(`stopped by ${visible(s.stoppedEarly.reason)}: ${counted(s.stoppedEarly.notRun, 'configuration')} not run`);
   lines.push(
-    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: its correct variants judged here; canary verdicts and the run's come from stress merge)` : ''}, ${counted(trials, 'trial')} in ${seconds(s.durationMs, 1)}, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}`,
+    `${counted(s.configs.length, 'configuration')}${s.shard ? ` (shard ${s.shard.index}/${s.shard.total}: its correct variants judged here; canary verdicts and the run's come from stress merge)` : ''}, ${counted(trials, 'trial')} in ${seconds(s.durationMs, 1)}, seed ${visible(s.seed)}${s.interrupted ? ' (INTERRUPTED)' : ''}; exit code ${s.exitCode}${reportersFailedNote(s)}`,
   );
   return lines.join('\n');
+}
+
+/** Why the exit code is 3 although the trials gave another: a reporter failed (its error is on stderr). */
+function reportersFailedNote(s: RunSummary): string {
+  const f = s.reportersFailed;
+  if (f === undefined) return '';
+  const names = f.names.map(visible).join(', ');
+  return ` (reporter${f.names.length > 1 ? 's' : ''} ${names} failed: see stderr; the trials alone gave exit code ${f.verdictExitCode})`;
 }
 
 /** Configurations whose outcome histogram the summary shows; outcomes shown per configuration. */

@@ -26,6 +26,7 @@ import { type ReporterSpec, specLabel, specOrigin } from './reporter-spec.js';
 import { checkReportPath, FILE_REPORTERS, type FileReporter, refuseSharedReportFiles, type ReportFile } from './report-paths.js';
 import { claimFile } from './file-claim.js';
 import { copyForReporter } from './reporter-view.js';
+import { EXIT } from '../core/grade/verdict.js';
 import { DeadlineMissed, userCodeTimeoutMs, withDeadline, within } from '../core/shared/deadline.js';
 import type { ReporterContext, ReporterFactory } from '../../reporters/reporter.js';
 import { consoleReporter } from '../../reporters/console-reporter.js';
@@ -237,10 +238,15 @@ export async function dispatch(reporters: LiveReporter[], event: RunEvent): Prom
 
 /** Finishes every reporter that has not failed; then, if any failed, the run is a harness error (exit 3). */
 export async function finishAll(reporters: LiveReporter[], summary: RunSummary): Promise<void> {
+  // The console's closing line is the one a CI reader looks at: it finishes last, so that when a
+  // report could not be written it says exit code 3, as the process will, not the trials' code.
+  const closing = (r: LiveReporter): boolean => r.builtin && r.name === 'console';
   const view = viewsOf(summary);
-  for (const r of reporters) {
+  for (const r of [...reporters.filter((r) => !closing(r)), ...reporters.filter(closing)]) {
     const finish = r.reporter.finish;
-    if (finish !== undefined) await guarded(r, 'finish', () => finish(view(r)));
+    const failedSoFar = reporters.filter((x) => x.failed).map((x) => x.name);
+    const given = closing(r) && failedSoFar.length > 0 ? { ...summary, exitCode: EXIT.HARNESS, reportersFailed: { names: failedSoFar, verdictExitCode: summary.exitCode } } : undefined;
+    if (finish !== undefined) await guarded(r, 'finish', () => finish(given !== undefined ? copyForReporter(given, true) : view(r)));
     r.release?.();
   }
   const failed = reporters.filter((r) => r.failed);

@@ -39,10 +39,10 @@ describe('reporters/console: colour and ETA', () => {
   it('the console reporter colours on FORCE_COLOR and writes plain text otherwise', async () => {
     const s = mixedSummary();
     const plain = memoryContext({}, {});
-    await consoleReporter(undefined, plain).onEvent!({ type: 'run-end', summary: s });
+    await consoleReporter(undefined, plain).finish!(s);
     assert.equal(plain.stdout.join('').includes('\x1b['), false);
     const forced = memoryContext({}, { FORCE_COLOR: '1' });
-    await consoleReporter(undefined, forced).onEvent!({ type: 'run-end', summary: s });
+    await consoleReporter(undefined, forced).finish!(s);
     assert.ok(forced.stdout.join('').includes(`  ${RED}SURVIVED`), 'a surviving canary in red');
   });
 

@@ -17,6 +17,7 @@ describe('reporters/console', () => {
     const r = consoleReporter(undefined, ctx);
     for (const [index, result] of s.configs.entries()) await r.onEvent?.({ type: 'config-end', result, index, total: s.configs.length });
     await r.onEvent?.({ type: 'run-end', summary: s });
+    await r.finish?.(s);
     const out = ctx.stdout.join('');
     assert.doesNotMatch(out, RAW_CONTROL);
     // The hostile suite's line, its invariant and details, the error message, the summary table row, the trace's thread name.

@@ -36,8 +36,11 @@ describe('reporters: --reporter specs and custom modules', function () {
     const xml = join(dir, 'stress.xml');
     const thrower = custom('throws-on-config-end');
     // Two configurations: the broken reporter is listed first and fails on the first one's config-end.
-    const r = stress([...RUN.slice(0, 7), 'none,spin-1us', ...RUN.slice(8), '--reporter', thrower, '--reporter', `junit:${xml}`]);
+    const r = stress([...RUN.slice(0, 7), 'none,spin-1us', ...RUN.slice(8), '--reporter', 'console', '--reporter', thrower, '--reporter', `junit:${xml}`]);
     assert.equal(r.code, 3, `a failed reporter is a harness error: ${r.err}`);
+    // The console's closing line (what a CI reader looks at) says the exit code the process gives.
+    const closing = r.out.trimEnd().split('\n').pop()!;
+    assert.match(closing, /; exit code 3 \(reporter .*throws-on-config-end\.js failed: see stderr; the trials alone gave exit code 0\)$/);
     const lines = r.err.split('\n').filter((l) => l.startsWith('error: reporter'));
     assert.deepEqual(lines, [`error: reporter ${thrower} failed on config-end: planted reporter bug at counter/atomic/t2/c-all/j-none`], 'once: not fed again');
     assert.match(r.err, /reporter .*throws-on-config-end\.js failed \(see above\).*the run's own verdict was exit code 0 \[ERR_HARNESS\]/);

@@ -166,4 +166,10 @@ export interface RunSummary {
   soak?: SoakInfo;
   /** Set when the run stopped before its plan was done, for a reason other than a signal (`interrupted`): e.g. `--fail-fast after <key>`, and how many planned configurations were not run. */
   stoppedEarly?: { reason: string; notRun: number };
+  /**
+   * Set only in the summary handed to the reporters that finish after another reporter failed (the
+   * console finishes last for this): the process exits 3 then, whatever the trials gave, and the
+   * closing line must say so, not the trials' exit code.
+   */
+  reportersFailed?: { names: string[]; verdictExitCode: number };
 }
