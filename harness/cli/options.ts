@@ -39,6 +39,8 @@ export interface CliRun {
   sources: Partial<Record<SettingKey, Source>>;
   jsonPath?: string;
   reporters: ReporterSettings;
+  /** The config file the run read, if any (no report may be written over it). */
+  configPath?: string;
 }
 
 export function parseFlags(
@@ -136,7 +138,7 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   // The CLI is the machine's main job (a CI runner, a nightly soak): it uses every core by default.
   const { options, sources } = resolveSettings(layers, { jobs: 'auto' });
   const reporters = file !== null ? reporterSettingsFrom(withConfigReporterFlags(v, file), configReporterSpecs(file)) : reporterSettingsFrom(v);
-  const out: CliRun = { options, sources, reporters };
+  const out: CliRun = { options, sources, reporters, ...(file !== null ? { configPath: file.path } : {}) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;
 }

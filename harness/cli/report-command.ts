@@ -24,7 +24,8 @@ export async function reportCommand(argv: string[], mode: 'report' | 'merge'): P
   const files = positionals.map(readResultsFile);
   const merged = mergeResults(files, { requireAllShards: mode === 'merge' });
   for (const w of merged.warnings) process.stderr.write(`stress: warning: ${visible(w)}\n`);
-  const reporters = await createReporters(settings.specs, cliReporterContext(settings.options));
+  const inputs = positionals.map((path) => ({ what: 'the results file', path }));
+  const reporters = await createReporters(settings.specs, cliReporterContext(settings.options), inputs);
   for (const event of replayEvents(merged)) await dispatch(reporters, event);
   await finishAll(reporters, merged.summary);
   return merged.summary.exitCode;

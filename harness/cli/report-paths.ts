@@ -97,3 +97,31 @@ export function refuseSharedReportFiles(files: readonly ReportFile[]): void {
     seen.set(real, file);
   }
 }
+
+/** A file this command reads (a results file given to merge or report, a suite module, the config file). */
+export interface InputFile {
+  /** What it is, for the message: `the results file`, `the suite module`. */
+  what: string;
+  path: string;
+}
+
+/**
+ * Throws ERR_REPORTER when a report would be written over a file this command reads: `stress merge
+ * s1.jsonl s2.jsonl --reporter jsonl:s1.jsonl` would replace a shard's results with the merge (lost
+ * for good, and the next merge refused), and `--reporter json:./my-suite.js` the suite itself.
+ * Compared as real paths (another spelling or a symlink is the same file).
+ */
+export function refuseReportsOverInputs(files: readonly ReportFile[], inputs: readonly InputFile[]): void {
+  const read = new Map<string, InputFile>();
+  for (const input of inputs) read.set(realPathOf(input.path), input);
+  for (const file of files) {
+    if (file.path.trim() === '') continue;
+    const input = read.get(realPathOf(file.path));
+    if (input !== undefined) {
+      throw new HarnessError(
+        'ERR_REPORTER',
+        `${file.label}: ${JSON.stringify(file.path)} is ${input.what} ${JSON.stringify(input.path)}, which this command reads; writing the report there would destroy it. Give the report another file; nothing was run`,
+      );
+    }
+  }
+}

@@ -30,13 +30,16 @@ export const BUILTIN_REPORTER_NAMES = ['console', 'json', 'jsonl', 'junit', 'htm
 /** `origin` names where `raw` was written when not on the command line (see specOrigin). */
 export function parseReporterSpec(raw: string, origin?: string): ReporterSpec {
   const from = origin !== undefined ? { origin } : {};
-  // A module path: anything that looks like a file (starts with . or /, or ends in .js/.mjs/.cjs before an optional :target).
+  const m = /^([a-z][a-z0-9-]*)(?::(.*))?$/.exec(raw);
+  const builtin = m !== null && (BUILTIN_REPORTER_NAMES as readonly string[]).includes(m[1]!);
+  // A module path: anything that looks like a file (starts with . or /, or ends in .js/.mjs/.cjs
+  // before an optional :target), unless it begins with a built-in's name and a colon: `json:out/x.js`
+  // is the json reporter writing x.js, not a module named "json:out/x.js".
   const mod = /^(.+?\.[mc]?js)(?::(.*))?$/.exec(raw);
-  if (mod !== null && (raw.startsWith('.') || raw.startsWith('/') || /\.[mc]?js(:|$)/.test(raw))) {
+  if (!builtin && mod !== null && (raw.startsWith('.') || raw.startsWith('/') || /\.[mc]?js(:|$)/.test(raw))) {
     return { kind: 'module', path: mod[1]!, ...(mod[2] !== undefined ? { target: mod[2] } : {}), ...from };
   }
-  const m = /^([a-z][a-z0-9-]*)(?::(.*))?$/.exec(raw);
-  if (m === null || !(BUILTIN_REPORTER_NAMES as readonly string[]).includes(m[1]!)) {
+  if (m === null || !builtin) {
     throw new HarnessError(
       'ERR_USAGE',
       `${origin ?? '--reporter'}: ${JSON.stringify(raw)} is not a reporter; expected one of ${BUILTIN_REPORTER_NAMES.join(', ')} (with :FILE where it writes one), or a path to a reporter module such as ./my-reporter.js`,

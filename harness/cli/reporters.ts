@@ -23,7 +23,7 @@ import { openDurableAppend } from './durable-append.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ReporterSpec, specLabel, specOrigin } from './reporter-spec.js';
-import { checkReportPath, FILE_REPORTERS, type FileReporter, refuseSharedReportFiles, type ReportFile } from './report-paths.js';
+import { checkReportPath, FILE_REPORTERS, type FileReporter, type InputFile, refuseReportsOverInputs, refuseSharedReportFiles, type ReportFile } from './report-paths.js';
 import { claimFile } from './file-claim.js';
 import { copyForReporter } from './reporter-view.js';
 import { EXIT } from '../core/grade/verdict.js';
@@ -118,11 +118,14 @@ function checkStdoutUse(list: ReporterSpec[]): void {
 }
 
 /** Default: the console alone. $GITHUB_STEP_SUMMARY set: also the Markdown summary appended there. */
-export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Promise<LiveReporter[]> {
+/** `inputs`: the files the command reads, which no report may be written over. */
+export async function createReporters(specs: ReporterSpec[], ctx: ReporterContext, inputs: readonly InputFile[] = []): Promise<LiveReporter[]> {
   const list: ReporterSpec[] = specs.length > 0 ? specs : [{ kind: 'builtin', name: 'console' }];
   checkStdoutUse(list);
   const timeoutMs = userCodeTimeoutMs(ctx.env);
-  refuseSharedReportFiles(list.flatMap((spec) => fileOf(spec) ?? []));
+  const reportFiles = list.flatMap((spec) => fileOf(spec) ?? []);
+  refuseSharedReportFiles(reportFiles);
+  refuseReportsOverInputs(reportFiles, inputs);
   const out: LiveReporter[] = [];
   for (const spec of list) {
     const name = spec.kind === 'builtin' ? spec.name : spec.path;

@@ -7,13 +7,16 @@ import { formatSummary } from '../../reporters/console.js';
 import { thrownMessage } from '../core/shared/errors.js';
 import { EXIT } from '../core/grade/verdict.js';
 import type { ReporterSpec } from './reporter-spec.js';
+import type { InputFile } from './report-paths.js';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { STDOUT, cliReporterContext, createReporters, dispatch, finishAll, writesStdout } from './reporters.js';
 
 /** Signals closer together than this are one interrupt (see onSignal). */
 const SAME_INTERRUPT_MS = 1000;
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { options, jsonPath, reporters: settings } = await runOptionsFrom(argv);
+  const { options, jsonPath, reporters: settings, configPath } = await runOptionsFrom(argv);
   for (const w of settings.warnings) process.stderr.write(`stress: warning: ${w}\n`);
   // --json FILE is kept as a shorthand for --reporter json:FILE; it does not silence the default console.
   // (`--json -` alone is the JSON on standard output: then the console stays off it.)
@@ -25,7 +28,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   // Reporters (custom modules included) load, and report paths are checked, before any trial runs:
   // a bad one is a usage error, not a lost run.
-  const reporters = await createReporters(specs, cliReporterContext(settings.options));
+  const reporters = await createReporters(specs, cliReporterContext(settings.options), runInputs(options, specs, configPath));
   const controller = new AbortController();
   let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -74,4 +77,24 @@ export async function runCommand(argv: string[]): Promise<number> {
     return EXIT.HARNESS;
   }
   return summary.exitCode;
+}
+
+/** The files a run reads and a report must never replace: suite and implementation modules given as paths, reporter modules, the config file. */
+function runInputs(options: { suites?: string[]; impls?: Record<string, string> }, specs: readonly ReporterSpec[], configPath: string | undefined): InputFile[] {
+  const files = (what: string, paths: readonly string[]): InputFile[] => paths.filter((path) => isFile(path)).map((path) => ({ what, path }));
+  return [
+    ...files('the suite module', options.suites ?? []),
+    // Implementations are module URLs (file:...): as paths, they name the file they load.
+    ...files('the implementation module', Object.values(options.impls ?? {}).map((url) => (url.startsWith('file:') ? fileURLToPath(url) : url))),
+    ...files('the reporter module', specs.flatMap((s) => (s.kind === 'module' ? [s.path] : []))),
+    ...(configPath !== undefined ? [{ what: 'the config file', path: configPath }] : []),
+  ];
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

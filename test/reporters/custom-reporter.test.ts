@@ -19,6 +19,10 @@ describe('reporters: --reporter specs and custom modules', function () {
     assert.deepEqual(parseReporterSpec('junit:out/stress.xml'), { kind: 'builtin', name: 'junit', target: 'out/stress.xml' });
     assert.deepEqual(parseReporterSpec('./my-reporter.js'), { kind: 'module', path: './my-reporter.js' });
     assert.deepEqual(parseReporterSpec('/abs/r.mjs:out.txt'), { kind: 'module', path: '/abs/r.mjs', target: 'out.txt' });
+    // A built-in's name and a colon is that built-in, whatever its file is called.
+    assert.deepEqual(parseReporterSpec('json:/tmp/out.js'), { kind: 'builtin', name: 'json', target: '/tmp/out.js' });
+    assert.deepEqual(parseReporterSpec('markdown:notes.mjs'), { kind: 'builtin', name: 'markdown', target: 'notes.mjs' });
+    assert.deepEqual(parseReporterSpec('./json:x.js'), { kind: 'module', path: './json:x.js' });
     assert.throws(() => parseReporterSpec('junit'), /--reporter junit writes a file: give it one/);
     assert.throws(() => parseReporterSpec('tap'), /"tap" is not a reporter; expected one of console, json, jsonl, junit, html, markdown/);
   });
