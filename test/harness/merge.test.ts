@@ -141,6 +141,30 @@ describe('harness/merge (sharded == unsharded)', function () {
     assert.match(other.err, /params/);
   });
 
+  it('refuses a configuration record whose counts no run can write (more failed trials than trials, an invariant or hangs beyond the failed trials)', () => {
+    /** shard 2 with its first configuration record changed. */
+    const edited = (to: string, change: (r: { trials: number; failedTrials: number; invariants: Array<{ failures: number }>; hangs: { count: number } }) => void): string => {
+      const lines = readFileSync(f('shard2.jsonl'), 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.includes('"kind":"config"'));
+      const rec = JSON.parse(lines[at]!) as { result: Parameters<typeof change>[0] };
+      change(rec.result);
+      lines[at] = JSON.stringify(rec);
+      writeFileSync(f(to), lines.join('\n'));
+      return f(to);
+    };
+    const cases: Array<[string, (r: Parameters<Parameters<typeof edited>[1]>[0]) => void, RegExp]> = [
+      ['over.jsonl', (r) => (r.failedTrials = r.trials + 440), /configuration record .* has \d+ failed trials of \d+, which no run writes/],
+      ['inv.jsonl', (r) => (r.invariants[0]!.failures = r.failedTrials + 5), /has \d+ failures of invariant ".*" but \d+ failed trials, which no run writes/],
+      ['hangs.jsonl', (r) => (r.hangs.count = r.failedTrials + 1), /has \d+ hangs but \d+ failed trials/],
+    ];
+    for (const [name, change, expected] of cases) {
+      const m = stress(['merge', f('shard1.jsonl'), edited(name, change), f('shard3.jsonl')]);
+      assert.equal(m.code, 2, `${name}: ${m.err}`);
+      assert.match(m.err, expected);
+      assert.match(m.err, /\[ERR_RESULTS_FILE\]/);
+    }
+  });
+
   it('refuses shards run with different --max-failures, naming the setting', () => {
     const mf = stress(['merge', f('shard1.jsonl'), withHeader('shard2.jsonl', 'mf2.jsonl', (h) => ((h.settings as Record<string, unknown>).maxFailures = 5)), f('shard3.jsonl')]);
     assert.equal(mf.code, 2, mf.err);

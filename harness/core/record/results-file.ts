@@ -123,5 +123,14 @@ function configRecord(path: string, line: number, rec: ConfigRecord): ConfigReco
     if (!isObject(v) || !isCount(v.count) || !Array.isArray(v.samples)) throw malformed(`no ${k} count`);
   }
   if (!Array.isArray(r.outcomes)) throw malformed('no outcomes list');
+  // Counts that no run can produce: every failure of an invariant (a hang too) is a failed trial,
+  // and a failed trial is a trial. Regraded as they stand they gave rates over 100% and NaN intervals.
+  const impossible = (what: string): HarnessError => bad(path, `line ${line}: configuration record ${visible((r.config as { key: string }).key)} has ${what}, which no run writes; the file was edited or damaged`);
+  if (r.failedTrials > r.trials) throw impossible(`${r.failedTrials} failed trials of ${r.trials}`);
+  for (const i of r.invariants as Array<{ name: string; failures: number }>) {
+    if (i.failures > r.failedTrials) throw impossible(`${i.failures} failures of invariant ${visible(JSON.stringify(i.name))} but ${r.failedTrials} failed trials`);
+  }
+  const hangs = (r.hangs as { count: number }).count;
+  if (hangs > r.failedTrials) throw impossible(`${hangs} hangs but ${r.failedTrials} failed trials`);
   return { ...rec, result: regraded(rec.result) };
 }
