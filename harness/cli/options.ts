@@ -49,9 +49,11 @@ export function parseFlags(
   command = 'run',
 ): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true });
+    const { values, positionals, tokens } = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true, tokens: true });
+    refuseRepeatedFlags(tokens, flags);
     return { values: values, positionals };
   } catch (err) {
+    if (err instanceof HarnessError) throw err;
     // Node's parseArgs messages can span lines ("--threads -1" is "ambiguous" plus two hints): errors stay one line.
     const message = (err as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
     // An unknown flag: the closest known one, as git and npm suggest.
@@ -61,6 +63,23 @@ export function parseFlags(
       throw new HarnessError('ERR_USAGE', `unknown flag ${flag}${didYouMean(flag, Object.keys(flags).map((f) => `--${f}`))} (see stress ${command} --help)`);
     }
     throw new HarnessError('ERR_USAGE', `${message} (see stress ${command} --help)`);
+  }
+}
+
+/**
+ * A single-valued flag given twice is a usage error naming both values. parseArgs keeps the last,
+ * so `--threads 1 --threads 2` ran threads 2 only and `--shard 1/3 --shard 2/3` shard 2: a reading
+ * the user may not have meant, chosen silently. (To combine values, list them: `--threads 1,2`; to
+ * override a config file, a flag is enough.)
+ */
+function refuseRepeatedFlags(tokens: ReturnType<typeof parseArgs>['tokens'], flags: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): void {
+  const given = new Map<string, string>();
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option' || flags[t.name]?.multiple === true) continue;
+    const shown = t.value === undefined ? t.rawName : `${t.rawName} ${t.value}`;
+    const first = given.get(t.name);
+    if (first !== undefined) throw new HarnessError('ERR_USAGE', `--${t.name} is given twice (${first}, then ${shown}); give it once (a list flag takes a comma list: --threads 1,2)`);
+    given.set(t.name, shown);
   }
 }
 

@@ -28,6 +28,24 @@ describe('cli: flag and config values get a message naming them', function () {
     }
   });
 
+  it('a single-valued flag given twice is refused naming both, not silently the last (--threads 1 --threads 2 ran threads 2 only)', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['run', 'counter', '--threads', '1', '--threads', '2'], /--threads is given twice \(--threads 1, then --threads 2\); give it once \(a list flag takes a comma list: --threads 1,2\)/],
+      [['run', 'counter', '--shard', '1/3', '--shard=2/3'], /--shard is given twice \(--shard 1\/3, then --shard 2\/3\)/],
+      [['list', 'counter', '--runs', '5', '--runs', '7'], /--runs is given twice/],
+      [['merge', 'a.jsonl', '--junit-flaky', 'failure', '--junit-flaky', 'repeat'], /--junit-flaky is given twice/],
+    ];
+    for (const [args, expected] of cases) {
+      const r = stress(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.out}${r.err}`);
+      assert.match(r.err, expected);
+      assert.equal(r.out, '', 'nothing ran');
+    }
+    // Flags meant to repeat still do.
+    const ok = stress(['run', 'counter', '--grep', 'atomic', '--runs', '2', '--threads', '1', '--jitter', 'none', '--reporter', 'console', '--reporter', `jsonl:${join(dir, 'twice.jsonl')}`]);
+    assert.equal(ok.code, 0, ok.err);
+  });
+
   it('run() names a repeated value too', () => {
     assert.throws(() => checkRunOptions({ threads: [2, 2] }), (e) => e instanceof HarnessError && e.code === 'ERR_USAGE' && e.message === 'run(): threads lists 2 twice; list each value once');
   });
