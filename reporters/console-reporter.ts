@@ -9,8 +9,7 @@ import { isBad } from '../harness/core/grade/status-rule.js';
 import { formatEvent, formatSummary } from './console.js';
 import type { RunSummary } from '../harness/core/grade/results.js';
 import { colourMarks, colourWanted } from './colour.js';
-import { etaMs, shortDuration } from './eta.js';
-import type { RunSettings } from '../harness/core/settings/run-options.js';
+import { RunEta, shortDuration } from './eta.js';
 import { firstFailureTrace } from './failure-text.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
@@ -20,8 +19,10 @@ const STATUS_EVERY_MS = 5000;
 export function consoleReporter(_target: string | undefined, ctx: ReporterContext): Reporter {
   const out = ctx.out;
   const colour = colourWanted(ctx.env, out.isTTY);
-  let settings: RunSettings | undefined;
-  let planned = 0;
+  // Made at run-start: without it (a reporter fed events by hand) the status line says no ETA.
+  let eta: RunEta | undefined;
+  // The run's start on this process's clock (progress events say how long ago; config-end events do not).
+  let t0 = performance.now();
   let lastStatus = 0;
   let liveLine = false;
   const clearLive = (): void => {
@@ -31,17 +32,19 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
   return {
     onEvent(event: RunEvent): void {
       if (event.type === 'run-start') {
-        settings = event.settings;
-        planned = event.configs.length;
+        eta = new RunEta(event.settings, event.configs);
+        t0 = performance.now();
       }
+      if (event.type === 'config-end') eta?.ended(event.result, performance.now() - t0);
       if (event.type === 'progress') {
         const now = performance.now();
+        t0 = now - event.elapsedMs;
         if (!out.isTTY && now - lastStatus < STATUS_EVERY_MS) return;
         lastStatus = now;
         const status = formatEvent(event);
         if (status === null) return;
-        const left = etaMs(settings, planned, event.elapsedMs, event.configsLeft);
-        const text = left === undefined ? status : `${status}, about ${shortDuration(left)} to go`;
+        const left = eta?.toGoMs(event.elapsedMs);
+        const text = eta === undefined ? status : `${status}, ${left === undefined ? 'ETA unknown' : `about ${shortDuration(left)} to go`}`;
         if (out.isTTY) {
           clearLive();
           // A terminal that reports 0 columns (a pty under `script`, some CI runners) has no usable width: assume 80.

@@ -1,16 +1,68 @@
 /**
- * When the run should end, for the console's status line: a time-budgeted run or a soak ends with
- * its budget (plus overhead: "about"); a run of N trials per configuration, from the time the
- * finished configurations took. Unknown (undefined) before anything finished.
+ * When the run should end, for the console's status line. A time-budgeted run or a soak ends with
+ * its budget (plus overhead: "about"). A run of N trials per configuration cannot know that: its
+ * configurations take very different times, and the slow ones are those whose trials hang (each
+ * hang waits out the trial timeout, a second by default, before the configuration goes on or
+ * stops). An average over all finished configurations said "1s to go" with a minute of hanging
+ * canaries still ahead. So each configuration still to run is timed by the finished ones of its own
+ * suite and variant (their durations include their hangs), and while some variant still to run
+ * has not finished a configuration yet the estimate is unknown (undefined): no number beats a
+ * wrong one.
  */
+import type { ConfigResult, Configuration } from '../harness/core/grade/results.js';
 import type { RunSettings } from '../harness/core/settings/run-options.js';
 
-export function etaMs(settings: RunSettings | undefined, planned: number, elapsedMs: number, configsLeft: number): number | undefined {
-  if (settings?.durationMs !== undefined) return Math.max(0, settings.durationMs - elapsedMs);
-  if (settings?.timeBudgetMs !== undefined) return Math.max(0, settings.timeBudgetMs - elapsedMs);
-  const done = planned - configsLeft;
-  if (done <= 0 || planned <= 0) return undefined;
-  return (elapsedMs / done) * configsLeft;
+/** Configurations that take alike: a variant's hangs, crashes and speed are its own. */
+function variantOf(c: Configuration): string {
+  return `${c.suite}\u0000${c.variant}`;
+}
+
+export class RunEta {
+  readonly #settings: RunSettings | undefined;
+  readonly #configs: readonly Configuration[];
+  readonly #finished = new Set<string>();
+  /** Per variant: its finished configurations' total duration and count. */
+  readonly #timed = new Map<string, { ms: number; n: number }>();
+  #durations = 0;
+  #lastEndMs = 0;
+
+  /** `configs`: the run's configurations (run-start's, this shard's when sharded). */
+  constructor(settings: RunSettings | undefined, configs: readonly Configuration[]) {
+    this.#settings = settings;
+    this.#configs = configs;
+  }
+
+  /** A configuration ended `elapsedMs` into the run. */
+  ended(result: ConfigResult, elapsedMs: number): void {
+    if (this.#finished.has(result.config.key)) return;
+    this.#finished.add(result.config.key);
+    const v = this.#timed.get(variantOf(result.config)) ?? { ms: 0, n: 0 };
+    this.#timed.set(variantOf(result.config), { ms: v.ms + result.durationMs, n: v.n + 1 });
+    this.#durations += result.durationMs;
+    this.#lastEndMs = Math.max(this.#lastEndMs, elapsedMs);
+  }
+
+  /** Milliseconds to go at `elapsedMs` into the run, or undefined when they cannot be judged yet. */
+  toGoMs(elapsedMs: number): number | undefined {
+    const s = this.#settings;
+    if (s?.durationMs !== undefined) return Math.max(0, s.durationMs - elapsedMs);
+    if (s?.timeBudgetMs !== undefined) return Math.max(0, s.timeBudgetMs - elapsedMs);
+    const left = this.#configs.filter((c) => !this.#finished.has(c.key));
+    if (left.length === 0) return 0;
+    const predicted: number[] = [];
+    for (const c of left) {
+      const v = this.#timed.get(variantOf(c));
+      if (v === undefined) return undefined;
+      predicted.push(v.ms / v.n);
+    }
+    // Wall time per unit of configuration time: about 1 one at a time (plus the gaps between
+    // configurations), less with --jobs, where configurations run side by side.
+    const pace = this.#durations > 0 ? this.#lastEndMs / this.#durations : 1;
+    const total = predicted.reduce((a, b) => a + b, 0) * pace;
+    // The first one left is running: the time since the last one ended is spent on it, never more than its own share.
+    const running = Math.min(predicted[0]! * pace, Math.max(0, elapsedMs - this.#lastEndMs));
+    return total - running;
+  }
 }
 
 /** "45s", "3m 05s", "2h 10m". */
