@@ -80,7 +80,8 @@ Flags:
                          thread sets up and grades its trials) unless its suite sets
                          trialsInWorkers; a configuration runs as several groups on disjoint
                          trial ranges when more fit, merged into one result. Same seeds,
-                         tokens and reports as --jobs 1
+                         tokens and reports as --jobs 1. Above the CPUs: a usage error for
+                         the flag; a config file's jobs is clamped to them, with a warning
   --jitter none,spin-1us jitter profiles: none, spin-1us, spin-10us, spin-50us, sleep-1ms
   --schedule free,ctl    free: free-running stress; ctl (a portfolio: random walk, PCT 2 and 3),
                          random, pct:D (D 1-10): controlled scheduling, one thread at a time,

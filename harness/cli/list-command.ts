@@ -4,7 +4,9 @@ import { runOptionsFrom } from './options.js';
 import { counted } from '../../reporters/words.js';
 
 export async function listCommand(argv: string[]): Promise<number> {
-  const { options } = await runOptionsFrom(argv, 'list');
+  const { options, warnings } = await runOptionsFrom(argv, 'list');
+  // The run would say them too (a config file's jobs clamped to this machine's CPUs).
+  for (const w of warnings) process.stderr.write(`stress: warning: ${w}\n`);
   const planned = await plan(
     {
       suites: options.suites ?? [],

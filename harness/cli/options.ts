@@ -37,6 +37,8 @@ export interface CliRun {
   options: CompleteRunOptions;
   /** Where each setting came from. */
   sources: Partial<Record<SettingKey, Source>>;
+  /** Settings taken other than as written (a config file's jobs above the CPUs): said on stderr. */
+  warnings: string[];
   jsonPath?: string;
   reporters: ReporterSettings;
   /** The config file the run read, if any (no report may be written over it). */
@@ -155,9 +157,9 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   const file = await loadConfigFile(v.config as string | undefined);
   const layers = [flagLayer(v, positionals), envLayer(), ...(file !== null ? [configLayer(file)] : [])];
   // The CLI is the machine's main job (a CI runner, a nightly soak): it uses every core by default.
-  const { options, sources } = resolveSettings(layers, { jobs: 'auto' });
+  const { options, sources, warnings } = resolveSettings(layers, { jobs: 'auto' });
   const reporters = file !== null ? reporterSettingsFrom(withConfigReporterFlags(v, file), configReporterSpecs(file)) : reporterSettingsFrom(v);
-  const out: CliRun = { options, sources, reporters, ...(file !== null ? { configPath: file.path } : {}) };
+  const out: CliRun = { options, sources, warnings, reporters, ...(file !== null ? { configPath: file.path } : {}) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;
 }

@@ -16,8 +16,9 @@ import { STDOUT, cliReporterContext, createReporters, dispatch, finishAll, write
 const SAME_INTERRUPT_MS = 1000;
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { options, jsonPath, reporters: settings, configPath } = await runOptionsFrom(argv);
-  for (const w of settings.warnings) process.stderr.write(`stress: warning: ${w}\n`);
+  const { options, jsonPath, reporters: settings, warnings, configPath } = await runOptionsFrom(argv);
+  for (const w of [...warnings, ...settings.warnings]) process.stderr.write(`stress: warning: ${w}
+`);
   // --json FILE is kept as a shorthand for --reporter json:FILE; it does not silence the default console.
   // (`--json -` alone is the JSON on standard output: then the console stays off it.)
   const specs: ReporterSpec[] = settings.specs.length > 0 ? [...settings.specs] : jsonPath === STDOUT ? [] : [{ kind: 'builtin', name: 'console' }];

@@ -150,7 +150,10 @@ export function parseGrep(flag: string, raw: string): string {
   return raw;
 }
 
-/** --jobs: `auto`, or a whole number of trial groups from 1 to the CPUs this process may use. */
+/**
+ * --jobs: `auto`, or a whole number of trial groups from 1 to the CPUs this process may use. Typed
+ * for this machine, so more is a usage error (a config file's jobs is clamped: parseJobsForAnyMachine).
+ */
 export function parseJobs(flag: string, raw: string | number): number | 'auto' {
   const s = String(raw).trim();
   if (s === 'auto') return 'auto';
@@ -160,4 +163,19 @@ export function parseJobs(flag: string, raw: string | number): number | 'auto' {
     throw usage(`${flag}: ${JSON.stringify(String(raw))} is not valid; expected auto or a whole number from 1 to ${cores} (the CPUs this process may use)`);
   }
   return n;
+}
+
+/**
+ * A config file's `jobs`: committed once and run on every machine (a laptop with 8 cores, a CI
+ * runner with 2), so a number above this machine's CPUs is clamped to them, with a warning naming
+ * the value, where it was written and the CPUs, instead of failing the CI job with exit 2. Any
+ * other bad value is the usage error parseJobs gives.
+ */
+export function parseJobsForAnyMachine(label: string, raw: string | number): { jobs: number | 'auto'; warning?: string } {
+  const s = String(raw).trim();
+  const cores = runCpus().length;
+  if (/^\d+$/.test(s) && Number(s) > cores) {
+    return { jobs: cores, warning: `${label}: ${s} is more than the ${cores} CPUs this process may use; running ${cores} trial groups side by side (--jobs ${s} on the command line would be an error; "auto" fits any machine)` };
+  }
+  return { jobs: parseJobs(label, raw) };
 }

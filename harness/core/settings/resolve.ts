@@ -10,7 +10,7 @@ import { parseShard } from '../plan/shard.js';
 import { BUILTIN_SUITES, SUITE_GROUPS } from '../plan/builtin-suites.js';
 import { resolve as resolvePath } from 'node:path';
 import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_SCHEDULE, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from './defaults.js';
-import { parseCores, parseDuration, parseJobs, parseGrep, parseJitter, parseParams, parsePositiveInt, parseSchedule, parseSeed, parseThreads, parseTimeout } from './parse.js';
+import { parseCores, parseDuration, parseJobs, parseJobsForAnyMachine, parseGrep, parseJitter, parseParams, parsePositiveInt, parseSchedule, parseSeed, parseThreads, parseTimeout } from './parse.js';
 import { parseImpls } from './impls.js';
 import { MAX_TRACE_EVENTS, type RunOptions } from './run-options.js';
 import { type Source, type SourceKind, sourceLabel } from './source.js';
@@ -47,6 +47,8 @@ export interface Resolved {
   options: CompleteRunOptions;
   /** Where each setting came from (defaults included; unset settings have none). */
   sources: Partial<Record<SettingKey, Source>>;
+  /** Values taken other than as written, said on stderr before anything runs (a config file's jobs above the CPUs). */
+  warnings: string[];
 }
 
 /** Defaults a front end may set differently (stress.it runs for seconds, not a minute). */
@@ -56,7 +58,15 @@ export interface DefaultOverrides {
   jobs?: number | 'auto';
 }
 
-type Parser = (label: string, raw: unknown, base: string | undefined) => unknown;
+type Parser = (label: string, raw: unknown, base: string | undefined, warnings: string[], kind: Layer['kind']) => unknown;
+
+/**
+ * Where a jobs value above this machine's CPUs is clamped (with a warning) rather than refused:
+ * a config file (or a STRESS_* variable of a CI pool; none sets jobs today) is written once for
+ * every machine it runs on. A flag, an option or a token asks this machine for something it
+ * cannot give: an error.
+ */
+const JOBS_CLAMPED_FROM: ReadonlySet<Layer['kind']> = new Set(['config', 'env']);
 
 /** How each setting's raw value is read; every parser's message starts with the label it is given. */
 const PARSERS: Record<SettingKey, Parser> = {
@@ -77,7 +87,12 @@ const PARSERS: Record<SettingKey, Parser> = {
   impls: (label, raw, base) => parseImpls(label, raw as string[] | Record<string, string>, base ?? process.cwd()),
   traceEvents: (label, raw) => parsePositiveInt(label, raw as string | number, MAX_TRACE_EVENTS),
   shard: (label, raw) => parseShard(label, raw as string),
-  jobs: (label, raw) => parseJobs(label, raw as string | number),
+  jobs: (label, raw, _base, warnings, kind) => {
+    if (!JOBS_CLAMPED_FROM.has(kind)) return parseJobs(label, raw as string | number);
+    const { jobs, warning } = parseJobsForAnyMachine(label, raw as string | number);
+    if (warning !== undefined) warnings.push(warning);
+    return jobs;
+  },
 };
 
 /** Settings whose values add up over the layers (a --param adds to the config's params), the first layer winning per name. */
@@ -87,8 +102,9 @@ const MERGED: ReadonlySet<SettingKey> = new Set(['params', 'impls']);
 export function resolveSettings(layers: Layer[], overrides: DefaultOverrides = {}): Resolved {
   const values: Partial<Record<SettingKey, unknown>> = {};
   const sources: Partial<Record<SettingKey, Source>> = {};
+  const warnings: string[] = [];
   for (const key of SETTING_KEYS) {
-    const found = MERGED.has(key) ? merged(key, layers) : first(key, layers);
+    const found = MERGED.has(key) ? merged(key, layers, warnings) : first(key, layers, warnings);
     if (found !== undefined) {
       values[key] = found.value;
       sources[key] = found.source;
@@ -110,23 +126,23 @@ export function resolveSettings(layers: Layer[], overrides: DefaultOverrides = {
     values[key] = value;
     sources[key] = { kind: 'default', name: key };
   }
-  return { options: values as CompleteRunOptions, sources };
+  return { options: values as CompleteRunOptions, sources, warnings };
 }
 
 function sourceOf(layer: Layer, given: Given): Source {
   return { kind: layer.kind, name: given.name, ...(layer.file !== undefined ? { file: layer.file } : {}) };
 }
 
-function read(key: SettingKey, layer: Layer, given: Given): { value: unknown; source: Source } {
+function read(key: SettingKey, layer: Layer, given: Given, warnings: string[]): { value: unknown; source: Source } {
   const source = sourceOf(layer, given);
-  const value = layer.checked === true ? given.raw : PARSERS[key](sourceLabel(source), given.raw, layer.base);
+  const value = layer.checked === true ? given.raw : PARSERS[key](sourceLabel(source), given.raw, layer.base, warnings, layer.kind);
   return { value, source };
 }
 
-function first(key: SettingKey, layers: Layer[]): { value: unknown; source: Source } | undefined {
+function first(key: SettingKey, layers: Layer[], warnings: string[]): { value: unknown; source: Source } | undefined {
   for (const layer of layers) {
     const given = layer.values[key];
-    if (given !== undefined && given.raw !== undefined) return read(key, layer, given);
+    if (given !== undefined && given.raw !== undefined) return read(key, layer, given, warnings);
   }
   return undefined;
 }
@@ -135,11 +151,11 @@ function first(key: SettingKey, layers: Layer[]): { value: unknown; source: Sour
  * Lowest precedence first, so a name given again by a stronger layer replaces the weaker one's.
  * The source is the strongest layer's. One layer's value is taken as it is (run() checks it).
  */
-function merged(key: SettingKey, layers: Layer[]): { value: unknown; source: Source } | undefined {
+function merged(key: SettingKey, layers: Layer[], warnings: string[]): { value: unknown; source: Source } | undefined {
   const parts: Array<{ value: unknown; source: Source }> = [];
   for (const layer of [...layers].reverse()) {
     const given = layer.values[key];
-    if (given !== undefined && given.raw !== undefined) parts.push(read(key, layer, given));
+    if (given !== undefined && given.raw !== undefined) parts.push(read(key, layer, given, warnings));
   }
   if (parts.length === 0) return undefined;
   if (parts.length === 1) return parts[0]!;
