@@ -3,7 +3,7 @@
  * win. Unknown keys and wrong types are errors (ERR_CONFIG), never ignored.
  */
 import { didYouMean } from '../shared/closest-name.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -90,7 +90,7 @@ const KEYS: Record<keyof ConfigFile, string> = {
  * looks in `from` alone: a stress.config.mjs above it (in /tmp, say) is someone else's code.
  */
 export function findConfigFile(from: string): string | undefined {
-  const here = (dir: string): string | undefined => CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
+  const here = (dir: string): string | undefined => onlyConfigIn(dir);
   const start = resolve(from);
   const root = projectRoot(start);
   if (root === undefined) return here(start);
@@ -98,6 +98,19 @@ export function findConfigFile(from: string): string | undefined {
     const found = here(dir);
     if (found !== undefined || dir === root) return found;
   }
+}
+
+/**
+ * The config file in `dir`, if any. Two (a stress.config.json beside a stress.config.mjs, say) are
+ * an error, not a silent pick: whichever one `stress` read, the other is one the user may be editing
+ * to no effect.
+ */
+function onlyConfigIn(dir: string): string | undefined {
+  const found = CONFIG_NAMES.filter((n) => existsSync(join(dir, n)));
+  if (found.length > 1) {
+    throw new HarnessError('ERR_CONFIG', `${dir} has ${found.length} config files (${found.join(', ')}): it is ambiguous which one holds the settings; keep one (or name one with --config)`);
+  }
+  return found.length === 1 ? join(dir, found[0]!) : undefined;
 }
 
 /** The nearest directory at or above `start` with a package.json, not above the home directory. */
@@ -115,9 +128,15 @@ export async function loadConfigFile(explicit: string | undefined): Promise<{ pa
   const path = explicit !== undefined ? resolve(explicit) : findConfigFile(process.cwd());
   if (path === undefined) return null;
   if (!existsSync(path)) throw new HarnessError('ERR_CONFIG', `config file ${explicit} not found`);
+  // A directory would reach the module loader, whose "Directory import ... is not supported" names no config.
+  if (statSync(path).isDirectory()) {
+    const inside = CONFIG_NAMES.filter((n) => existsSync(join(path, n)));
+    const hint = inside.length > 0 ? `; it holds ${inside.map((n) => join(path, n)).join(', ')}` : '';
+    throw new HarnessError('ERR_CONFIG', `${path} is a directory, expected a config file (${CONFIG_NAMES.join(', ')})${hint}`);
+  }
   let raw: unknown;
   try {
-    if (path.endsWith('.json')) raw = JSON.parse(readFileSync(path, 'utf8'));
+    if (path.endsWith('.json')) raw = JSON.parse(withoutBom(readFileSync(path, 'utf8')));
     else raw = (await importModule(pathToFileURL(path).href, 'config file')).default;
   } catch (err) {
     // A module may throw anything (undefined, null, a string): thrownMessage puts it in words.
@@ -129,6 +148,14 @@ export async function loadConfigFile(explicit: string | undefined): Promise<{ pa
   }
   if (config.params !== undefined) checkParams(path, config.params);
   return { path, config };
+}
+
+/**
+ * The text without a leading byte-order mark: Windows editors (Notepad, PowerShell's UTF8 encoding)
+ * write one, and JSON.parse refuses it ("Unexpected token"). Node's module loader skips it for .mjs.
+ */
+function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /** Items a list setting may hold; far more than any real config lists. */

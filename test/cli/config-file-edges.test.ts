@@ -1,0 +1,78 @@
+/**
+ * Config-file edges a hostile review found: two config files in one directory (one was used
+ * silently), a file saved with a UTF-8 byte-order mark ("Unexpected token"), `--config DIR`
+ * ("Directory import ... is not supported"), a misspelt suite name (no "did you mean", and from a
+ * config file shown as a resolved path the user never wrote), and `--junit-flaky` with no junit
+ * reporter (accepted silently, to no effect).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, stress } from '../helpers/cli.js';
+
+const BOM = '\uFEFF';
+
+describe('cli: config file edges', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stress-edges-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A project directory of its own (a package.json ends the search for a config file there). */
+  function project(name: string, files: Record<string, string>): string {
+    const root = join(dir, name);
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'package.json'), '{}');
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(root, file), text);
+    return root;
+  }
+
+  function stressIn(cwd: string, args: string[]): { code: number | null; out: string; err: string } {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, STRESS_SEED: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1' } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  }
+
+  it('two config files in one directory are an error naming both (exit 2); --config picks one', () => {
+    for (const other of ['stress.config.mjs', 'stress.config.js']) {
+      const root = project(`two-${other}`, { 'stress.config.json': '{"threads": [3]}', [other]: 'export default { threads: [5] };' });
+      const r = stressIn(root, ['list', 'counter']);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.ok(r.err.includes(`${root} has 2 config files (stress.config.json, ${other}): it is ambiguous which one holds the settings; keep one (or name one with --config)`), r.err);
+      assert.match(r.err, /\[ERR_CONFIG\]/);
+      // From a subdirectory, too: the search stops at the first directory with any, and finds two.
+      mkdirSync(join(root, 'sub'), { recursive: true });
+      assert.equal(stressIn(join(root, 'sub'), ['list', 'counter']).code, 2);
+      const named = stressIn(root, ['list', 'counter', '--config', 'stress.config.json']);
+      assert.equal(named.code, 0, named.err);
+      assert.match(named.out, /counter\/locked\/t3\//);
+    }
+  });
+
+  it('a config file that starts with a UTF-8 byte-order mark is read (.json and .mjs)', () => {
+    const json = project('bom-json', { 'stress.config.json': `${BOM}{"threads": [3]}` });
+    const r = stressIn(json, ['list', 'counter']);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /counter\/locked\/t3\//);
+    const mjs = project('bom-mjs', { 'stress.config.mjs': `${BOM}export default { threads: [5] };` });
+    const m = stressIn(mjs, ['list', 'counter']);
+    assert.equal(m.code, 0, m.out + m.err);
+    assert.match(m.out, /counter\/locked\/t5\//);
+  });
+
+  it('--config naming a directory is a config error saying so (exit 2), pointing at a config file inside it', () => {
+    const empty = join(dir, 'a-directory');
+    mkdirSync(empty, { recursive: true });
+    const r = stress(['list', 'counter', '--config', empty]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.ok(r.err.includes(`${empty} is a directory, expected a config file (stress.config.json, stress.config.mjs, stress.config.js) [ERR_CONFIG]`), r.err);
+    assert.doesNotMatch(r.err, /Directory import/);
+    const holding = project('holding', { 'stress.config.json': '{}' });
+    const h = stress(['list', 'counter', '--config', holding]);
+    assert.equal(h.code, 2, h.out + h.err);
+    assert.ok(h.err.includes(`${holding} is a directory, expected a config file (stress.config.json, stress.config.mjs, stress.config.js); it holds ${join(holding, 'stress.config.json')}`), h.err);
+  });
+});
