@@ -75,4 +75,22 @@ describe('cli: config file edges', function () {
     assert.equal(h.code, 2, h.out + h.err);
     assert.ok(h.err.includes(`${holding} is a directory, expected a config file (stress.config.json, stress.config.mjs, stress.config.js); it holds ${join(holding, 'stress.config.json')}`), h.err);
   });
+
+  it('a misspelt suite name gets the closest built-in one, on the command line and in a config file (shown as written there)', () => {
+    for (const [name, meant] of [['countr', 'counter'], ['conformance/lck', 'conformance/lock'], ['conformanc', 'conformance']] as const) {
+      const r = stress(['list', name]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.ok(r.err.includes(`unknown suite ${JSON.stringify(name)} (did you mean ${JSON.stringify(meant)}?): not a built-in suite (counter,`), r.err);
+    }
+    const root = project('misspelt', { 'stress.config.json': '{"suites": ["countr"]}' });
+    const c = stressIn(root, ['list']);
+    assert.equal(c.code, 2, c.out + c.err);
+    const file = join(root, 'stress.config.json');
+    assert.ok(c.err.includes(`${file}: suites: unknown suite "countr" (did you mean "counter"?): not a built-in suite (counter,`), c.err);
+    assert.ok(c.err.includes(`and no file ${join(root, 'countr')} [ERR_SUITE_LOAD]`), c.err);
+    // A path that is nowhere near a built-in name gets no suggestion.
+    const far = stress(['list', './my-suites/queue-suite.js']);
+    assert.equal(far.code, 2, far.out + far.err);
+    assert.doesNotMatch(far.err, /did you mean/);
+  });
 });

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUILTIN_SUITES } from './builtin-suites.js';
+import { unknownSuiteError } from './unknown-suite.js';
 import { HarnessError } from '../shared/errors.js';
 import { checkParamsDeclared } from './params-check.js';
 import { jitterProfile } from '../execute/jitter.js';
@@ -79,12 +80,7 @@ export function resolveSuiteUrl(ref: string): string {
   const builtin = BUILTIN_SUITES[ref];
   if (builtin !== undefined) return builtin;
   const path = resolve(ref);
-  if (!existsSync(path)) {
-    throw new HarnessError(
-      'ERR_SUITE_LOAD',
-      `unknown suite ${JSON.stringify(ref)}: not a built-in suite (${Object.keys(BUILTIN_SUITES).join(', ')}) and no such file`,
-    );
-  }
+  if (!existsSync(path)) throw unknownSuiteError(ref);
   if (path.endsWith('.ts')) {
     throw new HarnessError('ERR_SUITE_LOAD', `${ref}: Node 20 cannot import .ts files; compile the suite to .js (tsc) and pass the .js file`);
   }

@@ -8,7 +8,9 @@
 import { HarnessError } from '../shared/errors.js';
 import { parseShard } from '../plan/shard.js';
 import { BUILTIN_SUITES, SUITE_GROUPS } from '../plan/builtin-suites.js';
+import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { unknownSuiteError } from '../plan/unknown-suite.js';
 import { DEFAULT_CORES, DEFAULT_JITTER, DEFAULT_SCHEDULE, DEFAULT_TIME_BUDGET_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TRACE_EVENTS } from './defaults.js';
 import { parseCores, parseDuration, parseJobs, parseJobsForAnyMachine, parseGrep, parseJitter, parseParams, parsePositiveInt, parseSchedule, parseSeed, parseThreads, parseTimeout } from './parse.js';
 import { parseImpls } from './impls.js';
@@ -70,7 +72,7 @@ const JOBS_CLAMPED_FROM: ReadonlySet<Layer['kind']> = new Set(['config', 'env'])
 
 /** How each setting's raw value is read; every parser's message starts with the label it is given. */
 const PARSERS: Record<SettingKey, Parser> = {
-  suites: (_label, raw, base) => (raw as string[]).map((ref) => (base === undefined ? ref : suiteRelativeTo(base, ref))),
+  suites: (label, raw, base) => (raw as string[]).map((ref) => (base === undefined ? ref : suiteRelativeTo(label, base, ref))),
   threads: (label, raw) => parseThreads(label, raw as string | number[]),
   cores: (label, raw) => parseCores(label, raw as string | Array<number | string>),
   jitter: (label, raw) => parseJitter(label, raw as string | string[]),
@@ -169,9 +171,15 @@ function soakTakesNoRuns(values: Partial<Record<SettingKey, unknown>>, sources: 
   throw new HarnessError('ERR_USAGE', `${sourceLabel(sources.durationMs!)}: a soak runs for a time, not a number of trials; drop runs (time budget sets the length of one pass)`);
 }
 
-/** A config file's suite entry: a built-in name (or group) as is, a path resolved against the file's directory. */
-function suiteRelativeTo(base: string, ref: string): string {
-  return typeof ref !== 'string' || Object.hasOwn(BUILTIN_SUITES, ref) || Object.hasOwn(SUITE_GROUPS, ref) ? ref : resolvePath(base, ref);
+/**
+ * A config file's suite entry: a built-in name (or group) as is, a path resolved against the file's
+ * directory. A path to nothing is refused here, where the name as written and the file are known.
+ */
+function suiteRelativeTo(label: string, base: string, ref: string): string {
+  if (typeof ref !== 'string' || Object.hasOwn(BUILTIN_SUITES, ref) || Object.hasOwn(SUITE_GROUPS, ref)) return ref;
+  const path = resolvePath(base, ref);
+  if (!existsSync(path)) throw unknownSuiteError(ref, { label, path });
+  return path;
 }
 
 /** The environment as a layer: STRESS_SEED, unless empty (CI templates often export it empty). */
