@@ -56,7 +56,8 @@ const REPORTER_HELP = `  --reporter R           where results go (repeatable); d
                          $GITHUB_STEP_SUMMARY set: a Markdown summary is also appended there
   --junit-flaky MODE     flaky invariants in JUnit as: failure (default), surefire
                          (<flakyFailure>, the test passes), repeat (the testcase twice: failed, passed);
-                         the last two make some consumers show a race as a pass (a warning says which)
+                         the last two make some consumers show a race as a pass (a warning says which);
+                         without a junit reporter it has no effect (a warning says so)
   --reporter-option k=v  an option for reporters (repeatable; custom reporters read ctx.options)
 `;
 

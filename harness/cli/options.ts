@@ -158,7 +158,9 @@ export async function runOptionsFrom(argv: string[], command = 'run'): Promise<C
   const layers = [flagLayer(v, positionals), envLayer(), ...(file !== null ? [configLayer(file)] : [])];
   // The CLI is the machine's main job (a CI runner, a nightly soak): it uses every core by default.
   const { options, sources, warnings } = resolveSettings(layers, { jobs: 'auto' });
-  const reporters = file !== null ? reporterSettingsFrom(withConfigReporterFlags(v, file), configReporterSpecs(file)) : reporterSettingsFrom(v);
+  // A flaky encoding from the file (no --junit-flaky given) is named as the file's key in warnings.
+  const flakyFromFile = file !== null && v['junit-flaky'] === undefined && file.config.junitFlaky !== undefined ? `${file.path}: junitFlaky ${file.config.junitFlaky}` : undefined;
+  const reporters = file !== null ? reporterSettingsFrom(withConfigReporterFlags(v, file), configReporterSpecs(file), flakyFromFile) : reporterSettingsFrom(v);
   const out: CliRun = { options, sources, warnings, reporters, ...(file !== null ? { configPath: file.path } : {}) };
   if (v.json !== undefined) out.jsonPath = v.json as string;
   return out;

@@ -28,8 +28,11 @@ const FLAKY_WARNINGS: Record<string, string> = {
     '--junit-flaky repeat: a flaky invariant is written twice, failed then passed: GitLab lists the test as both failed and passed, and mikepenz/action-junit-report with check_retries reports 0 failures; the default (failure) fails it everywhere',
 };
 
-/** `fallback`: the specs to use when no --reporter flag was given (a config file's `reporters`). */
-export function reporterSettingsFrom(values: Record<string, unknown>, fallback: ReporterSpec[] = []): ReporterSettings {
+/**
+ * `fallback`: the specs to use when no --reporter flag was given (a config file's `reporters`).
+ * `flakyFrom`: where the flaky encoding was written, when not on the command line (a config file's junitFlaky).
+ */
+export function reporterSettingsFrom(values: Record<string, unknown>, fallback: ReporterSpec[] = [], flakyFrom?: string): ReporterSettings {
   const flags = values.reporter as string[] | undefined;
   const specs = flags !== undefined ? flags.map((raw) => parseReporterSpec(raw)) : fallback;
   const options: Record<string, string> = {};
@@ -46,5 +49,10 @@ export function reporterSettingsFrom(values: Record<string, unknown>, fallback: 
   }
   const junit = specs.some((spec) => spec.kind === 'builtin' && spec.name === 'junit');
   const warnings = mode !== undefined && FLAKY_WARNINGS[mode] !== undefined && junit ? [FLAKY_WARNINGS[mode]] : [];
+  // Only the JUnit reporter reads it: without one, a user who asked for an encoding would get none and not know.
+  if (mode !== undefined && !junit) {
+    const from = flakyFrom ?? (flaky !== undefined ? `--junit-flaky ${mode}` : `--reporter-option junit.flaky=${mode}`);
+    warnings.push(`${from} has no effect: there is no junit reporter in this run (add --reporter junit:FILE)`);
+  }
   return { specs, options, warnings };
 }

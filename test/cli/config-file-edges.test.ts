@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { CLI, stress } from '../helpers/cli.js';
 
 const BOM = '\uFEFF';
+/** One quick configuration: these tests are about the file, not the run. */
+const ONE = ['--grep', '^counter/atomic/t2/c-all/j-none$', '--threads', '2', '--jitter', 'none', '--schedule', 'free', '--runs', '3', '--seed', 'edges'];
 
 describe('cli: config file edges', function () {
   this.timeout(120_000);
@@ -92,5 +94,24 @@ describe('cli: config file edges', function () {
     const far = stress(['list', './my-suites/queue-suite.js']);
     assert.equal(far.code, 2, far.out + far.err);
     assert.doesNotMatch(far.err, /did you mean/);
+  });
+
+  it('--junit-flaky with no junit reporter says it has no effect (from the flag, the option, or the config file)', () => {
+    const flag = stress(['run', 'counter', ...ONE, '--junit-flaky', 'surefire']);
+    assert.equal(flag.code, 0, flag.out + flag.err);
+    assert.ok(flag.err.includes('stress: warning: --junit-flaky surefire has no effect: there is no junit reporter in this run (add --reporter junit:FILE)'), flag.err);
+    const option = stress(['run', 'counter', ...ONE, '--reporter', 'console', '--reporter-option', 'junit.flaky=failure']);
+    assert.equal(option.code, 0, option.out + option.err);
+    assert.ok(option.err.includes('stress: warning: --reporter-option junit.flaky=failure has no effect'), option.err);
+    const root = project('flaky-no-junit', { 'stress.config.json': '{"junitFlaky": "repeat"}' });
+    const file = stressIn(root, ['run', 'counter', ...ONE]);
+    assert.equal(file.code, 0, file.out + file.err);
+    assert.ok(file.err.includes(`stress: warning: ${join(root, 'stress.config.json')}: junitFlaky repeat has no effect: there is no junit reporter`), file.err);
+    // With a junit reporter: no such warning (repeat still gets its own).
+    const xml = join(dir, 'flaky.xml');
+    const withJunit = stress(['run', 'counter', ...ONE, '--junit-flaky', 'repeat', '--reporter', `junit:${xml}`]);
+    assert.equal(withJunit.code, 0, withJunit.out + withJunit.err);
+    assert.doesNotMatch(withJunit.err, /has no effect/);
+    assert.match(withJunit.err, /warning: --junit-flaky repeat: a flaky invariant is written twice/);
   });
 });
