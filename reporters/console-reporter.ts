@@ -43,8 +43,8 @@ export function consoleReporter(_target: string | undefined, ctx: ReporterContex
         lastStatus = now;
         const status = formatEvent(event);
         if (status === null) return;
-        const left = eta?.toGoMs(event.elapsedMs);
-        const text = eta === undefined ? status : `${status}, ${left === undefined ? 'ETA unknown' : `about ${shortDuration(left)} to go`}`;
+        const left = eta?.toGo(event.elapsedMs);
+        const text = eta === undefined ? status : `${status}, ${left === undefined ? 'ETA unknown' : `${left.atLeast ? 'more than' : 'about'} ${shortDuration(left.ms)} to go`}`;
         if (out.isTTY) {
           clearLive();
           // A terminal that reports 0 columns (a pty under `script`, some CI runners) has no usable width: assume 80.

@@ -5,9 +5,10 @@
  * hang waits out the trial timeout, a second by default, before the configuration goes on or
  * stops). An average over all finished configurations said "1s to go" with a minute of hanging
  * canaries still ahead. So each configuration still to run is timed by the finished ones of its own
- * suite and variant (their durations include their hangs), and while some variant still to run
- * has not finished a configuration yet the estimate is unknown (undefined): no number beats a
- * wrong one.
+ * suite and variant (their durations include their hangs). A variant still to run that has not
+ * finished a configuration yet is timed at the quickest finished variant's pace, and the estimate
+ * then says so ("more than"): a lower bound, where a plain number would be a wrong one. Before
+ * anything finished there is no estimate (undefined).
  */
 import type { ConfigResult, Configuration } from '../harness/core/grade/results.js';
 import type { RunSettings } from '../harness/core/settings/run-options.js';
@@ -44,16 +45,29 @@ export class RunEta {
 
   /** Milliseconds to go at `elapsedMs` into the run, or undefined when they cannot be judged yet. */
   toGoMs(elapsedMs: number): number | undefined {
+    const t = this.toGo(elapsedMs);
+    return t === undefined || t.atLeast ? undefined : t.ms;
+  }
+
+  /**
+   * Time to go at `elapsedMs` into the run: `atLeast` when some configuration left is of a variant
+   * not timed yet (counted at the quickest variant's pace, so the run will likely take longer).
+   * Undefined before any configuration finished.
+   */
+  toGo(elapsedMs: number): { ms: number; atLeast: boolean } | undefined {
     const s = this.#settings;
-    if (s?.durationMs !== undefined) return Math.max(0, s.durationMs - elapsedMs);
-    if (s?.timeBudgetMs !== undefined) return Math.max(0, s.timeBudgetMs - elapsedMs);
+    if (s?.durationMs !== undefined) return { ms: Math.max(0, s.durationMs - elapsedMs), atLeast: false };
+    if (s?.timeBudgetMs !== undefined) return { ms: Math.max(0, s.timeBudgetMs - elapsedMs), atLeast: false };
     const left = this.#configs.filter((c) => !this.#finished.has(c.key));
-    if (left.length === 0) return 0;
+    if (left.length === 0) return { ms: 0, atLeast: false };
+    if (this.#timed.size === 0) return undefined;
+    const quickest = Math.min(...[...this.#timed.values()].map((v) => v.ms / v.n));
+    let atLeast = false;
     const predicted: number[] = [];
     for (const c of left) {
       const v = this.#timed.get(variantOf(c));
-      if (v === undefined) return undefined;
-      predicted.push(v.ms / v.n);
+      if (v === undefined) atLeast = true;
+      predicted.push(v === undefined ? quickest : v.ms / v.n);
     }
     // Wall time per unit of configuration time: about 1 one at a time (plus the gaps between
     // configurations), less with --jobs, where configurations run side by side.
@@ -61,7 +75,7 @@ export class RunEta {
     const total = predicted.reduce((a, b) => a + b, 0) * pace;
     // The first one left is running: the time since the last one ended is spent on it, never more than its own share.
     const running = Math.min(predicted[0]! * pace, Math.max(0, elapsedMs - this.#lastEndMs));
-    return total - running;
+    return { ms: total - running, atLeast };
   }
 }
 
