@@ -49,8 +49,14 @@ function copyable(value: unknown): boolean {
   }
 }
 
+/** Never throws: a returned Proxy's traps may (that must not turn the result into a throw). */
 function describeType(value: unknown): string {
-  return typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value;
+  if (typeof value !== 'object') return typeof value;
+  try {
+    return Object.prototype.toString.call(value);
+  } catch {
+    return 'an object that cannot be shown';
+  }
 }
 
 export default async function runTask(task: Task): Promise<TaskReply> {

@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
-import { ShakedownError, TASK_PENDING, errorOfOutcome, moduleUrlOf, remainingUntil, deadlineOf } from '@shakedown/primitives';
+import { ShakedownError, TASK_PENDING, describeError, errorOfOutcome, moduleUrlOf, remainingUntil, deadlineOf } from '@shakedown/primitives';
 import { Future } from './future.js';
 import { RUNS_TARGET, type PoolSetup, type TargetRef, type Task, type TaskReply } from './task-message.js';
 import { checkTimeoutMs, timeoutError } from './timeouts.js';
@@ -202,7 +202,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
     if (err instanceof ShakedownError && err.code === 'ERR_EXECUTOR_WORKER_EXITED') {
       lost = err;
     } else {
-      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const reason = describeError(err);
       lost = new ShakedownError('ERR_EXECUTOR_WORKER_EXITED', `the worker running this task ended before it finished (${reason})`);
       (lost as Error & { cause?: unknown }).cause = err;
     }
@@ -261,6 +261,6 @@ function checkArgs(args: unknown[], what: string): void {
   try {
     structuredClone(args);
   } catch (err) {
-    throw new ShakedownError('ERR_THREAD_ARGS', `${what} cannot be copied to a thread (${(err as Error)?.message ?? String(err)}); pass plain data, SharedArrayBuffers or primitives`);
+    throw new ShakedownError('ERR_THREAD_ARGS', `${what} cannot be copied to a thread (${describeError(err)}); pass plain data, SharedArrayBuffers or primitives`);
   }
 }

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'ERR_THREAD_TARGET'
   | 'ERR_THREAD_RESULT'
   | 'ERR_THREAD_EXITED'
+  | 'ERR_THREAD_THROWN_UNREADABLE'
   // shakedown's ThreadPoolExecutor and its futures (they live in the root package, over tinypool).
   | 'ERR_FUTURE_CANCELLED'
   | 'ERR_EXECUTOR_SHUTDOWN'

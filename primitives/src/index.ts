@@ -36,7 +36,8 @@ export { Timer } from './timer.js';
 // executor (root package) and for the `executor` suite that stress-tests them.
 export { publishThreadEnded, untilThreadEnded } from './thread-words.js';
 export { TASK_PENDING, TASK_RUNNING, TASK_CANCELLED, TASK_FINISHED, tryStartTask, tryCancelTask, finishTask, failPendingTask, untilTasksSettled } from './task-state.js';
-export { thrownOutcome, errorOfOutcome, moduleUrlOf, loadTarget, type TargetOutcome, type OutcomeError } from './outcome.js';
+export { errorOfOutcome, moduleUrlOf, loadTarget, type TargetOutcome, type OutcomeError } from './outcome.js';
+export { thrownOutcome, describeError, describeValue } from './thrown.js';
 export { runSync, runAsync, type Blocking } from './wait.js';
 export { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 export { createLogger, writeLine, type Logger, type LoggerOptions, type LogLevel } from './logger.js';

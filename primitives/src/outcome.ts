@@ -1,7 +1,8 @@
 /**
  * A target's outcome as plain data, so it crosses threads by structured clone: what it returned,
  * or what it threw with its name, message, stack and code kept (a thrown Error would lose its
- * code on the way). Shared by Thread (thread-entry.ts) and shakedown's ThreadPoolExecutor.
+ * code on the way). Shared by Thread (thread-entry.ts) and shakedown's ThreadPoolExecutor; what
+ * was thrown becomes an outcome in thrown.ts.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,31 +17,6 @@ export interface OutcomeError {
 }
 
 export type TargetOutcome = { ok: true; value: unknown; cancelled?: true } | { ok: false; error: OutcomeError };
-
-/** String(value) that cannot throw (an object without a prototype has no toString). */
-function describe(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
-/** What a target threw, as an outcome. */
-export function thrownOutcome(err: unknown): TargetOutcome {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { ok: false, error: { name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}), ...(typeof code === 'string' ? { code } : {}) } };
-  }
-  // The value itself too, when it can be copied to the joining thread (a Symbol or a function cannot).
-  let copyable = true;
-  try {
-    structuredClone(err);
-  } catch {
-    copyable = false;
-  }
-  return { ok: false, error: { name: 'Error', message: `the target threw a non-Error value: ${describe(err)}`, ...(copyable ? { thrown: err } : {}) } };
-}
 
 /** The Error a joiner or a future's reader sees: name, message, stack and code as thrown; `thrown` for a non-Error value. */
 export function errorOfOutcome(o: OutcomeError): Error {

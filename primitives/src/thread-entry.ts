@@ -6,7 +6,8 @@
  */
 import { readlinkSync } from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { loadTarget, thrownOutcome } from './outcome.js';
+import { loadTarget } from './outcome.js';
+import { describeError, thrownOutcome } from './thrown.js';
 import { T_CANCEL, T_NATIVE_ID, publishThreadEnded, type ThreadOutcome } from './thread-words.js';
 
 interface EntryData {
@@ -39,7 +40,7 @@ function report(outcome: ThreadOutcome): void {
     port.postMessage(outcome);
   } catch (err) {
     // The result cannot be cloned to the joining thread (a function, say): that is the outcome then.
-    port.postMessage({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_RESULT', message: `the target's result cannot be sent to the joining thread (${(err as Error).message}); return plain data` } } satisfies ThreadOutcome);
+    port.postMessage({ ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_RESULT', message: `the target's result cannot be sent to the joining thread (${describeError(err)}); return plain data` } } satisfies ThreadOutcome);
   }
   publishThreadEnded(words);
 }

@@ -8,6 +8,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { ShakedownError, invalidArg } from './errors.js';
 import { errorOfOutcome, moduleUrlOf } from './outcome.js';
+import { describeError } from './thrown.js';
 import { T_CANCEL, T_ENDED, T_NATIVE_ID, THREAD_WORDS, publishThreadEnded, untilThreadEnded, type ThreadOutcome } from './thread-words.js';
 import { markEnded, registerJoinable, startThread } from './threads.js';
 import { checkTimeout, deadlineOf } from './validate.js';
@@ -70,7 +71,7 @@ export class Thread {
     try {
       structuredClone(this.#args);
     } catch (err) {
-      throw new ShakedownError('ERR_THREAD_ARGS', `${this.name}'s args cannot be copied to a thread (${(err as Error)?.message ?? String(err)}); pass plain data, SharedArrayBuffers or primitives`);
+      throw new ShakedownError('ERR_THREAD_ARGS', `${this.name}'s args cannot be copied to a thread (${describeError(err)}); pass plain data, SharedArrayBuffers or primitives`);
     }
     const { port1, port2 } = new MessageChannel();
     try {

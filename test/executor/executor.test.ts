@@ -254,6 +254,18 @@ describe('ThreadPoolExecutor and Future', function () {
     }
   });
 
+  it('a thrown value that cannot be read (a getter that throws, a Proxy whose traps throw) fails its future with ERR_THREAD_THROWN_UNREADABLE; the worker is not lost', async () => {
+    ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const name = await ex.submit<string>(t('threadName')).result(WAIT_MS);
+    const getter = await rejection(ex.submit(t('throwsUnreadable'), 'message').result());
+    assert.deepEqual([getter.name, getter.code], ['ShakedownError', 'ERR_THREAD_THROWN_UNREADABLE'], getter.message);
+    assert.match(getter.message, /^the target threw an Error that could not be read: its message \(reading it threw Error: getter boom\).*; read: name "Error"$/);
+    const proxy = await rejection(ex.submit(t('throwsHostileProxy')).result());
+    assert.equal(proxy.code, 'ERR_THREAD_THROWN_UNREADABLE', proxy.message);
+    assert.match(proxy.message, /whether it is an Error \(reading it threw Error: trap boom\)/);
+    assert.equal(await ex.submit<string>(t('threadName')).result(WAIT_MS), name, 'the same worker runs on (none was replaced)');
+  });
+
   it('bad input: a malformed target, args that cannot be copied, a bad maxWorkers are thrown with codes; a missing export or an uncopyable result fail the future', async () => {
     ex = new ThreadPoolExecutor({ maxWorkers: 1 });
     const code = (fn: () => unknown): string | undefined => {

@@ -121,6 +121,23 @@ describe('Thread', function () {
     }
   });
 
+  it('a thrown value that cannot be read (a getter that throws, a Proxy whose traps throw) is ERR_THREAD_THROWN_UNREADABLE with what could be read, not the thread exiting', () => {
+    const cases: Array<[string, unknown[], RegExp]> = [
+      ['throwsUnreadable', ['message'], /^the target threw an Error that could not be read: its message \(reading it threw Error: getter boom\).*; read: name "Error"$/],
+      ['throwsUnreadable', ['name'], /^the target threw an Error that could not be read: its name \(reading it threw Error: getter boom\).*; read: message "x"$/],
+      ['throwsUnreadable', ['code'], /^the target threw an Error that could not be read: its code \(reading it threw Error: getter boom\); read: name "Error", message "x"$/],
+      ['throwsHostileProxy', [], /^the target threw a value that could not be read: whether it is an Error \(reading it threw Error: trap boom\)$/],
+    ];
+    for (const [target, args, message] of cases) {
+      const t = new Thread({ module: TARGETS, target, args });
+      t.start();
+      assert.equal(t.join(JOIN_MS), true, target);
+      const e = t.error as Error & { code?: string };
+      assert.deepEqual([e.name, e.code], ['ShakedownError', 'ERR_THREAD_THROWN_UNREADABLE'], `${target} ${String(args)}: ${e.message}`);
+      assert.match(e.message, message);
+    }
+  });
+
   it('refuses bad input with codes: options, args that cannot be copied, start twice, join before start', () => {
     const { port1 } = new MessageChannel();
     for (const args of [[port1], [{ get boom(): never { throw new Error('getter'); } }]]) {
