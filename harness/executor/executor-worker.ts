@@ -6,15 +6,22 @@
  */
 import { Tinypool } from 'tinypool';
 import { finishTask, loadTarget, setThreadName, thrownOutcome, tryStartTask, type TargetOutcome } from '@shakedown/primitives';
+import { printStrayErrors } from './stray-errors.js';
 import { RUNS_TARGET, type PoolSetup, type Task, type TaskReply } from './task-message.js';
 
 const setup = Tinypool.workerData as PoolSetup;
-setThreadName(`${setup.prefix}_${Atomics.add(setup.counter, 0, 1)}`);
+const threadName = `${setup.prefix}_${Atomics.add(setup.counter, 0, 1)}`;
+setThreadName(threadName);
+
+/** What this worker runs now (for the message about an error thrown outside a task's call). */
+let running: string | undefined;
+printStrayErrors(threadName, () => running);
 
 /** The initializer's run in this worker: once, before the first task; a failure breaks the pool. */
 let initialized: Promise<TargetOutcome> | undefined;
 
 async function runInitializer(init: NonNullable<PoolSetup['initializer']>): Promise<TargetOutcome> {
+  running = `the initializer ${init.target}`;
   try {
     const fn = await loadTarget(init.moduleUrl, init.target, "an executor's initializer");
     if (typeof fn !== 'function') return fn;
@@ -22,10 +29,13 @@ async function runInitializer(init: NonNullable<PoolSetup['initializer']>): Prom
     return { ok: true, value: undefined };
   } catch (err) {
     return thrownOutcome(err);
+  } finally {
+    running = undefined;
   }
 }
 
 async function runTarget(task: Task): Promise<TargetOutcome> {
+  running = task.target;
   try {
     const fn = await loadTarget(task.moduleUrl, task.target, "a task's target");
     if (typeof fn !== 'function') return fn;
@@ -35,6 +45,8 @@ async function runTarget(task: Task): Promise<TargetOutcome> {
       : { ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_RESULT', message: `the target's result cannot be sent back to the submitting thread (${describeType(value)}); return plain data` } };
   } catch (err) {
     return thrownOutcome(err);
+  } finally {
+    running = undefined;
   }
 }
 

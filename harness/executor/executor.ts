@@ -83,13 +83,14 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       // Idle workers stay until shutdown (tinypool unrefs them: they do not keep the process alive).
       idleTimeout: 2 ** 30,
       // An idle worker keeps its event loop turning (tinypool's default parks it in Atomics.wait):
-      // a timer or rejection a finished target left fires then, between tasks, instead of inside
-      // the next task, whose innocent future it would fail.
+      // a timer or rejection a finished target left fires then, between tasks, not in the next
+      // task (it is printed, failing no future, either way: stray-errors.ts).
       useAtomics: false,
       workerData: setup,
     });
-    // A worker that fails with no task in hand (what a finished target left behind) is replaced by
-    // tinypool; unheard, its 'error' event would end this process. Printed as Python's excepthook.
+    // A worker that dies with no task in hand (a process.exit a finished target left in a timer, a
+    // fatal error; a thrown error does not end it: stray-errors.ts) is replaced by tinypool;
+    // unheard, its 'error' event would end this process. Printed as Python's excepthook.
     this.#pool.on('error', (err: unknown) => {
       console.error(`Exception in a worker of ${this.threadNamePrefix} (between tasks):`, err);
     });
