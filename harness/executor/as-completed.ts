@@ -2,8 +2,10 @@
  * Python's concurrent.futures.as_completed and wait, over Futures of this thread: both listen
  * for settlement (ON_SETTLED) instead of polling, and stop listening when they return.
  */
+import { invalidArg } from '@shakedown/primitives';
 import { ON_SETTLED, OUTCOME_KIND, type Future } from './future.js';
 import { checkTimeoutMs, timeoutAfter, timeoutError } from './timeouts.js';
+import { checkOptions, isIterable } from './validate.js';
 
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
@@ -14,13 +16,11 @@ export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeo
 export type FutureSource<T> = Iterable<Future<T>> | ReadonlyMap<Future<T>, unknown>;
 
 function uniqueFutures<T>(source: FutureSource<T>, what: string): Array<Future<T>> {
-  if (source === null || typeof source !== 'object' || typeof (source as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`${what} needs an iterable of futures (or a Map keyed by futures)`);
-  }
+  if (typeof source !== 'object' || !isIterable(source)) throw invalidArg(`${what}'s futures`, 'an iterable of Futures (or a Map keyed by Futures)', source);
   const items: unknown[] = source instanceof Map ? [...(source as ReadonlyMap<unknown, unknown>).keys()] : [...(source as Iterable<unknown>)];
-  for (const f of items) {
-    if (f === null || typeof f !== 'object' || typeof (f as Future<T>)[ON_SETTLED] !== 'function') throw new TypeError(`${what}: ${String(f)} is not a Future`);
-  }
+  items.forEach((f, i) => {
+    if (f === null || typeof f !== 'object' || typeof (f as Future<T>)[ON_SETTLED] !== 'function') throw invalidArg(`${what}'s futures[${i}]`, 'a Future (from submit, or new Future())', f);
+  });
   return [...new Set(items as Array<Future<T>>)];
 }
 
@@ -30,6 +30,7 @@ function uniqueFutures<T>(source: FutureSource<T>, what: string): Array<Future<T
  * the next future is not done by then. Duplicates are yielded once.
  */
 export function asCompleted<T>(futures: FutureSource<T>, options: { timeoutMs?: number } = {}): AsyncIterableIterator<Future<T>> {
+  checkOptions(options, 'asCompleted options');
   const timeoutMs = checkTimeoutMs(options.timeoutMs, 'asCompleted timeout');
   const all = uniqueFutures(futures, 'asCompleted');
   const ready: Array<Future<T>> = all.filter((f) => f.done());
@@ -118,9 +119,10 @@ export interface WaitResult<T> {
  * throwing, or when all are done.
  */
 export async function wait<T>(futures: FutureSource<T>, options: { timeoutMs?: number; returnWhen?: ReturnWhen } = {}): Promise<WaitResult<T>> {
+  checkOptions(options, 'wait options');
   const { returnWhen = ALL_COMPLETED } = options;
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
-    throw new TypeError(`wait: returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}`);
+    throw invalidArg('wait returnWhen', "FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED (the strings 'FIRST_COMPLETED', ...)", returnWhen);
   }
   const timeoutMs = checkTimeoutMs(options.timeoutMs, 'wait timeout');
   const all = uniqueFutures(futures, 'wait');

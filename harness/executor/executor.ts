@@ -11,10 +11,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
-import { ShakedownError, TASK_PENDING, describeError, errorOfOutcome, moduleUrlOf, remainingUntil, deadlineOf } from '@shakedown/primitives';
+import { ShakedownError, TASK_PENDING, describeError, errorOfOutcome, invalidArg, moduleUrlOf, remainingUntil, deadlineOf } from '@shakedown/primitives';
 import { Future } from './future.js';
 import { RUNS_TARGET, type PoolSetup, type TargetRef, type Task, type TaskReply } from './task-message.js';
 import { checkTimeoutMs, timeoutError } from './timeouts.js';
+import { checkOptions, isIterable } from './validate.js';
 
 const WORKER_URL = new URL('./executor-worker.js', import.meta.url).href;
 
@@ -62,16 +63,18 @@ export class ThreadPoolExecutor implements AsyncDisposable {
   #closing: Promise<void> | undefined;
 
   constructor(options: ExecutorOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw invalid('ThreadPoolExecutor options', 'an object', options);
+    if (typeof options !== 'object' || options === null) throw invalidArg('ThreadPoolExecutor options', 'an object', options);
     const { maxWorkers = availableParallelism(), threadNamePrefix = `ThreadPoolExecutor-${executors++}`, initializer } = options;
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1 || maxWorkers > 1024) throw invalid('maxWorkers', 'an integer from 1 to 1024', maxWorkers);
-    if (typeof threadNamePrefix !== 'string' || threadNamePrefix === '') throw invalid('threadNamePrefix', 'a non-empty string', threadNamePrefix);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1 || maxWorkers > 1024) throw invalidArg('maxWorkers', 'an integer from 1 to 1024', maxWorkers);
+    if (typeof threadNamePrefix !== 'string' || threadNamePrefix === '') throw invalidArg('threadNamePrefix', 'a non-empty string', threadNamePrefix);
     this.maxWorkers = maxWorkers;
     this.threadNamePrefix = threadNamePrefix;
     const setup: PoolSetup = { prefix: threadNamePrefix, counter: new Int32Array(new SharedArrayBuffer(4)) };
     if (initializer !== undefined) {
       const { moduleUrl, target } = resolveTarget(initializer, 'initializer');
-      const args = initializer.args ?? [];
+      const args: unknown = initializer.args ?? [];
+      // Spread into the call: a string would pass its characters, a number would break every worker.
+      if (!Array.isArray(args)) throw invalidArg("the initializer's args", 'an array (the arguments of each call)', args);
       checkArgs(args, 'the initializer');
       setup.initializer = { moduleUrl, target, args };
     }
@@ -128,6 +131,8 @@ export class ThreadPoolExecutor implements AsyncDisposable {
    * `timeoutMs` after this call; the work not yet started is then cancelled.
    */
   map<T = unknown>(target: TargetRef, items: Iterable<unknown>, options: MapOptions = {}): AsyncIterableIterator<T> {
+    checkOptions(options, 'map options');
+    if (!isIterable(items)) throw invalidArg('map items', 'an iterable of the arguments, one per call (an array, a Set, a generator)', items);
     const deadline = deadlineOf(checkTimeoutMs(options.timeoutMs, 'map timeout'));
     const futures: Array<Future<T>> = [];
     try {
@@ -162,6 +167,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
    * at once (the accepted work still runs to its end, then the workers exit).
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    checkOptions(options, 'shutdown options');
     const { wait = true, cancelFutures = false } = options;
     this.#shutdown = true;
     if (cancelFutures) for (const f of [...this.#unfinished]) f.cancel();
@@ -246,15 +252,11 @@ export class ThreadPoolExecutor implements AsyncDisposable {
   }
 }
 
-function invalid(what: string, expected: string, got: unknown): ShakedownError {
-  return new ShakedownError('ERR_INVALID_ARG', `${what} must be ${expected}, got ${typeof got === 'string' ? JSON.stringify(got) : String(got)}`);
-}
-
 function resolveTarget(ref: TargetRef, what: string): { moduleUrl: string; target: string } {
-  if (typeof ref !== 'object' || ref === null) throw invalid(`the ${what}`, "an object { module, target } naming a module and its exported function (Node cannot send a closure to a thread)", ref);
+  if (typeof ref !== 'object' || ref === null) throw invalidArg(`the ${what}`, "an object { module, target } naming a module and its exported function (Node cannot send a closure to a thread)", ref);
   const { module, target = 'default' } = ref;
-  if ((typeof module !== 'string' || module === '') && !(module instanceof URL)) throw invalid(`the ${what}'s module`, 'a path or a URL of the module exporting the function', module);
-  if (typeof target !== 'string' || target === '') throw invalid(`the ${what}'s target`, "the name of an exported function ('default' for the default export)", target);
+  if ((typeof module !== 'string' || module === '') && !(module instanceof URL)) throw invalidArg(`the ${what}'s module`, 'a path or a URL of the module exporting the function', module);
+  if (typeof target !== 'string' || target === '') throw invalidArg(`the ${what}'s target`, "the name of an exported function ('default' for the default export)", target);
   return { moduleUrl: moduleUrlOf(module), target };
 }
 

@@ -56,6 +56,8 @@ export {
   QueueEmptyError,
   QueueClosedError,
   describeCycle,
+  // ERR_INVALID_ARG with the message every primitive gives (used by shakedown's ThreadPoolExecutor too).
+  invalidArg,
   type ErrorCode,
   type WaitEdge,
 } from './errors.js';

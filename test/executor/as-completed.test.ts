@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, asCompleted, wait } from 'shakedown';
+import { ShakedownError } from '@shakedown/primitives';
 import { withTimeout } from '../helpers/workers.js';
 
 const MODULE = new URL('./fixtures/pool-targets.js', import.meta.url);
@@ -76,7 +77,6 @@ describe('asCompleted and wait', function () {
     assert.equal((await it.next()).value, a);
     assert.equal(await codeOfRejection(it.next()), 'ERR_TIMEOUT');
     assert.equal((await it.next()).done, true, 'ended after the timeout');
-    assert.throws(() => asCompleted([1 as unknown as Future]), /is not a Future/);
     assert.equal(await codeOfRejection(Promise.resolve().then(() => asCompleted([], { timeoutMs: -5 }))), 'ERR_INVALID_TIMEOUT');
   });
 
@@ -142,5 +142,17 @@ describe('asCompleted and wait', function () {
     assert.equal((await withTimeout(first, WAIT_MS, 'first')).value, b);
     assert.equal((await withTimeout(second, WAIT_MS, 'second')).value, a);
     assert.equal((await withTimeout(third, WAIT_MS, 'third')).done, true);
+  });
+
+  it('bad input is ShakedownError ERR_INVALID_ARG naming what was expected (it was a bare TypeError without a code)', async () => {
+    const refused = (e: unknown, re: RegExp): boolean => e instanceof ShakedownError && e.code === 'ERR_INVALID_ARG' && re.test(e.message);
+    const f = new Future();
+    assert.throws(() => asCompleted([1, 2] as unknown as Future[]), (e) => refused(e, /^asCompleted's futures\[0\] must be a Future \(from submit, or new Future\(\)\), got 1$/));
+    assert.throws(() => asCompleted(null as unknown as Future[]), (e) => refused(e, /^asCompleted's futures must be an iterable of Futures \(or a Map keyed by Futures\), got null$/));
+    assert.throws(() => asCompleted([f], null as unknown as object), (e) => refused(e, /^asCompleted options must be an object, got null$/));
+    await assert.rejects(wait(null as unknown as Future[]), (e) => refused(e, /^wait's futures must be an iterable of Futures/));
+    await assert.rejects(wait([f, 'x' as unknown as Future]), (e) => refused(e, /^wait's futures\[1\] must be a Future .*, got "x"$/));
+    await assert.rejects(wait([f], { returnWhen: 'FIRST' as typeof ALL_COMPLETED }), (e) => refused(e, /^wait returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED .*, got "FIRST"$/));
+    await assert.rejects(wait([f], 5 as unknown as object), (e) => refused(e, /^wait options must be an object, got 5$/));
   });
 });

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { Future, ThreadPoolExecutor, BrokenExecutorError, CancelledError, type TargetRef } from 'shakedown';
-import { TASK_RUNNING } from '@shakedown/primitives';
+import { ShakedownError, TASK_RUNNING } from '@shakedown/primitives';
 import { withTimeout, waitUntil } from '../helpers/workers.js';
 
 const MODULE = new URL('./fixtures/pool-targets.js', import.meta.url);
@@ -307,6 +307,23 @@ describe('ThreadPoolExecutor and Future', function () {
     assert.equal((await rejection(ex.submit(t('nothingHere')).result())).code, 'ERR_THREAD_TARGET');
     assert.equal((await rejection(ex.submit(t('returnsFunction')).result())).code, 'ERR_THREAD_RESULT');
     assert.equal(await ex.submit(t('add'), 1, 2).result(), 3, 'the worker survived all of it');
+  });
+
+  it('bad input to map, shutdown and the initializer is ERR_INVALID_ARG naming what was expected (items that are not iterable were a bare TypeError; initializer args that are not an array were spread or broke the pool)', async () => {
+    ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const refused = (e: unknown, re: RegExp): boolean => e instanceof ShakedownError && e.code === 'ERR_INVALID_ARG' && re.test(e.message);
+    assert.throws(() => ex.map(t('add'), 5 as unknown as number[]), (e) => refused(e, /^map items must be an iterable of the arguments, one per call .*, got 5$/));
+    assert.throws(() => ex.map(t('add'), null as unknown as number[]), (e) => refused(e, /^map items must be an iterable .*, got null$/));
+    assert.throws(() => ex.map(t('add'), [1], null as unknown as object), (e) => refused(e, /^map options must be an object, got null$/));
+    await assert.rejects(ex.shutdown(null as unknown as object), (e) => refused(e, /^shutdown options must be an object, got null$/));
+    for (const args of ['x', 5, { 0: 1 }]) {
+      assert.throws(
+        () => new ThreadPoolExecutor({ maxWorkers: 1, initializer: { module: MODULE, target: 'init', args: args as unknown as unknown[] } }),
+        (e) => refused(e, /^the initializer's args must be an array \(the arguments of each call\), got /),
+        JSON.stringify(args),
+      );
+    }
+    assert.equal(await ex.submit(t('add'), 1, 2).result(WAIT_MS), 3, 'the executor is untouched by the refused calls');
   });
 
   it('a Future made by hand follows the executor-side protocol (setRunningOrNotifyCancel, setResult, setException) and settles once', async () => {
