@@ -7,7 +7,8 @@
  * - a worker that dies mid-task (process.exit, a fatal error) fails that task's future with
  *   ERR_EXECUTOR_WORKER_EXITED instead of leaving it pending forever (tinypool does not watch a
  *   worker's exit: see #watchWorkers);
- * - shutdown({ wait, cancelFutures }) and `await using`, as Python's `with` block.
+ * - shutdown({ wait, cancelFutures }) and `await using`, as Python's `with` block;
+ * - terminate(): the way out of work that never ends, which a shutdown waits for forever.
  */
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
@@ -61,6 +62,8 @@ export class ThreadPoolExecutor implements AsyncDisposable {
   #broken: BrokenExecutorError | undefined;
   readonly #hasInitializer: boolean;
   #closing: Promise<void> | undefined;
+  /** tinypool's destroy, once (shutdown and terminate may both ask for it). */
+  #destroyed: Promise<void> | undefined;
 
   constructor(options: ExecutorOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidArg('ThreadPoolExecutor options', 'an object', options);
@@ -108,7 +111,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
    */
   submit<T = unknown>(target: TargetRef, ...args: unknown[]): Future<T> {
     if (this.#broken !== undefined) throw new BrokenExecutorError(this.#broken.message);
-    if (this.#shutdown) throw new ShakedownError('ERR_EXECUTOR_SHUTDOWN', `submit() after shutdown() of ${this.threadNamePrefix}: it accepts no new work`);
+    if (this.#shutdown) throw new ShakedownError('ERR_EXECUTOR_SHUTDOWN', `submit() after shutdown() or terminate() of ${this.threadNamePrefix}: it accepts no new work`);
     const { moduleUrl, target: name } = resolveTarget(target, 'target');
     checkArgs(args, `${name}'s args`);
     const future = new Future<T>();
@@ -171,13 +174,33 @@ export class ThreadPoolExecutor implements AsyncDisposable {
     const { wait = true, cancelFutures = false } = options;
     this.#shutdown = true;
     if (cancelFutures) for (const f of [...this.#unfinished]) f.cancel();
-    this.#closing ??= this.#drain().then(() => this.#pool.destroy());
+    this.#closing ??= this.#drain().then(() => this.#destroyPool());
     if (wait) await this.#closing;
+  }
+
+  /**
+   * Ends the workers now, whatever they run (Worker.terminate), and fails every unfinished future
+   * with ERR_EXECUTOR_TERMINATED; accepts no more work. The way out of a task that never ends (a
+   * promise that never settles, an endless loop), which shutdown({ wait: true }) would wait for
+   * forever, as Python's does; a pending shutdown resolves then. Resolves once the workers are gone.
+   * What the work had done to shared memory stays done: a task cut short may leave it half-written.
+   */
+  async terminate(): Promise<void> {
+    this.#shutdown = true;
+    // Before the workers go: tinypool would fail their tasks with its own "Terminating worker thread".
+    for (const f of [...this.#unfinished]) {
+      f.setException(new ShakedownError('ERR_EXECUTOR_TERMINATED', `terminate() of ${this.threadNamePrefix} ended the pool before this task finished`));
+    }
+    await this.#destroyPool();
   }
 
   /** `await using executor = new ThreadPoolExecutor()`: shutdown({ wait: true }) at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown({ wait: true });
+  }
+
+  #destroyPool(): Promise<void> {
+    return (this.#destroyed ??= this.#pool.destroy());
   }
 
   /** Resolves once no accepted future is left unfinished. */

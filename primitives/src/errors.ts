@@ -29,7 +29,8 @@ export type ErrorCode =
   | 'ERR_FUTURE_CANCELLED'
   | 'ERR_EXECUTOR_SHUTDOWN'
   | 'ERR_EXECUTOR_BROKEN'
-  | 'ERR_EXECUTOR_WORKER_EXITED';
+  | 'ERR_EXECUTOR_WORKER_EXITED'
+  | 'ERR_EXECUTOR_TERMINATED';
 
 export class ShakedownError extends Error {
   readonly code: ErrorCode;

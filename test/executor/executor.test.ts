@@ -6,6 +6,7 @@
  * Timing is never asserted: where order matters the work is held on gates the test opens.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Future, ThreadPoolExecutor, BrokenExecutorError, CancelledError, type TargetRef } from 'shakedown';
 import { ShakedownError, TASK_RUNNING } from '@shakedown/primitives';
@@ -324,6 +325,35 @@ describe('ThreadPoolExecutor and Future', function () {
       );
     }
     assert.equal(await ex.submit(t('add'), 1, 2).result(WAIT_MS), 3, 'the executor is untouched by the refused calls');
+  });
+
+  it('terminate() ends work that never finishes (a promise that never settles, a busy loop): every unfinished future fails with ERR_EXECUTOR_TERMINATED, a pending shutdown resolves, submit is refused', async () => {
+    ex = new ThreadPoolExecutor({ maxWorkers: 2 });
+    const { sab, marks } = words(2);
+    const never = ex.submit(t('markThenNeverSettle'), sab, 0);
+    const busy = ex.submit(t('markThenSpin'), sab, 1, 60_000);
+    const queued = ex.submit(t('add'), 1, 2);
+    const done = ex.submit(t('add'), 3, 4);
+    await waitUntil(() => Atomics.load(marks, 0) === 1 && Atomics.load(marks, 1) === 1, WAIT_MS, 'both endless tasks to start');
+    // Before terminate() existed this waited forever (as Python's shutdown(wait=True) does).
+    const closing = ex.shutdown({ wait: true });
+    await withTimeout(ex.terminate(), WAIT_MS, 'terminate');
+    for (const [what, f] of [['never settles', never], ['busy loop', busy], ['queued', queued]] as const) {
+      const err = await rejection(f.result());
+      assert.equal(err.code, 'ERR_EXECUTOR_TERMINATED', `${what}: ${err.message}`);
+      assert.match(err.message, /^terminate\(\) of ThreadPoolExecutor-\d+ ended the pool before this task finished$/);
+    }
+    assert.ok(done.done(), 'every future is settled');
+    await withTimeout(closing, WAIT_MS, 'the shutdown that waited');
+    assert.throws(() => ex.submit(t('add'), 1, 2), (e: Error & { code?: string }) => e.code === 'ERR_EXECUTOR_SHUTDOWN');
+    await withTimeout(ex.terminate(), WAIT_MS, 'a second terminate');
+  });
+
+  it('a process whose task never settles ends by itself after shutdown({ wait: false, cancelFutures: true }) and terminate()', () => {
+    const script = fileURLToPath(new URL('./fixtures/terminate-main.js', import.meta.url));
+    const run = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(run.status, 0, `ended with ${run.status} ${run.signal ?? ''}: ${run.stderr}`);
+    assert.equal(run.stdout, 'future: ERR_EXECUTOR_TERMINATED\n');
   });
 
   it('a Future made by hand follows the executor-side protocol (setRunningOrNotifyCancel, setResult, setException) and settles once', async () => {
