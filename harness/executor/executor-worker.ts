@@ -6,47 +6,61 @@
  */
 import { Tinypool } from 'tinypool';
 import { finishTask, loadTarget, setThreadName, thrownOutcome, tryStartTask, type TargetOutcome } from '@shakedown/primitives';
-import { printStrayErrors } from './stray-errors.js';
+import { handleStrayErrors } from './stray-errors.js';
 import { RUNS_TARGET, type PoolSetup, type Task, type TaskReply } from './task-message.js';
 
 const setup = Tinypool.workerData as PoolSetup;
 const threadName = `${setup.prefix}_${Atomics.add(setup.counter, 0, 1)}`;
 setThreadName(threadName);
 
-/** What this worker runs now (for the message about an error thrown outside a task's call). */
-let running: string | undefined;
-printStrayErrors(threadName, () => running);
+/** Fails what this worker runs now (a task's target or the initializer) with an error thrown outside its call; undefined between tasks. */
+let failRunning: ((err: unknown) => void) | undefined;
+handleStrayErrors(threadName, (err) => {
+  if (failRunning === undefined) return false;
+  failRunning(err);
+  return true;
+});
+
+/**
+ * Runs `fn(...args)` as the worker's running work: its outcome, or what is thrown outside its call
+ * while it runs (stray-errors.ts), whichever comes first. A callback that threw leaves the work's
+ * own promise pending; it is abandoned then (the error is the outcome).
+ */
+function asRunning(fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
+    failRunning = reject;
+    Promise.resolve()
+      .then(() => fn(...args))
+      .then(resolve, reject);
+  }).finally(() => {
+    failRunning = undefined;
+  });
+}
 
 /** The initializer's run in this worker: once, before the first task; a failure breaks the pool. */
 let initialized: Promise<TargetOutcome> | undefined;
 
 async function runInitializer(init: NonNullable<PoolSetup['initializer']>): Promise<TargetOutcome> {
-  running = `the initializer ${init.target}`;
   try {
     const fn = await loadTarget(init.moduleUrl, init.target, "an executor's initializer");
     if (typeof fn !== 'function') return fn;
-    await fn(...init.args);
+    await asRunning(fn, init.args);
     return { ok: true, value: undefined };
   } catch (err) {
     return thrownOutcome(err);
-  } finally {
-    running = undefined;
   }
 }
 
 async function runTarget(task: Task): Promise<TargetOutcome> {
-  running = task.target;
   try {
     const fn = await loadTarget(task.moduleUrl, task.target, "a task's target");
     if (typeof fn !== 'function') return fn;
-    const value = await fn(...task.args);
+    const value = await asRunning(fn, task.args);
     return copyable(value)
       ? { ok: true, value }
       : { ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_RESULT', message: `the target's result cannot be sent back to the submitting thread (${describeType(value)}); return plain data` } };
   } catch (err) {
     return thrownOutcome(err);
-  } finally {
-    running = undefined;
   }
 }
 

@@ -387,14 +387,25 @@ describe('ThreadPoolExecutor and Future', function () {
         [100, 101, 102, 103],
       );
       await waitUntil(() => /Exception in thread leftovers_0 \(an unhandled rejection between tasks[^)]*\):.*planted: a rejection the target left/s.test(stderr.text()), WAIT_MS, 'the rejection to be printed');
-      // The timer throws 10 ms after its target returned: between tasks or during the next one, whichever comes first.
+      // The timer throws 10 ms after its target returned, between tasks (nothing else is submitted until it was printed).
       assert.equal(await ex.submit(t('leavesThrowingTimer'), 10).result(WAIT_MS), 'returned');
+      await waitUntil(() => /Exception in thread leftovers_0 \(an uncaught exception between tasks[^)]*\):.*planted: a timer the target left/s.test(stderr.text()), WAIT_MS, 'the throw to be printed');
       assert.equal(await ex.submit(t('later'), 100, 'innocent').result(WAIT_MS), 'innocent', 'the next task is not failed by it');
-      await waitUntil(() => /Exception in thread leftovers_0 \(an uncaught exception [^)]*\):.*planted: a timer the target left/s.test(stderr.text()), WAIT_MS, 'the throw to be printed');
       assert.equal(await ex.submit<string>(t('threadName')).result(WAIT_MS), name, 'the same worker runs on (none died or was replaced)');
     } finally {
       stderr.restore();
     }
+  });
+
+  it('a throw outside the call while the task runs (a callback it awaits) fails that task with what was thrown, instead of leaving it pending; the worker runs on', async () => {
+    ex = new ThreadPoolExecutor({ maxWorkers: 1, threadNamePrefix: 'awaits' });
+    const name = await ex.submit<string>(t('threadName')).result(WAIT_MS);
+    const f = ex.submit(t('awaitsThrowingCallback'), 5);
+    const thrown = await rejection(f.result(WAIT_MS));
+    assert.match(String((thrown as Error).message), /planted: the callback this task awaited threw/, String(thrown));
+    assert.notEqual((thrown as { code?: string }).code, 'ERR_TIMEOUT', 'settled, not pending until the timeout');
+    assert.equal(await ex.submit(t('add'), 1, 2).result(WAIT_MS), 3);
+    assert.equal(await ex.submit<string>(t('threadName')).result(WAIT_MS), name, 'the same worker runs on');
   });
 
   it('a process.exit a finished target left in a timer ends its worker between tasks: printed, and a replacement runs the next task', async () => {
