@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { stress } from '../helpers/cli.js';
 
 const DETERMINISTIC = fileURLToPath(new URL('../harness/fixtures/deterministic.js', import.meta.url));
-const RUN = ['run', DETERMINISTIC, '--grep', 'clean', '--threads', '1', '--jitter', 'none', '--runs', '5', '--seed', 'inputs'];
+const RUN = ['run', DETERMINISTIC, '--grep', 'clean', '--jitter', 'none', '--runs', '5', '--seed', 'inputs'];
 
 describe('cli: a report never replaces a file the command reads', function () {
   this.timeout(120_000);
@@ -65,7 +65,7 @@ describe('cli: a report never replaces a file the command reads', function () {
 
     const config = join(dir, 'stress.config.json');
     writeFileSync(config, JSON.stringify({ runs: 5 }));
-    const c = stress([...RUN, '--config', config, '--reporter', `markdown:${config}`]);
+    const c = stress([...RUN, '--threads', '1', '--config', config, '--reporter', `markdown:${config}`]);
     assert.equal(c.code, 2, c.err);
     assert.match(c.err, /is the config file ".*stress\.config\.json", which this command reads/);
     assert.equal(readFileSync(config, 'utf8'), JSON.stringify({ runs: 5 }));

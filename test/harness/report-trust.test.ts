@@ -52,7 +52,7 @@ describe('stress report: statuses come from the counts, not the file', function 
     assert.doesNotMatch(r.out, /PASS/);
   });
 
-  it('a failing configuration made to look skipped (0 trials, failures kept) is not skipped', () => {
+  it('a failing configuration made to look skipped (0 trials, failures kept) is not skipped: its counts are impossible, so the file is refused', () => {
     const forged = join(dir, 'forged-skip.jsonl');
     rewrite(failing, forged, (r) => {
       r.result.status = 'skipped';
@@ -60,7 +60,8 @@ describe('stress report: statuses come from the counts, not the file', function 
       r.result.trials = 0;
     });
     const r = stress(['report', forged]);
-    assert.equal(r.code, 1, r.out + r.err);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /has 3 failed trials of 0, which no run writes; the file was edited or damaged \[ERR_RESULTS_FILE\]/);
     assert.doesNotMatch(r.out, /SKIPPED/);
   });
 
@@ -87,7 +88,8 @@ describe('stress report: statuses come from the counts, not the file', function 
       const forged = join(dir, `forged-${field}.jsonl`);
       rewrite(failing, forged, (r) => {
         for (const i of r.result.invariants) i.failures = 0;
-        r.result.failedTrials = 0;
+        // A hang is a failed trial (a count below it would be refused as impossible); an actor error is not.
+        r.result.failedTrials = field === 'hangs' ? 1 : 0;
         r.result[field].count = 1;
         r.result.status = 'pass';
       });
