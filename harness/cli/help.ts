@@ -71,7 +71,8 @@ Default: the five core suites (counter, producer-consumer, barrier-start,
 deadlock, executor), their default thread counts, schedule free,ctl, cores "all", jitter
 none,spin-1us, a 60 s time budget.
 
-Flags:
+Flags (each once: a flag given twice is a usage error; lists take commas, and
+--reporter, --reporter-option, --param and --impl repeat):
   --threads 2,4,8        thread counts (1-256); default: each suite's own
   --cores 1,all          confine each trial group to N cores (taskset), or all
   --jobs auto            trial groups side by side, each on cores of its own (default auto:
