@@ -6,7 +6,7 @@
  * Custom reporters get no check: their target is theirs to interpret.
  */
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { HarnessError } from '../core/shared/errors.js';
 import { realPathOf } from './real-path.js';
 
@@ -87,7 +87,8 @@ export function refuseSharedReportFiles(files: readonly ReportFile[]): void {
     // An empty path is refused on its own by checkReportPath, with a better message.
     if (file.path.trim() === '') continue;
     const real = realPathOf(file.path);
-    const first = seen.get(real);
+    const id = fileIdentity(file.path);
+    const first = seen.get(real) ?? (id !== undefined ? seen.get(id) : undefined);
     if (first !== undefined) {
       throw new HarnessError(
         'ERR_REPORTER',
@@ -95,6 +96,21 @@ export function refuseSharedReportFiles(files: readonly ReportFile[]): void {
       );
     }
     seen.set(real, file);
+    if (id !== undefined) seen.set(id, file);
+  }
+}
+
+/**
+ * An existing file's device and inode: two hard links of one file have different real paths but
+ * one identity (and jsonl, which appends in place, would write into the other name's file).
+ * Undefined when there is no file yet. Keyed apart from paths (no path starts with "inode:").
+ */
+function fileIdentity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? `inode:${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -103,6 +119,8 @@ export interface InputFile {
   /** What it is, for the message: `the results file`, `the suite module`. */
   what: string;
   path: string;
+  /** A directory of inputs: no report may be written anywhere inside it (shakedown's own suites). */
+  directory?: true;
 }
 
 /**
@@ -113,10 +131,25 @@ export interface InputFile {
  */
 export function refuseReportsOverInputs(files: readonly ReportFile[], inputs: readonly InputFile[]): void {
   const read = new Map<string, InputFile>();
-  for (const input of inputs) read.set(realPathOf(input.path), input);
+  const directories = inputs.filter((i) => i.directory === true).map((i) => ({ input: i, real: realPathOf(i.path) }));
+  for (const input of inputs) {
+    if (input.directory === true) continue;
+    read.set(realPathOf(input.path), input);
+    const id = fileIdentity(input.path);
+    if (id !== undefined) read.set(id, input);
+  }
   for (const file of files) {
     if (file.path.trim() === '') continue;
-    const input = read.get(realPathOf(file.path));
+    const id = fileIdentity(file.path);
+    const real = realPathOf(file.path);
+    const inside = directories.find((d) => real.startsWith(d.real.endsWith(sep) ? d.real : d.real + sep));
+    if (inside !== undefined) {
+      throw new HarnessError(
+        'ERR_REPORTER',
+        `${file.label}: ${JSON.stringify(file.path)} is inside ${inside.input.what} ${JSON.stringify(inside.input.path)}; writing a report there would replace shakedown's own code. Give the report a file elsewhere; nothing was run`,
+      );
+    }
+    const input = read.get(real) ?? (id !== undefined ? read.get(id) : undefined);
     if (input !== undefined) {
       throw new HarnessError(
         'ERR_REPORTER',

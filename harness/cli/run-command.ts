@@ -8,6 +8,7 @@ import { thrownMessage } from '../core/shared/errors.js';
 import { EXIT } from '../core/grade/verdict.js';
 import type { ReporterSpec } from './reporter-spec.js';
 import type { InputFile } from './report-paths.js';
+import { BUILTIN_SUITES_DIR } from '../core/plan/builtin-suites.js';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { STDOUT, cliReporterContext, createReporters, dispatch, finishAll, writesStdout } from './reporters.js';
@@ -89,6 +90,8 @@ function runInputs(options: { suites?: string[]; impls?: Record<string, string> 
     ...files('the implementation module', Object.values(options.impls ?? {}).map((url) => (url.startsWith('file:') ? fileURLToPath(url) : url))),
     ...files('the reporter module', specs.flatMap((s) => (s.kind === 'module' ? [s.path] : []))),
     ...(configPath !== undefined ? [{ what: 'the config file', path: configPath }] : []),
+    // A built-in suite named by name is a module there too (in node_modules/shakedown for a user).
+    { what: "shakedown's suites directory", path: fileURLToPath(BUILTIN_SUITES_DIR), directory: true },
   ];
 }
 

@@ -6,7 +6,7 @@
  * refused (exit 2) before anything is written, whatever the spelling or a symlink.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,12 +48,18 @@ describe('cli: a report never replaces a file the command reads', function () {
     }
     assert.equal(readFileSync(s1, 'utf8'), before1, 'shard 1 intact');
     assert.equal(readFileSync(s2, 'utf8'), before2, 'shard 2 intact');
+    // A hard link is another real path to the same file: jsonl (written in place) would rewrite the input.
+    linkSync(s1, join(dir, 'hard.jsonl'));
+    const hard = stress(['merge', s1, s2, '--reporter', `jsonl:${join(dir, 'hard.jsonl')}`]);
+    assert.equal(hard.code, 2, hard.err);
+    assert.match(hard.err, /is the results file ".*s1\.jsonl", which this command reads/);
+    assert.equal(readFileSync(s1, 'utf8'), before1, 'shard 1 intact after the hard link try');
     // A merge into a file of its own still works, and is the whole run.
     const ok = stress(['merge', s1, s2, '--reporter', `jsonl:${join(dir, 'merged.jsonl')}`]);
     assert.equal(ok.code, 0, ok.err);
   });
 
-  it('run refuses a report over its suite module or its config file', () => {
+  it('run refuses a report over its suite module, a built-in suite or its config file', () => {
     const suite = join(dir, 'suite.js');
     copyFileSync(DETERMINISTIC, suite);
     // The fixture imports nothing relative to itself that the copy would miss.
@@ -62,6 +68,14 @@ describe('cli: a report never replaces a file the command reads', function () {
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, /is the suite module ".*suite\.js", which this command reads/);
     assert.equal(readFileSync(suite, 'utf8'), source, 'the suite is intact');
+
+    // A built-in suite named by name is a module in shakedown's own suites directory.
+    const counter = fileURLToPath(new URL('../../suites/counter.js', import.meta.url));
+    const counterSource = readFileSync(counter, 'utf8');
+    const b = stress(['run', 'counter', '--grep', 'atomic', '--threads', '1', '--jitter', 'none', '--runs', '2', '--reporter', `json:${counter}`]);
+    assert.equal(b.code, 2, b.err);
+    assert.match(b.err, /is inside shakedown's suites directory .*; writing a report there would replace shakedown's own code/);
+    assert.equal(readFileSync(counter, 'utf8'), counterSource, 'the built-in suite is intact');
 
     const config = join(dir, 'stress.config.json');
     writeFileSync(config, JSON.stringify({ runs: 5 }));
