@@ -57,8 +57,14 @@ export class RunEta {
   toGo(elapsedMs: number): { ms: number; atLeast: boolean } | undefined {
     const s = this.#settings;
     if (s?.durationMs !== undefined) return { ms: Math.max(0, s.durationMs - elapsedMs), atLeast: false };
-    if (s?.timeBudgetMs !== undefined) return { ms: Math.max(0, s.timeBudgetMs - elapsedMs), atLeast: false };
     const left = this.#configs.filter((c) => !this.#finished.has(c.key));
+    if (s?.timeBudgetMs !== undefined) {
+      // Each configuration is owed at least budget / configurations from when its trials start
+      // (start-up and hangs come on top): once the budget is spent, that is what is left.
+      const share = this.#configs.length > 0 ? s.timeBudgetMs / this.#configs.length : 0;
+      const owed = Math.max(0, left.length * share * this.#pace() - Math.min(share, Math.max(0, elapsedMs - this.#lastEndMs)));
+      return { ms: Math.max(s.timeBudgetMs - elapsedMs, left.length > 0 ? owed : 0, 0), atLeast: false };
+    }
     if (left.length === 0) return { ms: 0, atLeast: false };
     if (this.#timed.size === 0) return undefined;
     const quickest = Math.min(...[...this.#timed.values()].map((v) => v.ms / v.n));
@@ -69,13 +75,19 @@ export class RunEta {
       if (v === undefined) atLeast = true;
       predicted.push(v === undefined ? quickest : v.ms / v.n);
     }
-    // Wall time per unit of configuration time: about 1 one at a time (plus the gaps between
-    // configurations), less with --jobs, where configurations run side by side.
-    const pace = this.#durations > 0 ? this.#lastEndMs / this.#durations : 1;
+    const pace = this.#pace();
     const total = predicted.reduce((a, b) => a + b, 0) * pace;
     // The first one left is running: the time since the last one ended is spent on it, never more than its own share.
     const running = Math.min(predicted[0]! * pace, Math.max(0, elapsedMs - this.#lastEndMs));
-    return { ms: total - running, atLeast };
+    const ms = total - running;
+    // A lower bound under a second says nothing (the quickest variant may take no time at all).
+    if (atLeast && ms < 1000) return undefined;
+    return { ms, atLeast };
+  }
+
+  /** Wall time per unit of configuration time so far: about 1 one at a time (plus the gaps), less with --jobs. */
+  #pace(): number {
+    return this.#durations > 0 ? this.#lastEndMs / this.#durations : 1;
   }
 }
 

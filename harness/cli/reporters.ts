@@ -111,8 +111,11 @@ function checkStdoutUse(list: ReporterSpec[]): void {
   // The console and markdown-to-the-terminal share it as before (markdown comes after the summary); a
   // `-` stream (json, jsonl, markdown:-) is for a program to read: nothing else may write there.
   const writers = list.filter(writesStdout);
+  const names = writers.map((w) => (w.kind === 'builtin' ? (w.target !== undefined ? `${w.name}:${w.target}` : w.name) : `${w.path}:${w.target}`));
+  // The same one twice (`--reporter console --reporter console`) printed everything twice.
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new HarnessError('ERR_USAGE', `${specOrigin(writers[0]!)}: ${twice} is given twice; give it once`);
   if (writers.length > 1 && writers.some((w) => w.target === STDOUT)) {
-    const names = writers.map((w) => (w.kind === 'builtin' ? (w.target !== undefined ? `${w.name}:${w.target}` : w.name) : `${w.path}:${w.target}`));
     throw new HarnessError('ERR_USAGE', `${specOrigin(writers[0]!)}: ${names.join(' and ')} would all write to standard output, interleaved; give all but one a file`);
   }
 }

@@ -50,6 +50,12 @@ describe('cli: "-" is standard output for json, jsonl and markdown', function ()
     const both = stress([...RUN, '--reporter', 'console', '--reporter', 'json:-']);
     assert.equal(both.code, 2);
     assert.match(both.err, /console and json:- would all write to standard output/);
+    // The same terminal reporter twice printed everything twice.
+    for (const name of ['console', 'markdown']) {
+      const twice = stress([...RUN, '--reporter', name, '--reporter', name]);
+      assert.equal(twice.code, 2, twice.out + twice.err);
+      assert.match(twice.err, new RegExp(`--reporter: ${name} is given twice; give it once`));
+    }
     for (const r of ['junit', 'html']) {
       const x = stress([...RUN, '--reporter', `${r}:-`]);
       assert.equal(x.code, 2);

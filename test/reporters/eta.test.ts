@@ -30,9 +30,31 @@ const RACE = [config('race', 2, true), config('race', 4, true), config('race', 8
 const PLAN = [...FAST, ...DRAIN, ...RACE];
 
 describe('reporters/eta: time to go', () => {
-  it('a time-budgeted run or a soak: the budget left', () => {
-    assert.equal(new RunEta({ timeoutMs: 1, traceEvents: 1, timeBudgetMs: 60_000 }, PLAN).toGoMs(20_000), 40_000);
+  it('a time-budgeted run: the budget left, or what the configurations left are owed when more (their shares, after hangs ate the budget); a soak: its duration left', () => {
+    const budget = (ms: number): RunSettings => ({ timeoutMs: 1, traceEvents: 1, timeBudgetMs: ms });
+    // 7 configurations, 7 s: 1 s each. Two done on time, 4 s in: the budget left (3 s) is less than
+    // the five owed (5 s, the running one 1 s into its share: 4 s).
+    const onTime = new RunEta(budget(7_000), PLAN);
+    onTime.ended(result(PLAN[0]!, 1_000), 1_000);
+    onTime.ended(result(PLAN[1]!, 1_000), 2_000);
+    assert.equal(onTime.toGoMs(3_000), 4_000);
+    // Hangs made the first two take 5 s each: 10 s in, the budget is spent, five configurations are owed 1 s each.
+    const late = new RunEta(budget(7_000), PLAN);
+    late.ended(result(PLAN[0]!, 5_000, 3), 5_000);
+    late.ended(result(PLAN[1]!, 5_000, 3), 10_000);
+    const left = late.toGoMs(10_000)!;
+    assert.ok(left >= 4_500, `not "about 0s": five configurations are still owed their shares (${left} ms)`);
+    const done = new RunEta(budget(7_000), PLAN);
+    PLAN.forEach((c, i) => done.ended(result(c, 1_000), (i + 1) * 1_000));
+    assert.equal(done.toGoMs(8_000), 0);
     assert.equal(new RunEta({ timeoutMs: 1, traceEvents: 1, durationMs: 3_600_000 }, PLAN).toGoMs(3_700_000), 0);
+  });
+
+  it('--runs: a lower bound under a second is no estimate ("ETA unknown", not "more than 0s")', () => {
+    const eta = new RunEta(RUNS, PLAN);
+    eta.ended(result(FAST[0]!, 10), 10);
+    eta.ended(result(FAST[1]!, 10), 20);
+    assert.equal(eta.toGo(20), undefined, 'five configurations left at the quickest pace (10 ms each): 50 ms says nothing');
   });
 
   it('--runs: unknown before anything finished; alike configurations at the pace so far', () => {
@@ -54,7 +76,7 @@ describe('reporters/eta: time to go', () => {
     // An average of the four finished (0.35 s each) would say about 1 s for the three canary configurations: they take 12 s.
     // Not timed yet: a lower bound at the quickest variant's pace (0.2 s each), said as one.
     assert.equal(eta.toGoMs(1_400), undefined);
-    assert.deepEqual(eta.toGo(1_400), { ms: 600, atLeast: true });
+    assert.equal(eta.toGo(1_400), undefined, 'a bound of 0.6 s says nothing');
     eta.ended(result(RACE[0]!, 4_000, 3), 5_400);
     const left = eta.toGoMs(5_400)!;
     assert.ok(left >= 8_000 && left <= 8_500, `two more hanging configurations of 4 s each: ${left}`);
@@ -79,7 +101,7 @@ describe('reporters/eta: time to go', () => {
     const lines: string[] = [];
     PLAN.forEach((c, index) => {
       // As run.ts sends them: progress halfway through a configuration (it counts itself as left), at its end, then its end.
-      const r = result(c, c.canary ? 4_000 : 300, c.canary ? 3 : 0);
+      const r = result(c, c.canary ? 4_000 : 600, c.canary ? 3 : 0);
       send({ type: 'progress', config: c, trials: 0, elapsedMs: elapsed + r.durationMs / 2, totalTrials, totalFailures: 0, configsLeft: PLAN.length - index });
       lines.push(ctx.stdout.filter((t) => / configs? left/.test(t)).pop()!);
       elapsed += r.durationMs;
@@ -87,9 +109,10 @@ describe('reporters/eta: time to go', () => {
       send({ type: 'progress', config: c, trials: r.trials, elapsedMs: elapsed, totalTrials, totalFailures: 0, configsLeft: PLAN.length - index - 1 });
       send({ type: 'config-end', result: r, index, total: PLAN.length });
     });
-    // Before: "about 2s to go" 2 s into the first canary configuration (four configurations in 1.2 s, three left), with 10 s to go.
+    // Before: "about 2s to go" 2 s into the first canary configuration (an average over the fast four), with 10 s to go.
     assert.match(lines[0]!, /, ETA unknown$/, 'nothing finished yet');
-    assert.match(lines[4]!, /^3s: 1,600 trials, 0 failures \(0\.0%\), 3 configs left, more than \d+s to go$/, lines.join('\n'));
+    // A lower bound from the fast ones (3 x 0.6 s, the running one 0.6 s in at most): "more than 1s", never "about".
+    assert.match(lines[4]!, /^\d+s: 1,600 trials, 0 failures \(0\.0%\), 3 configs left, more than [1-9]\d*s to go$/, lines.join('\n'));
     // Halfway through the second and third canary configurations: what is left of it, and the one
     // after (6 s, then 2 s). The reporter times a configuration's end on its own clock, so a stall of
     // this test between two events can only add to the estimate: bounds, not exact seconds.
