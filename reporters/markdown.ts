@@ -48,7 +48,7 @@ export function markdownSummary(s: RunSummary): string {
   const ok = s.exitCode === 0;
   const trials = s.configs.reduce((n, r) => n + r.trials, 0);
   const lines: string[] = [
-    `## shakedown: ${ok ? '✅ passed' : s.interrupted ? '⚠️ interrupted' : '❌ failed'} (exit code ${s.exitCode})`,
+    `## shakedown: ${ok ? '✅ passed' : s.interrupted ? '⚠️ interrupted' : s.reportersFailed !== undefined ? '❌ a reporter failed' : '❌ failed'} (exit code ${s.exitCode}${s.reportersFailed !== undefined ? `; the trials alone gave ${s.reportersFailed.verdictExitCode}` : ''})`,
     '',
     `Seed ${mdCode(s.seed)}, ${counted(s.configs.length, 'configuration')}, ${counted(trials, 'trial')} in ${seconds(s.durationMs, 1)}` +
       (s.shard ? `, shard ${s.shard.index}/${s.shard.total} (its correct variants judged here; canaries by stress merge)` : '') + '.',

@@ -244,15 +244,17 @@ export async function dispatch(reporters: LiveReporter[], event: RunEvent): Prom
 
 /** Finishes every reporter that has not failed; then, if any failed, the run is a harness error (exit 3). */
 export async function finishAll(reporters: LiveReporter[], summary: RunSummary): Promise<void> {
-  // The console's closing line is the one a CI reader looks at: it finishes last, so that when a
-  // report could not be written it says exit code 3, as the process will, not the trials' code.
-  const closing = (r: LiveReporter): boolean => r.builtin && r.name === 'console';
+  // Custom reporters first (the likeliest to fail), the console last: its closing line is the one a
+  // CI reader looks at. Every reporter that finishes after one failed is told (reportersFailed) and
+  // given exit code 3, as the process will exit, not the trials' code: the Markdown step summary
+  // and the JSON then agree with the job's colour.
+  const order = (r: LiveReporter): number => (!r.builtin ? 0 : r.name === 'console' ? 2 : 1);
   const view = viewsOf(summary);
-  for (const r of [...reporters.filter((r) => !closing(r)), ...reporters.filter(closing)]) {
+  for (const r of [...reporters].sort((a, b) => order(a) - order(b))) {
     const finish = r.reporter.finish;
     const failedSoFar = reporters.filter((x) => x.failed).map((x) => x.name);
-    const given = closing(r) && failedSoFar.length > 0 ? { ...summary, exitCode: EXIT.HARNESS, reportersFailed: { names: failedSoFar, verdictExitCode: summary.exitCode } } : undefined;
-    if (finish !== undefined) await guarded(r, 'finish', () => finish(given !== undefined ? copyForReporter(given, true) : view(r)));
+    const given = failedSoFar.length > 0 ? { ...summary, exitCode: EXIT.HARNESS, reportersFailed: { names: failedSoFar, verdictExitCode: summary.exitCode } } : undefined;
+    if (finish !== undefined) await guarded(r, 'finish', () => finish(given !== undefined ? copyForReporter(given, r.builtin) : view(r)));
     r.release?.();
   }
   const failed = reporters.filter((r) => r.failed);

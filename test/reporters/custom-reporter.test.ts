@@ -40,11 +40,18 @@ describe('reporters: --reporter specs and custom modules', function () {
     const xml = join(dir, 'stress.xml');
     const thrower = custom('throws-on-config-end');
     // Two configurations: the broken reporter is listed first and fails on the first one's config-end.
-    const r = stress([...RUN.slice(0, 7), 'none,spin-1us', ...RUN.slice(8), '--reporter', 'console', '--reporter', thrower, '--reporter', `junit:${xml}`]);
+    const md = join(dir, 'summary.md');
+    const json = join(dir, 'summary.json');
+    const r = stress([...RUN.slice(0, 7), 'none,spin-1us', ...RUN.slice(8), '--reporter', 'console', '--reporter', thrower, '--reporter', `junit:${xml}`, '--reporter', `markdown:${md}`, '--reporter', `json:${json}`]);
     assert.equal(r.code, 3, `a failed reporter is a harness error: ${r.err}`);
     // The console's closing line (what a CI reader looks at) says the exit code the process gives.
     const closing = r.out.trimEnd().split('\n').pop()!;
     assert.match(closing, /; exit code 3 \(reporter .*throws-on-config-end\.js failed: see stderr; the trials alone gave exit code 0\)$/);
+    // The step summary and the JSON agree with the job's colour too.
+    assert.match(readFileSync(md, 'utf8'), /^## shakedown: ❌ a reporter failed \(exit code 3; the trials alone gave 0\)$/m);
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as { exitCode: number; reportersFailed?: { names: string[]; verdictExitCode: number } };
+    assert.equal(summary.exitCode, 3);
+    assert.equal(summary.reportersFailed?.verdictExitCode, 0);
     const lines = r.err.split('\n').filter((l) => l.startsWith('error: reporter'));
     assert.deepEqual(lines, [`error: reporter ${thrower} failed on config-end: planted reporter bug at counter/atomic/t2/c-all/j-none`], 'once: not fed again');
     assert.match(r.err, /reporter .*throws-on-config-end\.js failed \(see above\).*the run's own verdict was exit code 0 \[ERR_HARNESS\]/);
