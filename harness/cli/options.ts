@@ -6,7 +6,7 @@ import { type CompleteRunOptions, envLayer, type Layer, resolveSettings, type Se
 import type { Source } from '../core/settings/source.js';
 import { HarnessError } from '../core/shared/errors.js';
 import { didYouMean } from '../core/shared/closest-name.js';
-import { REPORTER_FLAGS, type ReporterSettings, reporterSettingsFrom } from './reporter-flags.js';
+import { REPORTER_FLAGS, type ReporterSettings, refuseRepeatedReporterOptions, reporterSettingsFrom } from './reporter-flags.js';
 import { parseReporterSpec, type ReporterSpec } from './reporter-spec.js';
 
 export const RUN_FLAGS = {
@@ -77,7 +77,8 @@ export function parseFlags(
 function refuseRepeatedFlags(tokens: ReturnType<typeof parseArgs>['tokens'], flags: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): void {
   const given = new Map<string, string>();
   for (const t of tokens ?? []) {
-    if (t.kind !== 'option' || flags[t.name]?.multiple === true) continue;
+    // A boolean twice (`--fail-fast --fail-fast`) asks for the same thing twice: harmless.
+    if (t.kind !== 'option' || flags[t.name]?.multiple === true || flags[t.name]?.type === 'boolean') continue;
     const shown = t.value === undefined ? t.rawName : `${t.rawName} ${t.value}`;
     const first = given.get(t.name);
     if (first !== undefined) throw new HarnessError('ERR_USAGE', `--${t.name} is given twice (${first}, then ${shown}); give it once (a list flag takes a comma list: --threads 1,2)`);
@@ -154,6 +155,7 @@ function configLayer(file: { path: string; config: ConfigFile }): Layer {
  */
 export async function runOptionsFrom(argv: string[], command = 'run'): Promise<CliRun> {
   const { values: v, positionals } = parseFlags(argv, RUN_FLAGS, command);
+  refuseRepeatedReporterOptions(v);
   const file = await loadConfigFile(v.config as string | undefined);
   const layers = [flagLayer(v, positionals), envLayer(), ...(file !== null ? [configLayer(file)] : [])];
   // The CLI is the machine's main job (a CI runner, a nightly soak): it uses every core by default.

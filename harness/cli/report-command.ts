@@ -10,7 +10,7 @@ import { readResultsFile } from '../core/record/results-file.js';
 import type { RunEvent } from '../core/events.js';
 import { parseFlags } from './options.js';
 import { visible } from '../core/shared/control-chars.js';
-import { REPORTER_FLAGS, reporterSettingsFrom } from './reporter-flags.js';
+import { REPORTER_FLAGS, refuseRepeatedReporterOptions, reporterSettingsFrom } from './reporter-flags.js';
 import { cliReporterContext, createReporters, dispatch, finishAll } from './reporters.js';
 
 const FLAGS = { ...REPORTER_FLAGS, verbose: { type: 'boolean' } } as const;
@@ -19,6 +19,7 @@ export async function reportCommand(argv: string[], mode: 'report' | 'merge'): P
   const { values, positionals } = parseFlags(argv, FLAGS, mode);
   if (mode === 'report' && positionals.length !== 1) throw new HarnessError('ERR_USAGE', 'stress report takes one results file (written by --reporter jsonl:FILE); to combine shards use stress merge');
   if (mode === 'merge' && positionals.length < 1) throw new HarnessError('ERR_USAGE', 'stress merge takes the results files of every shard: stress merge a.jsonl b.jsonl ...');
+  refuseRepeatedReporterOptions(values);
   const settings = reporterSettingsFrom(values);
   for (const w of settings.warnings) process.stderr.write(`stress: warning: ${w}\n`);
   const files = positionals.map(readResultsFile);

@@ -29,6 +29,24 @@ const FLAKY_WARNINGS: Record<string, string> = {
 };
 
 /**
+ * The command line's own reporter options (before a config file's are added, which flags may
+ * override): one key twice, or --junit-flaky beside --reporter-option junit.flaky=, would keep
+ * one of them silently.
+ */
+export function refuseRepeatedReporterOptions(flags: Record<string, unknown>): void {
+  const seen = new Set<string>();
+  for (const raw of (flags['reporter-option'] as string[] | undefined) ?? []) {
+    const key = raw.slice(0, Math.max(0, raw.indexOf('=')));
+    if (key === '') continue; // not key=value: refused with its own message
+    if (seen.has(key)) throw new HarnessError('ERR_USAGE', `--reporter-option: ${key} is given twice; give each key once`);
+    seen.add(key);
+  }
+  if (flags['junit-flaky'] !== undefined && seen.has('junit.flaky')) {
+    throw new HarnessError('ERR_USAGE', '--junit-flaky and --reporter-option junit.flaky= both set the flaky encoding; give one');
+  }
+}
+
+/**
  * `fallback`: the specs to use when no --reporter flag was given (a config file's `reporters`).
  * `flakyFrom`: where the flaky encoding was written, when not on the command line (a config file's junitFlaky).
  */
@@ -45,7 +63,8 @@ export function reporterSettingsFrom(values: Record<string, unknown>, fallback: 
   if (flaky !== undefined) options['junit.flaky'] = flaky;
   const mode = options['junit.flaky'];
   if (mode !== undefined && !(JUNIT_FLAKY_MODES as readonly string[]).includes(mode)) {
-    throw new HarnessError('ERR_USAGE', `--junit-flaky: ${JSON.stringify(mode)} is not a flaky encoding; expected one of ${JUNIT_FLAKY_MODES.join(', ')}`);
+    const label = flaky !== undefined ? '--junit-flaky' : '--reporter-option junit.flaky';
+    throw new HarnessError('ERR_USAGE', `${label}: ${JSON.stringify(mode)} is not a flaky encoding; expected one of ${JUNIT_FLAKY_MODES.join(', ')}`);
   }
   const junit = specs.some((spec) => spec.kind === 'builtin' && spec.name === 'junit');
   const warnings = mode !== undefined && FLAKY_WARNINGS[mode] !== undefined && junit ? [FLAKY_WARNINGS[mode]] : [];

@@ -41,6 +41,21 @@ describe('cli: flag and config values get a message naming them', function () {
       assert.match(r.err, expected);
       assert.equal(r.out, '', 'nothing ran');
     }
+    // A parameter or a reporter option given twice, or the flaky encoding set two ways, also kept one silently.
+    const twice: Array<[string[], RegExp]> = [
+      [['run', 'counter', '--param', 'increments=1', '--param', 'increments=2'], /--param: increments is given twice; give each parameter once/],
+      [['run', 'counter', '--reporter-option', 'k=1', '--reporter-option', 'k=2'], /--reporter-option: k is given twice; give each key once/],
+      [['run', 'counter', '--junit-flaky', 'failure', '--reporter-option', 'junit.flaky=repeat'], /--junit-flaky and --reporter-option junit\.flaky= both set the flaky encoding; give one/],
+      [['run', 'counter', '--reporter-option', 'junit.flaky=bogus'], /--reporter-option junit\.flaky: "bogus" is not a flaky encoding/],
+    ];
+    for (const [args, expected] of twice) {
+      const r = stress(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.out}${r.err}`);
+      assert.match(r.err, expected);
+    }
+    // A boolean twice asks for the same thing twice: accepted.
+    const bool = stress(['list', 'counter', '--fail-fast', '--fail-fast']);
+    assert.equal(bool.code, 0, bool.err);
     // Flags meant to repeat still do.
     const ok = stress(['run', 'counter', '--grep', 'atomic', '--runs', '2', '--threads', '1', '--jitter', 'none', '--reporter', 'console', '--reporter', `jsonl:${join(dir, 'twice.jsonl')}`]);
     assert.equal(ok.code, 0, ok.err);

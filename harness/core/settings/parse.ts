@@ -136,6 +136,8 @@ export function parseParams(flag: string, raws: string[]): Params {
     const problem = paramNameProblem(m[1]!);
     if (problem !== undefined) throw usage(`${flag}: ${problem}`);
     const v = m[2]!;
+    // The same name twice kept the last silently (`--param increments=1 --param increments=2`).
+    if (Object.hasOwn(out, m[1]!)) throw usage(`${flag}: ${m[1]!} is given twice; give each parameter once`);
     out[m[1]!] = v === 'true' ? true : v === 'false' ? false : v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
   }
   return out;
