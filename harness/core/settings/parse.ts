@@ -177,7 +177,13 @@ export function parseJobsForAnyMachine(label: string, raw: string | number): { j
   const s = String(raw).trim();
   const cores = runCpus().length;
   if (/^\d+$/.test(s) && Number(s) > cores) {
-    return { jobs: cores, warning: `${label}: ${s} is more than the ${cores} CPUs this process may use; running ${cores} trial groups side by side (--jobs ${s} on the command line would be an error; "auto" fits any machine)` };
+    const cpus = `${cores} CPU${cores === 1 ? '' : 's'}`;
+    const groups = cores === 1 ? 'one trial group at a time' : `${cores} trial groups side by side`;
+    return { jobs: cores, warning: `${label}: ${s} is more than the ${cpus} this process may use; running ${groups} (--jobs ${s} on the command line would be an error; "auto" fits any machine)` };
+  }
+  // Any other whole number of 1 or more was clamped above: the error says what a config file may hold.
+  if (s !== 'auto' && (!/^\d+$/.test(s) || Number(s) < 1)) {
+    throw usage(`${label}: ${JSON.stringify(s)} is not valid; expected auto or a whole number of 1 or more (above this machine's ${cores} CPU${cores === 1 ? '' : 's'}, it is clamped to them)`);
   }
   return { jobs: parseJobs(label, raw) };
 }
