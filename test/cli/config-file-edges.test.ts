@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, stress } from '../helpers/cli.js';
@@ -52,6 +52,14 @@ describe('cli: config file edges', function () {
       assert.equal(named.code, 0, named.err);
       assert.match(named.out, /counter\/locked\/t3\//);
     }
+  });
+
+  it('a config name that is a symlink to the other one found there is one file, not two', () => {
+    const root = project('symlinked', { 'stress.config.mjs': 'export default { threads: [5] };' });
+    symlinkSync('stress.config.mjs', join(root, 'stress.config.js'));
+    const r = stressIn(root, ['list', 'counter']);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /counter\/locked\/t5\//);
   });
 
   it('a config file that starts with a UTF-8 byte-order mark is read (.json and .mjs)', () => {

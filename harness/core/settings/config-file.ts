@@ -3,7 +3,7 @@
  * win. Unknown keys and wrong types are errors (ERR_CONFIG), never ignored.
  */
 import { didYouMean } from '../shared/closest-name.js';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -106,7 +106,15 @@ export function findConfigFile(from: string): string | undefined {
  * to no effect.
  */
 function onlyConfigIn(dir: string): string | undefined {
-  const found = CONFIG_NAMES.filter((n) => existsSync(join(dir, n)));
+  // A name that is a symlink to another one found here is that same file, not a second config.
+  const seen = new Set<string>();
+  const found = CONFIG_NAMES.filter((n) => {
+    if (!existsSync(join(dir, n))) return false;
+    const real = realpathSync(join(dir, n));
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
   if (found.length > 1) {
     throw new HarnessError('ERR_CONFIG', `${dir} has ${found.length} config files (${found.join(', ')}): it is ambiguous which one holds the settings; keep one (or name one with --config)`);
   }
