@@ -87,11 +87,15 @@ describe('cli: config file edges', function () {
   });
 
   it('a misspelt suite name gets the closest built-in one, on the command line and in a config file (shown as written there)', () => {
-    for (const [name, meant] of [['countr', 'counter'], ['conformance/lck', 'conformance/lock'], ['conformanc', 'conformance']] as const) {
+    for (const [name, meant] of [['countr', 'counter'], ['conformance/lck', 'conformance/lock'], ['conformanc', 'conformance'], ['barrier', 'barrier-start']] as const) {
       const r = stress(['list', name]);
       assert.equal(r.code, 2, r.out + r.err);
       assert.ok(r.err.includes(`unknown suite ${JSON.stringify(name)} (did you mean ${JSON.stringify(meant)}?): not a built-in suite (counter,`), r.err);
     }
+    // A built-in written as a file name: the name it has.
+    const asFile = stress(['list', 'deadlock.js']);
+    assert.equal(asFile.code, 2, asFile.out + asFile.err);
+    assert.ok(asFile.err.includes('unknown suite "deadlock.js" (did you mean "deadlock"? built-in suites are named without a path or extension)'), asFile.err);
     const root = project('misspelt', { 'stress.config.json': '{"suites": ["countr"]}' });
     const c = stressIn(root, ['list']);
     assert.equal(c.code, 2, c.out + c.err);

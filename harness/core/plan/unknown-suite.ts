@@ -12,6 +12,19 @@ import { BUILTIN_SUITES, SUITE_GROUPS } from './builtin-suites.js';
 export function unknownSuiteError(ref: string, where?: { label: string; path: string }): HarnessError {
   const names = [...Object.keys(BUILTIN_SUITES), ...Object.keys(SUITE_GROUPS)];
   const missing = where === undefined ? 'no such file' : `no file ${where.path}`;
-  const text = `unknown suite ${JSON.stringify(ref)}${didYouMean(ref, names)}: not a built-in suite (${Object.keys(BUILTIN_SUITES).join(', ')}) and ${missing}`;
+  const text = `unknown suite ${JSON.stringify(ref)}${suggestion(ref, names)}: not a built-in suite (${Object.keys(BUILTIN_SUITES).join(', ')}) and ${missing}`;
   return new HarnessError('ERR_SUITE_LOAD', where === undefined ? text : `${where.label}: ${text}`);
+}
+
+/**
+ * The closest built-in name; also one the name begins (`barrier` -> barrier-start) or one written
+ * as a file name (`counter.js`, `./suites/counter.ts`), which are too far apart to count as typos.
+ */
+function suggestion(ref: string, names: string[]): string {
+  const close = didYouMean(ref, names);
+  if (close !== '') return close;
+  const bare = ref.replace(/^.*[\\/]/, '').replace(/\.[cm]?[jt]s$/, '');
+  if (bare !== ref && names.includes(bare)) return ` (did you mean ${JSON.stringify(bare)}? built-in suites are named without a path or extension)`;
+  const prefixed = bare.length >= 3 ? names.filter((n) => n.startsWith(bare)) : [];
+  return prefixed.length === 1 ? ` (did you mean ${JSON.stringify(prefixed[0])}?)` : '';
 }
