@@ -6,34 +6,35 @@
  */
 import { Tinypool } from 'tinypool';
 import { finishTask, loadTarget, setThreadName, thrownOutcome, tryStartTask, type TargetOutcome } from '@shakedown/primitives';
-import { handleStrayErrors } from './stray-errors.js';
+import { handleStrayErrors, runContext, type RunToken } from './stray-errors.js';
 import { RUNS_TARGET, type PoolSetup, type Task, type TaskReply } from './task-message.js';
 
 const setup = Tinypool.workerData as PoolSetup;
 const threadName = `${setup.prefix}_${Atomics.add(setup.counter, 0, 1)}`;
 setThreadName(threadName);
 
-/** Fails what this worker runs now (a task's target or the initializer) with an error thrown outside its call; undefined between tasks. */
-let failRunning: ((err: unknown) => void) | undefined;
-handleStrayErrors(threadName, (err) => {
-  if (failRunning === undefined) return false;
-  failRunning(err);
-  return true;
-});
+/** The run (a task's target or the initializer) going on in this worker now; undefined between tasks. */
+let running: RunToken | undefined;
+handleStrayErrors(threadName, () => running);
 
 /**
- * Runs `fn(...args)` as the worker's running work: its outcome, or what is thrown outside its call
- * while it runs (stray-errors.ts), whichever comes first. A callback that threw leaves the work's
- * own promise pending; it is abandoned then (the error is the outcome).
+ * Runs `fn(...args)` as the worker's running work, in its own async context (stray-errors.ts): its
+ * outcome, or what a callback it created throws outside its call while it runs, whichever comes
+ * first. A callback that threw leaves the work's own promise pending; it is abandoned then (the
+ * error is the outcome).
  */
-function asRunning(fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
+function asRunning(fn: (...args: unknown[]) => unknown, args: unknown[], what: string): Promise<unknown> {
+  let token: RunToken | undefined;
   return new Promise<unknown>((resolve, reject) => {
-    failRunning = reject;
-    Promise.resolve()
-      .then(() => fn(...args))
-      .then(resolve, reject);
+    token = { what, fail: reject };
+    running = token;
+    runContext.run(token, () => {
+      Promise.resolve()
+        .then(() => fn(...args))
+        .then(resolve, reject);
+    });
   }).finally(() => {
-    failRunning = undefined;
+    if (running === token) running = undefined;
   });
 }
 
@@ -44,7 +45,7 @@ async function runInitializer(init: NonNullable<PoolSetup['initializer']>): Prom
   try {
     const fn = await loadTarget(init.moduleUrl, init.target, "an executor's initializer");
     if (typeof fn !== 'function') return fn;
-    await asRunning(fn, init.args);
+    await asRunning(fn, init.args, `the initializer ${init.target}`);
     return { ok: true, value: undefined };
   } catch (err) {
     return thrownOutcome(err);
@@ -55,7 +56,7 @@ async function runTarget(task: Task): Promise<TargetOutcome> {
   try {
     const fn = await loadTarget(task.moduleUrl, task.target, "a task's target");
     if (typeof fn !== 'function') return fn;
-    const value = await asRunning(fn, task.args);
+    const value = await asRunning(fn, task.args, `the task ${task.target}`);
     return copyable(value)
       ? { ok: true, value }
       : { ok: false, error: { name: 'ShakedownError', code: 'ERR_THREAD_RESULT', message: `the target's result cannot be sent back to the submitting thread (${describeType(value)}); return plain data` } };

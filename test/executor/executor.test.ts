@@ -386,10 +386,10 @@ describe('ThreadPoolExecutor and Future', function () {
         next.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
         [100, 101, 102, 103],
       );
-      await waitUntil(() => /Exception in thread leftovers_0 \(an unhandled rejection between tasks[^)]*\):.*planted: a rejection the target left/s.test(stderr.text()), WAIT_MS, 'the rejection to be printed');
+      await waitUntil(() => /Exception in thread leftovers_0 \(an unhandled rejection left by the task leavesRejection, which had ended[^)]*\):.*planted: a rejection the target left/s.test(stderr.text()), WAIT_MS, 'the rejection to be printed');
       // The timer throws 10 ms after its target returned, between tasks (nothing else is submitted until it was printed).
       assert.equal(await ex.submit(t('leavesThrowingTimer'), 10).result(WAIT_MS), 'returned');
-      await waitUntil(() => /Exception in thread leftovers_0 \(an uncaught exception between tasks[^)]*\):.*planted: a timer the target left/s.test(stderr.text()), WAIT_MS, 'the throw to be printed');
+      await waitUntil(() => /Exception in thread leftovers_0 \(an uncaught exception left by the task leavesThrowingTimer, which had ended[^)]*\):.*planted: a timer the target left/s.test(stderr.text()), WAIT_MS, 'the throw to be printed');
       assert.equal(await ex.submit(t('later'), 100, 'innocent').result(WAIT_MS), 'innocent', 'the next task is not failed by it');
       assert.equal(await ex.submit<string>(t('threadName')).result(WAIT_MS), name, 'the same worker runs on (none died or was replaced)');
     } finally {
@@ -406,6 +406,40 @@ describe('ThreadPoolExecutor and Future', function () {
     assert.notEqual((thrown as { code?: string }).code, 'ERR_TIMEOUT', 'settled, not pending until the timeout');
     assert.equal(await ex.submit(t('add'), 1, 2).result(WAIT_MS), 3);
     assert.equal(await ex.submit<string>(t('threadName')).result(WAIT_MS), name, 'the same worker runs on');
+  });
+
+  it("a timer an earlier task left, firing while the next task runs, is printed and does not fail that task (attributed by async context, not by time); the task's own callback still fails it", async () => {
+    const stderr = captureStderr();
+    try {
+      ex = new ThreadPoolExecutor({ maxWorkers: 1, threadNamePrefix: 'blame' });
+      const { sab, marks } = words(2);
+      const leaver = ex.submit(t('leavesTimerThrowingDuringNext'), sab);
+      const innocent = ex.submit(t('markThenAwaitLeftover'), sab);
+      assert.equal(await leaver.result(WAIT_MS), 'returned');
+      // Before the fix: rejected with "planted: a timer an earlier run left".
+      assert.equal(await innocent.result(WAIT_MS), 'innocent');
+      assert.equal(Atomics.load(marks, 1), 1, 'the leftover fired while the next task ran');
+      await waitUntil(() => /Exception in thread blame_0 \(an uncaught exception left by the task leavesTimerThrowingDuringNext, which had ended; no future is failed by it\):.*planted: a timer an earlier run left/s.test(stderr.text()), WAIT_MS, 'the leftover to be printed');
+      const own = await rejection(ex.submit(t('awaitsThrowingCallback'), 5).result(WAIT_MS));
+      assert.match(own.message, /planted: the callback this task awaited threw/, 'a callback the task itself awaits still fails it');
+    } finally {
+      stderr.restore();
+    }
+  });
+
+  it("a timer the initializer left, firing while the first task runs, is printed and does not fail that task", async () => {
+    const stderr = captureStderr();
+    try {
+      const { sab, marks } = words(2);
+      ex = new ThreadPoolExecutor({ maxWorkers: 1, threadNamePrefix: 'initleft', initializer: { module: MODULE, target: 'leavesTimerThrowingDuringNext', args: [sab] } });
+      // Before the fix: rejected with "planted: a timer an earlier run left".
+      assert.equal(await ex.submit(t('markThenAwaitLeftover'), sab).result(WAIT_MS), 'innocent');
+      assert.equal(Atomics.load(marks, 1), 1, 'the leftover fired while the first task ran');
+      await waitUntil(() => /Exception in thread initleft_0 \(an uncaught exception left by the initializer leavesTimerThrowingDuringNext, which had ended[^)]*\):.*planted: a timer an earlier run left/s.test(stderr.text()), WAIT_MS, 'the leftover to be printed');
+      assert.equal(await ex.submit(t('add'), 1, 2).result(WAIT_MS), 3, 'the executor is not broken');
+    } finally {
+      stderr.restore();
+    }
   });
 
   it('a process.exit a finished target left in a timer ends its worker between tasks: printed, and a replacement runs the next task', async () => {
