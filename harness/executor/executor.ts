@@ -59,6 +59,8 @@ export class ThreadPoolExecutor implements AsyncDisposable {
   /** tinypool's worker wrappers whose exit this executor already watches. */
   readonly #watched = new WeakSet<object>();
   #shutdown = false;
+  /** terminate() was called: the pool is over, and what its ending does to the work (a worker lost in its initializer) breaks nothing. */
+  #terminated = false;
   #broken: BrokenExecutorError | undefined;
   readonly #hasInitializer: boolean;
   #closing: Promise<void> | undefined;
@@ -187,6 +189,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
    */
   async terminate(): Promise<void> {
     this.#shutdown = true;
+    this.#terminated = true;
     // Before the workers go: tinypool would fail their tasks with its own "Terminating worker thread".
     for (const f of [...this.#unfinished]) {
       f.setException(new ShakedownError('ERR_EXECUTOR_TERMINATED', `terminate() of ${this.threadNamePrefix} ended the pool before this task finished`));
@@ -218,7 +221,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       if (reply.cancelled !== true) future.setResult(reply.value);
       return;
     }
-    if (reply.broken === true) {
+    if (reply.broken === true && !this.#terminated) {
       this.#breakPool(future, errorOfOutcome(reply.error));
       return;
     }
@@ -238,7 +241,9 @@ export class ThreadPoolExecutor implements AsyncDisposable {
     }
     // Started, but the worker died before the target ran: in its initializer (process.exit there).
     // That breaks the pool as a throwing initializer does, instead of restarting a worker per task.
-    if (this.#hasInitializer && Atomics.load(future.state, 0) !== TASK_PENDING && Atomics.load(future.state, RUNS_TARGET) === 0) {
+    // Not after terminate(): that ends the workers wherever they are (an initializer included), and
+    // the pool is terminated, not broken; its futures already failed with ERR_EXECUTOR_TERMINATED.
+    if (!this.#terminated && this.#hasInitializer && Atomics.load(future.state, 0) !== TASK_PENDING && Atomics.load(future.state, RUNS_TARGET) === 0) {
       this.#breakPool(future, lost);
       return;
     }
@@ -268,7 +273,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       if (worker === null || this.#watched.has(worker)) continue;
       this.#watched.add(worker);
       worker.once('exit', (code: number) => {
-        if (!this.#pool.threads.includes(worker)) return;
+        if (this.#terminated || !this.#pool.threads.includes(worker)) return;
         worker.emit('error', new ShakedownError('ERR_EXECUTOR_WORKER_EXITED', `a worker of ${this.threadNamePrefix} exited (code ${code}): process.exit in a target, an initializer or something a target left running`));
       });
     }

@@ -442,6 +442,29 @@ describe('ThreadPoolExecutor and Future', function () {
     }
   });
 
+  it('terminate() of an executor with an initializer (a finished one, a hanging one) fails the futures with ERR_EXECUTOR_TERMINATED only: no "Exception in initializer", not broken', async () => {
+    const printed: unknown[][] = [];
+    const error = console.error;
+    console.error = (...a: unknown[]) => printed.push(a);
+    try {
+      for (const hangs of [false, true]) {
+        const { sab, marks } = words(2);
+        ex = hangs
+          ? new ThreadPoolExecutor({ maxWorkers: 1, initializer: { module: MODULE, target: 'markThenNeverSettle', args: [sab, 0] } })
+          : new ThreadPoolExecutor({ maxWorkers: 1, initializer: { module: MODULE, target: 'init', args: [1] } });
+        const fs = hangs ? [ex.submit(t('add'), 1, 2), ex.submit(t('add'), 3, 4)] : [ex.submit(t('markThenNeverSettle'), sab, 0), ex.submit(t('add'), 3, 4)];
+        await waitUntil(() => Atomics.load(marks, 0) === 1, WAIT_MS, hangs ? 'the initializer to start' : 'the first task to start');
+        await withTimeout(ex.terminate(), WAIT_MS, 'terminate');
+        for (const f of fs) assert.equal((await rejection(f.result())).code, 'ERR_EXECUTOR_TERMINATED');
+        // Broken, submit would say ERR_EXECUTOR_BROKEN.
+        assert.throws(() => ex.submit(t('add'), 1, 2), (e: Error & { code?: string }) => e.code === 'ERR_EXECUTOR_SHUTDOWN', `hangs: ${hangs}`);
+      }
+    } finally {
+      console.error = error;
+    }
+    assert.deepEqual(printed.map((a) => String(a[0])), [], 'nothing printed');
+  });
+
   it('a process.exit a finished target left in a timer ends its worker between tasks: printed, and a replacement runs the next task', async () => {
     const printed: unknown[][] = [];
     const error = console.error;
