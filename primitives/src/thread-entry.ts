@@ -4,6 +4,7 @@
  * "ended" word, so that a join() blocked on that word finds the outcome waiting
  * (receiveMessageOnPort: no event loop needed, a worker can join synchronously).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readlinkSync } from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { loadTarget } from './outcome.js';
@@ -32,10 +33,40 @@ try {
 
 let reported = false;
 
+/**
+ * The target runs in this context: Node runs a callback (and raises a rejection) in the context
+ * that created it, so a handler below tells the target's own callbacks from anything else.
+ */
+const targetContext = new AsyncLocalStorage<true>();
+
+/**
+ * While the target runs, a throw outside its call from a callback the target created (a timer it
+ * awaits) is the target's error: the thread's outcome, as Python's thread would end with it (the
+ * target's own promise would otherwise never settle, and the thread end as ERR_THREAD_EXITED).
+ * Anything else is raised again, as with no handler: the worker ends with it and the starting
+ * thread prints it (thread.ts). Removed once the outcome is reported: what the target leaves
+ * behind after that is printed that way too (Python's threading.excepthook).
+ */
+function onStray(err: unknown): void {
+  stopHandlingStray();
+  if (targetContext.getStore() === true && !reported) {
+    report(thrownOutcome(err));
+    port.close();
+    return;
+  }
+  throw err;
+}
+
+function stopHandlingStray(): void {
+  process.off('uncaughtException', onStray);
+  process.off('unhandledRejection', onStray);
+}
+
 /** Posts the outcome, then raises the ended word: a joiner woken by the word finds the message queued. */
 function report(outcome: ThreadOutcome): void {
   if (reported) return;
   reported = true;
+  stopHandlingStray();
   try {
     port.postMessage(outcome);
   } catch (err) {
@@ -64,5 +95,11 @@ port.close();
 
 async function runTarget(): Promise<void> {
   const fn = await loadTarget(moduleUrl, target, "a Thread's target");
-  report(typeof fn === 'function' ? { ok: true, value: await fn(...args) } : fn);
+  if (typeof fn !== 'function') {
+    report(fn);
+    return;
+  }
+  process.on('uncaughtException', onStray);
+  process.on('unhandledRejection', onStray);
+  report({ ok: true, value: await targetContext.run(true, () => fn(...args)) });
 }

@@ -98,6 +98,17 @@ describe('Thread', function () {
     }
   });
 
+  it("a target awaiting a callback of its own that throws (outside its call) gets that error as the thread's error, not ERR_THREAD_EXITED", async () => {
+    const t = new Thread({ module: TARGETS, target: 'awaitsThrowingCallback', args: [5] });
+    t.start();
+    assert.equal(await t.joinAsync(JOIN_MS), true);
+    const e = t.error as Error & { code?: string };
+    // Before the fix: ERR_THREAD_EXITED "... or returned a promise that never settled", the real error printed apart.
+    assert.notEqual(e?.code, 'ERR_THREAD_EXITED', e?.message);
+    assert.equal(e?.name, 'Error');
+    assert.equal(e?.message, 'planted: the callback this target awaited threw');
+  });
+
   it('a target that returns leaving a throwing timer or an interval behind: printed as Python does, the process goes on and ends, the thread unlisted once joined', () => {
     const script = fileURLToPath(new URL('./fixtures/thread-leftovers-main.js', import.meta.url));
     const thrower = spawnSync(process.execPath, [script, 'throwsLater'], { encoding: 'utf8', timeout: 15_000 });
