@@ -114,6 +114,41 @@ describe('harness/run', function () {
     assert.match(formatConfigLine(r), new RegExp(`\\(stopped: ${MAX_RECOVERIES} hangs or crashes\\)$`));
   });
 
+  it('counts the trials that passed before a hang in its batch, also when the hang stops the configuration', async () => {
+    // Thread 0 blocks forever in the trials hangAt lists. One batch of 8 (FIRST_BATCH); a hang
+    // cancels its batch, and the trials before the hung one run again. {0,1,5}: the third hang (5)
+    // stops the configuration after 2-4 passed; {3,4,6}: after 0-2 and 5 passed; {1,5}: no stop.
+    const cases = [
+      { hangAt: '0,1,5', trials: 6, stopped: MAX_RECOVERIES },
+      { hangAt: '3,4,6', trials: 7, stopped: MAX_RECOVERIES },
+      { hangAt: '1,5', trials: 8, stopped: undefined },
+    ];
+    for (const name of ['hangs-at-trials', 'hangs-at-trials-in-workers']) {
+      for (const c of cases) {
+        // A generous timeout: under load a passing trial must never look hung.
+        const s = await runAll({ suites: [fixture(name)], params: { hangAt: c.hangAt }, runs: 8, timeoutMs: 1500, jitter: ['none'], schedule: ['free'], seed: 'hang-at' });
+        const r = s.configs[0]!;
+        const hangs = c.hangAt.split(',').map(Number);
+        const what = `${name} hangAt=${c.hangAt}: hangs in trials ${r.hangs.samples.map((h) => h.trial).join(',')}`;
+        assert.equal(r.status, 'hang', what);
+        assert.equal(r.hangs.count, hangs.length, what);
+        assert.deepEqual(r.hangs.samples.map((h) => h.trial).sort((a, b) => a - b), hangs, what);
+        assert.equal(r.trials, c.trials, `${what}: the hung trials and every one that passed are counted`);
+        assert.equal(r.failedTrials, hangs.length, what);
+        assert.equal(r.stoppedAtRecoveries, c.stopped, what);
+      }
+    }
+    // Controlled: Atomics.wait is modelled (a deadlock finding), so the trials spin, blocked outside the model.
+    for (const c of cases) {
+      const s = await runAll({ suites: [fixture('hangs-at-trials')], params: { hangAt: c.hangAt, spin: true }, runs: 8, timeoutMs: 1500, jitter: ['none'], schedule: ['ctl'], seed: 'hang-at' });
+      const r = s.configs[0]!;
+      const what = `ctl hangAt=${c.hangAt}`;
+      assert.equal(r.trials, c.trials, `${what}: the hung trials and every one that passed are counted`);
+      assert.equal(r.failedTrials, c.hangAt.split(',').length, what);
+      assert.equal(r.stoppedAtRecoveries, c.stopped, what);
+    }
+  });
+
   it('reports an actor that throws as an error of its configuration, with the message', async () => {
     const s = await runAll({ suites: [fixture('throws')], runs: 10, jitter: ['none'], seed: 'err' });
     const r = s.configs[0]!;

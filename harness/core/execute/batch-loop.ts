@@ -63,6 +63,12 @@ class Batches {
   #batchSize = FIRST_BATCH;
   #lastBatchMs = 0;
   #lastDone = 0;
+  /**
+   * Trials at the front of the queue that finished before a hang or crash in their batch (their
+   * results died with the workers): they run again even past MAX_RECOVERIES or --max-failures, so
+   * that a configuration stopped by those limits still counts the trials that passed.
+   */
+  #owed = 0;
 
   constructor(c: BatchLoopContext) {
     this.#c = c;
@@ -80,12 +86,16 @@ class Batches {
     if (this.#c.options.budget.timeMs !== undefined) this.#deadline = now + this.#c.options.budget.timeMs;
   };
 
+  /** The configuration has had its MAX_RECOVERIES hangs or crashes, or its --max-failures: only owed trials may still run. */
+  #atLimit(): boolean {
+    return this.recoveries >= MAX_RECOVERIES || this.#c.grader.failedTrials >= this.#maxFailures;
+  }
+
   #canStart(now: number): boolean {
     return (
       this.setupError === undefined &&
       !this.#fatal &&
-      this.recoveries < MAX_RECOVERIES &&
-      this.#c.grader.failedTrials < this.#maxFailures &&
+      (this.#owed > 0 || !this.#atLimit()) &&
       // A controlled trial the model could not run (too long, refused): the next ones would not run either (the same code).
       this.#c.grader.notControlled === undefined &&
       this.#c.queue.hasMore() &&
@@ -119,9 +129,9 @@ class Batches {
         const now = this.#gradeReplies(current, outcome);
         current = next ?? (this.#canStart(now) ? this.#dispatch() : null);
       } else {
-        const after = await recoverFromFailure(this.#c, outcome, current, next);
+        const { after, finished } = await recoverFromFailure(this.#c, outcome, current, next);
         if (after === 'stop') break;
-        this.#recovered(after);
+        this.#recovered(after, finished);
         current = this.#canStart(this.#lastDone) ? this.#dispatch() : null;
       }
       options.onBatch?.(grader.trials, grader.failedTrials);
@@ -134,7 +144,9 @@ class Batches {
    */
   #dispatch(): Batch | null {
     const { suite, memory, queue } = this.#c;
-    const { first, count } = queue.peek(Math.min(this.#batchSize, memory.maxBatch));
+    // At a limit, a batch holds owed trials only (they are at the front of the queue).
+    const { first, count } = queue.peek(Math.min(this.#batchSize, memory.maxBatch, this.#atLimit() ? this.#owed : Infinity));
+    this.#owed = Math.max(0, this.#owed - count);
     const set = memory.next();
     if (this.#c.inWorker !== undefined && set.inWorker !== undefined) return this.#dispatchInWorker(first, count, set);
     const { setupCtx, trace } = set;
@@ -219,10 +231,12 @@ class Batches {
   }
 
   /** After a new group replaced a failed one: start again with small batches. */
-  #recovered(after: Exclude<AfterRecovery, 'stop'>): void {
+  #recovered(after: Exclude<AfterRecovery, 'stop'>, finished: number): void {
     if (after === 'fatal') this.#fatal = true;
     this.#batchSize = FIRST_BATCH;
     this.recoveries++;
+    // Past MAX_RECOVERIES (an owed trial hung again): stop now.
+    this.#owed = this.recoveries > MAX_RECOVERIES ? 0 : finished;
     this.#lastBatchMs = 0;
     this.#lastDone = performance.now();
   }

@@ -29,36 +29,50 @@ export interface RecoveryContext {
   queue: TrialQueue;
 }
 
+/**
+ * What recoverFromFailure decided, and how many trials of the failed batch finished before the one
+ * that hung or crashed: they are queued first, and must run again (and be graded) even when the
+ * configuration stops after this recovery, or the trials counted would be mostly failures.
+ */
+export interface Recovery {
+  after: AfterRecovery;
+  finished: number;
+}
+
 /** Cancels `failed` and the batch queued behind it (`next`, which never started a trial), then records the outcome. */
-export async function recoverFromFailure(r: RecoveryContext, outcome: FailedOutcome, failed: Batch, next: Batch | null): Promise<AfterRecovery> {
+export async function recoverFromFailure(r: RecoveryContext, outcome: FailedOutcome, failed: Batch, next: Batch | null): Promise<Recovery> {
   await cancelBatches(r.dispatch, next === null ? [failed] : [failed, next]);
   r.memory.abandon();
   // Interrupted, and the cut batch did not finish within the grace: its trials are dropped (none
   // of them is known to have finished); a trial that had stalled since before the stop is
   // reported as the hang it was in.
-  if (outcome.kind === 'stopped') return 'stop';
+  if (outcome.kind === 'stopped') return { after: 'stop', finished: 0 };
   if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
     r.grader.addHang(outcome.trialIndex, waitsOf(outcome, failed, outcome.trialIndex), outcome.progress, r.memory.traceOf(failed.trace, failed.traceStamp, outcome.trialIndex - failed.first), outcome.interruptedAfterMs);
-    return 'stop';
+    return { after: 'stop', finished: 0 };
   }
   // The trials of the cancelled batches other than the one that hung or crashed are run again
   // (the ones before it did finish, but their actors' results died with the workers).
   const again: TrialRange[] = [];
   let after: AfterRecovery = 'go-on';
+  let finished = 0;
   if (outcome.kind === 'crash' && outcome.fatal === true) {
     // Suite code in a worker stalled before any trial: every batch would do the same.
     r.grader.addCrash(failed.first, outcome.message, outcome.name);
     after = 'fatal';
   } else {
-    again.push(...recordCulprit(r, outcome, failed));
+    const [before, rest] = recordCulprit(r, outcome, failed);
+    finished = Math.max(0, before.end - before.first);
+    // The finished ones first: the batch loop runs them again even when it stops after this recovery.
+    again.push(before, rest);
   }
   if (next !== null) again.push({ first: next.first, end: next.first + next.k });
   r.queue.runFirst(again);
-  return after;
+  return { after, finished };
 }
 
-/** Records the trial that hung or crashed; returns the batch's other trials. */
-function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kind: 'stopped' }>, failed: Batch): TrialRange[] {
+/** Records the trial that hung or crashed; returns the batch's other trials: those before it (which finished), those after it. */
+function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kind: 'stopped' }>, failed: Batch): [TrialRange, TrialRange] {
   // Which trial hung or crashed; for a task that failed outside any trial, the batch's first
   // (a configuration stops after MAX_RECOVERIES such failures, so this cannot loop).
   const culprit = outcome.kind === 'hang' ? outcome.trialIndex : (outcome.trialIndex ?? failed.first);
