@@ -402,7 +402,7 @@ describe('ThreadPoolExecutor and Future', function () {
     const name = await ex.submit<string>(t('threadName')).result(WAIT_MS);
     const f = ex.submit(t('awaitsThrowingCallback'), 5);
     const thrown = await rejection(f.result(WAIT_MS));
-    assert.match(String((thrown as Error).message), /planted: the callback this task awaited threw/, String(thrown));
+    assert.match(String((thrown as Error).message), /planted: the callback this target awaited threw/, String(thrown));
     assert.notEqual((thrown as { code?: string }).code, 'ERR_TIMEOUT', 'settled, not pending until the timeout');
     assert.equal(await ex.submit(t('add'), 1, 2).result(WAIT_MS), 3);
     assert.equal(await ex.submit<string>(t('threadName')).result(WAIT_MS), name, 'the same worker runs on');
@@ -421,7 +421,7 @@ describe('ThreadPoolExecutor and Future', function () {
       assert.equal(Atomics.load(marks, 1), 1, 'the leftover fired while the next task ran');
       await waitUntil(() => /Exception in thread blame_0 \(an uncaught exception left by the task leavesTimerThrowingDuringNext, which had ended; no future is failed by it\):.*planted: a timer an earlier run left/s.test(stderr.text()), WAIT_MS, 'the leftover to be printed');
       const own = await rejection(ex.submit(t('awaitsThrowingCallback'), 5).result(WAIT_MS));
-      assert.match(own.message, /planted: the callback this task awaited threw/, 'a callback the task itself awaits still fails it');
+      assert.match(own.message, /planted: the callback this target awaited threw/, 'a callback the task itself awaits still fails it');
     } finally {
       stderr.restore();
     }
