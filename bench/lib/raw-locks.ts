@@ -41,7 +41,50 @@ export const FUTEX_SPINS = 100;
 const FUTEX_SLICE_MS = 50;
 
 /**
- * Drepper's mutex2 (0 free, 1 locked, 2 locked with sleepers): spin briefly,
+ * The Lock's own algorithm (primitives' mutex-core.ts) and nothing else: the word holds the
+ * owner's token shifted left by one, plus a waiters bit; one CAS takes the lock, one CAS from
+ * "held by me" to free gives it back (with a sleeper announced, that CAS fails and a store plus a
+ * wake-up follow), a sleeper sets the bit and sleeps on the word it saw. No held list, no
+ * detection, no yield points: the ratio of the Lock to this measures exactly those.
+ * Throws after `deadline` (performance.now() time) instead of waiting forever.
+ */
+export function tokenFutexLock(i32: Int32Array, token: number, deadline: number): void {
+  const held = token << 1;
+  if (Atomics.compareExchange(i32, 0, 0, held) === 0) return;
+  for (let i = 0; i < FUTEX_SPINS; i++) {
+    if (Atomics.load(i32, 0) === 0 && Atomics.compareExchange(i32, 0, 0, held) === 0) return;
+  }
+  let state = Atomics.load(i32, 0);
+  for (;;) {
+    if (state === 0) {
+      state = Atomics.compareExchange(i32, 0, 0, held | 1);
+      if (state === 0) return;
+      continue;
+    }
+    if ((state & 1) === 0) {
+      const seen = Atomics.compareExchange(i32, 0, state, state | 1);
+      if (seen !== state) {
+        state = seen;
+        continue;
+      }
+      state |= 1;
+    }
+    Atomics.wait(i32, 0, state, FUTEX_SLICE_MS);
+    if (performance.now() > deadline) throw new Error('token futex baseline lock: deadline passed while waiting');
+    state = Atomics.load(i32, 0);
+  }
+}
+
+export function tokenFutexUnlock(i32: Int32Array, token: number): void {
+  const held = token << 1;
+  if (Atomics.compareExchange(i32, 0, held, 0) === held) return;
+  Atomics.store(i32, 0, 0);
+  Atomics.notify(i32, 0, 1);
+}
+
+/**
+ * Drepper's mutex2 (0 free, 1 locked, 2 locked with sleepers), the Lock's algorithm before its
+ * owner moved into the state word (kept as a second baseline): spin briefly,
  * then sleep on the word. Throws after `deadline` (performance.now() time)
  * instead of waiting forever.
  */

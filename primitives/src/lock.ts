@@ -3,7 +3,7 @@ import { type Guard } from './guard.js';
 import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handle.js';
 import { identityFor } from './identity.js';
 import { CACHE_LINE, type Placement } from './memory.js';
-import { MUTEX_WORDS, M_STATE, type MutexRef, lockSleep, lockSlow, lockSpin, notOwner, ownerForSelfCheck, ownerOf, selfDeadlock, tryLockWord, unlockWord } from './mutex-core.js';
+import { MUTEX_WORDS, M_STATE, type MutexRef, heldByToken, lockSleep, lockSlow, lockSpin, notOwner, ownerForSelfCheck, ownerOf, releaseWord, TAKEN, selfDeadlock, tryLockWord } from './mutex-core.js';
 import { ownerToken } from './registry.js';
 import { checkTimeout } from './validate.js';
 import { runAsync, runSync } from './wait.js';
@@ -51,7 +51,7 @@ export class Lock implements LockHandle, ConditionLockable {
   /** Takes the lock without waiting; false if anyone (including this thread) holds it. */
   tryAcquire(): boolean {
     yieldPoint('lock.acquire', this.name);
-    const ok = tryLockWord(this.#m, ownerToken());
+    const ok = tryLockWord(this.#m, ownerToken()) === TAKEN;
     if (ok) yieldPoint('lock.acquired', this.name);
     return ok;
   }
@@ -65,11 +65,12 @@ export class Lock implements LockHandle, ConditionLockable {
     const timeout = checkTimeout(timeoutMs);
     yieldPoint('lock.acquire', this.name);
     const me = ownerToken();
-    // The CAS first, the "do I hold it?" check only when it fails (a holder's CAS always fails):
-    // reading the owner word before the CAS would fetch the lock's cache line shared and then
-    // again to write it, a second transfer per contended acquire (measured in the contended bench).
-    if (!tryLockWord(this.#m, me)) {
-      if (ownerForSelfCheck(this.#m) === me) throw selfDeadlock(this.#m, me);
+    // The CAS first; "do I hold it?" is answered from the word the failed CAS returned (a holder's
+    // CAS always fails). Reading the word before the CAS would fetch the lock's cache line shared
+    // and then again to write it, a second transfer per contended acquire (measured).
+    const seen = tryLockWord(this.#m, me);
+    if (seen !== TAKEN) {
+      if (heldByToken(seen, me)) throw selfDeadlock(this.#m, me);
       // Spinning first, outside the generator: most contended acquires end there (lockSpin).
       if (timeout === 0 || !(lockSpin(this.#m, me) || runSync(lockSleep(this.#m, me, timeout)))) return false;
     }
@@ -88,7 +89,7 @@ export class Lock implements LockHandle, ConditionLockable {
     const timeout = checkTimeout(timeoutMs);
     yieldPoint('lock.acquire', this.name);
     const me = ownerToken();
-    const ok = tryLockWord(this.#m, me) || (timeout > 0 && (await runAsync(lockSlow(this.#m, me, timeout))));
+    const ok = tryLockWord(this.#m, me) === TAKEN || (timeout > 0 && (await runAsync(lockSlow(this.#m, me, timeout))));
     if (ok) yieldPoint('lock.acquired', this.name);
     return ok;
   }
@@ -97,9 +98,7 @@ export class Lock implements LockHandle, ConditionLockable {
   release(): void {
     yieldPoint('lock.release', this.name);
     const me = ownerToken();
-    const owner = ownerForSelfCheck(this.#m);
-    if (owner !== me) throw notOwner(this.name, me, owner);
-    unlockWord(this.#m);
+    if (!releaseWord(this.#m, me)) throw notOwner(this.name, me, ownerOf(this.#m));
   }
 
   /** Whether anyone holds the lock at this instant. */
@@ -145,7 +144,7 @@ export class Lock implements LockHandle, ConditionLockable {
       },
       reacquire: function* (): Blocking<void> {
         const me = ownerToken();
-        if (!tryLockWord(m, me)) yield* lockSlow(m, me, Infinity);
+        if (tryLockWord(m, me) !== TAKEN) yield* lockSlow(m, me, Infinity);
       },
     };
   }

@@ -1,7 +1,7 @@
 /**
  * The futex mutex shared by Lock, RLock and Condition: Drepper's "mutex2"
- * (state 0 = free, 1 = locked, 2 = locked and maybe waiters), plus an owner
- * word, plus deadlock detection on the slow path only.
+ * (free, locked, locked and maybe sleepers) with the owner's token kept in the
+ * same word, plus deadlock detection on the slow path only.
  */
 import { DeadlockError, ShakedownError } from './errors.js';
 import {
@@ -18,15 +18,27 @@ import {
 import { deadlineOf, remainingUntil } from './validate.js';
 import { type Blocking, sleepStep } from './wait.js';
 
-/** Word offsets inside a mutex's Int32Array view. */
+/**
+ * The one word of a mutex: 0 when free, else `owner token << 1 | waiters bit`. The owner token
+ * (threadId + 1, never 0) lives in the state word itself, as a Linux PI futex keeps the holder's
+ * TID in its word: taking the lock and naming the owner is one CAS, and giving it back one
+ * exchange. With a separate owner word the holder wrote the contended cache line twice more per
+ * operation (once after the CAS, once before the release), and each write could take the line
+ * back from a spinning waiter: measured ~38 ns extra per contended operation (issue 19).
+ * The waiters bit says "a thread may be asleep on this word": the releaser wakes one only then.
+ */
 export const M_STATE = 0;
-/** threadId + 1 of the holder, 0 when free. Written only by the holder, after it wins M_STATE. */
-export const M_OWNER = 1;
-export const MUTEX_WORDS = 2;
+export const MUTEX_WORDS = 1;
 
 const FREE = 0;
-const LOCKED = 1;
-const CONTENDED = 2;
+const WAITERS = 1;
+/** What tryLockWord returns when it took the lock (the word was free). */
+export const TAKEN = FREE;
+
+/** The state word of a lock held by `me` with no sleeper announced. Int32 stores wrap, so tokens up to 2^31 - 1 survive `>>> 1`. */
+const heldBy = (me: number): number => (me << 1) | 0;
+/** The owner token in a state word (0 when free). */
+const ownerIn = (state: number): number => state >>> 1;
 
 /** Spins before sleeping: a short critical section is usually over before a futex round trip (~60 us) would be. */
 const SPIN_LIMIT = 100;
@@ -42,19 +54,30 @@ export interface MutexRef {
 }
 
 /*
- * The owner word and the held list are written only by the holder, with plain
- * stores: the state word's CAS (acquire) and Atomics.sub (release) order them
- * against the next holder, and a thread checking whether it holds the lock
- * reads its own latest write, so it never sees a stale "yes". Measured: each
- * Atomics.load/store costs 6-12 ns on Node 20, a plain access 0.5 ns; this
- * halved the uncontended acquire+release. Other threads (deadlock detection,
- * ownerThreadId) read these words with Atomics.load and confirm what they see.
+ * The held list (registry.ts) is written only by the holder, with plain stores:
+ * the state word's CAS (acquire) and exchange (release) order them against the
+ * next holder. A thread checking whether it holds the lock reads the state word
+ * plainly: only the holder ever writes its own token there (others only set the
+ * waiters bit beside it), and a thread reads its own latest write, so it never
+ * sees a stale "yes". Measured: each Atomics.load costs 6-12 ns on Node 20, a
+ * plain access 0.5 ns. Other threads (deadlock detection, ownerThreadId) read the
+ * word with Atomics.load and confirm what they see.
  */
-export function tryLockWord(m: MutexRef, me: number): boolean {
-  if (Atomics.compareExchange(m.i32, M_STATE, FREE, LOCKED) !== FREE) return false;
-  m.i32[M_OWNER] = me;
-  noteHeld(m.id);
-  return true;
+
+/**
+ * One CAS from free to held by `me`. Returns the state word it found: TAKEN (0) means the lock is now
+ * ours; anything else is the word as it was (its owner, for the caller's "do I hold it?" check,
+ * without a second read of the line).
+ */
+export function tryLockWord(m: MutexRef, me: number): number {
+  const seen = Atomics.compareExchange(m.i32, M_STATE, FREE, heldBy(me));
+  if (seen === FREE) noteHeld(m.id);
+  return seen;
+}
+
+/** Whether a state word returned by tryLockWord names `me` as its owner. */
+export function heldByToken(state: number, me: number): boolean {
+  return ownerIn(state) === me;
 }
 
 /**
@@ -65,7 +88,8 @@ export function tryLockWord(m: MutexRef, me: number): boolean {
 export function lockSpin(m: MutexRef, me: number): boolean {
   const { i32 } = m;
   for (let i = 0; i < SPIN_LIMIT; i++) {
-    if (Atomics.load(i32, M_STATE) === FREE && tryLockWord(m, me)) return true;
+    // Read-only while held (test-and-test-and-set): the line stays shared until the holder lets go.
+    if (Atomics.load(i32, M_STATE) === FREE && tryLockWord(m, me) === FREE) return true;
   }
   return false;
 }
@@ -80,15 +104,31 @@ export function* lockSlow(m: MutexRef, me: number, timeoutMs: number): Blocking<
 export function* lockSleep(m: MutexRef, me: number, timeoutMs: number): Blocking<boolean> {
   const { i32 } = m;
   const deadline = deadlineOf(timeoutMs);
-  // Announce a sleeper by setting CONTENDED; if the old value was FREE we took the lock.
-  let c = Atomics.exchange(i32, M_STATE, CONTENDED);
+  let state = Atomics.load(i32, M_STATE);
   try {
-    while (c !== FREE) {
+    for (;;) {
+      if (state === FREE) {
+        // Taken with the waiters bit set: other sleepers may still be queued, and this thread
+        // cannot tell, so its release must wake one (as mutex2's "take with 2" does).
+        state = Atomics.compareExchange(i32, M_STATE, FREE, heldBy(me) | WAITERS);
+        if (state === FREE) break;
+        continue;
+      }
+      if ((state & WAITERS) === 0) {
+        // Announce a sleeper before sleeping, so the holder's release wakes one. If the word
+        // changed meanwhile (released, or taken by another), look again.
+        const seen = Atomics.compareExchange(i32, M_STATE, state, state | WAITERS);
+        if (seen !== state) {
+          state = seen;
+          continue;
+        }
+        state |= WAITERS;
+      }
       const remaining = remainingUntil(deadline);
       if (remaining === 0) return false;
       let slice = remaining;
       if (deadlockDetectionEnabled()) {
-        const owner = Atomics.load(i32, M_OWNER);
+        const owner = ownerIn(state);
         // Held by this very thread: only an async waiter gets here (another task of this
         // thread holds it and may release it); that is no cycle, so record no wait (and leave
         // any other task's record alone).
@@ -100,14 +140,14 @@ export function* lockSleep(m: MutexRef, me: number, timeoutMs: number): Blocking
         }
         slice = Math.min(remaining, DETECT_SLICE_MS);
       }
-      // Sleep while the lock is still CONTENDED; a release stores FREE and wakes one sleeper.
-      yield { i32, index: M_STATE, value: CONTENDED, timeoutMs: slice };
-      c = Atomics.exchange(i32, M_STATE, CONTENDED);
+      // Sleep while the word is exactly what we saw (held, sleeper announced); a release stores
+      // FREE and wakes one sleeper, and any other change (a new holder) returns at once.
+      yield { i32, index: M_STATE, value: state, timeoutMs: slice };
+      state = Atomics.load(i32, M_STATE);
     }
   } finally {
     clearWait(m.id);
   }
-  i32[M_OWNER] = me;
   noteHeld(m.id);
   return true;
 }
@@ -121,25 +161,44 @@ function* breakCycleIfVictim(): Blocking<void> {
   throw new DeadlockError(describeEdges(cycle));
 }
 
-/** Releases a mutex held by the caller (the caller has checked ownership). */
-export function unlockWord(m: MutexRef): void {
+/**
+ * Releases the mutex if `me` holds it; false (and nothing changed) if it does not. One CAS both
+ * checks the owner and frees the word. Reading the word first, even plainly, would fetch the
+ * lock's cache line from a waiter whose failed CAS had taken it, and then fetch it again to write
+ * it: a second line transfer per contended release (measured: it was most of what the Lock lost
+ * to a raw futex lock at 100 ns think time, issue 19).
+ */
+export function releaseWord(m: MutexRef, me: number): boolean {
+  const mine = heldBy(me);
+  // The held list first, as in unlockWord; when this thread does not hold the lock its list has
+  // no entry for it, so this changes nothing.
   noteReleased(m.id);
-  m.i32[M_OWNER] = 0;
-  // From LOCKED straight to FREE needs no wake-up; from CONTENDED, free it and wake one sleeper.
-  if (Atomics.sub(m.i32, M_STATE, 1) !== LOCKED) {
-    Atomics.store(m.i32, M_STATE, FREE);
-    Atomics.notify(m.i32, M_STATE, 1);
-  }
+  const seen = Atomics.compareExchange(m.i32, M_STATE, mine, FREE);
+  if (seen === mine) return true;
+  if (ownerIn(seen) !== me) return false;
+  // Ours, with a sleeper announced: no other thread writes the word now (the bit is already set),
+  // so a store frees it; then wake one sleeper.
+  Atomics.store(m.i32, M_STATE, FREE);
+  Atomics.notify(m.i32, M_STATE, 1);
+  return true;
 }
 
-/** The owner as another thread sees it (atomic read). */
+/** Releases a mutex held by the caller (the caller has checked ownership). */
+export function unlockWord(m: MutexRef): void {
+  // The held list first, so that no thread sees this lock in it once another holds the lock.
+  noteReleased(m.id);
+  // One exchange frees the lock and says whether anyone announced sleeping; wake one if so.
+  if ((Atomics.exchange(m.i32, M_STATE, FREE) & WAITERS) !== 0) Atomics.notify(m.i32, M_STATE, 1);
+}
+
+/** The owner as another thread sees it (atomic read): its token, 0 when free. */
 export function ownerOf(m: MutexRef): number {
-  return Atomics.load(m.i32, M_OWNER);
+  return ownerIn(Atomics.load(m.i32, M_STATE));
 }
 
 /** The owner, for "do I hold it?" checks only: a plain read, exact for the calling thread's own state. */
 export function ownerForSelfCheck(m: MutexRef): number {
-  return m.i32[M_OWNER]!;
+  return ownerIn(m.i32[M_STATE]!);
 }
 
 export function selfDeadlock(m: MutexRef, me: number): DeadlockError {

@@ -4,7 +4,7 @@ import { ATTACH, type AttachOption, type HandleBase, checkHandle } from './handl
 import { identityFor } from './identity.js';
 import { CONDITION_LOCK, type ConditionLockOps, type ConditionLockable } from './internal.js';
 import { CACHE_LINE, type Placement } from './memory.js';
-import { MUTEX_WORDS, type MutexRef, lockSleep, lockSlow, lockSpin, notOwner, ownerForSelfCheck, ownerOf, tryLockWord, unlockWord } from './mutex-core.js';
+import { MUTEX_WORDS, type MutexRef, lockSleep, lockSlow, lockSpin, notOwner, ownerForSelfCheck, ownerOf, TAKEN, tryLockWord, unlockWord } from './mutex-core.js';
 import { ownerToken } from './registry.js';
 import { checkTimeout } from './validate.js';
 import { type Blocking, runAsync, runSync } from './wait.js';
@@ -50,7 +50,7 @@ export class RLock implements RLockHandle, ConditionLockable {
     yieldPoint('rlock.acquire', this.name);
     const me = ownerToken();
     if (this.#reenter(me)) return true;
-    if (!tryLockWord(this.#m, me)) return false;
+    if (tryLockWord(this.#m, me) !== TAKEN) return false;
     this.#m.i32[R_DEPTH] = 1;
     yieldPoint('rlock.acquired', this.name);
     return true;
@@ -62,7 +62,7 @@ export class RLock implements RLockHandle, ConditionLockable {
     const me = ownerToken();
     if (this.#reenter(me)) return true;
     // Spinning first, outside the generator: most contended acquires end there (lockSpin).
-    const ok = tryLockWord(this.#m, me) || (timeout > 0 && (lockSpin(this.#m, me) || runSync(lockSleep(this.#m, me, timeout))));
+    const ok = tryLockWord(this.#m, me) === TAKEN || (timeout > 0 && (lockSpin(this.#m, me) || runSync(lockSleep(this.#m, me, timeout))));
     if (ok) this.#entered();
     return ok;
   }
@@ -72,7 +72,7 @@ export class RLock implements RLockHandle, ConditionLockable {
     yieldPoint('rlock.acquire', this.name);
     const me = ownerToken();
     if (this.#reenter(me)) return true;
-    const ok = tryLockWord(this.#m, me) || (timeout > 0 && (await runAsync(lockSlow(this.#m, me, timeout))));
+    const ok = tryLockWord(this.#m, me) === TAKEN || (timeout > 0 && (await runAsync(lockSlow(this.#m, me, timeout))));
     if (ok) this.#entered();
     return ok;
   }
@@ -144,7 +144,7 @@ export class RLock implements RLockHandle, ConditionLockable {
       },
       reacquire: function* (depth: number): Blocking<void> {
         const me = ownerToken();
-        if (!tryLockWord(m, me)) yield* lockSlow(m, me, Infinity);
+        if (tryLockWord(m, me) !== TAKEN) yield* lockSlow(m, me, Infinity);
         m.i32[R_DEPTH] = depth;
       },
     };

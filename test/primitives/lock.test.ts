@@ -286,6 +286,31 @@ describe('Lock', function () {
       assert.equal(lock.locked(), false);
     });
 
+    it('a release by a non-owner while a worker sleeps on the lock throws, keeps owner and sleeper as they were, and the owner release still wakes it', async function () {
+      // The owner's token and the "sleeper announced" bit share one word: a failed release must
+      // change neither (the sleeper would then never be woken, or the lock would be freed).
+      const lock = new Lock({ name: 'slept-on' });
+      assert.equal(lock.acquire(1000), true);
+      const flags = sharedInt32(1);
+      const sleeper = workers.start(fixture, {
+        name: 'sleeper',
+        workerData: { scenario: 'tryFor', lock, flags: flags.buffer, timeoutMs: WAKE_TEST_TIMEOUT_MS, detection: false },
+      });
+      await sleeper.next('trying');
+      await delay(100);
+      const intruder = workers.start(fixture, { name: 'intruder', workerData: { scenario: 'foreignRelease', lock } });
+      assert.equal(await intruder.result(), 'ERR_LOCK_NOT_OWNER');
+      assert.equal(lock.heldByMe(), true);
+      assert.equal(lock.ownerThreadId(), 0, 'the owner as another thread reads it');
+      await delay(50);
+      assert.equal(Atomics.load(flags, 0), 0, 'the sleeper got the lock the main thread still holds');
+      lock.release();
+      const res = await sleeper.result<{ ok: boolean; elapsed: number }>();
+      assert.equal(res.ok, true);
+      assertWokenEarly(res.elapsed, `acquire(${WAKE_TEST_TIMEOUT_MS})`);
+      assert.equal(lock.locked(), false);
+    });
+
     it('gives mutual exclusion to 4 workers doing plain read-modify-write (exact count), every acquire woken by a release', async function () {
       assert.equal(await countWith(4, 3000, () => 'lock', { timeoutMs: WAKE_TEST_TIMEOUT_MS, detection: false }), 4 * 3000);
     });

@@ -1,6 +1,6 @@
 import { Lock } from '@shakedown/primitives';
 import { STOP, awaitGate, stopRequested } from '../../lib/control.js';
-import { futexLock, futexUnlock, spinLock, spinUnlock } from '../../lib/raw-locks.js';
+import { futexLock, futexUnlock, spinLock, spinUnlock, tokenFutexLock, tokenFutexUnlock } from '../../lib/raw-locks.js';
 import { think } from '../../lib/think.js';
 import type { ContendedResult, ContendedSpec } from './spec.js';
 
@@ -66,6 +66,19 @@ function futexLoop(word: Int32Array, cs: CriticalSection, timeoutMs: number): Lo
   };
 }
 
+function tokenFutexLoop(word: Int32Array, cs: CriticalSection, token: number, timeoutMs: number): Loop {
+  const deadline = performance.now() + timeoutMs;
+  return (batch) => {
+    for (let i = 0; i < batch; i++) {
+      tokenFutexLock(word, token, deadline);
+      cs.enter();
+      tokenFutexUnlock(word, token);
+      cs.thinkAfter(i);
+    }
+    return batch;
+  };
+}
+
 function spinLoop(word: Int32Array, cs: CriticalSection, ctl: Int32Array): Loop {
   return (batch) => {
     for (let i = 0; i < batch; i++) {
@@ -84,6 +97,8 @@ function makeLoop(spec: ContendedSpec, lock: Lock, word: Int32Array, cs: Critica
     case 'lock':
       return lockLoop(lock, cs, spec.timeoutMs);
     case 'futex':
+      return tokenFutexLoop(word, cs, spec.workerId, spec.timeoutMs);
+    case 'mutex2':
       return futexLoop(word, cs, spec.timeoutMs);
     case 'spin':
       return spinLoop(word, cs, spec.control);

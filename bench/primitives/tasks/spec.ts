@@ -14,7 +14,7 @@ export type UncontendedVariant = 'raw' | 'lock' | 'lockNoDetect' | 'rlock' | 'se
 /** Nanoseconds per acquire+release, median over the worker's rounds. */
 export type UncontendedResult = Record<UncontendedVariant, number>;
 
-export type ContendedKind = 'lock' | 'futex' | 'spin';
+export type ContendedKind = 'lock' | 'futex' | 'mutex2' | 'spin';
 export interface ContendedSpec {
   task: 'contended';
   kind: ContendedKind;
