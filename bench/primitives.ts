@@ -27,7 +27,7 @@ const started = performance.now();
 function report(complete: boolean): void {
   const machine = machineInfo();
   console.log(`\nmachine: nproc ${machine.nproc}, node ${machine.node}, cpu ${machine.cpu}`);
-  console.log(`medians of ${REPS} repetitions; ratio > 1 means faster than the baseline`);
+  console.log(`medians of ${REPS} repetitions (the contended rows: means, and paired ratios: see the note under the table); ratio > 1 means faster than the baseline`);
   compareWithLastSitting(rows, lastSitting);
   console.log(
     lastSitting === undefined

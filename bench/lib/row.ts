@@ -1,4 +1,4 @@
-import { median } from './stats.js';
+import { mean, median, pairedRatio } from './stats.js';
 
 /**
  * One line of the report. `ratio` is always "how fast relative to the
@@ -35,12 +35,27 @@ export interface RowSpec {
   baseline: number[];
   goal?: number;
   extra?: Record<string, number[]>;
+  /**
+   * How the repetitions are summed up: the median (the default: robust to one disturbed run), or
+   * 'paired', for rows whose runs fall into two modes, where a median of a few runs says which mode
+   * won the majority rather than how fast the code is (the contended lock rows): figure and
+   * baseline are means, the ratio the geometric mean of each repetition's figure / baseline
+   * (stats.ts pairedRatio).
+   */
+  statistic?: 'median' | 'paired';
 }
 
 export function makeRow(spec: RowSpec): Row {
-  const figure = median(spec.figure);
-  const baseline = median(spec.baseline);
-  const ratio = spec.sense === 'lower-is-better' ? baseline / figure : figure / baseline;
+  const paired = spec.statistic === 'paired';
+  const figure = paired ? mean(spec.figure) : median(spec.figure);
+  const baseline = paired ? mean(spec.baseline) : median(spec.baseline);
+  const ratio = paired
+    ? spec.sense === 'lower-is-better'
+      ? pairedRatio(spec.baseline, spec.figure)
+      : pairedRatio(spec.figure, spec.baseline)
+    : spec.sense === 'lower-is-better'
+      ? baseline / figure
+      : figure / baseline;
   const goal = spec.goal ?? null;
   return {
     section: spec.section,

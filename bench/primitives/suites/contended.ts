@@ -53,6 +53,9 @@ interface Outcome {
   fairness: number;
 }
 
+/** The two locks of a goal row, run CONTENDED.goalReps times in all. */
+const GOAL_VARIANTS = VARIANTS.filter((v) => v.key === 'lock' || v.key === 'futex');
+
 const FAILED: Outcome = { rate: NaN, opsPerHandoff: NaN, fairness: NaN };
 
 /** One fixed-duration run on fresh workers; ops/s over the slowest worker's span. */
@@ -119,22 +122,31 @@ export async function contendedSuite(): Promise<SuiteResult> {
   const stepsPerNs = thinkStepsPerNs();
   // Before and after: the machine's core placement can change during the section too.
   const transferBefore = await lineTransferNs();
+  const runOne = async (v: Variant, threads: number, thinkNs: number, rep: number): Promise<void> => {
+    let outcome = FAILED;
+    try {
+      outcome = await trial(v, threads, Math.round(thinkNs * stepsPerNs));
+    } catch (err) {
+      noteFailure(`contended ${v.key} x${threads} ${thinkLabel(thinkNs)} rep ${rep}`, err);
+    }
+    const s = collect(samples, v.key, threads, thinkNs);
+    s.rate.push(outcome.rate);
+    s.opsPerHandoff.push(outcome.opsPerHandoff);
+    s.fairness.push(outcome.fairness);
+  };
   // Repetition-major order: a stretch of background load spreads over all variants instead of sinking one.
   for (let rep = 0; rep < REPS; rep++) {
     for (const thinkNs of CONTENDED.thinkNs) {
       for (const threads of CONTENDED.threads) {
-        for (const v of VARIANTS) {
-          let outcome = FAILED;
-          try {
-            outcome = await trial(v, threads, Math.round(thinkNs * stepsPerNs));
-          } catch (err) {
-            noteFailure(`contended ${v.key} x${threads} ${thinkLabel(thinkNs)} rep ${rep}`, err);
-          }
-          const s = collect(samples, v.key, threads, thinkNs);
-          s.rate.push(outcome.rate);
-          s.opsPerHandoff.push(outcome.opsPerHandoff);
-          s.fairness.push(outcome.fairness);
-        }
+        for (const v of VARIANTS) await runOne(v, threads, thinkNs, rep);
+      }
+    }
+  }
+  // More runs of the goal rows' two locks, still interleaved: see CONTENDED.goalReps.
+  for (let rep = REPS; rep < CONTENDED.goalReps; rep++) {
+    for (const thinkNs of CONTENDED.thinkNs.filter((ns) => ns > 0)) {
+      for (const threads of CONTENDED.threads) {
+        for (const v of GOAL_VARIANTS) await runOne(v, threads, thinkNs, rep);
       }
     }
   }
@@ -142,7 +154,8 @@ export async function contendedSuite(): Promise<SuiteResult> {
   for (const thinkNs of CONTENDED.thinkNs) {
     for (const n of CONTENDED.threads) {
       const of = (key: string): { rate: number[]; opsPerHandoff: number[]; fairness: number[] } => collect(samples, key, n, thinkNs);
-      const common = { section: SECTION, unit: UNIT, sense: 'higher-is-better' as const };
+      // Not medians: each run settles into one of two sharing patterns (CONTENDED.goalReps); ratios by repetition (row.ts).
+      const common = { section: SECTION, unit: UNIT, sense: 'higher-is-better' as const, statistic: 'paired' as const };
       const base = { baselineName: BASELINE, baseline: of('futex').rate };
       const sharing = (key: string): Record<string, number[]> => ({
         figureOpsPerHandoff: of(key).opsPerHandoff,
@@ -165,6 +178,9 @@ export async function contendedSuite(): Promise<SuiteResult> {
   return {
     rows,
     notes: [
+      `contended rows: figure and baseline are means of the runs, the ratio the geometric mean of each repetition's ratio (its two runs back to back, so a change of the machine between repetitions cancels out); ` +
+        `a run settles into one of two sharing patterns, and a median of a few runs says which pattern won most often. ` +
+        `The Lock and its baseline ran ${Math.max(REPS, CONTENDED.goalReps)} times on the think-time rows, every other variant ${REPS} times`,
       describeSharing(samples),
       `think time: ${stepsPerNs.toFixed(2)} integer steps per ns, measured on the main thread`,
       `cache-line transfer between two cores (one way, ping-pong median): ${transferBefore.toFixed(0)} ns before the section, ${transferAfter.toFixed(0)} ns after. ` +
