@@ -65,14 +65,19 @@ describe('harness/in-worker trials (trialsInWorkers)', function () {
   });
 
   it('every thread builds the same locks: an opposite-order lock cycle is reported as a deadlock, never a hang', async () => {
-    const s = await summary(run({ suites: [fixture('deadlock-in-workers')], threads: [2], jitter: ['none'], schedule: ['free'], runs: 2000, jobs: 1, seed: 'iw-dl', grep: 'ordered|opposite' }));
+    // Sleep jitter between the two locks: without it the cycle needs both threads on a core at once,
+    // which two CPU hogs made rare enough to miss all 2,000 trials once. With it, measured under two
+    // hogs: 472 of 2,000 trials (24%); 600 trials expect ~140, and a miss needs the rate below 2.3%
+    // for a one-in-a-million chance.
+    const runs = 600;
+    const s = await summary(run({ suites: [fixture('deadlock-in-workers')], threads: [2], jitter: ['sleep-1ms'], schedule: ['free'], runs, jobs: 1, seed: 'iw-dl', grep: 'ordered|opposite' }));
     const opposite = s.configs.find((r) => r.config.variant === 'opposite-order')!;
     const ordered = s.configs.find((r) => r.config.variant === 'ordered')!;
     assert.equal(opposite.hangs.count, 0, 'a cycle the detector cannot see would hang');
     assert.ok(opposite.invariants.find((i) => i.name === 'no deadlock')!.failures > 0, 'the cycle is reported');
     assert.match(opposite.invariants.find((i) => i.name === 'no deadlock')!.samples[0]!.details, /waits for B held by|waits for A held by/);
     assert.equal(ordered.status, 'pass');
-    assert.equal(ordered.trials, 2000);
+    assert.equal(ordered.trials, runs);
   });
 
   it('an actor error is an error sample with its name, message and stack; an oversized result and a growing setup say what to change', async () => {
