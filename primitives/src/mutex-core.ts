@@ -21,10 +21,10 @@ import { type Blocking, sleepStep } from './wait.js';
 /**
  * The one word of a mutex: 0 when free, else `owner token << 1 | waiters bit`. The owner token
  * (threadId + 1, never 0) lives in the state word itself, as a Linux PI futex keeps the holder's
- * TID in its word: taking the lock and naming the owner is one CAS, and giving it back one
- * exchange. With a separate owner word the holder wrote the contended cache line twice more per
- * operation (once after the CAS, once before the release), and each write could take the line
- * back from a spinning waiter: measured ~38 ns extra per contended operation (issue 19).
+ * TID in its word: taking the lock and naming the owner is one CAS, and giving it back one CAS
+ * that also checks the owner (releaseWord). With a separate owner word on the same cache line, the
+ * release read it before writing the state: the read fetched the line back from a waiter whose
+ * failed CAS had just taken it, a second line transfer per contended release (issue 19, measured).
  * The waiters bit says "a thread may be asleep on this word": the releaser wakes one only then.
  */
 export const M_STATE = 0;
@@ -55,8 +55,8 @@ export interface MutexRef {
 
 /*
  * The held list (registry.ts) is written only by the holder, with plain stores:
- * the state word's CAS (acquire) and exchange (release) order them against the
- * next holder. A thread checking whether it holds the lock reads the state word
+ * the state word's CAS (acquire) and CAS or exchange (release) order them against
+ * the next holder. A thread checking whether it holds the lock reads the state word
  * plainly: only the holder ever writes its own token there (others only set the
  * waiters bit beside it), and a thread reads its own latest write, so it never
  * sees a stale "yes". Measured: each Atomics.load costs 6-12 ns on Node 20, a
