@@ -80,6 +80,27 @@ describe('harness/in-worker trials (trialsInWorkers)', function () {
     assert.equal(ordered.trials, runs);
   });
 
+  it("a failing trial's and a hung trial's traces are their own, past the first trials of a batch (trial memory is a ring of three)", async () => {
+    const steps = (trace: Array<{ op: string; threadName: string; primitive: string }>): string[] =>
+      trace
+        .filter((e) => e.op === 'user')
+        .map((e) => `${e.threadName}: ${e.primitive}`)
+        .sort();
+    const failing = await summary(run({ suites: [fixture('named-steps-in-workers')], threads: [2], jitter: ['none'], schedule: ['free'], runs: 400, jobs: 1, seed: 'iw-ring' }));
+    const r = failing.configs[0]!;
+    const inv = r.invariants.find((i) => i.name === 'not the chosen trial')!;
+    assert.equal(inv.failures, 1);
+    assert.deepEqual(steps(inv.samples[0]!.trace), ['t0: step of trial 200', 't1: step of trial 200']);
+    // A generous timeout: under load a passing trial must never look hung.
+    const hung = await summary(run({ suites: [fixture('named-steps-in-workers')], threads: [2], jitter: ['none'], schedule: ['free'], runs: 150, jobs: 1, seed: 'iw-ring', timeoutMs: 1500, params: { failAt: -1, hangAt: 100 } }));
+    const h = hung.configs[0]!;
+    assert.deepEqual(
+      h.hangs.samples.map((x) => x.trial),
+      [100],
+    );
+    assert.deepEqual(steps(h.hangs.samples[0]!.trace), ['t0: step of trial 100', 't1: step of trial 100']);
+  });
+
   it('an actor error is an error sample with its name, message and stack; an oversized result and a growing setup say what to change', async () => {
     const s = await summary(run({ suites: [fixture('in-workers-misfits')], jitter: ['none'], schedule: ['free'], runs: 100, jobs: 1, seed: 'iw-misfit' }));
     const throws = s.configs.find((r) => r.config.variant === 'throws')!;

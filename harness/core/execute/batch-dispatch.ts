@@ -50,6 +50,8 @@ export interface Batch {
   /** In-worker trials: no states here; a hang report gets the structure of trial i's state from this (in-worker-layout.ts scratchState). */
   stateFor?: (i: number) => unknown;
   inWorker?: boolean;
+  /** In-worker trials: the trace region of batch trial i (a ring, in-worker-ring.ts); otherwise region i. */
+  traceRegion?: (i: number) => number;
   /** In-worker trials: tells the batch's memory set that its threads zeroed every slot they used (all trials graded). */
   slotsCleaned?: () => void;
 }

@@ -16,6 +16,7 @@ import { SuiteCodeError, checkedState, suiteHook } from './suite-code.js';
 import { controlledTrial } from './schedule-dispatch.js';
 import { reservePrimitiveIds } from '@shakedown/primitives';
 import { type InWorkerLayout, scratchState } from './in-worker-layout.js';
+import { IN_WORKER_RING, ringSlot } from './in-worker-ring.js';
 import type { SuiteContext } from '../../suite-api.js';
 
 const FIRST_BATCH = 8;
@@ -172,7 +173,7 @@ class Batches {
     const { layout, ctx } = this.#c.inWorker!;
     const { dispatch, queue, suite, options } = this.#c;
     const slots = set.inWorker!;
-    slots.used = count;
+    slots.used = Math.min(count, IN_WORKER_RING);
     const batch = postBatch(dispatch, first, [], set.trace, {
       slots: slots.slots,
       stride: layout.stride,
@@ -184,7 +185,8 @@ class Batches {
       timeoutMs: options.timeoutMs,
       threadNames: dispatch.threadNames,
     });
-    batch.stateFor = (i) => scratchState(suite, ctx, layout, i, first + i);
+    batch.stateFor = (i) => scratchState(suite, ctx, layout, ringSlot(i), first + i);
+    batch.traceRegion = ringSlot;
     batch.slotsCleaned = () => {
       slots.used = 0;
     };

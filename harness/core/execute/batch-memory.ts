@@ -9,7 +9,8 @@ import type { SetupContext, SuiteContext } from '../../suite-api.js';
 import { StateArena, allocatorOf } from './state-arena.js';
 import { namesArenaBytes, readNames, readTrace, traceArenaBytes } from './trace.js';
 import type { InWorkerLayout } from './in-worker-layout.js';
-import { BOARD_SLOT_BYTES, boardBytes, clearBoard } from './worker/outcome-board.js';
+import { boardBytes, clearBoard } from './worker/outcome-board.js';
+import { IN_WORKER_RING } from './in-worker-ring.js';
 
 const MAX_BATCH = 512;
 /**
@@ -19,9 +20,6 @@ const MAX_BATCH = 512;
 const MAX_BATCH_IN_WORKERS = 8192;
 /** Bytes of one trace arena at most: caps the batch size at high thread counts (two arenas per configuration). */
 const TRACE_ARENA_BUDGET = 8 * 1024 * 1024;
-/** Bytes of one set's trial slots at most, and of its outcome board (in-worker trials): cap the batch size the same way. */
-const SLOTS_BUDGET = 16 * 1024 * 1024;
-const BOARD_BUDGET = 8 * 1024 * 1024;
 
 /** Where a batch's threads record their trace events, and the strings those events name. */
 export interface TraceArena {
@@ -37,7 +35,8 @@ export interface MemorySet {
   setupCtx: SetupContext;
   trace: TraceArena;
   /**
-   * In-worker trials: the trial slots and outcome board of this set's batches, zero before each.
+   * In-worker trials: the trial slots and outcome board of this set's batches (IN_WORKER_RING of
+   * each, reused round robin within a batch), zero before each batch.
    * `used`: slots the last batch may have left written; 0 once thread 0 zeroed each slot it graded
    * (a batch that graded every trial), so that next() has nothing to clear.
    */
@@ -58,18 +57,19 @@ export class BatchMemory {
     this.#threadNames = threadNames;
     this.#traceEvents = traceEvents;
     this.#stride = inWorker?.stride ?? 0;
-    const inWorkerCap = inWorker === undefined ? Infinity : Math.min(Math.floor(SLOTS_BUDGET / inWorker.stride), Math.floor(BOARD_BUDGET / (ctx.threads * BOARD_SLOT_BYTES)));
-    this.maxBatch = Math.max(1, Math.min(inWorker === undefined ? MAX_BATCH : MAX_BATCH_IN_WORKERS, inWorkerCap, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, ctx.threads, traceEvents))));
+    // In-worker trials keep memory for IN_WORKER_RING trials whatever the batch's length (in-worker-ring.ts).
+    this.maxBatch = inWorker !== undefined ? MAX_BATCH_IN_WORKERS : Math.max(1, Math.min(MAX_BATCH, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, ctx.threads, traceEvents))));
+    const regions = inWorker !== undefined ? IN_WORKER_RING : this.maxBatch;
     this.#sets = [0, 1].map(() => {
       const arena = new StateArena();
       const trace: TraceArena = {
-        events: new SharedArrayBuffer(traceArenaBytes(this.maxBatch, ctx.threads, traceEvents)),
+        events: new SharedArrayBuffer(traceArenaBytes(regions, ctx.threads, traceEvents)),
         names: new SharedArrayBuffer(namesArenaBytes(ctx.threads)),
         stamp: 0,
       };
       const set: MemorySet = { arena, setupCtx: { ...ctx, trial: 0, ...allocatorOf(arena) }, trace };
       if (inWorker !== undefined) {
-        set.inWorker = { slots: new SharedArrayBuffer(this.maxBatch * inWorker.stride), board: new SharedArrayBuffer(boardBytes(this.maxBatch, ctx.threads)), used: 0 };
+        set.inWorker = { slots: new SharedArrayBuffer(IN_WORKER_RING * inWorker.stride), board: new SharedArrayBuffer(boardBytes(IN_WORKER_RING, ctx.threads)), used: 0 };
       }
       return set;
     });

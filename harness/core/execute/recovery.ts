@@ -48,7 +48,7 @@ export async function recoverFromFailure(r: RecoveryContext, outcome: FailedOutc
   // reported as the hang it was in.
   if (outcome.kind === 'stopped') return { after: 'stop', finished: 0 };
   if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
-    r.grader.addHang(outcome.trialIndex, waitsOf(outcome, failed, outcome.trialIndex), outcome.progress, r.memory.traceOf(failed.trace, failed.traceStamp, outcome.trialIndex - failed.first), outcome.interruptedAfterMs);
+    r.grader.addHang(outcome.trialIndex, waitsOf(outcome, failed, outcome.trialIndex), outcome.progress, traceOfTrial(r, failed, outcome.trialIndex), outcome.interruptedAfterMs);
     return { after: 'stop', finished: 0 };
   }
   // The trials of the cancelled batches other than the one that hung or crashed are run again
@@ -76,13 +76,19 @@ function recordCulprit(r: RecoveryContext, outcome: Exclude<FailedOutcome, { kin
   // Which trial hung or crashed; for a task that failed outside any trial, the batch's first
   // (a configuration stops after MAX_RECOVERIES such failures, so this cannot loop).
   const culprit = outcome.kind === 'hang' ? outcome.trialIndex : (outcome.trialIndex ?? failed.first);
-  if (outcome.kind === 'hang' && outcome.outside !== undefined) r.grader.addOutside(culprit, outcome.outside, r.memory.traceOf(failed.trace, failed.traceStamp, culprit - failed.first));
-  else if (outcome.kind === 'hang') r.grader.addHang(culprit, waitsOf(outcome, failed, culprit), outcome.progress, r.memory.traceOf(failed.trace, failed.traceStamp, culprit - failed.first));
+  if (outcome.kind === 'hang' && outcome.outside !== undefined) r.grader.addOutside(culprit, outcome.outside, traceOfTrial(r, failed, culprit));
+  else if (outcome.kind === 'hang') r.grader.addHang(culprit, waitsOf(outcome, failed, culprit), outcome.progress, traceOfTrial(r, failed, culprit));
   else r.grader.addCrash(culprit, outcome.message, outcome.name);
   return [
     { first: failed.first, end: culprit },
     { first: culprit + 1, end: failed.first + failed.k },
   ];
+}
+
+/** The trace of trial `trial` of `failed`: its region, or its ring slot for in-worker trials. */
+function traceOfTrial(r: RecoveryContext, failed: Batch, trial: number): ReturnType<BatchMemory['traceOf']> {
+  const i = trial - failed.first;
+  return r.memory.traceOf(failed.trace, failed.traceStamp, failed.traceRegion?.(i) ?? i);
 }
 
 /** The hang's wait-for records, with its sleepers in Atomics.wait named from the hung trial's state. */

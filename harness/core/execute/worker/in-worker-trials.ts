@@ -21,6 +21,7 @@ import type { AnySuite } from '../../plan/load-suite.js';
 import { SlotAllocator } from '../state-arena.js';
 import { readNames, readTrace, type TraceEvent } from '../trace.js';
 import { OutcomeBoard } from './outcome-board.js';
+import { ringSlot } from '../in-worker-ring.js';
 import { describeThrown } from '../../shared/safe-value.js';
 
 export class InWorkerTrials {
@@ -60,7 +61,7 @@ export class InWorkerTrials {
   stateOf(k: number, trial: number): { state: unknown } | { error: string } {
     const w = this.#w;
     try {
-      this.#slots.moveTo(k, trial);
+      this.#slots.moveTo(ringSlot(k), trial);
       this.#setupCtx.trial = trial;
       return { state: withPrimitiveIds(w.idBase + k * w.idsPerTrial, w.idsPerTrial, this.#setup) };
     } catch (err) {
@@ -70,7 +71,7 @@ export class InWorkerTrials {
 
   /** This thread's outcome of batch trial `k`, for thread 0 to grade. */
   publish(k: number, outcome: ActorOutcome<unknown>): void {
-    this.#board.write(k, this.#thread, outcome);
+    this.#board.write(ringSlot(k), this.#thread, outcome);
   }
 
   /** Keeps this thread's view of batch trial `k` until it is graded (thread 0 only grades). */
@@ -88,14 +89,15 @@ export class InWorkerTrials {
       const seen = this.#recent[k % 2]!;
       // Not among the last two (cannot happen: thread 0 grades every trial during the next one).
       if (seen.k !== k) throw new Error(`in-worker trials: trial ${k} of the batch is no longer held by thread ${this.#thread}`);
-      const outcomes = this.#w.threadNames.map((_, t) => this.#board.read(k, t));
-      this.#grader.addTrial(seen.trial, seen.state, outcomes, () => this.#traceOf(k));
+      const slot = ringSlot(k);
+      const outcomes = this.#w.threadNames.map((_, t) => this.#board.read(slot, t));
+      this.#grader.addTrial(seen.trial, seen.state, outcomes, () => this.#traceOf(slot));
       // Graded (a kept failure copied what it needs): the slot and board entry are zeroed here, while
       // in this core's cache, so that the main thread need not before the set's next batch (it
       // still does after a batch that did not grade every trial: batch-loop.ts slotsCleaned).
       seen.state = undefined;
-      this.#slots.zero(k);
-      this.#board.clear(k);
+      this.#slots.zero(slot);
+      this.#board.clear(slot);
       this.#graded++;
       this.#next = k + 1;
     }
@@ -106,9 +108,10 @@ export class InWorkerTrials {
     return this.#graded === 0 ? undefined : this.#grader.result(performance.now() - this.#startedAt);
   }
 
-  #traceOf(k: number): TraceEvent[] {
+  /** The trace in ring slot `slot` (ringSlot of the batch trial): read before a later trial reuses it. */
+  #traceOf(slot: number): TraceEvent[] {
     const names = this.#w.threadNames;
     const tables = names.map((_, t) => readNames(this.#trace.names, t));
-    return readTrace(this.#trace.events, names.length, this.#trace.perThread, k, this.#trace.stamp, tables, names);
+    return readTrace(this.#trace.events, names.length, this.#trace.perThread, slot, this.#trace.stamp, tables, names);
   }
 }

@@ -17,6 +17,7 @@ import { Phase, beatWord, gradingWord, idWord, phaseWord, sleepingWord, trialWor
 import { WaitRecorder } from './wait-recorder.js';
 import { pinThisThread } from './pin-thread.js';
 import { InWorkerTrials } from './in-worker-trials.js';
+import { ringSlot } from '../in-worker-ring.js';
 import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
 // Imported before rememberGlobals() runs: interpose.ts captures the real Atomics, clock and random at load.
 import { ScheduleModel, type ThreadTrialReport } from './sched/model.js';
@@ -170,10 +171,13 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         // phase, naming trial k: the watchdog bounds a slow setup like prepare(), instead of taking
         // it for a hang of trial k-1 (whose number the trial word still holds).
         harnessCode = true;
-        Atomics.store(progress, gradingWord(task.threads, task.thread), k + 1);
-        Atomics.store(progress, phase, Phase.SETTING_UP);
+        // Plain stores for the per-trial words (here and below): only this thread writes them, and the
+        // watchdog, which samples them every few milliseconds, needs them soon, not fenced. A seq-cst
+        // Atomics.store is a full fence, which waits for this trial's earlier stores to cold lines.
+        progress[gradingWord(task.threads, task.thread)] = k + 1;
+        progress[phase] = Phase.SETTING_UP;
         const made = inWorker.stateOf(k, seedTrial);
-        Atomics.store(progress, phase, Phase.TRIALS);
+        progress[phase] = Phase.TRIALS;
         harnessCode = false;
         if ('error' in made) {
           // Every thread runs the same setup and stops here alike (a setup that throws in one thread only leaves the others at the gate: a hang).
@@ -187,8 +191,9 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       }
       // Progress within the batch (k + 1; 0 = not started), not the trial index itself: indices go
       // past 2^31 in long soaks and sliced shards, and the word is an Int32.
-      Atomics.store(progress, trialWord(task.threads, task.thread), k + 1);
-      trace.beginTrial(k);
+      progress[trialWord(task.threads, task.thread)] = k + 1;
+      // In-worker trials record into a ring of regions (in-worker-ring.ts); others one region per trial.
+      trace.beginTrial(inWorker !== null ? ringSlot(k) : k);
       // Same decision in every thread of the trial: derived from the trial alone.
       jitterOn = model === null && jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
       if (jitterOn) rng = threadRng(task.seed, task.configKey, seedTrial, task.thread);
@@ -277,12 +282,12 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   function gradeInWorker(w: InWorkerTrials, last: number): void {
     if (last < 0) return;
     harnessCode = true;
-    Atomics.store(progress, gradingWord(task.threads, task.thread), last + 1);
-    Atomics.store(progress, phaseWord(task.threads, task.thread), Phase.GRADING);
+    progress[gradingWord(task.threads, task.thread)] = last + 1;
+    progress[phaseWord(task.threads, task.thread)] = Phase.GRADING;
     try {
       w.gradeUpTo(last);
     } finally {
-      Atomics.store(progress, phaseWord(task.threads, task.thread), Phase.TRIALS);
+      progress[phaseWord(task.threads, task.thread)] = Phase.TRIALS;
       harnessCode = false;
     }
   }
