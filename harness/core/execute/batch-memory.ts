@@ -1,9 +1,9 @@
 /**
  * The memory batches use, in two sets for alternate batches: batch j is graded (its states checked,
  * its traces read) while batch j+1 runs in the other set. Each set: a state arena with the setup
- * context that allocates from it, and a trace arena (events, sized for the largest batch, and the
- * names they intern). Each trial's trace region is reset when it starts; a thread's names when its
- * batch starts.
+ * context that allocates from it, and a trace arena (events, sized for the largest batch, or for
+ * the ring of in-worker trials, in-worker-ring.ts; and the names they intern). Each trial's trace
+ * region is reset when it starts; a thread's names when its batch starts.
  */
 import type { SetupContext, SuiteContext } from '../../suite-api.js';
 import { StateArena, allocatorOf } from './state-arena.js';
