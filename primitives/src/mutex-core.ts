@@ -16,7 +16,7 @@ import {
   threadNameOf,
 } from './registry.js';
 import { deadlineOf, remainingUntil } from './validate.js';
-import { type Blocking, sleepStep, waitingAsync } from './wait.js';
+import { type Blocking, sleepStep } from './wait.js';
 
 /**
  * The one word of a mutex: 0 when free, else `owner token << 1 | waiters bit`. The owner token
@@ -133,7 +133,7 @@ export function* lockSleep(m: MutexRef, me: number, timeoutMs: number): Blocking
         // thread holds it and may release it); that is no cycle, so record no wait (and leave
         // any other task's record alone).
         if (owner !== me) {
-          recordWait(m.id, m.name, owner, waitingAsync());
+          recordWait(m.id, m.name, owner);
           yield* breakCycleIfVictim();
         } else {
           clearWait(m.id);

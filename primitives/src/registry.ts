@@ -12,8 +12,7 @@
 import { getEnvironmentData, setEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
 import { ShakedownError } from './errors.js';
 
-/** v2: the held list has 7 entries and word 15 marks an async task's wait (v1 had 8 entries). */
-const ENV_KEY = 'shakedown.primitives.registry.v2';
+const ENV_KEY = 'shakedown.primitives.registry.v1';
 const ENV_THREAD_NAME = 'shakedown.primitives.threadName';
 const MAGIC = 0x5348_4b44; // "SHKD"
 
@@ -48,16 +47,10 @@ const S_VERSION = 4;
 const S_NAME_LEN = 5;
 const S_PRIM_NAME_LEN = 6;
 const S_IS_MAIN = 7;
-/** Words 8..14: ids of the locks this thread holds right now (0 = empty entry), so that a
+/** Words 8..15: ids of the locks this thread holds right now (0 = empty entry), so that a
  *  wait-for edge "X waits for L held by Y" can be checked against the truth: does Y hold L? */
 const S_HELD = 8;
-const HELD_ENTRIES = 7;
-/**
- * 1 while the recorded lock wait is an async task's (acquireAsync, or a Condition awaited on an
- * event loop): its thread is not blocked, and another task of it may release what the thread
- * holds, so a cycle through this edge is no proof of a deadlock (see findCycleThroughSelf).
- */
-const S_WAIT_ASYNC = 15;
+const HELD_ENTRIES = 8;
 
 const NAME_BYTES = 64;
 const DEFAULT_CAPACITY = 1024;
@@ -327,7 +320,7 @@ export function setDeadlockDetection(on: boolean): void {
   Atomics.store(R.i32, H_DEADLOCK_DETECTION, on ? 1 : 0);
 }
 
-/** Notes that this thread now holds lock `primId` (first free entry; beyond HELD_ENTRIES held locks, not tracked). */
+/** Notes that this thread now holds lock `primId` (first free entry; beyond 8 held locks, not tracked). */
 export function noteHeld(primId: number): void {
   const held = myHeld ?? heldEntries();
   for (let i = 0; i < HELD_ENTRIES; i++) {
@@ -361,24 +354,18 @@ function holds(slot: number, primId: number): boolean {
   return false;
 }
 
-/**
- * Records "this thread waits for primitive `primId` (named `primName`), held by owner token `owner`";
- * `async`: the waiter is an async task, not the blocked thread (S_WAIT_ASYNC).
- */
-export function recordWait(primId: number, primName: string, owner: number, async = false): void {
+/** Records "this thread waits for primitive `primId` (named `primName`), held by owner token `owner`". */
+export function recordWait(primId: number, primName: string, owner: number): void {
   const slot = ownSlot();
   const base = slotBase(slot);
-  const asyncFlag = async ? 1 : 0;
   if (Atomics.load(R.i32, base + S_WAITS_FOR) !== primId) {
     writeName(R.primNamesOffset + slot * NAME_BYTES, base + S_PRIM_NAME_LEN, primName);
     Atomics.store(R.i32, base + S_WAIT_SEQ, Atomics.add(R.i32, H_WAIT_SEQ, 1));
     Atomics.store(R.i32, base + S_WAITS_FOR, primId);
     Atomics.store(R.i32, base + S_WAIT_OWNER, owner);
-    Atomics.store(R.i32, base + S_WAIT_ASYNC, asyncFlag);
     Atomics.add(R.i32, base + S_VERSION, 1);
-  } else if (Atomics.load(R.i32, base + S_WAIT_OWNER) !== owner || Atomics.load(R.i32, base + S_WAIT_ASYNC) !== asyncFlag) {
+  } else if (Atomics.load(R.i32, base + S_WAIT_OWNER) !== owner) {
     Atomics.store(R.i32, base + S_WAIT_OWNER, owner);
-    Atomics.store(R.i32, base + S_WAIT_ASYNC, asyncFlag);
     Atomics.add(R.i32, base + S_VERSION, 1);
   }
 }
@@ -418,7 +405,6 @@ interface RawEdge {
   owner: number;
   seq: number;
   version: number;
-  async: boolean;
 }
 
 function readEdge(slot: number): RawEdge {
@@ -430,7 +416,6 @@ function readEdge(slot: number): RawEdge {
     owner: Atomics.load(R.i32, base + S_WAIT_OWNER),
     seq: Atomics.load(R.i32, base + S_WAIT_SEQ),
     version: Atomics.load(R.i32, base + S_VERSION),
-    async: Atomics.load(R.i32, base + S_WAIT_ASYNC) === 1,
   };
 }
 
@@ -451,10 +436,6 @@ export function findCycleThroughSelf(): CycleSnapshot | null {
     seen.add(slot);
     const edge = readEdge(slot);
     if (edge.waitsFor === 0 || edge.owner === 0) return null;
-    // An async task's wait: its thread runs on, and another of its tasks may release the lock
-    // the next edge names (it holds it for the whole thread). No proof of a deadlock: reporting it
-    // would accuse code that takes locks in a consistent order. Such a cycle ends by timeouts.
-    if (edge.async) return null;
     edges.push(edge);
     const next = findSlot(edge.owner - 1);
     if (next < 0) return null;

@@ -66,25 +66,8 @@ export function runSync<T>(steps: Blocking<T>): T {
 // unbounded waitAsync (a pending waitAsync alone does not hold the process open).
 const MAX_TIMER_MS = 0x7fffffff;
 
-/** True while runAsync resumes its steps: the code running is an async task's, its thread not blocked. */
-let resumingAsync = false;
-
-/** Whether the blocking operation running now is driven by runAsync (an async task) rather than runSync. */
-export function waitingAsync(): boolean {
-  return resumingAsync;
-}
-
-function resumeAsync<T>(steps: Blocking<T>, outcome?: WaitOutcome): IteratorResult<WaitStep, T> {
-  resumingAsync = true;
-  try {
-    return outcome === undefined ? steps.next() : steps.next(outcome);
-  } finally {
-    resumingAsync = false;
-  }
-}
-
 export async function runAsync<T>(steps: Blocking<T>): Promise<T> {
-  let r = resumeAsync(steps);
+  let r = steps.next();
   while (!r.done) {
     const s = r.value;
     // waitAsync does not honour timeouts under 1 ms: round those up rather than overshoot unboundedly.
@@ -103,7 +86,7 @@ export async function runAsync<T>(steps: Blocking<T>): Promise<T> {
         unnoteWait(s, noted);
       }
     }
-    r = resumeAsync(steps, outcome);
+    r = steps.next(outcome);
   }
   return r.value;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Lock, deadlockDetectionEnabled, setDeadlockDetection, waitForTable, type WaitEdge } from '@shakedown/primitives';
+import { DeadlockError, Lock, deadlockDetectionEnabled, setDeadlockDetection, waitForTable, type WaitEdge } from '@shakedown/primitives';
 import { Workers, waitUntil } from '../helpers/workers.js';
 import { sharedInt32, signal } from '../helpers/sync.js';
 
@@ -123,40 +123,15 @@ describe('deadlock detection (registry wait-for table)', function () {
     }
   });
 
+  /** Sorted "thread waits for lock held by thread" lines, to compare a reported cycle with the expected one regardless of where it starts. */
+  function edges(cycle: readonly WaitEdge[]): string[] {
+    return cycle.map((e) => `${e.thread} waits for ${e.waitsFor} held by ${e.heldBy}`).sort();
+  }
+
   /** The acquireAsync timeout in the cycle tests: detection must answer long before it. */
   const ASYNC_CYCLE_TIMEOUT_MS = 10_000;
 
-  /*
-   * A cycle through an async task's wait is not proof of a deadlock: the task's thread runs on, and
-   * another of its tasks may hold the lock the cycle needs and release it (locks are held per
-   * thread). So it is never reported as a DeadlockError, which would accuse code that takes its
-   * locks in a consistent order (the first test below); it ends when a timeout does.
-   */
-  it('no DeadlockError when a lock the main thread holds for one async task is waited for while another task waits: all take locks in one order', async function () {
-    const a = new Lock({ name: 'A' });
-    const b = new Lock({ name: 'B' });
-    // Task X holds B (it needs B only) and lets go of it after a while.
-    assert.equal(await b.acquireAsync(1000), true);
-    const w = workers.start(fixture, {
-      name: 'ordered-worker',
-      workerData: { scenario: 'holdThenTake', first: a, second: b, timeoutMs: ASYNC_CYCLE_TIMEOUT_MS, detection: true },
-    });
-    await w.next('holding');
-    await waitUntil(() => waitForTable().some((r) => r.thread === 'ordered-worker' && r.waitsFor === 'B'), 3000, 'the worker (holding A) waits for B');
-    const releaseB = setTimeout(() => b.release(), 300);
-    // Task Y wants A only: the wait-for graph shows main -> A -> worker -> B -> main, but X is not blocked.
-    const t0 = performance.now();
-    try {
-      assert.equal(await a.acquireAsync(ASYNC_CYCLE_TIMEOUT_MS), true, 'task Y gets A once the worker is done');
-    } finally {
-      clearTimeout(releaseB);
-    }
-    assert.ok(performance.now() - t0 >= 250, 'task Y waited for the worker, which waited for task X');
-    a.release();
-    assert.equal((await w.result<{ outcome: string }>()).outcome, 'acquired', 'the worker got B when task X released it');
-  });
-
-  it('a real cycle through the main thread\'s acquireAsync is no DeadlockError: the async wait times out, then the worker completes', async function () {
+  it('the main thread closing a cycle with a worker through acquireAsync gets a DeadlockError rejection naming both; the worker then completes', async function () {
     const mine = new Lock({ name: 'held-by-main' });
     const theirs = new Lock({ name: 'held-by-worker' });
     assert.equal(mine.acquire(1000), true);
@@ -166,11 +141,23 @@ describe('deadlock detection (registry wait-for table)', function () {
     });
     try {
       await w.next('holding');
+      // The worker holds `theirs` and is blocked on `mine`: this acquireAsync closes the cycle, and as the
+      // latest waiter of the cycle the main thread is the one to back off.
       await waitUntil(() => waitForTable().some((r) => r.thread === 'async-cycle-worker' && r.waitsFor === 'held-by-main'), 3000, 'the worker waits for held-by-main');
       const t0 = performance.now();
-      assert.equal(await theirs.acquireAsync(600), false, 'the async wait ends by its timeout');
-      assert.ok(performance.now() - t0 >= 590, 'no early end (a DeadlockError would reject at once)');
+      await assert.rejects(theirs.acquireAsync(ASYNC_CYCLE_TIMEOUT_MS), (err: unknown) => {
+        assert.ok(err instanceof DeadlockError, `expected a DeadlockError, got ${String(err)}`);
+        assert.equal(err.code, 'ERR_DEADLOCK');
+        assert.deepEqual(edges(err.cycle), [
+          'async-cycle-worker waits for held-by-main held by main',
+          'main waits for held-by-worker held by async-cycle-worker',
+        ]);
+        return true;
+      });
+      const latency = performance.now() - t0;
+      assert.ok(latency < ASYNC_CYCLE_TIMEOUT_MS / 2, `DeadlockError came after ${latency.toFixed(0)} ms, not long before the ${ASYNC_CYCLE_TIMEOUT_MS} ms timeout`);
       assert.equal(theirs.heldByMe(), false);
+      assert.equal(mine.heldByMe(), true, 'the victim keeps what it held; it is up to it to back off');
     } finally {
       mine.release();
     }
@@ -178,25 +165,32 @@ describe('deadlock detection (registry wait-for table)', function () {
     assert.equal(waitForTable().some((r) => r.waitsFor === 'held-by-main' || r.waitsFor === 'held-by-worker'), false, 'stale wait records');
   });
 
-  it('a worker closing a cycle with the main thread asleep in acquireAsync gets no DeadlockError: its acquire times out, then the main thread gets the lock', async function () {
+  it('a worker closing a cycle with the main thread blocked in acquireAsync gets the DeadlockError; the main thread then gets the lock', async function () {
     const mine = new Lock({ name: 'held-by-main' });
     const theirs = new Lock({ name: 'held-by-worker' });
     assert.equal(mine.acquire(1000), true);
     const ctl = sharedInt32(1);
     const w = workers.start(fixture, {
-      name: 'async-cycle-closer',
-      workerData: { scenario: 'holdThenTake', first: theirs, second: mine, ctl: ctl.buffer, timeoutMs: 600, detection: true },
+      name: 'async-cycle-victim',
+      workerData: { scenario: 'holdThenTake', first: theirs, second: mine, ctl: ctl.buffer, timeoutMs: ASYNC_CYCLE_TIMEOUT_MS, detection: true },
     });
     try {
       await w.next('holding');
       const pending = theirs.acquireAsync(ASYNC_CYCLE_TIMEOUT_MS);
+      // Should it reject early (a wrong victim), the rejection is reported by the await below, not as unhandled.
       void pending.catch(() => undefined);
+      // The main thread's async wait must be in the wait-for table for the worker to see the cycle.
       await waitUntil(() => waitForTable().some((r) => r.thread === 'main' && r.waitsFor === 'held-by-worker'), 3000, "the main thread's acquireAsync shows in the wait-for table");
       signal(ctl, 0);
-      const r = await w.result<{ outcome: string; elapsed: number }>();
-      assert.equal(r.outcome, 'timed-out', `the worker's acquire ended with ${r.outcome}`);
-      assert.ok(r.elapsed >= 590, `it ended after ${r.elapsed.toFixed(0)} ms, before its timeout`);
-      assert.equal(await pending, true, "the worker released held-by-worker, and the main thread's acquireAsync got it");
+      const r = await w.result<{ outcome: string; code?: string; cycle?: WaitEdge[]; elapsed: number }>();
+      assert.equal(r.outcome, 'deadlock', `the worker's acquire ended with ${r.outcome}`);
+      assert.equal(r.code, 'ERR_DEADLOCK');
+      assert.deepEqual(edges(r.cycle!), [
+        'async-cycle-victim waits for held-by-main held by main',
+        'main waits for held-by-worker held by async-cycle-victim',
+      ]);
+      assert.ok(r.elapsed < ASYNC_CYCLE_TIMEOUT_MS / 2, `DeadlockError came after ${r.elapsed.toFixed(0)} ms`);
+      assert.equal(await pending, true, "the victim released held-by-worker, and the main thread's acquireAsync got it");
       assert.equal(theirs.heldByMe(), true);
       theirs.release();
     } finally {

@@ -27,7 +27,7 @@ import { BufferIds } from './sched/buffer-ids.js';
 rememberGlobals();
 
 /** Where @shakedown/primitives publishes its thread registry (registry.ts ENV_KEY): internal to every controlled trial. */
-const PRIMITIVES_REGISTRY_KEY = 'shakedown.primitives.registry.v2';
+const PRIMITIVES_REGISTRY_KEY = 'shakedown.primitives.registry.v1';
 
 /** The model for a controlled batch, with the harness's own buffers marked internal (pass-through, no point). */
 function modelFor(task: BatchTask): ScheduleModel | null {
