@@ -54,7 +54,10 @@ describe('core suites: canaries are caught', function () {
     assert.equal(r.canaryVerdict, 'caught');
     assert.equal(r.status, 'hang');
     assert.ok(r.hangs.count >= 1);
-    assert.ok(r.hangs.count <= MAX_RECOVERIES, 'the configuration stops after MAX_RECOVERIES hangs');
+    // One more at most: the trials that finished before the last hang in its batch run again (their
+    // results died with the workers, batch-loop.ts #owed), and this canary's rerun can hang too, which
+    // stops the configuration at once. Seen once under two CPU hogs: 4 hangs.
+    assert.ok(r.hangs.count <= MAX_RECOVERIES + 1, `the configuration stops after MAX_RECOVERIES hangs (or one owed rerun more): ${r.hangs.count}`);
     const hang = r.hangs.samples[0]!;
     // progress: the trial each thread had reached; the consumer (thread 1) is stuck in the hung trial.
     assert.equal(hang.progress[1], hang.trial, `consumer progress ${JSON.stringify(hang.progress)}, hung trial ${hang.trial}`);
