@@ -89,7 +89,7 @@ export function lockSpin(m: MutexRef, me: number): boolean {
   const { i32 } = m;
   for (let i = 0; i < SPIN_LIMIT; i++) {
     // Read-only while held (test-and-test-and-set): the line stays shared until the holder lets go.
-    if (Atomics.load(i32, M_STATE) === FREE && tryLockWord(m, me) === FREE) return true;
+    if (Atomics.load(i32, M_STATE) === FREE && tryLockWord(m, me) === TAKEN) return true;
   }
   return false;
 }
