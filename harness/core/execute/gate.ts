@@ -51,6 +51,10 @@ export class StartGate {
    */
   arrive(): boolean {
     const i32 = this.#i32;
+    // A group of one (a 1-thread configuration) meets nobody: only the cut is news. One load instead
+    // of the round's four read-modify-writes and stores, each a full fence (measured: 15% of a
+    // one-thread in-worker trial); the cancel flag is for waking spinners, and this thread never spins.
+    if (this.#parties === 1) return Atomics.load(i32, G_CUT) === 0;
     const round = Atomics.load(i32, G_ROUND);
     if (Atomics.add(i32, G_COUNT, 1) === this.#parties - 1) {
       // Last to arrive: decide for everyone whether the batch goes on, then reset the count before

@@ -122,17 +122,25 @@ export class ConfigGrader {
   /** Grades one finished trial. `trace` is read lazily, only for kept failures. */
   addTrial(trial: number, state: unknown, outcomes: Array<ActorOutcome<unknown>>, trace: () => TraceEvent[], schedule?: ScheduleSample): void {
     this.#trials++;
-    const errored = outcomes.findIndex((o) => !o.ok);
+    // Plain loops here: this runs per trial (in-worker trials: on a trial thread's critical path).
+    let errored = -1;
+    for (let t = 0; t < outcomes.length; t++) {
+      if (!outcomes[t]!.ok) {
+        errored = t;
+        break;
+      }
+    }
     if (errored >= 0 && this.#suite.actorErrorsAreFailures !== true) {
       this.#actorError(trial, outcomes, errored);
       return;
     }
     let failed = false;
-    for (const [name, check] of this.#checks) {
-      const verdict = judged(check, state, outcomes, this.#ctx);
+    const checks = this.#checks;
+    for (let i = 0; i < checks.length; i++) {
+      const verdict = judged(checks[i]![1], state, outcomes, this.#ctx);
       if (!verdictOk(verdict)) {
         failed = true;
-        this.#fail(name, trial, verdict, trace, schedule);
+        this.#fail(checks[i]![0], trial, verdict, trace, schedule);
       }
     }
     if (this.#suite.outcome !== undefined) {

@@ -44,38 +44,51 @@ function snapshot(): Saved {
 
 let saved: Saved | undefined;
 /** The same comparison as restoreGlobals' loop, as straight-line code (see compileIntactCheck). */
-let intact: ((owners: object[], refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean) | undefined;
+let intact: ((refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean) | undefined;
 let refs: unknown[] = [];
-/** The owner objects as captured (GUARDED order), so the check never looks them up by a global name an actor could shadow. */
-const owners: object[] = GUARDED.map(([owner]) => owner);
+
+/**
+ * The globals the guarded owners other than globalThis are reached through by name in the compiled
+ * check (Atomics and Promise are guarded themselves): compared first, so that a replaced
+ * globalThis.Array cannot hide a replaced Array.prototype.map behind its own prototype.
+ */
+const REACHED_THROUGH: Array<[name: string, value: unknown]> = [
+  ['Array', Array],
+  ['Object', Object],
+];
 
 /** Takes the reference copy of the guarded globals: call once, when the worker module loads. */
 export function rememberGlobals(): void {
   if (saved !== undefined) return;
   saved = snapshot();
-  refs = saved.map((s) => s.value);
+  refs = [...REACHED_THROUGH.map(([, value]) => value), ...saved.map((s) => s.value)];
   intact = compileIntactCheck();
 }
 
 /**
  * restoreGlobals runs after every trial. Its loop reads ~30 properties by computed key on five
  * different objects, which V8 cannot cache (measured: 0.8 us per trial, a fifth of a short
- * trial's cost). The same reads as fixed property names in one compiled function take a few ns.
- * Built from the GUARDED table above (our own constant names, nothing from outside).
+ * trial's cost). The same reads as global names and fixed property paths (`Atomics.load`) in one
+ * compiled function cost next to nothing: V8 compiles a read of an unchanged global, and of a
+ * property of that object that never changed, to a constant guarded by a dependency, which
+ * discards the code if one changes (measured: reading them through the owner objects instead,
+ * `o[1].load`, was 8-12% of a one-thread in-worker trial). Built from the GUARDED table above (our
+ * own constant names, nothing from outside). Any read that throws (a deleted global) sends
+ * restoreGlobals to its careful loop, which reads through the owners captured at load.
  */
-function compileIntactCheck(): (owners: object[], refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean {
-  let i = 0;
-  const terms: string[] = [];
-  GUARDED.forEach(([, label, keys], o) => {
+function compileIntactCheck(): (refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean {
+  const terms: string[] = REACHED_THROUGH.map(([name], i) => `${name} === r[${i}]`);
+  let i = REACHED_THROUGH.length;
+  for (const [, label, keys] of GUARDED) {
     for (const key of keys) {
+      const path = label === 'globalThis' ? key : `${label}.${key}`;
       // Atomics.wait may be the wait recorder's wrapper (in place for the whole batch): accepted, as in the loop.
-      terms.push(label === 'Atomics' && key === 'wait' ? `(o[${o}].wait === r[${i}] || w(o[${o}].wait))` : `o[${o}].${key} === r[${i}]`);
+      terms.push(label === 'Atomics' && key === 'wait' ? `(${path} === r[${i}] || w(${path}))` : `${path} === r[${i}]`);
       i++;
     }
-  });
-  // The captured owners (o), as restoreGlobals' loop reads them: a replaced globalThis.Array cannot hide a replaced Array.prototype.map.
+  }
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('o', 'r', 'w', `return ${terms.join(' && ')};`) as (owners: object[], refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean;
+  return new Function('r', 'w', `return ${terms.join(' && ')};`) as (refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean;
 }
 
 /**
@@ -87,7 +100,7 @@ export function restoreGlobals(): { error: ActorMisuseError; restored: boolean }
   if (saved === undefined) return null;
   // The usual case: all intact (a getter or a missing owner sends it to the careful loop below).
   try {
-    if (intact!(owners, refs, isRecorderWait)) return null;
+    if (intact!(refs, isRecorderWait)) return null;
   } catch {
     // Fall through: the loop finds and repairs what is wrong.
   }

@@ -27,10 +27,14 @@ import { OutcomeBoard } from './outcome-board.js';
 import { ringSlot } from '../in-worker-ring.js';
 import { describeThrown } from '../../shared/safe-value.js';
 
+/** stateOf's answer when the suite's setup threw: a value no setup can return. */
+export const SETUP_FAILED: unique symbol = Symbol('setup failed');
+
 export class InWorkerTrials {
   readonly count: number;
   readonly #w: InWorkerTask;
   readonly #thread: number;
+  readonly #threads: number;
   readonly #slots: SlotAllocator;
   /** One setup context for the whole batch, its trial moved on: setup runs per trial per thread, so nothing is allocated for it. */
   readonly #setupCtx: SetupContext;
@@ -52,6 +56,7 @@ export class InWorkerTrials {
     this.#w = w;
     this.count = w.count;
     this.#thread = thread;
+    this.#threads = w.config.threads;
     this.#slots = new SlotAllocator(w.slots, w.stride);
     this.#setupCtx = { threads: w.config.threads, params: w.config.params, variant: w.config.variant, trial: 0, alloc: this.#slots.alloc, int32: this.#slots.int32 };
     this.#setup = () => suite.setup(this.#setupCtx);
@@ -60,17 +65,25 @@ export class InWorkerTrials {
     this.#grader = new ConfigGrader(suite, w.config, w.timeoutMs, trace.perThread);
   }
 
-  /** This thread's view of trial `trial`, in batch slot `k`: the suite's setup over the slot, with the slot's ids; or what it threw. */
-  stateOf(k: number, trial: number): { state: unknown } | { error: string } {
+  /**
+   * This thread's view of trial `trial`, in batch slot `k`: the suite's setup over the slot, with the
+   * slot's ids; SETUP_FAILED if it threw (setupError says what). Not wrapped in a result object: this
+   * runs per trial per thread, and an object per call was garbage for the young generation.
+   */
+  stateOf(k: number, trial: number): unknown {
     const w = this.#w;
     try {
       this.#slots.moveTo(ringSlot(k), trial);
       this.#setupCtx.trial = trial;
-      return { state: withPrimitiveIds(w.idBase + k * w.idsPerTrial, w.idsPerTrial, this.#setup) };
+      return withPrimitiveIds(w.idBase + k * w.idsPerTrial, w.idsPerTrial, this.#setup);
     } catch (err) {
-      return { error: `${describeThrown(err)} (in a worker: the suite sets trialsInWorkers)` };
+      this.setupError = `${describeThrown(err)} (in a worker: the suite sets trialsInWorkers)`;
+      return SETUP_FAILED;
     }
   }
+
+  /** What the last setup that returned SETUP_FAILED threw, in words. */
+  setupError = '';
 
   /** This thread's outcome of batch trial `k`, for thread 0 to grade. */
   publish(k: number, outcome: ActorOutcome<unknown>): void {
@@ -93,8 +106,12 @@ export class InWorkerTrials {
       // Not among the last two (cannot happen: thread 0 grades every trial during the next one).
       if (seen.k !== k) throw new Error(`in-worker trials: trial ${k} of the batch is no longer held by thread ${this.#thread}`);
       const slot = ringSlot(k);
-      const outcomes = this.#w.threadNames.map((_, t) => this.#board.read(slot, t));
-      this.#grader.addTrial(seen.trial, seen.state, outcomes, () => this.#traceOf(slot));
+      // A fresh array per trial (invariants may keep it), filled without a callback. A literal, not
+      // `new Array(n)`: an actor may have replaced globalThis.Array (the actor guard leaves that be).
+      const outcomes: Array<ActorOutcome<unknown>> = [];
+      for (let t = 0; t < this.#threads; t++) outcomes[t] = this.#board.read(slot, t);
+      this.#gradingSlot = slot;
+      this.#grader.addTrial(seen.trial, seen.state, outcomes, this.#traceOfGrading);
       // Graded (a kept failure copied what it needs): the slot and board entry are zeroed here, while
       // in this core's cache, so that the main thread need not before the set's next batch (it
       // still does after a batch that did not grade every trial: batch-loop.ts slotsCleaned).
@@ -110,6 +127,11 @@ export class InWorkerTrials {
   part(): ConfigResult | undefined {
     return this.#graded === 0 ? undefined : this.#grader.result(performance.now() - this.#startedAt);
   }
+
+  /** The ring slot being graded, for #traceOfGrading. */
+  #gradingSlot = 0;
+  /** The trace of the trial being graded (read only for a kept failure): one function for the batch, not a closure per trial. */
+  readonly #traceOfGrading = (): TraceEvent[] => this.#traceOf(this.#gradingSlot);
 
   /** The trace in ring slot `slot` (ringSlot of the batch trial): read before a later trial reuses it. */
   #traceOf(slot: number): TraceEvent[] {

@@ -16,7 +16,7 @@ import type { BatchReply, BatchTask } from './task.js';
 import { Phase, beatWord, gradingWord, idWord, phaseWord, sleepingWord, trialWord } from './progress-words.js';
 import { WaitRecorder } from './wait-recorder.js';
 import { pinThisThread } from './pin-thread.js';
-import { InWorkerTrials } from './in-worker-trials.js';
+import { InWorkerTrials, SETUP_FAILED } from './in-worker-trials.js';
 import { ringSlot } from '../in-worker-ring.js';
 import { guardParentPort, rememberGlobals, restoreGlobals } from './actor-guard.js';
 // Imported before rememberGlobals() runs: interpose.ts captures the real Atomics, clock and random at load.
@@ -151,6 +151,12 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
     if (!Number.isInteger(t) || t < 0 || t >= task.threads) return false;
     return model !== null ? model.isBlocked(t) : Atomics.load(progress, sleepingWord(task.threads, t)) === 1;
   };
+  // The actor context's random(): this trial's generator, built on first use only (most actors never
+  // draw, and a generator costs ~1 us to seed). One function for the batch, reset per trial, rather
+  // than a closure per trial.
+  let actorRng: (() => number) | undefined;
+  let actorRngTrial = 0;
+  const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, actorRngTrial, task.thread))();
   // Heartbeat: every primitive operation counts as progress, so a long but live trial on a loaded
   // machine is not mistaken for a hang. Only this thread writes its word: a plain increment is enough.
   setYieldHook((op, primitive) => {
@@ -176,15 +182,14 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
         // Atomics.store is a full fence, which waits for this trial's earlier stores to cold lines.
         progress[gradingWord(task.threads, task.thread)] = k + 1;
         progress[phase] = Phase.SETTING_UP;
-        const made = inWorker.stateOf(k, seedTrial);
+        state = inWorker.stateOf(k, seedTrial);
         progress[phase] = Phase.TRIALS;
         harnessCode = false;
-        if ('error' in made) {
+        if (state === SETUP_FAILED) {
           // Every thread runs the same setup and stops here alike (a setup that throws in one thread only leaves the others at the gate: a hang).
-          setupError = { trial: seedTrial, message: made.error };
+          setupError = { trial: seedTrial, message: inWorker.setupError };
           break;
         }
-        state = made.state;
         inWorker.remember(k, seedTrial, state);
       } else {
         state = task.states[k];
@@ -210,9 +215,9 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       let outcome: BatchReply['outcomes'][number];
       try {
         if (endedBeforeStart !== null) throw endedBeforeStart;
-        // Built on first use only: most actors never draw, and a generator costs ~1 us to seed.
-        let actorRng: (() => number) | undefined;
-        const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
+        actorRng = undefined;
+        actorRngTrial = seedTrial;
+        // A fresh context per trial (an actor may write to its own); random is the batch's one function.
         // A replay runs one trial's seed again and again: the actor sees that trial's index each time.
         const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random, isSleeping, now: sharedNow };
         waits?.begin(state);
