@@ -17,7 +17,7 @@ const MAX_BATCH = 512;
  * In-worker trials cost the main thread nothing per trial, so a batch's fixed costs (a task posted
  * to each worker, tinypool's reply and memory report) dominate short trials: their batches may be longer.
  */
-const MAX_BATCH_IN_WORKERS = 8192;
+const MAX_BATCH_IN_WORKERS = 65536;
 /** Bytes of one trace arena at most: caps the batch size at high thread counts (two arenas per configuration). */
 const TRACE_ARENA_BUDGET = 8 * 1024 * 1024;
 
