@@ -15,8 +15,13 @@ import { makeRow, type Row } from '../lib/row.js';
 
 const SUITE = new URL('./plain-increment-in-workers-suite.js', import.meta.url).pathname;
 
-/** Trials of one measurement, split among the groups. */
-const TRIALS = 16_000_000;
+/**
+ * Trials of one measurement, split among the groups. Enough that each group's start-up (a process,
+ * its modules, a worker: ~0.5 s of CPU, paid at every --jobs value) does not decide the ratio: with
+ * 16,000,000 it read 1.44-1.52x in session 14, against 1.82x with 48,000,000, while two
+ * 8,000,000-trial runs confined by hand to a core each took as long side by side as one alone.
+ */
+const TRIALS = 48_000_000;
 
 async function rateWithJobs(jobs: number, cpus: number[]): Promise<number> {
   const items = await plan({ suites: [SUITE], seed: `bench-jobs-${jobs}`, threads: [1], cores: ['all'], jitter: ['none'], schedule: ['free'] }, hasAffinity());

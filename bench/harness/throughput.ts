@@ -18,26 +18,44 @@ export interface HarnessRate {
   trialsPerSecond: number;
   failedTrials: number;
   trials: number;
+  /** The rate of the warm-up run before it: the first trials of a suite in freshly started workers. */
+  coldTrialsPerSecond: number;
 }
 
 function configOf(suiteUrl: string, suite: string, variant: string, threads: number, params: Record<string, number>): Configuration {
   return { key: `${suite}/${variant}/t${threads}/c-all/j-none`, suite, suiteUrl, variant, canary: false, threads, cores: 'all', jitter: 'none', params, seed: 'bench' };
 }
 
+/**
+ * Trials per second of `trials` trials of one configuration, measured warm: the workers are started
+ * and the suite loaded (a 64-trial run), then `trials` more are run untimed as a warm-up, then the
+ * measured run. Why the warm-up: a suite gets freshly started workers (pools.ts: a group is never
+ * shared between suites), and V8 optimizes the trial loop in them while it runs, on compiler threads
+ * that the trial threads' spinning leaves little of the 2 cores: measured in session 14, the first
+ * 100,000 trials of the in-worker plain increment ran at a third of the rate of the next (the cold
+ * figure is returned too, from the timed warm-up run). The hand-written loop needs no warm-up: its
+ * few lines are optimized within its first milliseconds.
+ */
 export async function harnessRate(groups: WorkerGroups, suiteUrl: string, variant: string, threads: number, trials: number, params: Record<string, number> = {}): Promise<HarnessRate> {
   const suite = await loadSuite(suiteUrl);
   const config = configOf(suiteUrl, suite.name, variant, threads, { ...(suite.params ?? {}), ...params } as Record<string, number>);
-  // Warm-up: start the worker group and load the suite in every worker before the clock starts.
-  await executeConfiguration(suite, config, { timeoutMs: 5000, traceEvents: 48, budget: { runs: 64 }, groups });
-  const t0 = performance.now();
-  const r = await executeConfiguration(suite, config, { timeoutMs: 5000, traceEvents: 48, budget: { runs: trials }, groups });
-  return { trialsPerSecond: r.trials / ((performance.now() - t0) / 1000), failedTrials: r.failedTrials, trials: r.trials };
+  const runs = async (n: number): Promise<{ rate: number; trials: number; failedTrials: number }> => {
+    const t0 = performance.now();
+    const r = await executeConfiguration(suite, config, { timeoutMs: 5000, traceEvents: 48, budget: { runs: n }, groups });
+    return { rate: r.trials / ((performance.now() - t0) / 1000), trials: r.trials, failedTrials: r.failedTrials };
+  };
+  // Start-up: the worker group started and the suite loaded in every worker, outside any clock.
+  await runs(64);
+  const cold = await runs(trials);
+  const warm = await runs(trials);
+  return { trialsPerSecond: warm.rate, failedTrials: warm.failedTrials, trials: warm.trials, coldTrialsPerSecond: cold.rate };
 }
 
 export async function throughputRows(reps: number): Promise<Row[]> {
   const groups = new WorkerGroups();
   const sd: number[] = [];
   const inWorkers: number[] = [];
+  const inWorkersCold: number[] = [];
   const sdFresh: number[] = [];
   const hand: number[] = [];
   const pool: number[] = [];
@@ -54,7 +72,9 @@ export async function throughputRows(reps: number): Promise<Row[]> {
       sd.push(s.trialsPerSecond);
       races.shakedown.push(s.failedTrials / s.trials);
       sdFresh.push((await harnessRate(groups, PLAIN, 'fresh-buffer', 2, 200_000)).trialsPerSecond);
-      inWorkers.push((await harnessRate(groups, PLAIN_IN_WORKERS, 'default', 2, 400_000)).trialsPerSecond);
+      const iw = await harnessRate(groups, PLAIN_IN_WORKERS, 'default', 2, 400_000);
+      inWorkers.push(iw.trialsPerSecond);
+      inWorkersCold.push(iw.coldTrialsPerSecond);
       pool.push((await tinypoolPerTrial(2000)).trialsPerSecond);
       fresh.push((await freshWorkers(20)).trialsPerSecond);
       counter2.push((await harnessRate(groups, resolveSuiteUrl('counter'), 'locked', 2, 100_000)).trialsPerSecond);
@@ -69,6 +89,7 @@ export async function throughputRows(reps: number): Promise<Row[]> {
     makeRow({ section, name: 'shakedown, plain increment x2, in workers', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: inWorkers, baseline: hand, goal: 0.5 }),
     makeRow({ section, name: 'shakedown, plain increment x2, in workers', unit, sense: 'higher-is-better', baselineName: 'tinypool task per trial', figure: inWorkers, baseline: pool, goal: 100 }),
     makeRow({ section, name: 'shakedown, plain increment x2, in workers', unit, sense: 'higher-is-better', baselineName: 'same, states on the main thread', figure: inWorkers, baseline: sd }),
+    makeRow({ section, name: 'same, cold: first 400k trials in fresh workers', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: inWorkersCold, baseline: hand }),
     makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'hand-written spin loop', figure: sd, baseline: hand, extra: { raceRateShakedown: races.shakedown, raceRateHandLoop: races.hand } }),
     makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'tinypool task per trial', figure: sd, baseline: pool }),
     makeRow({ section, name: 'shakedown, plain increment x2', unit, sense: 'higher-is-better', baselineName: 'fresh workers per trial', figure: sd, baseline: fresh, goal: 10_000 }),
