@@ -258,15 +258,39 @@ export function nextPrimitiveId(): number {
     if (idBlock.next >= idBlock.end) throw new RangeError(`more primitives were made than the ${idBlock.count} ids reserved for them`);
     return idBlock.next++;
   }
-  return Atomics.add(R.i32, H_NEXT_PRIMITIVE_ID, 1);
+  return takeIds(1);
 }
 
 /**
  * Takes `count` ids off the process-wide counter and returns the first: a block that
- * withPrimitiveIds hands out again in other threads.
+ * withPrimitiveIds hands out again in other threads. Its ids are first .. first + count - 1,
+ * all of them valid ids (see takeIds).
  */
 export function reservePrimitiveIds(count: number): number {
-  return Atomics.add(R.i32, H_NEXT_PRIMITIVE_ID, count);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_ID_BLOCK) throw new RangeError(`reservePrimitiveIds(count): expected an integer from 1 to ${MAX_ID_BLOCK}, got ${String(count)}`);
+  return takeIds(count);
+}
+
+/**
+ * Ids are 1 .. 2^31 - 1: each is stored in Int32 words (held-lock entries, wait records) and compared
+ * there with the number its primitive keeps, and 0 means "none". The counter is one Int32 word that
+ * wraps, and a soak wraps it: at 4 million in-worker trials per second, one id each, it passes 2^31
+ * in about 9 minutes. So an id is the counter's low 31 bits (the same ids as the counter itself
+ * until it first passes 2^31 - 1; and 2^31 divides the word's 2^32 values, so no two nearby counter
+ * values give one id), and a block is taken again if it would hold 0 or run past 2^31 - 1: a lock
+ * whose id its held-lock entry could not hold would never be seen released. Ids repeat after 2^31 of
+ * them; only primitives alive at the same time must differ, and none lives that long in a stress run.
+ */
+const ID_MASK = 0x7fff_ffff;
+/** The largest block reservePrimitiveIds hands out: a small part of the range, so that taking one again always fits. */
+const MAX_ID_BLOCK = 1 << 28;
+
+function takeIds(count: number): number {
+  for (;;) {
+    const first = Atomics.add(R.i32, H_NEXT_PRIMITIVE_ID, count) & ID_MASK;
+    if (first !== 0 && first + count - 1 <= ID_MASK) return first;
+    // Holds 0 or runs past the end: the counter has moved on by `count`, so the next block starts near 1.
+  }
 }
 
 /**
