@@ -38,6 +38,20 @@ describe('cli: config file edges', function () {
     return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
+  it('a config file under a name stress does not read (.ts, .cjs, .yaml) is an error naming it and the names it reads (exit 2), not passed over', () => {
+    for (const name of ['stress.config.ts', 'stress.config.cjs', 'stress.config.yaml']) {
+      const root = project(`unread-${name}`, { [name]: 'export default { threads: [3] };' });
+      const r = stressIn(root, ['list', 'counter']);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.ok(r.err.includes(`${join(root, name)} is not read: stress reads stress.config.json, stress.config.mjs, stress.config.js`), r.err);
+      // --config names the file to read instead; the unread one no longer matters.
+      writeFileSync(join(root, 'settings.json'), '{"threads": [3]}');
+      const named = stressIn(root, ['list', 'counter', '--config', 'settings.json']);
+      assert.equal(named.code, 0, named.out + named.err);
+      assert.match(named.out, /\/t3\//);
+    }
+  });
+
   it('two config files in one directory are an error naming both (exit 2); --config picks one', () => {
     for (const other of ['stress.config.mjs', 'stress.config.js']) {
       const root = project(`two-${other}`, { 'stress.config.json': '{"threads": [3]}', [other]: 'export default { threads: [5] };' });

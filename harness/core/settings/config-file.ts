@@ -118,8 +118,21 @@ function onlyConfigIn(dir: string): string | undefined {
   if (found.length > 1) {
     throw new HarnessError('ERR_CONFIG', `${dir} has ${found.length} config files (${found.join(', ')}): it is ambiguous which one holds the settings; keep one (or name one with --config)`);
   }
-  return found.length === 1 ? join(dir, found[0]!) : undefined;
+  if (found.length === 1) return join(dir, found[0]!);
+  // A config under a name this does not read (TypeScript, CommonJS, YAML) would be passed over in
+  // silence, and the run would test the defaults instead of what the file asks, green or not.
+  const unread = UNREAD_CONFIG_NAMES.filter((n) => existsSync(join(dir, n)));
+  if (unread.length > 0) {
+    throw new HarnessError(
+      'ERR_CONFIG',
+      `${join(dir, unread[0]!)} is not read: stress reads ${CONFIG_NAMES.join(', ')}; compile it to stress.config.mjs or .js (a .ts: tsc, then point --config at the output), or name another file with --config`,
+    );
+  }
+  return undefined;
 }
+
+/** Config file names other tools read and stress does not: found where a config is looked for, they are an error, not passed over. */
+const UNREAD_CONFIG_NAMES = ['stress.config.ts', 'stress.config.mts', 'stress.config.cts', 'stress.config.cjs', 'stress.config.yaml', 'stress.config.yml', 'stress.config.json5', 'stress.config.toml'];
 
 /** The nearest directory at or above `start` with a package.json, not above the home directory. */
 function projectRoot(start: string): string | undefined {
