@@ -43,7 +43,7 @@ export { checkTimeout, deadlineOf, remainingUntil } from './validate.js';
 export { createLogger, writeLine, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
 export { setDeadlockDetection, deadlockDetectionEnabled, waitForTable, reapThread, NO_HOLDER, type WaitRecord } from './registry.js';
 // Internal to the stress harness (in-worker trials): the same setup run in every thread makes primitives with the same ids.
-export { reservePrimitiveIds, withPrimitiveIds, countPrimitiveIds } from './registry.js';
+export { reservePrimitiveIds, withPrimitiveIds, countPrimitiveIds, forgetHeldLocks } from './registry.js';
 export { setYieldHook, getYieldHook, yieldPoint, type YieldHook, type YieldOp } from './yield-point.js';
 export { type Guard } from './guard.js';
 export { type Placement, CACHE_LINE } from './memory.js';

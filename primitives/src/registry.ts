@@ -356,6 +356,19 @@ export function noteHeld(primId: number): void {
   }
 }
 
+/**
+ * Empties this thread's held-lock entries. For a harness whose threads run one trial after another
+ * (shakedown's trial workers): a lock an actor left held lives in that trial's memory and ends with
+ * it, but its entry would stay, and with all HELD_ENTRIES taken by such leftovers the thread's
+ * later locks go unrecorded, so that no lock cycle through them can be confirmed (a deadlock
+ * would hang instead of being reported). Plain stores: only this thread writes its entries.
+ */
+export function forgetHeldLocks(): void {
+  const held = myHeld;
+  if (held === null) return;
+  for (let i = 0; i < HELD_ENTRIES; i++) if (held[i] !== 0) held[i] = 0;
+}
+
 function heldEntries(): Int32Array {
   ownSlot();
   return myHeld!;

@@ -5,7 +5,7 @@
  * The next trial's gate is also the end of this one.
  */
 import { getEnvironmentData, threadId } from 'node:worker_threads';
-import { setThreadName, setYieldHook } from '@shakedown/primitives';
+import { forgetHeldLocks, setThreadName, setYieldHook } from '@shakedown/primitives';
 import { GateCancelled, StartGate } from '../gate.js';
 import { delay } from '../jitter.js';
 import { threadRng, trialRng } from '../../shared/rng.js';
@@ -202,6 +202,9 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       // Same decision in every thread of the trial: derived from the trial alone.
       jitterOn = model === null && jitter.trialFraction > 0 && trialRng(task.seed, task.configKey, seedTrial)() < jitter.trialFraction;
       if (jitterOn) rng = threadRng(task.seed, task.configKey, seedTrial, task.thread);
+      // Each trial starts holding no lock: one an earlier actor left held died with that trial's
+      // memory, and its entry in this thread's held list would only crowd out the next ones.
+      forgetHeldLocks();
       // The batch may be cut short here (its configuration's time is up): the trials run so far are its reply.
       if (!gate.arrive()) break;
       // Set when a finding ended a controlled trial before this thread's first turn: its actor does not run.
