@@ -18,6 +18,12 @@ const MAX_BATCH = 512;
  * to each worker, tinypool's reply and memory report) dominate short trials: their batches may be longer.
  */
 const MAX_BATCH_IN_WORKERS = 65536;
+/**
+ * Primitive ids one in-worker batch reserves at most (idsPerTrial per trial, reservePrimitiveIds):
+ * caps the batch of a suite that makes many primitives per trial, well inside the 2^28 a reservation
+ * may take, so that a run of such a suite never asks for more.
+ */
+const MAX_IDS_PER_BATCH = 1 << 24;
 /** Bytes of one trace arena at most: caps the batch size at high thread counts (two arenas per configuration). */
 const TRACE_ARENA_BUDGET = 8 * 1024 * 1024;
 
@@ -58,7 +64,7 @@ export class BatchMemory {
     this.#traceEvents = traceEvents;
     this.#stride = inWorker?.stride ?? 0;
     // In-worker trials keep memory for IN_WORKER_RING trials whatever the batch's length (in-worker-ring.ts).
-    this.maxBatch = inWorker !== undefined ? MAX_BATCH_IN_WORKERS : Math.max(1, Math.min(MAX_BATCH, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, ctx.threads, traceEvents))));
+    this.maxBatch = inWorker !== undefined ? Math.max(1, Math.min(MAX_BATCH_IN_WORKERS, Math.floor(MAX_IDS_PER_BATCH / inWorker.idsPerTrial))) : Math.max(1, Math.min(MAX_BATCH, Math.floor(TRACE_ARENA_BUDGET / traceArenaBytes(1, ctx.threads, traceEvents))));
     const regions = inWorker !== undefined ? IN_WORKER_RING : this.maxBatch;
     this.#sets = [0, 1].map(() => {
       const arena = new StateArena();
