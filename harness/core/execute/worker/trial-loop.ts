@@ -151,12 +151,6 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
     if (!Number.isInteger(t) || t < 0 || t >= task.threads) return false;
     return model !== null ? model.isBlocked(t) : Atomics.load(progress, sleepingWord(task.threads, t)) === 1;
   };
-  // The actor context's random(): this trial's generator, built on first use only (most actors never
-  // draw, and a generator costs ~1 us to seed). One function for the batch, reset per trial, rather
-  // than a closure per trial.
-  let actorRng: (() => number) | undefined;
-  let actorRngTrial = 0;
-  const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, actorRngTrial, task.thread))();
   // Heartbeat: every primitive operation counts as progress, so a long but live trial on a loaded
   // machine is not mistaken for a hang. Only this thread writes its word: a plain increment is enough.
   setYieldHook((op, primitive) => {
@@ -218,9 +212,12 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
       let outcome: BatchReply['outcomes'][number];
       try {
         if (endedBeforeStart !== null) throw endedBeforeStart;
-        actorRng = undefined;
-        actorRngTrial = seedTrial;
-        // A fresh context per trial (an actor may write to its own); random is the batch's one function.
+        // Built on first use only: most actors never draw, and a generator costs ~1 us to seed. A
+        // closure per trial, not one function for the batch: an actor may keep ctx.random and draw
+        // after its trial ended (a timer, the next trial), and must still draw from its own trial's
+        // sequence, or a replay of either trial would not draw what the run drew.
+        let actorRng: (() => number) | undefined;
+        const random = (): number => (actorRng ??= threadRng(task.seed, `${task.configKey}/actor`, seedTrial, task.thread))();
         // A replay runs one trial's seed again and again: the actor sees that trial's index each time.
         const ctx = { threads: task.threads, thread: task.thread, params: task.params, variant: task.variant, trial: seedTrial, timeoutMs: task.timeoutMs, random, isSleeping, now: sharedNow };
         waits?.begin(state);
