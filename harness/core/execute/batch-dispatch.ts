@@ -166,7 +166,9 @@ export function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>,
   const graded = !inWorker || ran === 0 || outcome.replies.reduce((n, r) => n + (r?.graded?.trials ?? 0), 0) === ran;
   // In-worker trials: setup threw (in every thread) at trial `ran`: the batch ends there, as the main thread's setup would end it.
   const setupStopped = inWorker && outcome.replies.some((r) => r?.setupError !== undefined);
-  if (graded && counts.every((c) => c === ran) && (ran === k || ((cut || setupStopped) && ran >= 0 && ran < k))) return outcome;
+  // In-worker trials: thread 0 cut the batch itself at --max-failures (as the main thread cuts at a deadline).
+  const limitCut = inWorker && outcome.replies.some((r) => r?.limitCut === true);
+  if (graded && counts.every((c) => c === ran) && (ran === k || ((cut || setupStopped || limitCut) && ran >= 0 && ran < k))) return outcome;
   return {
     kind: 'crash',
     name: 'WorkerCrash',

@@ -53,6 +53,12 @@ export async function runBatches(c: BatchLoopContext): Promise<BatchesEnd> {
 class Batches {
   readonly #c: BatchLoopContext;
   readonly #maxFailures: number;
+  /**
+   * In-worker trials with --max-failures: the failed trials graded so far, counted by the batches'
+   * thread 0s as they grade (task.ts InWorkerTask.failures). Set again from the grader after a
+   * recovery, when the cancelled batches' counts died with them.
+   */
+  readonly #failureCount: Int32Array | null;
   /** When the configuration's time is up: Infinity until its clock starts, or without a time budget. */
   #deadline = Infinity;
   #clockStarted = false;
@@ -74,6 +80,7 @@ class Batches {
   constructor(c: BatchLoopContext) {
     this.#c = c;
     this.#maxFailures = c.options.maxFailures ?? Infinity;
+    this.#failureCount = this.#maxFailures !== Infinity && c.inWorker !== undefined ? new Int32Array(new SharedArrayBuffer(4)) : null;
   }
 
   /**
@@ -184,6 +191,8 @@ class Batches {
       config: dispatch.config,
       timeoutMs: options.timeoutMs,
       threadNames: dispatch.threadNames,
+      // Owed trials (a rerun after a hang, at the limit already) run whole: no limit for them.
+      ...(this.#failureCount !== null && !this.#atLimit() ? { failures: { word: this.#failureCount.buffer as SharedArrayBuffer, limit: this.#maxFailures } } : {}),
     });
     batch.stateFor = (i) => scratchState(suite, ctx, layout, ringSlot(i), first + i);
     batch.traceRegion = ringSlot;
@@ -235,6 +244,8 @@ class Batches {
   /** After a new group replaced a failed one: start again with small batches. */
   #recovered(after: Exclude<AfterRecovery, 'stop'>, finished: number): void {
     if (after === 'fatal') this.#fatal = true;
+    // No batch is in flight now: the cancelled ones' graded failures were never absorbed.
+    if (this.#failureCount !== null) Atomics.store(this.#failureCount, 0, this.#c.grader.failedTrials);
     this.#batchSize = FIRST_BATCH;
     this.recoveries++;
     // Past MAX_RECOVERIES (an owed trial hung again): stop now.

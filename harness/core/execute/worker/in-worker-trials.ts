@@ -52,7 +52,18 @@ export class InWorkerTrials {
   #graded = 0;
   readonly #startedAt = performance.now();
 
-  constructor(w: InWorkerTask, suite: AnySuite, thread: number, trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number; stamp: number }) {
+  /** Ends the batch at its next trial boundary (the gate's cut): called once --max-failures is reached. */
+  readonly #cut: () => void;
+
+  /** The configuration's failure count (InWorkerTask.failures), thread 0 only; null without --max-failures. */
+  readonly #failures: Int32Array | null;
+
+  constructor(w: InWorkerTask, suite: AnySuite, thread: number, trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number; stamp: number }, cut: () => void) {
+    this.#cut = cut;
+    this.#failures = thread === 0 && w.failures !== undefined ? new Int32Array(w.failures.word) : null;
+    // Already at the limit (the batch ahead of this one reached it): no trial starts. Before thread 0's
+    // first arrival at the gate, so that whichever thread arrives last there sees the cut.
+    if (this.#failures !== null && Atomics.load(this.#failures, 0) >= w.failures!.limit) this.#cutAtLimit();
     this.#w = w;
     this.count = w.count;
     this.#thread = thread;
@@ -82,6 +93,9 @@ export class InWorkerTrials {
     }
   }
 
+  /** Set once this thread cut the batch at --max-failures (the reply says so: the batch ran fewer trials than it holds). */
+  limitCut = false;
+
   /** What the last setup that returned SETUP_FAILED threw, in words. */
   setupError = '';
 
@@ -103,6 +117,7 @@ export class InWorkerTrials {
   gradeUpTo(last: number): void {
     for (let k = this.#next; k <= last; k++) {
       const seen = this.#recent[k % 2]!;
+      const failedBefore = this.#grader.failedTrials;
       // Not among the last two (cannot happen: thread 0 grades every trial during the next one).
       if (seen.k !== k) throw new Error(`in-worker trials: trial ${k} of the batch is no longer held by thread ${this.#thread}`);
       const slot = ringSlot(k);
@@ -120,12 +135,24 @@ export class InWorkerTrials {
       this.#board.clear(slot);
       this.#graded++;
       this.#next = k + 1;
+      if (this.#failures !== null && this.#grader.failedTrials > failedBefore) this.#countFailure();
     }
   }
 
   /** What this thread's graded trials add up to, for the main thread to add to the configuration's (undefined if it graded none). */
   part(): ConfigResult | undefined {
     return this.#graded === 0 ? undefined : this.#grader.result(performance.now() - this.#startedAt);
+  }
+
+  /** --max-failures: one more failed trial for the configuration; at its limit, no further trial of this batch starts (the one in flight still finishes and is graded). */
+  #countFailure(): void {
+    if (Atomics.add(this.#failures!, 0, 1) + 1 >= this.#w.failures!.limit) this.#cutAtLimit();
+  }
+
+  #cutAtLimit(): void {
+    if (this.limitCut) return;
+    this.limitCut = true;
+    this.#cut();
   }
 
   /** The ring slot being graded, for #traceOfGrading. */

@@ -65,6 +65,8 @@ export interface BatchReply {
   ran?: number;
   /** In-worker trials, thread 0: the batch's trials graded (counts, outcomes, first failure samples). */
   graded?: ConfigResult;
+  /** In-worker trials, thread 0: it cut the batch short, the configuration's failures having reached InWorkerTask.failures.limit. */
+  limitCut?: boolean;
   /** In-worker trials: setup threw in this trial (in every thread alike); the batch ran the trials before it. */
   setupError?: { trial: number; message: string };
   /** Controlled batches: per trial run, this thread's report (small: a finding, a summary, or a logged trial's operations). */
@@ -87,4 +89,12 @@ export interface InWorkerTask {
   config: Configuration;
   timeoutMs: number;
   threadNames: string[];
+  /**
+   * --max-failures: the configuration's failed trials so far (Int32 word 0, shared by its batches:
+   * a pipelined batch starts before the one ahead of it has replied) and its limit. Thread 0 adds
+   * each failure it grades and cuts the batch (the gate's cut, as the deadline does) once the count
+   * reaches the limit, or before the first trial when it already has: a long batch stops within a
+   * trial or two of the limit instead of running to its end.
+   */
+  failures?: { word: SharedArrayBuffer; limit: number };
 }

@@ -6,7 +6,7 @@
  */
 import { getEnvironmentData, threadId } from 'node:worker_threads';
 import { forgetHeldLocks, setThreadName, setYieldHook } from '@shakedown/primitives';
-import { GateCancelled, StartGate } from '../gate.js';
+import { GateCancelled, StartGate, cutGate } from '../gate.js';
 import { delay } from '../jitter.js';
 import { threadRng, trialRng } from '../../shared/rng.js';
 import { TraceWriter } from '../trace.js';
@@ -133,7 +133,10 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   let inWindow = false;
 
   // In-worker trials: this thread sets up each trial itself, and thread 0 grades them (in-worker-trials.ts).
-  const inWorker = task.inWorker !== undefined ? new InWorkerTrials(task.inWorker, suite, task.thread, { events: task.trace, names: task.traceNames, perThread: task.traceEvents, stamp: task.traceStamp }) : null;
+  const inWorker =
+    task.inWorker !== undefined
+      ? new InWorkerTrials(task.inWorker, suite, task.thread, { events: task.trace, names: task.traceNames, perThread: task.traceEvents, stamp: task.traceStamp }, () => cutGate(task.gate))
+      : null;
   const trials = inWorker?.count ?? task.states.length;
   // Set while the harness runs suite code outside the actor here (setup, grading): no trace, no jitter.
   let harnessCode = false;
@@ -275,7 +278,7 @@ async function runTrials(task: BatchTask): Promise<BatchReply> {
   }
   if (inWorker !== null) {
     const graded = inWorker.part();
-    return { outcomes: [], ran, ...(graded !== undefined ? { graded } : {}), ...(setupError !== undefined ? { setupError } : {}) };
+    return { outcomes: [], ran, ...(graded !== undefined ? { graded } : {}), ...(setupError !== undefined ? { setupError } : {}), ...(inWorker.limitCut ? { limitCut: true } : {}) };
   }
   return model === null ? { outcomes: sendable(outcomes) } : { outcomes: sendable(outcomes), schedule: reports };
 
