@@ -44,51 +44,42 @@ function snapshot(): Saved {
 
 let saved: Saved | undefined;
 /** The same comparison as restoreGlobals' loop, as straight-line code (see compileIntactCheck). */
-let intact: ((refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean) | undefined;
-let refs: unknown[] = [];
-
-/**
- * The globals the guarded owners other than globalThis are reached through by name in the compiled
- * check (Atomics and Promise are guarded themselves): compared first, so that a replaced
- * globalThis.Array cannot hide a replaced Array.prototype.map behind its own prototype.
- */
-const REACHED_THROUGH: Array<[name: string, value: unknown]> = [
-  ['Array', Array],
-  ['Object', Object],
-];
+let intact: (() => boolean) | undefined;
 
 /** Takes the reference copy of the guarded globals: call once, when the worker module loads. */
 export function rememberGlobals(): void {
   if (saved !== undefined) return;
   saved = snapshot();
-  refs = [...REACHED_THROUGH.map(([, value]) => value), ...saved.map((s) => s.value)];
-  intact = compileIntactCheck();
+  intact = compileIntactCheck(saved.map((s) => s.value));
 }
 
 /**
  * restoreGlobals runs after every trial. Its loop reads ~30 properties by computed key on five
  * different objects, which V8 cannot cache (measured: 0.8 us per trial, a fifth of a short
- * trial's cost). The same reads as global names and fixed property paths (`Atomics.load`) in one
- * compiled function cost next to nothing: V8 compiles a read of an unchanged global, and of a
- * property of that object that never changed, to a constant guarded by a dependency, which
- * discards the code if one changes (measured: reading them through the owner objects instead,
- * `o[1].load`, was 8-12% of a one-thread in-worker trial). Built from the GUARDED table above (our
- * own constant names, nothing from outside). Any read that throws (a deleted global) sends
- * restoreGlobals to its careful loop, which reads through the owners captured at load.
+ * trial's cost). The same reads as fixed property names in one compiled function take a few ns.
+ * Each owner is its own parameter, as captured when the worker loaded (GUARDED order): not read by
+ * a global name, which a script-level `const setTimeout = ...` (vm.runInThisContext) would shadow
+ * while globalThis.setTimeout is replaced (seen in a review: an intact check by global names
+ * missed that), nor through an array (an element load per property read: 8-12% of a 1-thread
+ * in-worker trial, measured). Built from the GUARDED table above (our own constant names, nothing
+ * from outside).
  */
-function compileIntactCheck(): (refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean {
-  const terms: string[] = REACHED_THROUGH.map(([name], i) => `${name} === r[${i}]`);
-  let i = REACHED_THROUGH.length;
-  for (const [, label, keys] of GUARDED) {
+function compileIntactCheck(refs: unknown[]): () => boolean {
+  const params = GUARDED.map((_, o) => `o${o}`);
+  const terms: string[] = [];
+  let i = 0;
+  GUARDED.forEach(([, label, keys], o) => {
     for (const key of keys) {
-      const path = label === 'globalThis' ? key : `${label}.${key}`;
       // Atomics.wait may be the wait recorder's wrapper (in place for the whole batch): accepted, as in the loop.
-      terms.push(label === 'Atomics' && key === 'wait' ? `(${path} === r[${i}] || w(${path}))` : `${path} === r[${i}]`);
+      terms.push(label === 'Atomics' && key === 'wait' ? `(o${o}.wait === r[${i}] || w(o${o}.wait))` : `o${o}.${key} === r[${i}]`);
       i++;
     }
-  }
+  });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('r', 'w', `return ${terms.join(' && ')};`) as (refs: unknown[], isWrapper: (fn: unknown) => boolean) => boolean;
+  const check = new Function(...params, 'r', 'w', `return ${terms.join(' && ')};`) as (...args: unknown[]) => boolean;
+  const [o0, o1, o2, o3, o4] = GUARDED.map(([owner]) => owner);
+  if (GUARDED.length !== 5) throw new Error('actor-guard: compileIntactCheck passes five owners');
+  return () => check(o0, o1, o2, o3, o4, refs, isRecorderWait);
 }
 
 /**
@@ -100,7 +91,7 @@ export function restoreGlobals(): { error: ActorMisuseError; restored: boolean }
   if (saved === undefined) return null;
   // The usual case: all intact (a getter or a missing owner sends it to the careful loop below).
   try {
-    if (intact!(refs, isRecorderWait)) return null;
+    if (intact!()) return null;
   } catch {
     // Fall through: the loop finds and repairs what is wrong.
   }
