@@ -30,10 +30,10 @@ function configOf(suiteUrl: string, suite: string, variant: string, threads: num
  * Trials per second of `trials` trials of one configuration, measured warm: the workers are started
  * and the suite loaded (a 64-trial run), then `trials` more are run untimed as a warm-up, then the
  * measured run. Why the warm-up: a suite gets freshly started workers (pools.ts: a group is never
- * shared between suites), and V8 optimizes the trial loop in them while it runs, on compiler threads
- * that the trial threads' spinning leaves little of the 2 cores: measured in session 14, the first
- * 100,000 trials of the in-worker plain increment ran at a third of the rate of the next (the cold
- * figure is returned too, from the timed warm-up run). The hand-written loop needs no warm-up: its
+ * shared between suites), and V8 optimizes the trial loop in them while it runs (`--trace-opt` shows
+ * the loop's functions compiled again in each new worker): measured in session 14, the first 100,000
+ * trials of the in-worker plain increment after a suite switch ran at a third of the rate of the next
+ * (the cold figure is returned too, from the timed warm-up run). The hand-written loop needs no warm-up: its
  * few lines are optimized within its first milliseconds.
  */
 export async function harnessRate(groups: WorkerGroups, suiteUrl: string, variant: string, threads: number, trials: number, params: Record<string, number> = {}): Promise<HarnessRate> {
