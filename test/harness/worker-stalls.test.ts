@@ -189,6 +189,36 @@ describe('harness/stalls and worker misuse', function () {
     }
   });
 
+  it('interrupted while an in-worker trial stalls in thread 1: the trials before it, which thread 0 graded, are kept with their failures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stress-stall-iw-'));
+    try {
+      const marker = join(dir, 'stalled');
+      const controller = new AbortController();
+      const watcher = setInterval(() => {
+        if (existsSync(marker)) {
+          clearInterval(watcher);
+          setTimeout(() => controller.abort(), 700);
+        }
+      }, 20);
+      let s: RunSummary;
+      try {
+        s = await runAll({ suites: [fixture('stalls-in-workers')], runs: 1_000_000, timeoutMs: 60_000, jitter: ['none'], seed: 'stall-iw', params: { marker }, signal: controller.signal });
+      } finally {
+        clearInterval(watcher);
+      }
+      const r = s.configs[0]!;
+      assert.equal(s.interrupted, true);
+      assert.equal(r.hangs.count, 1);
+      assert.equal(r.invariants.find((i) => i.name === 'no hang')!.samples[0]!.trial, 20_000);
+      // Trials 0-19,999 finished (the batch in flight held thousands of them), and the stalled one.
+      assert.equal(r.trials, 20_001);
+      assert.equal(r.invariants.find((i) => i.name === 'not a thousandth')!.failures, 19);
+      assert.equal(s.exitCode, 130);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('does not call an actor that prints for longer than the trial timeout hung: output is progress (CLI, default 1 s timeout)', () => {
     // 400,000 console.log lines per trial take 1-4 s here, with no primitive operation: this was a HANG.
     const c = spawnSync(process.execPath, [CLI, 'run', fixture('prints-lines'), '--runs', '2', '--jitter', 'none', '--seed', 'lines'], {

@@ -176,9 +176,21 @@ export function checkedReplies(outcome: Extract<BatchOutcome, { kind: 'done' }>,
   };
 }
 
-/** Frees spinners at the batches' gates, then destroys the group (its workers' tasks reject); the next get() starts a fresh one. */
-export async function cancelBatches(d: DispatchContext, batches: Batch[]): Promise<void> {
+/**
+ * Frees spinners at the batches' gates, then destroys the group (its workers' tasks reject); the next
+ * get() starts a fresh one. `settleFirst`: a task to give up to `ms` to reply before the group is
+ * destroyed (a thread freed from the gate finishes its task and replies).
+ */
+export async function cancelBatches(d: DispatchContext, batches: Batch[], settleFirst?: { task: Promise<unknown>; ms: number }): Promise<void> {
   for (const b of batches) cancelGate(b.gate);
+  if (settleFirst !== undefined) {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, settleFirst.ms);
+    });
+    await Promise.race([settleFirst.task.then(() => undefined, () => undefined), waited]);
+    clearTimeout(timer);
+  }
   await d.groups.discard(d.config.threads);
   await Promise.allSettled(batches.flatMap((b) => b.tasks));
 }

@@ -4,6 +4,7 @@
  * happened, and queue the trials that must run again.
  */
 import type { ConfigGrader } from '../grade/grade.js';
+import type { ConfigResult } from '../grade/results.js';
 import type { BatchOutcome } from './batch-watch.js';
 import { type WaitRecord, withSleepers } from './sleep-records.js';
 import type { BatchMemory } from './batch-memory.js';
@@ -39,13 +40,33 @@ export interface Recovery {
   finished: number;
 }
 
+/**
+ * How long an interrupted in-worker batch's thread 0 gets to reply once the gate lets it go: freed
+ * from a spin, it finishes its task in microseconds; when it is the stalled thread, this is what
+ * the stop waits in vain.
+ */
+const GRADED_REPLY_GRACE_MS = 300;
+
 /** Cancels `failed` and the batch queued behind it (`next`, which never started a trial), then records the outcome. */
 export async function recoverFromFailure(r: RecoveryContext, outcome: FailedOutcome, failed: Batch, next: Batch | null): Promise<Recovery> {
-  await cancelBatches(r.dispatch, next === null ? [failed] : [failed, next]);
+  const interrupted = outcome.kind === 'stopped' || (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined);
+  // Interrupted, in-worker: thread 0 graded the batch's finished trials as they ended, and keeps
+  // what it found until it replies. Unless it is the stalled thread, it waits at the gate, and the
+  // cancel lets it reply: those trials count, although the run stops (nothing is run again).
+  let graded: ConfigResult | undefined;
+  const thread0 = interrupted && failed.inWorker === true ? failed.tasks[0] : undefined;
+  void thread0?.then(
+    (reply) => {
+      graded = reply.graded;
+    },
+    () => undefined,
+  );
+  await cancelBatches(r.dispatch, next === null ? [failed] : [failed, next], thread0 !== undefined ? { task: thread0, ms: GRADED_REPLY_GRACE_MS } : undefined);
   r.memory.abandon();
+  if (graded !== undefined) r.grader.absorb([graded]);
   // Interrupted, and the cut batch did not finish within the grace: its trials are dropped (none
-  // of them is known to have finished); a trial that had stalled since before the stop is
-  // reported as the hang it was in.
+  // of them is known to have finished), except what an in-worker batch's thread 0 graded (above);
+  // a trial that had stalled since before the stop is reported as the hang it was in.
   if (outcome.kind === 'stopped') return { after: 'stop', finished: 0 };
   if (outcome.kind === 'hang' && outcome.interruptedAfterMs !== undefined) {
     r.grader.addHang(outcome.trialIndex, waitsOf(outcome, failed, outcome.trialIndex), outcome.progress, traceOfTrial(r, failed, outcome.trialIndex), outcome.interruptedAfterMs);
