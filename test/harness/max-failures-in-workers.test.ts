@@ -31,4 +31,12 @@ describe('harness/--max-failures with in-worker trials', function () {
     assert.equal(r.status, 'flaky', 'passes, then failures: flaky');
     assert.notEqual(s.exitCode, 0);
   });
+
+  it('after a hang, the trials it owes run again whole: none is lost to the limit (failures at 100 and 200, a hang at 250, --max-failures 3)', async () => {
+    const s = await summary(run({ suites: [fixture('fails-and-hangs-in-workers')], jitter: ['none'], schedule: ['free'], runs: 50_000, jobs: 1, seed: 'mf-hang', maxFailures: 3, timeoutMs: 1000 }));
+    const r = s.configs[0]!;
+    // Trials 0-250: the two planted failures and the hang are the 3 failures; every trial before the hang counted once.
+    assert.deepEqual([r.trials, r.failedTrials, r.hangs.count], [251, 3, 1]);
+    assert.equal(r.invariants.find((i) => i.name === 'not planted')!.failures, 2);
+  });
 });

@@ -152,11 +152,16 @@ class Batches {
    */
   #dispatch(): Batch | null {
     const { suite, memory, queue } = this.#c;
-    // At a limit, a batch holds owed trials only (they are at the front of the queue).
-    const { first, count } = queue.peek(Math.min(this.#batchSize, memory.maxBatch, this.#atLimit() ? this.#owed : Infinity));
+    // At a limit, a batch holds owed trials only (they are at the front of the queue). So it does
+    // under --max-failures while any are owed: owed trials run whole, uncut by the limit (an
+    // in-worker batch cuts itself there, and its cut-off rest would go to the back of the queue,
+    // behind trials it owed: a review lost 6 finished trials that way), and no trial after them
+    // rides along uncut.
+    const owedOnly = this.#atLimit() || (this.#owed > 0 && this.#maxFailures !== Infinity);
+    const { first, count } = queue.peek(Math.min(this.#batchSize, memory.maxBatch, owedOnly ? this.#owed : Infinity));
     this.#owed = Math.max(0, this.#owed - count);
     const set = memory.next();
-    if (this.#c.inWorker !== undefined && set.inWorker !== undefined) return this.#dispatchInWorker(first, count, set);
+    if (this.#c.inWorker !== undefined && set.inWorker !== undefined) return this.#dispatchInWorker(first, count, set, !owedOnly);
     const { setupCtx, trace } = set;
     const states: unknown[] = [];
     try {
@@ -176,7 +181,7 @@ class Batches {
   }
 
   /** In-worker trials: a batch of `count` slots, a block of primitive ids for their setups, and what thread 0 grades with. */
-  #dispatchInWorker(first: number, count: number, set: ReturnType<BatchMemory['next']>): Batch {
+  #dispatchInWorker(first: number, count: number, set: ReturnType<BatchMemory['next']>, limited: boolean): Batch {
     const { layout, ctx } = this.#c.inWorker!;
     const { dispatch, queue, suite, options } = this.#c;
     const slots = set.inWorker!;
@@ -191,8 +196,8 @@ class Batches {
       config: dispatch.config,
       timeoutMs: options.timeoutMs,
       threadNames: dispatch.threadNames,
-      // Owed trials (a rerun after a hang, at the limit already) run whole: no limit for them.
-      ...(this.#failureCount !== null && !this.#atLimit() ? { failures: { word: this.#failureCount.buffer as SharedArrayBuffer, limit: this.#maxFailures } } : {}),
+      // Owed trials (a rerun after a hang or crash) run whole: no limit for their batches.
+      ...(this.#failureCount !== null && limited ? { failures: { word: this.#failureCount.buffer as SharedArrayBuffer, limit: this.#maxFailures } } : {}),
     });
     batch.stateFor = (i) => scratchState(suite, ctx, layout, ringSlot(i), first + i);
     batch.traceRegion = ringSlot;
