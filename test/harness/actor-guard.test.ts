@@ -5,19 +5,8 @@
  * names; it then stayed replaced for every later trial of the worker).
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { run } from '../../harness/core/run.js';
-import type { RunSummary } from '../../harness/core/grade/results.js';
-import type { RunEvent } from '../../harness/core/events.js';
-
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
-
-async function summary(gen: AsyncGenerator<RunEvent, RunSummary>): Promise<RunSummary> {
-  for (;;) {
-    const next = await gen.next();
-    if (next.done === true) return next.value;
-  }
-}
+import { harnessFixture as fixture, summaryOf as summary } from '../helpers/run-summary.js';
 
 describe('harness/actor guard', function () {
   this.timeout(60_000);

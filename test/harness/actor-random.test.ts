@@ -4,20 +4,9 @@
  * the current trial's draws, or the run and `stress replay` of a trial would see different values.
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { run } from '../../harness/core/run.js';
 import { threadRng } from '../../harness/core/shared/rng.js';
-import type { RunSummary } from '../../harness/core/grade/results.js';
-import type { RunEvent } from '../../harness/core/events.js';
-
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
-
-async function summary(gen: AsyncGenerator<RunEvent, RunSummary>): Promise<RunSummary> {
-  for (;;) {
-    const next = await gen.next();
-    if (next.done === true) return next.value;
-  }
-}
+import { harnessFixture as fixture, summaryOf as summary } from '../helpers/run-summary.js';
 
 describe('harness/ctx.random', function () {
   this.timeout(60_000);

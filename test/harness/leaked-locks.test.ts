@@ -6,19 +6,8 @@
  * in the fresh workers of the recovery).
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { run } from '../../harness/core/run.js';
-import type { RunSummary } from '../../harness/core/grade/results.js';
-import type { RunEvent } from '../../harness/core/events.js';
-
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
-
-async function summary(gen: AsyncGenerator<RunEvent, RunSummary>): Promise<RunSummary> {
-  for (;;) {
-    const next = await gen.next();
-    if (next.done === true) return next.value;
-  }
-}
+import { harnessFixture as fixture, summaryOf as summary } from '../helpers/run-summary.js';
 
 describe('harness/locks an actor leaves held', function () {
   this.timeout(120_000);

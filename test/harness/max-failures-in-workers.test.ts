@@ -5,19 +5,8 @@
  * (a review counted 68-117 failures for --max-failures 3).
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { run } from '../../harness/core/run.js';
-import type { RunSummary } from '../../harness/core/grade/results.js';
-import type { RunEvent } from '../../harness/core/events.js';
-
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
-
-async function summary(gen: AsyncGenerator<RunEvent, RunSummary>): Promise<RunSummary> {
-  for (;;) {
-    const next = await gen.next();
-    if (next.done === true) return next.value;
-  }
-}
+import { harnessFixture as fixture, summaryOf as summary } from '../helpers/run-summary.js';
 
 describe('harness/--max-failures with in-worker trials', function () {
   this.timeout(120_000);

@@ -39,6 +39,28 @@ async function withHookLimit<T>(ms: number, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A stop signal that fires `ms` after the file `marker` appears (the stalling fixtures create it once
+ * their stall has begun, so a test need not guess at timing); stop() ends the polling.
+ */
+function abortAfterMarker(marker: string, ms: number): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = setInterval(() => {
+    if (existsSync(marker)) {
+      clearInterval(watcher);
+      timer = setTimeout(() => controller.abort(), ms);
+    }
+  }, 20);
+  return {
+    signal: controller.signal,
+    stop: () => {
+      clearInterval(watcher);
+      clearTimeout(timer);
+    },
+  };
+}
+
 describe('harness/stalls and worker misuse', function () {
   this.timeout(120_000);
 
@@ -162,19 +184,13 @@ describe('harness/stalls and worker misuse', function () {
     const dir = mkdtempSync(join(tmpdir(), 'stress-stall-'));
     try {
       const marker = join(dir, 'stalled');
-      const controller = new AbortController();
       // Interrupt once trial 3 has been stalled for a while (well inside its 60 s timeout).
-      const watcher = setInterval(() => {
-        if (existsSync(marker)) {
-          clearInterval(watcher);
-          setTimeout(() => controller.abort(), 700);
-        }
-      }, 20);
+      const interrupt = abortAfterMarker(marker, 700);
       let s: RunSummary;
       try {
-        s = await runAll({ suites: [fixture('stalls-in-trial-3')], runs: 100, timeoutMs: 60_000, jitter: ['none'], seed: 'stall', params: { marker }, signal: controller.signal });
+        s = await runAll({ suites: [fixture('stalls-in-trial-3')], runs: 100, timeoutMs: 60_000, jitter: ['none'], seed: 'stall', params: { marker }, signal: interrupt.signal });
       } finally {
-        clearInterval(watcher);
+        interrupt.stop();
       }
       const r = s.configs[0]!;
       assert.equal(s.interrupted, true);
@@ -193,18 +209,12 @@ describe('harness/stalls and worker misuse', function () {
     const dir = mkdtempSync(join(tmpdir(), 'stress-stall-iw-'));
     try {
       const marker = join(dir, 'stalled');
-      const controller = new AbortController();
-      const watcher = setInterval(() => {
-        if (existsSync(marker)) {
-          clearInterval(watcher);
-          setTimeout(() => controller.abort(), 700);
-        }
-      }, 20);
+      const interrupt = abortAfterMarker(marker, 700);
       let s: RunSummary;
       try {
-        s = await runAll({ suites: [fixture('stalls-in-workers')], runs: 1_000_000, timeoutMs: 60_000, jitter: ['none'], seed: 'stall-iw', params: { marker }, signal: controller.signal });
+        s = await runAll({ suites: [fixture('stalls-in-workers')], runs: 1_000_000, timeoutMs: 60_000, jitter: ['none'], seed: 'stall-iw', params: { marker }, signal: interrupt.signal });
       } finally {
-        clearInterval(watcher);
+        interrupt.stop();
       }
       const r = s.configs[0]!;
       assert.equal(s.interrupted, true);
