@@ -61,9 +61,6 @@ export class InWorkerTrials {
   constructor(w: InWorkerTask, suite: AnySuite, thread: number, trace: { events: SharedArrayBuffer; names: SharedArrayBuffer; perThread: number; stamp: number }, cut: () => void) {
     this.#cut = cut;
     this.#failures = thread === 0 && w.failures !== undefined ? new Int32Array(w.failures.word) : null;
-    // Already at the limit (the batch ahead of this one reached it): no trial starts. Before thread 0's
-    // first arrival at the gate, so that whichever thread arrives last there sees the cut.
-    if (this.#failures !== null && Atomics.load(this.#failures, 0) >= w.failures!.limit) this.#cutAtLimit();
     this.#w = w;
     this.count = w.count;
     this.#thread = thread;
@@ -74,6 +71,9 @@ export class InWorkerTrials {
     this.#board = new OutcomeBoard(w.board, w.config.threads);
     this.#trace = trace;
     this.#grader = new ConfigGrader(suite, w.config, w.timeoutMs, trace.perThread);
+    // Already at the limit (the batch ahead of this one reached it): no trial starts. Before thread 0's
+    // first arrival at the gate, so that whichever thread arrives last there sees the cut.
+    if (this.#failures !== null && Atomics.load(this.#failures, 0) >= w.failures!.limit) this.#cutAtLimit();
   }
 
   /**
